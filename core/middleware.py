@@ -1,0 +1,39 @@
+"""Request middleware: the user's language and the acting organization."""
+
+from django.utils import translation
+
+from core.acting import SESSION_KEY, acting_membership, set_acting
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's language setting wins over the browser's Accept-Language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
+
+
+class ActingOrganizationMiddleware:
+    """Session users act for the organization they chose (or their first membership)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        membership = acting_membership(request.user, request.session.get(SESSION_KEY))
+        if membership is None:
+            set_acting(request)
+        else:
+            set_acting(
+                request,
+                organization=membership.organization,
+                role=membership.role,
+                membership=membership,
+            )
+        return self.get_response(request)

@@ -1,0 +1,192 @@
+"""The shared kernel: organizations, people, memberships, API tokens, idempotency, audit."""
+
+import hashlib
+import secrets as token_secrets
+
+from auditlog.models import AbstractLogEntry, LogEntryManager
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.roles import ROLES_BY_KIND, OrgKind, Role
+from core.tenancy import TenantModel, TenantQuerySet
+
+
+class Organization(TenantModel):
+    """A party on the platform: a factory (the tenant), a merchant, a supplier or a district."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=OrgKind.choices)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def scope_for(cls, org) -> Q:
+        # An organization sees itself; partners are reached through factories.Partnership.
+        return Q(pk=org.pk)
+
+
+class User(AbstractUser):
+    """A person. Acts for one of the organizations it is a member of at a time."""
+
+    class Language(models.TextChoices):
+        ZH_HANS = "zh-hans", "简体中文"
+        EN = "en", "English"
+
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language.choices, blank=True, default=""
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Membership(TenantModel):
+    """A user's role in an organization."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organization} · {self.get_role_display()}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.role not in ROLES_BY_KIND.get(self.organization.kind, ()):
+            raise ValidationError({"role": _("This role does not exist for this organization.")})
+
+    @classmethod
+    def scope_for(cls, org) -> Q:
+        return Q(organization=org)
+
+
+class ApiToken(TenantModel):
+    """An integration's key for one organization. Only a hash of the key is stored."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    scope = models.CharField(_("scope"), max_length=8, choices=Scope.choices, default=Scope.READ)
+    role = models.CharField(_("acts as role"), max_length=32, choices=Role.choices)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    KEY_PREFIX = "sl"
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def scope_for(cls, org) -> Q:
+        return Q(organization=org)
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        # Keys are 256-bit random strings, so a fast hash is as safe as a slow one here.
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def new_key(cls) -> tuple[str, str]:
+        prefix = token_secrets.token_hex(4)
+        return prefix, f"{cls.KEY_PREFIX}_{prefix}_{token_secrets.token_urlsafe(32)}"
+
+    @property
+    def is_usable(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class IdempotencyRecord(TenantModel):
+    """The first response to a POST carrying an Idempotency-Key, replayed on retries."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=500)
+    request_fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "key"], name="idempotency_unique"),
+        ]
+
+    @classmethod
+    def scope_for(cls, org) -> Q:
+        return Q(organization=org)
+
+
+class AuditEntry(AbstractLogEntry, TenantModel):
+    """django-auditlog's log entry, plus the organization the actor was acting for."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acting organization"),
+    )
+    via_token = models.CharField(_("via API token"), max_length=12, blank=True, default="")
+
+    objects = LogEntryManager.from_queryset(TenantQuerySet)()
+
+    class Meta(AbstractLogEntry.Meta):
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        swappable = "AUDITLOG_LOGENTRY_MODEL"
+
+    @classmethod
+    def scope_for(cls, org) -> Q:
+        return Q(organization=org)

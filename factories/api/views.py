@@ -1,0 +1,179 @@
+"""Factory profile, partnerships and the floor (lines, stations, workers)."""
+
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api.serializers import TenantModelSerializer
+from core.api.viewsets import TenantModelViewSet, TenantReadOnlyViewSet, TenantViewSet
+from core.roles import (
+    FACTORY_ALL,
+    FACTORY_STAFF,
+    FLOOR,
+    MANAGERS,
+    MERCHANTS,
+    OWNERS,
+    PAYROLL,
+    SUPPLIERS,
+)
+from factories import services
+from factories.models import Factory, Partnership, SewingLine, Station, Worker
+
+PARTNERS = MERCHANTS | SUPPLIERS
+
+
+class FactorySerializer(TenantModelSerializer):
+    code = serializers.CharField(source="organization.code", read_only=True)
+    name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = Factory
+        fields = [
+            "id",
+            "code",
+            "name",
+            "district",
+            "address",
+            "categories",
+            "minimum_order_quantity",
+            "headcount",
+            "rate_per_minute",
+            "time_zone",
+            "shares_with_district",
+        ]
+        read_only_fields = ["district"]
+
+    id = serializers.IntegerField(source="pk", read_only=True)
+
+
+class FactoryViewSet(TenantReadOnlyViewSet, mixins.UpdateModelMixin):
+    """The acting factory's profile; merchants and suppliers see their partner factories."""
+
+    queryset = Factory.objects.select_related("organization")
+    serializer_class = FactorySerializer
+    read_roles = FACTORY_ALL | PARTNERS
+    write_roles = OWNERS
+
+
+class PartnershipSerializer(TenantModelSerializer):
+    partner_code = serializers.CharField(write_only=True)
+    partner_name = serializers.CharField(source="partner.name", read_only=True)
+    partner_kind = serializers.CharField(source="partner.kind", read_only=True)
+    factory_name = serializers.CharField(source="factory.organization.name", read_only=True)
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "id",
+            "factory",
+            "factory_name",
+            "partner",
+            "partner_code",
+            "partner_name",
+            "partner_kind",
+            "status",
+            "invited_at",
+            "responded_at",
+        ]
+        read_only_fields = ["factory", "partner", "status", "invited_at", "responded_at"]
+
+
+class PartnershipViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Factories invite merchants and suppliers; the invited organization accepts or declines."""
+
+    queryset = Partnership.objects.select_related("partner", "factory__organization")
+    serializer_class = PartnershipSerializer
+    read_roles = FACTORY_STAFF | PARTNERS
+    write_roles = MANAGERS
+    action_roles = {"accept": PARTNERS, "decline": PARTNERS, "end": MANAGERS | PARTNERS}
+    filterset_fields = ["status"]
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        partnership = services.partnership_invite(
+            factory=request.organization.factory,
+            partner_code=serializer.validated_data["partner_code"],
+            by=request.user,
+        )
+        return Response(self.get_serializer(partnership).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        partnership = services.partnership_respond(
+            partnership=self.get_object(), accept=True, by=request.user
+        )
+        return Response(self.get_serializer(partnership).data)
+
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        partnership = services.partnership_respond(
+            partnership=self.get_object(), accept=False, by=request.user
+        )
+        return Response(self.get_serializer(partnership).data)
+
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        partnership = services.partnership_end(partnership=self.get_object(), by=request.user)
+        return Response(self.get_serializer(partnership).data)
+
+
+class SewingLineSerializer(TenantModelSerializer):
+    class Meta:
+        model = SewingLine
+        fields = [
+            "id",
+            "code",
+            "name",
+            "is_hanging",
+            "planned_headcount",
+            "efficiency",
+            "is_active",
+        ]
+
+
+class SewingLineViewSet(TenantModelViewSet):
+    queryset = SewingLine.objects.all()
+    serializer_class = SewingLineSerializer
+    read_roles = FACTORY_STAFF
+    write_roles = MANAGERS
+    filterset_fields = ["is_active"]
+
+
+class StationSerializer(TenantModelSerializer):
+    class Meta:
+        model = Station
+        fields = ["id", "line", "code", "position", "machine_type"]
+
+
+class StationViewSet(TenantModelViewSet):
+    queryset = Station.objects.all()
+    serializer_class = StationSerializer
+    read_roles = FACTORY_STAFF
+    write_roles = MANAGERS
+    filterset_fields = ["line"]
+
+
+class WorkerSerializer(TenantModelSerializer):
+    class Meta:
+        model = Worker
+        fields = [
+            "id",
+            "employee_no",
+            "badge_id",
+            "name",
+            "line",
+            "department",
+            "grade",
+            "hired_on",
+            "is_active",
+        ]
+
+
+class WorkerViewSet(TenantModelViewSet):
+    queryset = Worker.objects.all()
+    serializer_class = WorkerSerializer
+    read_roles = FLOOR | PAYROLL
+    write_roles = MANAGERS
+    filterset_fields = ["line", "department", "is_active"]
+    search_fields = ["employee_no", "name", "badge_id"]

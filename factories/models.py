@@ -1,0 +1,245 @@
+"""Factory profiles, districts, partnerships and the factory floor (lines, stations, workers)."""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Organization, User
+from core.roles import OrgKind
+from core.tenancy import NOTHING, TenantModel
+from factories.tenancy import FactoryOwned
+
+
+class District(TenantModel):
+    """An industrial district (e.g. Lusong, Zhuzhou) whose officials watch its cluster."""
+
+    organization = models.OneToOneField(
+        Organization,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="district",
+        limit_choices_to={"kind": OrgKind.DISTRICT},
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    province = models.CharField(_("province"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self) -> str:
+        return self.organization.name
+
+    @classmethod
+    def scope_for(cls, org) -> Q:
+        if org.kind == OrgKind.DISTRICT:
+            return Q(pk=org.pk)
+        if org.kind == OrgKind.FACTORY:
+            return Q(factories__pk=org.pk)
+        return NOTHING
+
+
+class Category(models.TextChoices):
+    KNIT = "knit", _("Knitwear")
+    WOVEN = "woven", _("Woven")
+    DENIM = "denim", _("Denim")
+    PLUS_SIZE = "plus_size", _("Plus-size")
+    CHILDRENS = "childrens", _("Children's wear")
+    SPORTSWEAR = "sportswear", _("Sportswear")
+    OUTERWEAR = "outerwear", _("Outerwear")
+    WORKWEAR = "workwear", _("Workwear")
+    UNDERWEAR = "underwear", _("Underwear")
+
+
+class Factory(TenantModel):
+    """A garment factory: the tenant. Its primary key is its organization's."""
+
+    organization = models.OneToOneField(
+        Organization,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="factory",
+        limit_choices_to={"kind": OrgKind.FACTORY},
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="factories",
+        verbose_name=_("district"),
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    categories = models.JSONField(_("categories"), default=list, blank=True)
+    minimum_order_quantity = models.PositiveIntegerField(_("minimum order quantity"), default=100)
+    headcount = models.PositiveIntegerField(_("headcount"), default=0)
+    rate_per_minute = models.DecimalField(
+        _("piece-rate yuan per SAM minute"),
+        max_digits=8,
+        decimal_places=4,
+        default=Decimal("0.3500"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    shares_with_district = models.BooleanField(
+        _("shares its figures with the district"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("factory")
+        verbose_name_plural = _("factories")
+
+    def __str__(self) -> str:
+        return self.organization.name
+
+    @property
+    def code(self) -> str:
+        return self.organization.code
+
+    @classmethod
+    def scope_for(cls, org) -> Q:
+        if org.kind == OrgKind.FACTORY:
+            return Q(pk=org.pk)
+        if org.kind in (OrgKind.MERCHANT, OrgKind.SUPPLIER):
+            # Partners see the profile of the factories they work with.
+            return Q(
+                pk__in=Partnership.objects.filter(
+                    partner=org, status=Partnership.Status.ACCEPTED
+                ).values("factory_id")
+            )
+        return NOTHING
+
+
+class Partnership(FactoryOwned):
+    """A merchant or supplier that a factory works with. Starts as an invitation."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        ENDED = "ended", _("Ended")
+
+    factory = models.ForeignKey(
+        Factory, on_delete=models.CASCADE, related_name="partnerships", verbose_name=_("factory")
+    )
+    partner = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="partnerships",
+        verbose_name=_("partner"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.INVITED
+    )
+    invited_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    invited_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    responded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        constraints = [
+            models.UniqueConstraint(fields=["factory", "partner"], name="partnership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.factory} ↔ {self.partner}"
+
+    @classmethod
+    def scope_for(cls, org) -> Q:
+        if org.kind == OrgKind.FACTORY:
+            return Q(factory_id=org.pk)
+        if org.kind in (OrgKind.MERCHANT, OrgKind.SUPPLIER):
+            return Q(partner=org)
+        return NOTHING
+
+
+class SewingLine(FactoryOwned):
+    """A production line (often a hanging line) with its stations."""
+
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=100)
+    is_hanging = models.BooleanField(_("hanging line"), default=True)
+    planned_headcount = models.PositiveIntegerField(_("planned headcount"), default=0)
+    efficiency = models.DecimalField(
+        _("planned efficiency"), max_digits=4, decimal_places=2, default=Decimal("0.75")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("sewing line")
+        verbose_name_plural = _("sewing lines")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["factory", "code"], name="line_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Station(FactoryOwned):
+    """A work station; on a hanging line it has a position along the rail."""
+
+    line = models.ForeignKey(
+        SewingLine, on_delete=models.CASCADE, related_name="stations", verbose_name=_("line")
+    )
+    code = models.CharField(_("code"), max_length=20)
+    position = models.PositiveIntegerField(_("position on the line"), null=True, blank=True)
+    machine_type = models.CharField(_("machine type"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("station")
+        verbose_name_plural = _("stations")
+        ordering = ["line", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["factory", "code"], name="station_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Worker(FactoryOwned):
+    """A person on the factory's payroll: operator, helper, cutter, packer…"""
+
+    employee_no = models.CharField(_("employee number"), max_length=20)
+    badge_id = models.CharField(_("badge id"), max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="worker_profiles"
+    )
+    line = models.ForeignKey(
+        SewingLine,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="workers",
+        verbose_name=_("line"),
+    )
+    department = models.CharField(_("department"), max_length=60, default="sewing")
+    grade = models.PositiveSmallIntegerField(_("skill grade"), default=2)
+    photo = models.ImageField(_("photo"), upload_to="workers/", blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=40, blank=True)
+    hired_on = models.DateField(_("hired on"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+        ordering = ["employee_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["factory", "employee_no"], name="worker_no_unique"),
+            models.UniqueConstraint(fields=["factory", "badge_id"], name="worker_badge_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_no} {self.name}"

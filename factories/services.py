@@ -1,0 +1,79 @@
+"""Writes of factories/: partnerships between factories and their merchants and suppliers."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError, NotAllowed
+from core.models import Organization, User
+from core.roles import OrgKind
+from factories.models import Factory, Partnership
+
+PARTNER_KINDS = (OrgKind.MERCHANT, OrgKind.SUPPLIER)
+
+
+@transaction.atomic
+def partnership_invite(*, factory: Factory, partner_code: str, by: User) -> Partnership:
+    """A factory invites a merchant or supplier (by its code) to work with it."""
+    partner = Organization.objects.filter(code=partner_code, is_active=True).first()
+    if partner is None or partner.kind not in PARTNER_KINDS:
+        raise DomainError(
+            _("No merchant or supplier has this code."),
+            errors={"partner_code": [_("Unknown merchant or supplier.")]},
+        )
+    partnership = (
+        Partnership.objects.select_for_update().filter(factory=factory, partner=partner).first()
+    )
+    if partnership is not None:
+        if partnership.status in (Partnership.Status.INVITED, Partnership.Status.ACCEPTED):
+            raise NotAllowed(_("This organization is already invited or a partner."))
+        partnership.status = Partnership.Status.INVITED
+        partnership.invited_by = by
+        partnership.responded_by = None
+        partnership.responded_at = None
+        partnership.save()
+        return partnership
+    return Partnership.objects.create(
+        factory=factory, partner=partner, invited_by=by, status=Partnership.Status.INVITED
+    )
+
+
+@transaction.atomic
+def partnership_respond(*, partnership: Partnership, accept: bool, by: User) -> Partnership:
+    """The invited merchant or supplier accepts or declines."""
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if partnership.status != Partnership.Status.INVITED:
+        raise NotAllowed(_("Only an open invitation can be answered."))
+    partnership.status = Partnership.Status.ACCEPTED if accept else Partnership.Status.DECLINED
+    partnership.responded_by = by
+    partnership.responded_at = timezone.now()
+    partnership.save(update_fields=["status", "responded_by", "responded_at"])
+    return partnership
+
+
+@transaction.atomic
+def partnership_end(*, partnership: Partnership, by: User) -> Partnership:
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if partnership.status == Partnership.Status.ENDED:
+        raise NotAllowed(_("This partnership has already ended."))
+    partnership.status = Partnership.Status.ENDED
+    partnership.responded_by = by
+    partnership.responded_at = timezone.now()
+    partnership.save(update_fields=["status", "responded_by", "responded_at"])
+    return partnership
+
+
+def is_partner(*, factory_id: int, organization: Organization) -> bool:
+    return Partnership.objects.filter(
+        factory_id=factory_id, partner=organization, status=Partnership.Status.ACCEPTED
+    ).exists()
+
+
+def require_partner(*, factory_id: int, organization: Organization) -> None:
+    """Only accepted partners may place orders with, or receive purchase orders from, a factory."""
+    if not is_partner(factory_id=factory_id, organization=organization):
+        raise DomainError(
+            _("This organization is not a partner of the factory."),
+            code="not_a_partner",
+            errors={"factory": [_("Not a partner of this factory.")]},
+        )

@@ -1,0 +1,86 @@
+"""Test-suite wiring: service markers, fail-fast service checks, shared fixtures.
+
+Tests that need PostgreSQL, Redis, Mosquitto or Chromium carry a marker. Without the service in
+the environment they are deselected (and counted); with it, every one runs, and a service named
+in the environment that cannot be reached fails the run instead of skipping anything.
+"""
+
+import os
+import shutil
+import socket
+from urllib.parse import urlparse
+
+import pytest
+
+SERVICE_MARKERS = {
+    "postgres": lambda: os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    "redis": lambda: bool(os.environ.get("REDIS_URL")),
+    "mqtt": lambda: bool(os.environ.get("MQTT_URL")),
+    "browser": lambda: bool(os.environ.get("CHROMIUM_PATH")),
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    available = {name: check() for name, check in SERVICE_MARKERS.items()}
+    selected, deselected = [], []
+    for item in items:
+        missing = [m for m, ok in available.items() if not ok and item.get_closest_marker(m)]
+        (deselected if missing else selected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+    counts = {m: sum(1 for i in deselected if i.get_closest_marker(m)) for m in SERVICE_MARKERS}
+    config._seamline_deselected = (len(deselected), counts)
+
+
+def pytest_report_header(config):
+    names = [name for name, check in SERVICE_MARKERS.items() if check()]
+    return f"seamline services in the environment: {', '.join(names) or 'none (embedded defaults)'}"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    total, counts = getattr(config, "_seamline_deselected", (0, {}))
+    detail = ", ".join(f"{name}: {count}" for name, count in counts.items() if count)
+    terminalreporter.write_line(
+        f"seamline: {total} service tests deselected (no service in the environment)"
+        + (f" — {detail}" if detail else "")
+    )
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=3
+        ):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_sessionstart(session):
+    """A service named in the environment must answer: failing beats skipping."""
+    checks = [
+        ("DATABASE_URL", 5432, lambda v: v.startswith("postgres")),
+        ("REDIS_URL", 6379, bool),
+        ("MQTT_URL", 1883, bool),
+    ]
+    for variable, port, applies in checks:
+        value = os.environ.get(variable, "")
+        if applies(value) and not _reachable(value, port):
+            pytest.exit(f"{variable}={value} is set but cannot be reached", returncode=3)
+    chromium = os.environ.get("CHROMIUM_PATH")
+    if chromium and not shutil.which(chromium):
+        pytest.exit(f"CHROMIUM_PATH={chromium} is set but not executable", returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def api():
+    from rest_framework.test import APIClient
+
+    return APIClient()

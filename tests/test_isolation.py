@@ -1,0 +1,250 @@
+"""Cross-tenant isolation, discovered from the URL configuration itself.
+
+Two complete worlds, "alpha" and "bravo", are built; every principal of alpha (a session user
+for every role of its factory, merchant, supplier and district, and every API token) walks
+every API route and every HTML view, and:
+  * never sees a bravo object in a list, nor the text "bravo" anywhere in a response;
+  * gets 401/403/404/405 for every method on a bravo object's detail routes and actions;
+  * changes none of bravo's rows, and creates no row that points at a bravo object;
+  * merchants, suppliers and district officials never see a factory's internal rows.
+New endpoints are covered the day they are added; nothing may be excluded here.
+"""
+
+import json
+from collections import defaultdict
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
+
+from core.models import User
+from core.roles import ROLES_BY_KIND, OrgKind
+from core.tenancy import TenantModel
+from factories.tenancy import FactoryOwned
+from tests.worlds import build_world
+
+pytestmark = pytest.mark.django_db
+
+REFUSED = {401, 403, 404, 405}
+NOT_ROUTES = ("admin/", "i18n/", "jsi18n/", "api/schema/", "api/docs/", "static/", "media/")
+GLOBAL_MODELS = {User}  # people may act for several organizations; reached via Membership
+
+
+def project_models():
+    return [m for m in apps.get_models() if m._meta.app_label in settings.PROJECT_APPS]
+
+
+def walk(patterns, prefix="", namespace=None):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace
+            full_ns = ":".join(x for x in (namespace, ns) if x) or None
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), full_ns)
+        elif isinstance(entry, URLPattern):
+            name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
+            yield prefix + str(entry.pattern), name, entry
+
+
+def route_kwargs(entry) -> list[str]:
+    return list(entry.pattern.regex.groupindex)
+
+
+def snapshot_pks():
+    return {model: set(model.objects.values_list("pk", flat=True)) for model in project_models()}
+
+
+def rows_of(pks_by_model):
+    return {
+        model: list(model.objects.filter(pk__in=pks).order_by("pk").values())
+        for model, pks in pks_by_model.items()
+        if pks
+    }
+
+
+@pytest.fixture
+def worlds(db):
+    alpha = build_world("alpha")
+    before = snapshot_pks()
+    bravo = build_world("bravo")
+    after = snapshot_pks()
+    bravo.pks = {model: after[model] - before[model] for model in after}
+    return alpha, bravo, after
+
+
+def principals(world):
+    """(label, client, organization kind) for every role and token of a world."""
+    for kind, roles in ROLES_BY_KIND.items():
+        for role in sorted(roles):
+            client = APIClient()
+            client.force_login(world.users[role])
+            yield f"session:{role}", client, kind
+    for label, key in world.tokens.items():
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+        yield f"token:{label}", client, label.split("-")[0]
+
+
+def view_model(entry):
+    callback = entry.callback
+    cls = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    queryset = getattr(cls, "queryset", None)
+    if queryset is not None:
+        return queryset.model
+    return getattr(cls, "model", None) or getattr(callback, "model", None)
+
+
+def allowed_methods(entry):
+    actions = getattr(entry.callback, "actions", None)
+    if actions:
+        return sorted(actions)
+    return ["get", "post", "put", "patch", "delete"]
+
+
+def payload_from(entry, obj, bravo):
+    """What a caller would send to create `obj`: bravo's own object, serialized."""
+    cls = getattr(entry.callback, "cls", None)
+    serializer_class = getattr(cls, "serializer_class", None)
+    if serializer_class is None:
+        return {}
+    request = type(
+        "R",
+        (),
+        {
+            "organization": bravo.factory_org,
+            "user": bravo.owner,
+            "query_params": {},
+            "method": "GET",
+        },
+    )()
+    try:
+        return json.loads(
+            json.dumps(serializer_class(obj, context={"request": request}).data, default=str)
+        )
+    except Exception:  # a serializer that needs a real request: send an empty body instead
+        return {}
+
+
+def results_of(response):
+    try:
+        data = response.json()
+    except ValueError:
+        return []
+    if isinstance(data, dict) and "results" in data:
+        return data["results"]
+    return data if isinstance(data, list) else []
+
+
+def _is_login_redirect(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def _leaks(label, url, response, model, kind, bravo, is_api) -> list[str]:
+    found = []
+    if "bravo" in response.content.decode(errors="replace"):
+        found.append(f"{label} GET {url}: shows bravo's data")
+    if is_api and model is not None:
+        ids = {row.get("id") for row in results_of(response) if isinstance(row, dict)}
+        leaked = ids & bravo.pks[model]
+        if leaked:
+            found.append(f"{label} GET {url}: lists bravo's {leaked}")
+        internal = (
+            issubclass(model, FactoryOwned)
+            and model.scope_for.__func__ is FactoryOwned.scope_for.__func__
+        )
+        if internal and kind != OrgKind.FACTORY and ids:
+            found.append(f"{label} GET {url}: a {kind} sees factory internals")
+    return found
+
+
+def test_every_project_model_is_tenant_scoped_and_populated(worlds):
+    _alpha, bravo, _after = worlds
+    unscoped = [
+        m.__name__
+        for m in project_models()
+        if not issubclass(m, TenantModel) and m not in GLOBAL_MODELS
+    ]
+    assert unscoped == []
+    empty = [m.__name__ for m in project_models() if not bravo.pks[m]]
+    assert empty == [], "populate these models in tests/worlds/<app>.py"
+
+
+def test_no_route_lets_alpha_see_or_touch_bravo(worlds):
+    alpha, bravo, all_pks_at_start = worlds
+    bravo_rows_before = rows_of(bravo.pks)
+    routes = [
+        (route, name, entry)
+        for route, name, entry in walk(get_resolver().url_patterns)
+        if not route.startswith(NOT_ROUTES)
+    ]
+    api_routes = [r for r in routes if r[0].startswith("api/v1/")]
+    html_routes = [r for r in routes if not r[0].startswith("api/")]
+    assert len(api_routes) >= 10 and html_routes
+
+    failures = []
+    walked = defaultdict(int)
+    # Phase 1 reads and refused writes on bravo's objects; phase 2 posts bravo-shaped bodies
+    # (which may legitimately create alpha's own rows, so the text check runs before it).
+    for phase in ("read", "write"):
+        for label, client, kind in principals(alpha):
+            for route, name, entry in api_routes + html_routes:
+                is_api = route.startswith("api/")
+                token_on_html = label.startswith("token:") and not is_api
+                kwargs = route_kwargs(entry)
+                model = view_model(entry)
+                if kwargs:
+                    if kwargs != ["pk"] or model is None:
+                        failures.append(f"{route}: routes with ids take `pk` and name their model")
+                        continue
+                    if phase == "write":
+                        continue
+                    bravo_pk = min(bravo.pks[model])
+                    url = reverse(name, kwargs={"pk": bravo_pk})
+                    methods = allowed_methods(entry) if is_api else ["get", "post"]
+                    bravo_object = model.objects.get(pk=bravo_pk)
+                    for method in methods:
+                        if method in ("get", "delete", "head", "options"):
+                            response = getattr(client, method)(url)
+                        else:
+                            payload = payload_from(entry, bravo_object, bravo)
+                            response = getattr(client, method)(url, payload, format="json")
+                        walked[route] += 1
+                        if token_on_html and _is_login_redirect(response):
+                            continue
+                        if response.status_code not in REFUSED:
+                            failures.append(
+                                f"{label} {method.upper()} {url}: "
+                                f"{response.status_code}, expected a refusal"
+                            )
+                    continue
+                url = reverse(name)
+                if phase == "read":
+                    response = client.get(url)
+                    walked[route] += 1
+                    if response.status_code == 200:
+                        failures += _leaks(label, url, response, model, kind, bravo, is_api)
+                elif is_api and "post" in allowed_methods(entry) and model is not None:
+                    payload = payload_from(
+                        entry, model.objects.get(pk=min(bravo.pks[model])), bravo
+                    )
+                    client.post(url, payload, format="json")
+                    walked[route] += 1
+
+    assert not failures, "\n".join(failures)
+    assert rows_of(bravo.pks) == bravo_rows_before, "bravo's rows changed"
+    new_rows_pointing_at_bravo = []
+    bravo_factory_id = bravo.factory.pk
+    for model in project_models():
+        new_pks = set(model.objects.values_list("pk", flat=True)) - all_pks_at_start[model]
+        for row in model.objects.filter(pk__in=new_pks):
+            for field in model._meta.concrete_fields:
+                target = field.related_model
+                if field.is_relation and target in bravo.pks:
+                    value = getattr(row, field.attname)
+                    if value in bravo.pks[target] or (
+                        field.name == "factory" and value == bravo_factory_id
+                    ):
+                        new_rows_pointing_at_bravo.append(f"{model.__name__}.{field.name}")
+    assert new_rows_pointing_at_bravo == []
+    assert set(walked) == {route for route, _n, _e in api_routes + html_routes}
