@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import uuid
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -63,9 +64,9 @@ def test_migrations_apply_on_a_fresh_postgresql_database():
 
 @pytest.mark.django_db
 def test_seed_demo_twice_changes_nothing():
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    call_command("seed_demo", stdout=StringIO())
     counts = {model.__name__: model.objects.count() for model in _project_models()}
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    call_command("seed_demo", stdout=StringIO())
     assert {model.__name__: model.objects.count() for model in _project_models()} == counts
     assert Organization.objects.filter(kind=OrgKind.FACTORY).count() == 3
 
