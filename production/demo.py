@@ -1,6 +1,7 @@
 """Demo data of the shop floor: shifts, skills, calendar, day plans, defect codes, a plan for the
 demo factory's work orders, a line balance, operation records and inspections (idempotent)."""
 
+import contextlib
 import datetime as dt
 from decimal import Decimal
 
@@ -153,10 +154,8 @@ def _balance_and_quality(factory) -> None:
         return
     line = wo.line or SewingLine.objects.filter(factory=factory).first()
     if not LineBalance.objects.filter(factory=factory, work_order=wo).exists():
-        try:
+        with contextlib.suppress(DomainError):
             services.line_balance_create(work_order=wo, line=line)
-        except DomainError:
-            pass
     if Inspection.objects.filter(factory=factory).exists():
         return
     records = list(
@@ -169,7 +168,7 @@ def _balance_and_quality(factory) -> None:
         if n % 2:
             defects = [
                 {
-                    "code": "D0%d" % (1 + n % 7),
+                    "code": f"D0{1 + n % 7}",
                     "count": 1 + n % 2,
                     "operation": record.operation_id,
                     "rework_pieces": 1,
