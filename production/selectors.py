@@ -221,11 +221,13 @@ def work_order_progress(work_order: WorkOrder, *, today: date | None = None) -> 
         "cells": cells,
         "percent": round(100 * done_sam / total_sam) if total_sam else 0,
         "expected_finish": expected_finish(work_order, total_sam - done_sam, today=today),
-        "bundles": dict(
-            Bundle.objects.filter(factory=factory, work_order=work_order)
+        "bundles": [
+            (Bundle.Status(status).label, n)
+            for status, n in Bundle.objects.filter(factory=factory, work_order=work_order)
             .values_list("status")
             .annotate(n=Count("id"))
-        ),
+            .order_by("status")
+        ],
     }
 
 

@@ -1,8 +1,6 @@
 """Shop-floor pages: plan (Gantt, weekly load), scanning and supervisor entry, records, WIP,
 work-order progress and balance, quality, packing. Thin: every write is a service call."""
 
-import json
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -78,7 +76,7 @@ def schedule(request):
     context = {
         "gantt": selectors.gantt(factory, days=days),
         "weeks": weeks,
-        "chart_json": json.dumps(chart),
+        "chart": chart,
         "wall": wall,
         "can_plan": request.role in PLANNING,
         "lines": SewingLine.objects.filter(factory=factory, is_active=True),
