@@ -2,3 +2,4 @@
 
 from tests.factories.core import *  # noqa: F403
 from tests.factories.floor import *  # noqa: F403
+from tests.factories.dashboards import *  # noqa: F403
