@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import User
-from factories.models import SewingLine, Worker
+from factories.models import SewingLine, Station, Worker
 from factories.tenancy import FactoryOwned
 
 ZERO = Decimal("0")
@@ -51,7 +51,33 @@ class OutputHour(FactoryOwned):
     class Meta:
         verbose_name = _("hourly output")
         verbose_name_plural = _("hourly output")
-        indexes = [models.Index(fields=["factory", "hour"], name="dash_outputhour_fh")]
+        indexes = [
+            models.Index(fields=["factory", "hour"], name="dash_outputhour_fh"),
+            models.Index(fields=["factory", "work_order_id"], name="dash_outputhour_fwo"),
+        ]
+
+
+class MachineHour(FactoryOwned):
+    """One machine's hour (UTC), summed from devices' per-minute rollups: seconds running,
+    idle and stopped, hangers that arrived at and left its station, pieces counted."""
+
+    hour = models.DateTimeField(_("hour"))
+    # Devices' Device, by id: rollups outlive a retired device's registry row.
+    device_id = models.BigIntegerField(_("device id"))
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    running_seconds = models.PositiveIntegerField(default=0)
+    idle_seconds = models.PositiveIntegerField(default=0)
+    stopped_seconds = models.PositiveIntegerField(default=0)
+    arrivals = models.PositiveIntegerField(default=0)
+    departures = models.PositiveIntegerField(default=0)
+    pieces = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("machine hour")
+        verbose_name_plural = _("machine hours")
+        indexes = [models.Index(fields=["factory", "hour"], name="dash_machinehour_fh")]
 
 
 class LineDay(FactoryOwned):
@@ -89,6 +115,9 @@ class FactoryDay(FactoryOwned):
     operators = models.PositiveIntegerField(_("operators at work"), default=0)
     employees = models.PositiveIntegerField(_("employees"), default=0)
     piece_wages = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    running_seconds = models.PositiveBigIntegerField(default=0)
+    idle_seconds = models.PositiveBigIntegerField(default=0)
+    stopped_seconds = models.PositiveBigIntegerField(default=0)
     inspected = models.PositiveIntegerField(default=0)
     passed = models.PositiveIntegerField(default=0)
     defects = models.PositiveIntegerField(default=0)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dashboards import conf, sources
-from dashboards.models import FactoryDay, LineDay, OutputHour
+from dashboards.models import FactoryDay, LineDay, MachineHour, OutputHour
 from dashboards.services import day_bounds, hour_floor
 from factories.models import Factory, SewingLine
 
@@ -230,11 +230,27 @@ def _orders_at_risk(work_orders: list[dict] | None) -> list[dict] | None:
     return list(at_risk.values())
 
 
-def _wip(factory: Factory) -> dict | None:
-    stations = sources.station_wip(factory_id=factory.pk)
-    if stations is None:
+def _wip(factory: Factory, today: date) -> dict | None:
+    """Hangers waiting at each station today (arrived minus left, from MachineHour); the
+    bottleneck is the station with the most."""
+    if sources.model("devices", "MinuteRollup") is None:
         return None
-    stations = sorted(stations, key=lambda s: str(s.get("station")))
+    rows = (
+        MachineHour.objects.filter(
+            factory=factory, hour__gte=day_bounds(factory, today)[0], station__isnull=False
+        )
+        .values("station_id", "station__code")
+        .annotate(arrived=Sum("arrivals"), left=Sum("departures"))
+        .order_by("station__code")
+    )
+    stations = [
+        {
+            "station_id": row["station_id"],
+            "station": row["station__code"],
+            "wip": max(0, (row["arrived"] or 0) - (row["left"] or 0)),
+        }
+        for row in rows
+    ]
     bottleneck = max(stations, key=lambda s: s.get("wip") or 0, default=None)
     if bottleneck is not None and not bottleneck.get("wip"):
         bottleneck = None
@@ -251,6 +267,38 @@ def _jsonable(value):
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
+
+
+def _machines(factory: Factory, window: Window) -> dict | None:
+    now = sources.machines_now(factory_id=factory.pk)
+    if now is None:
+        return None
+    if window.hourly:
+        seconds = MachineHour.objects.filter(factory=factory, hour__gte=window.start).aggregate(
+            running=Sum("running_seconds"), idle=Sum("idle_seconds"), stopped=Sum("stopped_seconds")
+        )
+    else:
+        seconds = FactoryDay.objects.filter(
+            factory=factory, day__gte=window.first_day, day__lte=window.last_day
+        ).aggregate(
+            running=Sum("running_seconds"), idle=Sum("idle_seconds"), stopped=Sum("stopped_seconds")
+        )
+    seconds = {k: v or 0 for k, v in seconds.items()}
+    return {**now, "utilization": pct(seconds["running"], sum(seconds.values()))}
+
+
+def _wages(factory: Factory) -> dict | None:
+    """Wages earned so far in the current pay period: payroll's figure once the period is
+    calculated, else the piece wages of the period's days so far (from the rollup)."""
+    period = sources.pay_period(factory=factory)
+    if period is None:
+        return None
+    total = period["earned"]
+    if not total:
+        total = FactoryDay.objects.filter(
+            factory=factory, day__gte=period["starts_on"], day__lte=period["ends_on"]
+        ).aggregate(total=Sum("piece_wages"))["total"] or Decimal("0")
+    return {"label": period["label"], "total": total, "status": period["status"]}
 
 
 def dashboard_data(factory: Factory, window_name: str, now: datetime | None = None) -> dict:
@@ -287,7 +335,6 @@ def dashboard_data(factory: Factory, window_name: str, now: datetime | None = No
     today = window.last_day
     today_row = FactoryDay.objects.filter(factory=factory, day=today).first()
     work_orders = _work_orders(factory, today)
-    device_window_start = max(window.start, timezone.now() - timedelta(days=31))
     data = {
         "window": window.name,
         "generated_at": timezone.now().isoformat(),
@@ -307,13 +354,11 @@ def dashboard_data(factory: Factory, window_name: str, now: datetime | None = No
         "lines": _lines(factory, window, plans),
         "work_orders": work_orders,
         "orders_at_risk": _orders_at_risk(work_orders),
-        "wip": _wip(factory),
-        "devices": sources.device_status(
-            factory_id=factory.pk, start=device_window_start, end=window.end
-        ),
+        "wip": _wip(factory, today),
+        "devices": _machines(factory, window),
         "alarms": sources.open_alarms(factory_id=factory.pk),
         "shortages": sources.material_shortages(factory_id=factory.pk),
-        "wages": sources.wages_this_period(factory_id=factory.pk),
+        "wages": _wages(factory),
     }
     return _jsonable(data)
 

@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import DomainError, NotAllowed
 from core.models import User
 from dashboards import conf, sources
-from dashboards.models import FactoryDay, LineDay, OutputHour, ProfileLink, ProfileLinkView
+from dashboards.models import (
+    FactoryDay,
+    LineDay,
+    MachineHour,
+    OutputHour,
+    ProfileLink,
+    ProfileLinkView,
+)
 from factories.models import Factory
 
 HOUR = timedelta(hours=1)
@@ -69,6 +76,39 @@ def output_hour_rebuild(*, factory_id: int, hour: datetime) -> bool:
 
 
 @transaction.atomic
+def machine_hour_rebuild(*, factory_id: int, hour: datetime) -> bool:
+    """Rebuild one factory-hour of MachineHour from devices' minute rollups, then its day."""
+    factory = Factory.objects.get(pk=factory_id)
+    start = hour_floor(hour)
+    rows = sources.machine_totals(factory_id=factory_id, start=start, end=start + HOUR)
+    if rows is None:
+        return False
+    MachineHour.objects.filter(factory_id=factory_id, hour=start).delete()
+    MachineHour.objects.bulk_create(
+        MachineHour(
+            factory_id=factory_id,
+            hour=start,
+            device_id=row["device_id"],
+            station_id=row.get("station_id"),
+            **{name: row.get(name) or 0 for name in MACHINE_FIELDS},
+        )
+        for row in rows
+    )
+    day_rebuild(factory_id=factory_id, day=local_day(factory, start))
+    return True
+
+
+MACHINE_FIELDS = (
+    "running_seconds",
+    "idle_seconds",
+    "stopped_seconds",
+    "arrivals",
+    "departures",
+    "pieces",
+)
+
+
+@transaction.atomic
 def day_rebuild(*, factory_id: int, day: date) -> FactoryDay:
     """Rebuild LineDay rows and the FactoryDay of one local day from OutputHour and the
     quality and order sources."""
@@ -102,6 +142,9 @@ def day_rebuild(*, factory_id: int, day: date) -> FactoryDay:
     totals = hours.aggregate(**sums, operators=Count("worker_id", distinct=True))
     operators = totals["operators"] or 0
     orders = sources.order_totals(factory_id=factory_id, start=start, end=end) or {}
+    machines = MachineHour.objects.filter(
+        factory_id=factory_id, hour__gte=start, hour__lt=end
+    ).aggregate(**{name: Sum(name) for name in MACHINE_FIELDS[:3]})
     values = {
         "finished": totals["finished"] or 0,
         "good": totals["good"] or 0,
@@ -111,6 +154,7 @@ def day_rebuild(*, factory_id: int, day: date) -> FactoryDay:
         "operators": operators,
         "available_minutes": Decimal(operators * conf.get("SHIFT_MINUTES")),
         "employees": sources.employee_count(factory_id=factory_id),
+        **{name: machines[name] or 0 for name in MACHINE_FIELDS[:3]},
         "inspected": sum(q.get("inspected") or 0 for q in quality.values()),
         "passed": sum(q.get("passed") or 0 for q in quality.values()),
         "defects": sum(q.get("defects") or 0 for q in quality.values()),

@@ -4,13 +4,21 @@ from decimal import Decimal
 import factory as fb
 from django.utils import timezone
 
-from dashboards.models import FactoryDay, LineDay, OutputHour, ProfileLink, ProfileLinkView
+from dashboards.models import (
+    FactoryDay,
+    LineDay,
+    MachineHour,
+    OutputHour,
+    ProfileLink,
+    ProfileLinkView,
+)
 from tests.factories.core import UserFactory
 from tests.factories.floor import FactoryFactory
 
 __all__ = [
     "OutputHourFactory",
     "LineDayFactory",
+    "MachineHourFactory",
     "FactoryDayFactory",
     "ProfileLinkFactory",
     "ProfileLinkViewFactory",
@@ -28,6 +36,21 @@ class OutputHourFactory(fb.django.DjangoModelFactory):
     finished = 10
     earned_minutes = Decimal("120.00")
     piece_wages = Decimal("42.00")
+
+
+class MachineHourFactory(fb.django.DjangoModelFactory):
+    class Meta:
+        model = MachineHour
+
+    factory = fb.SubFactory(FactoryFactory)
+    hour = fb.LazyFunction(lambda: timezone.now().replace(minute=0, second=0, microsecond=0))
+    device_id = fb.Sequence(lambda n: n + 1)
+    running_seconds = 2400
+    idle_seconds = 900
+    stopped_seconds = 300
+    arrivals = 30
+    departures = 26
+    pieces = 120
 
 
 class LineDayFactory(fb.django.DjangoModelFactory):

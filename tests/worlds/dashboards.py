@@ -1,6 +1,7 @@
 from tests.factories.dashboards import (
     FactoryDayFactory,
     LineDayFactory,
+    MachineHourFactory,
     OutputHourFactory,
     ProfileLinkFactory,
     ProfileLinkViewFactory,
@@ -10,6 +11,7 @@ from tests.factories.dashboards import (
 def populate(world) -> None:
     OutputHourFactory(factory=world.factory, line=world.line, worker=world.worker)
     LineDayFactory(factory=world.factory, line=world.line)
+    MachineHourFactory(factory=world.factory, station=world.station)
     FactoryDayFactory(factory=world.factory)
     world.profile_link = ProfileLinkFactory(
         factory=world.factory, created_by=world.owner, recipient=f"{world.tag} lender"

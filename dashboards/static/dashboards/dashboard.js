@@ -24,6 +24,8 @@
     if (el) el.textContent = missing ? T.missing : (none ? T.none : "");
   }
 
+  function show(id, visible) { document.getElementById(id).style.display = visible ? "" : "none"; }
+
   function render(d) {
     const k = d.kpi;
     text("kpi-output", fmt(k.output));
@@ -63,6 +65,7 @@
 
     const dev = d.devices;
     empty("devices", dev === null);
+    show("chart-devices", dev !== null);
     text("kpi-running", dev ? fmt(dev.running) + " / " + fmt(dev.total) : "–");
     text("kpi-utilization", dev ? fmt(dev.utilization, "%") : "–");
     chart("chart-devices").setOption({
@@ -77,6 +80,7 @@
 
     const wip = d.wip;
     empty("wip", wip === null, wip && !wip.stations.length);
+    show("chart-wip", wip !== null && wip.stations.length > 0);
     text("bottleneck", wip && wip.bottleneck ? T.bottleneck + " " + wip.bottleneck.station : "");
     chart("chart-wip").setOption({
       tooltip: { trigger: "axis" }, grid: { left: 40, right: 10, top: 10, bottom: 24 },
