@@ -17,7 +17,7 @@ def seed(world) -> None:
             hour = services.hour_floor(now) - timedelta(hours=back)
             services.output_hour_rebuild(factory_id=factory.pk, hour=hour)
             services.machine_hour_rebuild(factory_id=factory.pk, hour=hour)
-        synthetic.fill(factory, days=370, hourly_days=35, now=now)
+        synthetic.fill(factory, days=370, hourly_days=2, line_days=35, now=now)
         for back in range(3):
             services.day_rebuild(
                 factory_id=factory.pk,

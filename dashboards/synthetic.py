@@ -31,12 +31,13 @@ def fill(
     *,
     days: int,
     hourly_days: int,
+    line_days: int,
     now: datetime,
     device_ids: dict[int, int | None] | None = None,
     seed: int = 7,
 ) -> dict:
-    """Fill `days` of FactoryDay, and `hourly_days` of hourly rows per operator / machine and
-    LineDay, ending now; returns how many rows were written per table."""
+    """Fill `days` of FactoryDay, `line_days` of LineDay and `hourly_days` of hourly rows per
+    operator and machine, ending now; returns how many rows were written per table."""
     rng = random.Random(f"{seed}-{factory.pk}")
     zone = ZoneInfo(factory.time_zone)
     today = now.astimezone(zone).date()
@@ -51,6 +52,9 @@ def fill(
     filled_hours = set(
         OutputHour.objects.filter(factory=factory).values_list("hour", flat=True).distinct()
     )
+    filled_machine_hours = set(
+        MachineHour.objects.filter(factory=factory).values_list("hour", flat=True).distinct()
+    )
     filled_line_days = set(LineDay.objects.filter(factory=factory).values_list("day", flat=True))
     written = {"output_hours": 0, "machine_hours": 0, "line_days": 0, "factory_days": 0}
     output_rows, machine_rows, line_rows, day_rows = [], [], [], []
@@ -64,10 +68,8 @@ def fill(
         hours = _shift_hours(factory, day, now)
         day_totals = {"finished": 0, "good": 0, "defective": 0, "minutes": Decimal("0")}
         line_totals = {line.pk: [0, 0, 0] for line in lines}
-        for hour in hours:
-            if back >= hourly_days or hour in filled_hours:
-                continue
-            for worker in workers:
+        for hour in hours if back < hourly_days else []:
+            for worker in workers if hour not in filled_hours else []:
                 good = int(rng.gauss(55, 8) * skill[worker.pk] * growth)
                 good = max(0, good)
                 defective = int(good * rng.uniform(0.0, 0.04))
@@ -89,7 +91,9 @@ def fill(
                 line_totals[worker.line_id][0] += finished
                 line_totals[worker.line_id][1] += good
                 line_totals[worker.line_id][2] += defective
-            for device_id, station_id in device_ids.items():
+            for device_id, station_id in (
+                device_ids.items() if hour not in filled_machine_hours else []
+            ):
                 running = int(3600 * rng.uniform(0.45, 0.85) * growth)
                 stopped = int((3600 - running) * rng.uniform(0, 0.3))
                 arrivals = rng.randint(8, 16)
@@ -107,9 +111,14 @@ def fill(
                         pieces=rng.randint(40, 80),
                     )
                 )
-        if back < hourly_days and day not in filled_line_days:
+        if back < line_days and day not in filled_line_days:
             for line in lines:
                 finished, good, defective = line_totals[line.pk]
+                if not good:  # no hourly rows that day: a day's worth for the line's people
+                    people = sum(1 for w in workers if w.line_id == line.pk)
+                    finished = int(rng.gauss(48, 5) * growth * people)
+                    good = finished * 8
+                    defective = int(good * rng.uniform(0.01, 0.03))
                 inspected = finished // 5
                 defects = int(inspected * rng.uniform(0.01, 0.05))
                 line_rows.append(
@@ -131,7 +140,7 @@ def fill(
         if day in filled_days:
             continue
         operators = len(workers) - rng.randint(0, max(1, len(workers) // 15))
-        if back >= hourly_days or not day_totals["good"]:
+        if not day_totals["good"]:
             per_person = rng.gauss(48, 5) * growth * (len(hours) / len(SHIFT_HOURS) or 1)
             day_totals["finished"] = int(per_person * operators)
             day_totals["good"] = day_totals["finished"] * 8
