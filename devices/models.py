@@ -386,7 +386,14 @@ class StationHandoff(FactoryOwned):
     sequence = models.BigIntegerField(_("sequence"))
     record_id = models.BigIntegerField(_("telemetry record"))
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
-    operation_record_id = models.BigIntegerField(_("operation record"), null=True, blank=True)
+    operation_record = models.ForeignKey(
+        "production.OperationRecord",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("operation record"),
+    )
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
