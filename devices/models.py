@@ -5,6 +5,8 @@ Telemetry is written by the ingest (MQTT) and the Modbus poller through one path
 migrations/0002 and `devices.partitions`), elsewhere a plain table.
 """
 
+from datetime import time
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -254,8 +256,8 @@ class TelemetryPolicy(FactoryOwned):
         _("machine stopped alarm after (minutes)"), default=10
     )
     wip_threshold = models.PositiveIntegerField(_("station WIP alarm above (hangers)"), default=12)
-    shift_start = models.TimeField(_("shift starts"), default="08:00")
-    shift_end = models.TimeField(_("shift ends"), default="18:00")
+    shift_start = models.TimeField(_("shift starts"), default=time(8, 0))
+    shift_end = models.TimeField(_("shift ends"), default=time(18, 0))
 
     class Meta:
         verbose_name = _("telemetry policy")
