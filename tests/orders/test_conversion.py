@@ -102,9 +102,10 @@ def test_cut_plan_reports_efficiency_and_fabric(accepted_order, planner):
     assert cut_plan.ordered_quantity == 100
     assert cut_plan.cut_quantity == 103
     assert cut_plan.efficiency_pct == Decimal("97.09")
-    assert result.report["bundles"] == Bundle.objects.filter(
-        work_order_id=result.work_order_id
-    ).count()
+    assert (
+        result.report["bundles"]
+        == Bundle.objects.filter(work_order_id=result.work_order_id).count()
+    )
     assert result.report["warnings"] == []
     assert cut_plan.fabric_length_m == sum(lay.fabric_length_m for lay in cut_plan.lays.all())
 
