@@ -142,9 +142,7 @@ class SupplierPerformance:
     def quality_rate(self) -> Decimal | None:
         if not self.inspections:
             return None
-        return (Decimal(self.inspections_passed) * 100 / self.inspections).quantize(
-            Decimal("0.1")
-        )
+        return (Decimal(self.inspections_passed) * 100 / self.inspections).quantize(Decimal("0.1"))
 
 
 def supplier_performance(factory) -> list[SupplierPerformance]:
@@ -268,7 +266,11 @@ def moves_export_xlsx(factory, *, since=None, until=None) -> bytes:
 
 
 def lot_label_lines(lot: Lot) -> list[str]:
-    lines = [lot.material.name, f"{lot.material.code} · {lot.received_quantity.normalize()} {lot.material.get_unit_display()}"]
+    lines = [
+        lot.material.name,
+        f"{lot.material.code} · {lot.received_quantity.normalize()} "
+        f"{lot.material.get_unit_display()}",
+    ]
     if lot.dye_lot:
         lines.append(_("Dye lot %(dye)s") % {"dye": lot.dye_lot})
     return lines

@@ -382,7 +382,14 @@ class CycleCountSerializer(TenantModelSerializer):
             "decided_at",
             "lines",
         ]
-        read_only_fields = ["bin", "status", "variance_value", "started_at", "submitted_at", "decided_at"]
+        read_only_fields = [
+            "bin",
+            "status",
+            "variance_value",
+            "started_at",
+            "submitted_at",
+            "decided_at",
+        ]
 
 
 class CountEntrySerializer(serializers.Serializer):

@@ -17,6 +17,4 @@ api_router.register("shortages", views.MaterialShortageViewSet, basename="materi
 api_router.register(
     "purchase-suggestions", views.PurchaseSuggestionViewSet, basename="purchasesuggestion"
 )
-api_router.register(
-    "release-overrides", views.ReleaseOverrideViewSet, basename="releaseoverride"
-)
+api_router.register("release-overrides", views.ReleaseOverrideViewSet, basename="releaseoverride")

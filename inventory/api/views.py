@@ -95,9 +95,7 @@ class LotViewSet(TenantReadOnlyViewSet):
 class StockBalanceViewSet(TenantReadOnlyViewSet):
     """On hand per lot and bin (the ledger's running sums)."""
 
-    queryset = StockBalance.objects.select_related("material", "lot", "bin").filter(
-        quantity__gt=0
-    )
+    queryset = StockBalance.objects.select_related("material", "lot", "bin").filter(quantity__gt=0)
     serializer_class = s.StockBalanceSerializer
     read_roles = STOCK_READERS
     filterset_fields = ["material", "lot", "bin"]
@@ -122,7 +120,9 @@ class StockMoveViewSet(TenantReadOnlyViewSet):
 
     @action(detail=False, methods=["post"])
     def issue(self, request):
-        return self._created(services.stock_issue(by=request.user, **self._input(s.IssueSerializer)))
+        return self._created(
+            services.stock_issue(by=request.user, **self._input(s.IssueSerializer))
+        )
 
     @action(detail=False, methods=["post"], url_path="return", url_name="return")
     def return_(self, request):
@@ -220,9 +220,7 @@ class PurchaseOrderViewSet(TenantViewSet, mixins.ListModelMixin, mixins.Retrieve
 
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return self._fresh(
-            services.purchase_order_cancel(order=self.get_object(), by=request.user)
-        )
+        return self._fresh(services.purchase_order_cancel(order=self.get_object(), by=request.user))
 
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
@@ -245,8 +243,9 @@ class PurchaseOrderViewSet(TenantViewSet, mixins.ListModelMixin, mixins.Retrieve
         data = serializer.validated_data
         line = order.lines.filter(pk=data["line"]).first()
         if line is None:
-            from core.errors import DomainError
             from django.utils.translation import gettext as _
+
+            from core.errors import DomainError
 
             raise DomainError(
                 _("This line is not on the purchase order."), errors={"line": [_("Unknown line.")]}
@@ -403,7 +402,9 @@ class PurchaseSuggestionViewSet(TenantReadOnlyViewSet):
             by=request.user,
         )
         return Response(
-            s.PurchaseOrderSerializer(orders, many=True, context=self.get_serializer_context()).data,
+            s.PurchaseOrderSerializer(
+                orders, many=True, context=self.get_serializer_context()
+            ).data,
             status=status.HTTP_201_CREATED,
         )
 

@@ -79,7 +79,10 @@ class SupplierItem(FactoryOwned):
     """A supplier's offer of a material to this factory: price, minimum quantity, lead time."""
 
     material = models.ForeignKey(
-        Material, on_delete=models.CASCADE, related_name="supplier_items", verbose_name=_("material")
+        Material,
+        on_delete=models.CASCADE,
+        related_name="supplier_items",
+        verbose_name=_("material"),
     )
     supplier = models.ForeignKey(
         Organization,

@@ -62,7 +62,7 @@ class CycleCountLine(FactoryOwned):
     count = models.ForeignKey(CycleCount, on_delete=models.CASCADE, related_name="lines")
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
     expected_quantity = quantity_field(_("expected"))
-    counted_quantity = quantity_field(_("counted"), null=True, blank=True)
+    counted_quantity = quantity_field(_("counted"), null=True, blank=True, default=None)
     unit_cost = unit_cost_field(_("unit cost"))
 
     class Meta:

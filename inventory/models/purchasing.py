@@ -82,13 +82,11 @@ class PurchaseOrderLine(FactoryOwned):
     purchase_order = models.ForeignKey(
         PurchaseOrder, on_delete=models.CASCADE, related_name="lines"
     )
-    material = models.ForeignKey(
-        Material, on_delete=models.PROTECT, related_name="purchase_lines"
-    )
+    material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="purchase_lines")
     quantity = quantity_field(_("ordered"))
     unit_price = unit_cost_field(_("unit price"))
     need_date = models.DateField(_("needed by"))
-    confirmed_quantity = quantity_field(_("confirmed"), null=True, blank=True)
+    confirmed_quantity = quantity_field(_("confirmed"), null=True, blank=True, default=None)
     confirmed_ship_date = models.DateField(_("confirmed ship date"), null=True, blank=True)
     received_quantity = quantity_field(_("received"))
     received_on = models.DateField(_("fully received on"), null=True, blank=True)

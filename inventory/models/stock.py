@@ -167,7 +167,11 @@ class StockMove(FactoryOwned):
         blank=True,
     )
     cycle_count = models.ForeignKey(
-        "inventory.CycleCount", on_delete=models.PROTECT, related_name="moves", null=True, blank=True
+        "inventory.CycleCount",
+        on_delete=models.PROTECT,
+        related_name="moves",
+        null=True,
+        blank=True,
     )
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -191,7 +195,9 @@ class StockMove(FactoryOwned):
                 name="move_bins_differ",
             ),
         ]
-        indexes = [models.Index(fields=["factory", "material", "created_at"])]
+        indexes = [
+            models.Index(fields=["factory", "material", "created_at"], name="stockmove_material_at")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.quantity} {self.lot}"
@@ -210,6 +216,7 @@ class StockBalance(FactoryOwned):
     class Meta:
         verbose_name = _("stock balance")
         verbose_name_plural = _("stock balances")
+        ordering = ["material", "lot", "bin"]
         constraints = [
             models.UniqueConstraint(fields=["factory", "lot", "bin"], name="balance_unique"),
             models.CheckConstraint(condition=Q(quantity__gte=0), name="balance_not_negative"),

@@ -63,9 +63,7 @@ def cycle_count_start(*, factory, barcode: str, by) -> CycleCount:
         raise Conflict(
             _("Bin %(bin)s is already being counted.") % {"bin": bin.code}, code="bin_locked"
         )
-    balances = StockBalance.objects.filter(bin=bin, quantity__gt=0).select_related(
-        "lot__material"
-    )
+    balances = StockBalance.objects.filter(bin=bin, quantity__gt=0).select_related("lot__material")
     CycleCountLine.objects.bulk_create(
         CycleCountLine(
             factory=factory,
@@ -153,7 +151,9 @@ def cycle_count_submit(*, count: CycleCount, by) -> CycleCount:
 def _post(count: CycleCount, *, by) -> CycleCount:
     for line in count.lines.select_related("lot__material"):
         if line.variance:
-            adjustment_post(lot=line.lot, bin=count.bin, variance=line.variance, by=by, cycle_count=count)
+            adjustment_post(
+                lot=line.lot, bin=count.bin, variance=line.variance, by=by, cycle_count=count
+            )
     count.status = CycleCount.Status.POSTED
     count.decided_at = timezone.now()
     count.save(update_fields=["status", "decided_at"])

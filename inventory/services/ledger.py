@@ -29,6 +29,11 @@ from inventory.models.fields import ZERO
 COST_PLACES = Decimal("0.0001")
 
 
+def qty_text(quantity: Decimal) -> str:
+    """A quantity for a message: 100, 12.5 — never 1E+2."""
+    return f"{quantity.normalize():f}"
+
+
 def positive_quantity(value, field: str = "quantity") -> Decimal:
     """A quantity from a caller, as a Decimal > 0, or a clear error."""
     try:
@@ -103,7 +108,7 @@ def _not_enough(lot: Lot, bin: Bin, on_hand: Decimal) -> DomainError:
     return DomainError(
         _("Only %(quantity)s %(unit)s of lot %(lot)s are in bin %(bin)s.")
         % {
-            "quantity": on_hand.normalize(),
+            "quantity": qty_text(on_hand),
             "unit": lot.material.get_unit_display(),
             "lot": lot.code,
             "bin": bin.code,
@@ -161,9 +166,7 @@ def receipt_post(
 
 
 @transaction.atomic
-def stock_issue(
-    *, lot: Lot, bin: Bin, quantity, work_order, by, note: str = ""
-) -> StockMove:
+def stock_issue(*, lot: Lot, bin: Bin, quantity, work_order, by, note: str = "") -> StockMove:
     """Issue stock of a lot to a work order's cutting.
 
     Refused: an uninspected or failed roll, a counted bin, more than is on hand, or quantity
@@ -187,7 +190,11 @@ def stock_issue(
                 "Lot %(lot)s is reserved for another work order; only %(free)s %(unit)s "
                 "of it are free."
             )
-            % {"lot": lot.code, "free": (on_hand - others).normalize(), "unit": lot.material.get_unit_display()},
+            % {
+                "lot": lot.code,
+                "free": qty_text(on_hand - others),
+                "unit": lot.material.get_unit_display(),
+            },
             code="reserved_for_another_order",
             errors={"lot": [_("Reserved for another work order.")]},
         )
@@ -239,9 +246,7 @@ def issued_to_work_order(*, lot: Lot, work_order) -> Decimal:
 
 
 @transaction.atomic
-def stock_return(
-    *, lot: Lot, bin: Bin, quantity, work_order, by, note: str = ""
-) -> StockMove:
+def stock_return(*, lot: Lot, bin: Bin, quantity, work_order, by, note: str = "") -> StockMove:
     """Material comes back from the floor (an unused roll end): at most what was issued."""
     quantity = positive_quantity(quantity)
     same_factory(lot.factory_id, bin, work_order)
@@ -251,7 +256,7 @@ def stock_return(
     if quantity > outstanding:
         raise DomainError(
             _("Only %(quantity)s of lot %(lot)s were issued to work order %(wo)s.")
-            % {"quantity": outstanding.normalize(), "lot": lot.code, "wo": work_order.number},
+            % {"quantity": qty_text(outstanding), "lot": lot.code, "wo": work_order.number},
             code="return_exceeds_issue",
             errors={"quantity": [_("More than was issued.")]},
         )
@@ -380,7 +385,7 @@ def finished_goods_receive(
             errors={"quantity": [_("Invalid.")]},
         )
     factory = work_order.factory
-    style_code = work_order.version.style.code
+    style_code = work_order.version.style.number
     material = finished_goods_material(
         factory=factory, style_code=style_code, colour=colour, size=size
     )
@@ -445,9 +450,7 @@ def finished_goods_ship(
             code="insufficient_stock",
         )
     lots = list(
-        Lot.objects.select_for_update()
-        .filter(material=material)
-        .order_by("received_at", "pk")
+        Lot.objects.select_for_update().filter(material=material).order_by("received_at", "pk")
     )
     remaining = Decimal(quantity)
     moves = []

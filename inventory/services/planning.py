@@ -147,8 +147,9 @@ def mrp_run(*, factory, by=None) -> MrpRun:
     started = time.perf_counter()
     work_orders = {wo.pk: wo for wo in planned_work_orders(factory)}
     requirements = list(
-        MaterialRequirement.objects.filter(factory=factory, work_order_id__in=list(work_orders))
-        .values_list("work_order_id", "material_code", "quantity", "need_date")
+        MaterialRequirement.objects.filter(
+            factory=factory, work_order_id__in=list(work_orders)
+        ).values_list("work_order_id", "material_code", "quantity", "need_date")
     )
     materials = {
         m.code: m for m in Material.objects.filter(factory=factory).only("id", "code", "unit")
@@ -255,7 +256,9 @@ def _suggest(factory, run, shortages, supply) -> list[PurchaseSuggestion]:
             continue
         material_id = shortage.material.pk
         short_by_material[material_id] += shortage.short
-        first_need[material_id] = min(first_need.get(material_id, shortage.need_date), shortage.need_date)
+        first_need[material_id] = min(
+            first_need.get(material_id, shortage.need_date), shortage.need_date
+        )
     offers = _preferred_offers(factory)
     suggestions = []
     for material_id, short in short_by_material.items():
@@ -284,9 +287,9 @@ def _suggest(factory, run, shortages, supply) -> list[PurchaseSuggestion]:
 
 def _prune_runs(factory) -> None:
     keep = list(
-        MrpRun.objects.filter(factory=factory).order_by("-created_at", "-pk").values_list(
-            "pk", flat=True
-        )[:RUNS_KEPT]
+        MrpRun.objects.filter(factory=factory)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)[:RUNS_KEPT]
     )
     MrpRun.objects.filter(factory=factory).exclude(pk__in=keep).delete()
 
@@ -337,9 +340,7 @@ def purchase_suggestions_order(*, factory, suggestions, by) -> list[PurchaseOrde
                 for s in group
             ],
         )
-        PurchaseSuggestion.objects.filter(pk__in=[s.pk for s in group]).update(
-            purchase_order=order
-        )
+        PurchaseSuggestion.objects.filter(pk__in=[s.pk for s in group]).update(purchase_order=order)
         orders.append(order)
     return orders
 
@@ -421,6 +422,10 @@ def material_release_guard(*, work_order, by, override_reason: str = "") -> Rele
     notify(
         work_order.factory_id,
         "material_shortage",
-        {"work_order": work_order.number, "override": True, "materials": [r["material_code"] for r in short]},
+        {
+            "work_order": work_order.number,
+            "override": True,
+            "materials": [r["material_code"] for r in short],
+        },
     )
     return override

@@ -25,7 +25,7 @@ from inventory.models import (
     SupplierItem,
 )
 from inventory.models.fields import ZERO
-from inventory.services.ledger import positive_quantity, receipt_post, same_factory
+from inventory.services.ledger import positive_quantity, qty_text, receipt_post, same_factory
 
 HUNDRED = Decimal("100")
 
@@ -270,11 +270,11 @@ def purchase_line_receive(
                 "ordered %(expected)s plus %(tolerance)s %%."
             )
             % {
-                "incoming": incoming.normalize(),
+                "incoming": qty_text(incoming),
                 "material": material.code,
-                "total": (line.received_quantity + incoming).normalize(),
-                "expected": expected.normalize(),
-                "tolerance": order.tolerance_pct.normalize(),
+                "total": qty_text(line.received_quantity + incoming),
+                "expected": qty_text(expected),
+                "tolerance": qty_text(order.tolerance_pct),
             },
             code="beyond_tolerance",
             errors={"lots": [_("Beyond the delivery tolerance.")]},

@@ -22,6 +22,7 @@ from inventory.services.ledger import (
     lot_on_hand,
     lot_reserved,
     positive_quantity,
+    qty_text,
     same_factory,
 )
 
@@ -58,7 +59,7 @@ def reservation_create(*, lot: Lot, work_order, quantity, by) -> Reservation:
         raise DomainError(
             _("Only %(quantity)s %(unit)s of lot %(lot)s are available.")
             % {
-                "quantity": available.normalize(),
+                "quantity": qty_text(available),
                 "unit": lot.material.get_unit_display(),
                 "lot": lot.code,
             },
@@ -94,8 +95,7 @@ def material_reserve(*, work_order, material: Material, quantity, by) -> Reserva
     quantity = positive_quantity(quantity)
     same_factory(material.factory_id, work_order)
     lots = [
-        lot_lock(lot)
-        for lot in Lot.objects.filter(material=material).order_by("received_at", "pk")
+        lot_lock(lot) for lot in Lot.objects.filter(material=material).order_by("received_at", "pk")
     ]
     by_dye_lot: dict[str, list[tuple[Lot, Decimal]]] = defaultdict(list)
     for lot in lots:

@@ -2,5 +2,6 @@
 
 from tests.factories.core import *  # noqa: F403
 from tests.factories.floor import *  # noqa: F403
+from tests.factories.inventory import *  # noqa: F403
 from tests.factories.orders import *  # noqa: F403
 from tests.factories.production import *  # noqa: F403
