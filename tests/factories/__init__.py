@@ -5,3 +5,4 @@ from tests.factories.floor import *  # noqa: F403
 from tests.factories.inventory import *  # noqa: F403
 from tests.factories.orders import *  # noqa: F403
 from tests.factories.production import *  # noqa: F403
+from tests.factories.shopfloor import *  # noqa: F403
