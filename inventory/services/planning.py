@@ -129,13 +129,21 @@ def _preferred_offers(factory) -> dict[int, SupplierItem]:
     return offers
 
 
-def cutting_date(requirement_need_date: date, work_order) -> date:
-    """When the material must be on hand: the scheduled cutting start where the schedule gives
-    one (a `planned_start` on the work order), else the requirement's need date."""
-    planned = getattr(work_order, "planned_start", None)
-    if planned is not None:
-        planned = planned.date() if hasattr(planned, "date") else planned
-        return min(planned, requirement_need_date)
+def scheduled_starts(factory, work_order_ids) -> dict[int, date]:
+    """Work order → its start in the production plan (production's ScheduleEntry)."""
+    from production.models import ScheduleEntry
+
+    rows = ScheduleEntry.objects.filter(
+        factory=factory, work_order_id__in=work_order_ids, start_date__isnull=False
+    ).values_list("work_order_id", "pinned_start", "start_date")
+    return {wo: pinned or start for wo, pinned, start in rows}
+
+
+def cutting_date(requirement_need_date: date, scheduled_start: date | None) -> date:
+    """When the material must be on hand: the planned start where the schedule has one (the
+    cut comes first, so material is needed by then), else the requirement's need date."""
+    if scheduled_start is not None:
+        return min(scheduled_start, requirement_need_date)
     return requirement_need_date
 
 
@@ -162,12 +170,13 @@ def mrp_run(*, factory, by=None) -> MrpRun:
         {m: max(q - reserved_total.get(m, ZERO), ZERO) for m, q in on_hand.items()},
     )
     supply = _open_purchases(factory)
+    starts = scheduled_starts(factory, list(work_orders))
     safety = timedelta(days=int(conf.get("MRP_SAFETY_DAYS")))
 
     def priority(row):
         work_order = work_orders[row[0]]
         return (
-            cutting_date(row[3], work_order),
+            cutting_date(row[3], starts.get(row[0])),
             -work_order.priority,
             work_order.due_date,
             work_order.number,
@@ -178,7 +187,7 @@ def mrp_run(*, factory, by=None) -> MrpRun:
     shortages = []
     for work_order_id, code, quantity, need_date in sorted(requirements, key=priority):
         material = materials.get(code)
-        need = cutting_date(need_date, work_orders[work_order_id])
+        need = cutting_date(need_date, starts.get(work_order_id))
         if material is None:
             shortages.append(
                 MaterialShortage(

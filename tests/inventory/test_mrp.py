@@ -227,3 +227,14 @@ def test_cancelled_purchase_orders_are_not_supply(
     services.mrp_run(factory=factory, by=manager)
     assert PurchaseOrder.objects.get(pk=order.pk).status == "cancelled"
     assert shortages() == [("WO-1", fabric.code, Decimal("0"), Decimal("0"), Decimal("50"))]
+
+
+def test_the_scheduled_start_brings_the_need_forward(factory, fabric, offer, work_order, manager):
+    from production.models import ScheduleEntry
+
+    need(work_order, fabric, 10, days=20)
+    ScheduleEntry.objects.create(
+        factory=factory, work_order=work_order, start_date=TODAY + dt.timedelta(days=4)
+    )
+    services.mrp_run(factory=factory, by=manager)
+    assert MaterialShortage.objects.get().need_date == TODAY + dt.timedelta(days=4)
