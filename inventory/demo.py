@@ -9,7 +9,15 @@ from django.utils import timezone
 
 from core.models import User
 from inventory import services
-from inventory.models import Bin, Lot, Material, PurchaseOrder, SupplierItem, Warehouse
+from inventory.models import (
+    Bin,
+    Lot,
+    Material,
+    MrpRun,
+    PurchaseOrder,
+    SupplierItem,
+    Warehouse,
+)
 
 FABRICS = [
     # code, name, colour, composition, width cm, g/m², shrinkage %, price, MOQ, lead days
@@ -111,7 +119,8 @@ def seed(world) -> None:
         factory=factory, status__in=PurchaseOrder.OPEN_STATUSES
     ).exists():
         _open_orders(factory, materials, fabric_supplier, trims_supplier, clerk)
-    services.mrp_run(factory=factory, by=clerk)
+    if not MrpRun.objects.filter(factory=factory).exists():
+        services.mrp_run(factory=factory, by=clerk)
 
 
 def _material(factory, code, name, kind, unit, **attributes) -> Material:

@@ -13,7 +13,7 @@ from inventory import conf
 from inventory.models import Bin, CycleCount, CycleCountLine, Lot, StockBalance
 from inventory.models.fields import ZERO
 from inventory.models.stock import BIN_LABEL_PREFIX, LOT_LABEL_PREFIX
-from inventory.services.ledger import adjustment_post
+from inventory.services.ledger import adjustment_post, non_negative_quantity
 
 
 def _unknown_barcode(field: str) -> DomainError:
@@ -96,15 +96,11 @@ def cycle_count_record(*, count: CycleCount, entries: list[dict], by) -> CycleCo
     parsed = []
     for index, entry in enumerate(entries):
         lot = lot_from_barcode(factory=count.factory, barcode=str(entry.get("lot") or ""))
-        try:
-            quantity = Decimal(str(entry.get("quantity")))
-        except ArithmeticError:
-            quantity = Decimal("-1")
-        if not quantity.is_finite() or quantity < 0:
-            raise DomainError(
-                _("A counted quantity is zero or more."),
-                errors={f"entries[{index}].quantity": [_("Invalid.")]},
-            )
+        quantity = non_negative_quantity(
+            entry.get("quantity"),
+            f"entries[{index}].quantity",
+            _("A counted quantity is zero or more."),
+        )
         parsed.append((lot, quantity))
     for lot, quantity in parsed:
         line, _created = CycleCountLine.objects.get_or_create(

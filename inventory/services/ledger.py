@@ -34,16 +34,29 @@ def qty_text(quantity: Decimal) -> str:
     return f"{quantity.normalize():f}"
 
 
-def positive_quantity(value, field: str = "quantity") -> Decimal:
-    """A quantity from a caller, as a Decimal > 0, or a clear error."""
+def _decimal(value) -> Decimal | None:
     try:
         quantity = Decimal(str(value))
     except (ArithmeticError, ValueError, TypeError):
-        quantity = None
-    if quantity is None or not quantity.is_finite() or quantity <= 0:
+        return None
+    return quantity if quantity.is_finite() else None
+
+
+def positive_quantity(value, field: str = "quantity") -> Decimal:
+    """A quantity from a caller, as a Decimal > 0, or a clear error."""
+    quantity = _decimal(value)
+    if quantity is None or quantity <= 0:
         raise DomainError(
             _("The quantity must be a number above zero."), errors={field: [_("Invalid.")]}
         )
+    return quantity
+
+
+def non_negative_quantity(value, field: str, message) -> Decimal:
+    """A counted or confirmed quantity: zero or more, or `message` as the error."""
+    quantity = _decimal(value)
+    if quantity is None or quantity < 0:
+        raise DomainError(message, errors={field: [_("Invalid.")]})
     return quantity
 
 

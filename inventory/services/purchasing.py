@@ -25,7 +25,13 @@ from inventory.models import (
     SupplierItem,
 )
 from inventory.models.fields import ZERO
-from inventory.services.ledger import positive_quantity, qty_text, receipt_post, same_factory
+from inventory.services.ledger import (
+    non_negative_quantity,
+    positive_quantity,
+    qty_text,
+    receipt_post,
+    same_factory,
+)
 
 HUNDRED = Decimal("100")
 
@@ -181,15 +187,11 @@ def purchase_order_confirm(
                 _("This line is not on the purchase order."),
                 errors={f"lines[{index}].line": [_("Unknown line.")]},
             )
-        try:
-            quantity = Decimal(str(entry.get("quantity")))
-        except ArithmeticError:
-            quantity = Decimal("-1")
-        if not quantity.is_finite() or quantity < 0:
-            raise DomainError(
-                _("The confirmed quantity must be zero or more."),
-                errors={f"lines[{index}].quantity": [_("Invalid.")]},
-            )
+        quantity = non_negative_quantity(
+            entry.get("quantity"),
+            f"lines[{index}].quantity",
+            _("The confirmed quantity must be zero or more."),
+        )
         ship_date = _as_date(entry.get("ship_date"), f"lines[{index}].ship_date")
         given[line_id] = (quantity, ship_date)
     missing = set(own_lines) - set(given)
