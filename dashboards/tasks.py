@@ -82,6 +82,7 @@ def _pushed(factory_id: int) -> None:
     right after them anyway."""
     from dashboards.live import pusher
 
+    services.data_changed(factory_id=factory_id)
     if not settings.CELERY_TASK_ALWAYS_EAGER:
         pusher.request(factory_id, "dashboard.rollup")
 

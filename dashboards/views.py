@@ -66,7 +66,7 @@ def factory_dashboard(request):
 @role_required(FACTORY_STAFF)
 @never_cache
 def factory_dashboard_data(request):
-    data = selectors.dashboard_data(_factory(request), request.GET.get("window", "12h"))
+    data = selectors.dashboard_data_cached(_factory(request), request.GET.get("window", "12h"))
     return JsonResponse(data)
 
 
