@@ -11,6 +11,7 @@ from production.services.planning import (
     schedule_move,
     schedule_replan,
     schedule_unpin,
+    worker_skills_measure,
 )
 from production.services.quality import (
     defect_codes_ensure,
@@ -40,4 +41,5 @@ __all__ = [
     "schedule_replan",
     "schedule_unpin",
     "shipment_ship",
+    "worker_skills_measure",
 ]

@@ -292,3 +292,66 @@ def line_balance_create(
     )
     notify(work_order.factory_id, "line_balanced", {"work_order": work_order.pk, "line": line.pk})
     return created
+
+
+# --- measured efficiency ---------------------------------------------------------------------
+MAX_GAP_MINUTES = 60  # a longer pause between two records is a break, not work
+MIN_MEASURED_MINUTES = 60
+
+
+def worker_skills_measure(*, factory: Factory, days: int = 7) -> int:
+    """Measure each worker's efficiency per machine type from their operation records.
+
+    The time a record took is the gap since the same worker's previous record that day (capped
+    at an hour: longer is a break); efficiency = earned SAM minutes ÷ those minutes. A machine
+    type with at least an hour measured updates (or creates) the worker's skill for it.
+    Returns the number of skills written."""
+    from factories.models import WorkerSkill
+
+    today = factory_today(factory)
+    rows = (
+        OperationRecord.objects.filter(
+            factory=factory,
+            voided_at__isnull=True,
+            is_rework=False,
+            work_date__gte=today - timedelta(days=days),
+        )
+        .order_by("worker_id", "recorded_at")
+        .values_list(
+            "worker_id",
+            "work_date",
+            "recorded_at",
+            "good_pieces",
+            "defective_pieces",
+            "operation__sam",
+            "operation__machine_type",
+        )
+    )
+    earned: dict[tuple[int, str], float] = {}
+    spent: dict[tuple[int, str], float] = {}
+    previous = None
+    for worker, day, at, good, defective, sam, machine in rows.iterator(chunk_size=5000):
+        if previous is not None and previous[:2] == (worker, day):
+            gap = (at - previous[2]).total_seconds() / 60
+            if 0 < gap <= MAX_GAP_MINUTES and machine:
+                key = (worker, machine)
+                earned[key] = earned.get(key, 0.0) + (good + defective) * float(sam)
+                spent[key] = spent.get(key, 0.0) + gap
+        previous = (worker, day, at)
+    now = timezone.now()
+    written = 0
+    for (worker, machine), minutes in spent.items():
+        if minutes < MIN_MEASURED_MINUTES:
+            continue
+        efficiency = Decimal(
+            str(round(min(2.0, max(0.05, earned[(worker, machine)] / minutes)), 2))
+        )
+        WorkerSkill.objects.update_or_create(
+            factory=factory,
+            worker_id=worker,
+            operation="",
+            machine_type=machine,
+            defaults={"efficiency": efficiency, "measured_at": now},
+        )
+        written += 1
+    return written

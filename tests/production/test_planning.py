@@ -118,3 +118,31 @@ def test_orders_promise_follows_the_factory_calendar(floor):
         True,
         True,
     )
+
+
+def test_measured_efficiency_comes_from_the_gaps_between_records(floor):
+    from django.utils import timezone
+
+    from factories.models import WorkerSkill
+    from production.models import OperationRecord
+    from production.services import operation_record_create, worker_skills_measure
+
+    start = timezone.now() - dt.timedelta(hours=3)
+    # Worker 0 finishes a bundle (20 × 0.6 SAM = 12 min earned) every 15 minutes: 80 %.
+    for n, bundle in enumerate(floor.bundles):
+        for m, op in enumerate(floor.operations):
+            operation_record_create(
+                factory=floor.factory,
+                bundle=bundle,
+                operation=op,
+                worker=floor.workers[0],
+                source=OperationRecord.Source.SCAN,
+                recorded_at=start + dt.timedelta(minutes=15 * (3 * n + m)),
+            )
+    written = worker_skills_measure(factory=floor.factory)
+    skill = WorkerSkill.objects.get(worker=floor.workers[0], machine_type="overlock")
+    assert (written, skill.efficiency, skill.measured_at is not None) == (
+        1,
+        Decimal("0.80"),
+        True,
+    )
