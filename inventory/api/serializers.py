@@ -463,3 +463,8 @@ class ReleaseOverrideSerializer(TenantModelSerializer):
         model = ReleaseOverride
         fields = ["id", "work_order", "reason", "shortages", "created_by", "created_at"]
         read_only_fields = fields
+
+
+class ReleaseSerializer(_ScopedInput):
+    work_order = serializers.PrimaryKeyRelatedField(queryset=WorkOrder.objects.all())
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
