@@ -293,6 +293,7 @@ def _purchase_order_action(request, order) -> None:
                         "code": request.POST.get("code", ""),
                         "quantity": request.POST.get("quantity"),
                         "dye_lot": request.POST.get("dye_lot", ""),
+                        "colour": request.POST.get("colour", ""),
                     }
                 ],
                 close=request.POST.get("close") == "on",
