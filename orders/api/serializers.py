@@ -1,5 +1,7 @@
 """Serializers of orders/: thin shapes; every rule is in the services."""
 
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from core.api.serializers import TenantModelSerializer
@@ -28,6 +30,15 @@ class StyleSerializer(TenantModelSerializer):
         model = Style
         fields = ["id", "number", "name", "category", "season", "merchant", "created_at"]
         read_only_fields = ["merchant", "created_at"]
+
+
+def _decimals_as_text(value):
+    """Decimals as strings, as DRF renders every DecimalField (no float rounding on the way)."""
+    if isinstance(value, dict):
+        return {key: _decimals_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_decimals_as_text(item) for item in value]
+    return str(value) if isinstance(value, Decimal) else value
 
 
 class StyleVersionSerializer(TenantModelSerializer):
@@ -68,7 +79,7 @@ class StyleVersionSerializer(TenantModelSerializer):
         if acting_kind(self) == OrgKind.FACTORY:
             from orders.services.techpacks import tech_pack_of
 
-            pack = tech_pack_of(instance)
+            pack = _decimals_as_text(tech_pack_of(instance))
             data.update(
                 bom=pack["bom"],
                 operations=pack["operations"],
