@@ -41,7 +41,8 @@ def bundle_tickets_pdf(work_order) -> bytes:
     style = work_order.version.style
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(f"{work_order.number} {_('Bundle tickets')}")
+    title = _("Bundle tickets")
+    pdf.setTitle(f"{work_order.number} {title}")
     width, height = A4
     rows = max(1, -(-len(operations) // COUPON_COLUMNS))
     ticket_height = HEADER_HEIGHT + rows * COUPON_HEIGHT + 4 * mm
