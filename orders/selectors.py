@@ -60,10 +60,10 @@ def booked_minutes(factory: Factory) -> int:
         .aggregate(minutes=Sum(F("sam_per_garment") * F("cut_quantity")))["minutes"]
         or 0
     )
+    open_orders = Order.objects.filter(factory=factory, status__in=OPEN_ORDER_STATES)
     sam_by_version = dict(
         RoutingOperation.objects.filter(
-            factory=factory,
-            version__orders__status__in=OPEN_ORDER_STATES,
+            factory=factory, version_id__in=open_orders.values("version_id")
         )
         .values("version")
         .annotate(sam=Sum("sam"))
@@ -72,9 +72,7 @@ def booked_minutes(factory: Factory) -> int:
     unconverted = sum(
         (
             sam_by_version.get(row["version"], 0) * row["quantity"]
-            for row in Order.objects.filter(factory=factory, status__in=OPEN_ORDER_STATES)
-            .values("version")
-            .annotate(quantity=Sum("total_quantity"))
+            for row in open_orders.values("version").annotate(quantity=Sum("total_quantity"))
         ),
         Decimal(0),
     )
