@@ -140,6 +140,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Serve straight from the finders too, so tests and a fresh checkout work before collectstatic.
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 
@@ -183,7 +185,13 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# Apps add their own entries in AppConfig.ready().
+CELERY_BEAT_SCHEDULE: dict = {
+    "purge-idempotency-records": {
+        "task": "core.tasks.purge_idempotency_records",
+        "schedule": 3600.0,
+    },
+}
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -15,4 +15,5 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path("audit/", views.audit, name="audit"),
+    path("healthz/", views.healthz, name="healthz"),
 ]

@@ -132,3 +132,13 @@ def audit(request):
         .order_by("-timestamp")[:200]
     )
     return render(request, "core/audit.html", {"entries": entries})
+
+
+def healthz(request):
+    """Liveness and database readiness for load balancers and docker-compose."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

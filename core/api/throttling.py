@@ -1,5 +1,6 @@
 """API rate limits per token or user, counted in the default cache (Redis when configured)."""
 
+from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from core.models import ApiToken
@@ -7,6 +8,10 @@ from core.models import ApiToken
 
 class OrganizationRateThrottle(SimpleRateThrottle):
     scope = "organization"
+
+    def get_rate(self):
+        # Read the live setting (DRF caches it at import), so deployments and tests can tune it.
+        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiToken):

@@ -2,3 +2,5 @@
 
 from tests.factories.core import *  # noqa: F403
 from tests.factories.floor import *  # noqa: F403
+from tests.factories.orders import *  # noqa: F403
+from tests.factories.production import *  # noqa: F403

@@ -1,0 +1,22 @@
+# Seamline application image: web (daphne), worker, beat and ingest all run from it.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_SETTINGS_MODULE=config.settings_production
+
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends gettext nodejs npm mosquitto-clients curl \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+RUN pip install --no-cache-dir -e .
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY . .
+RUN SECRET_KEY=build-only python manage.py collectstatic --noinput --verbosity 0
+
+RUN useradd --system --home /app seamline && mkdir -p /app/var && chown -R seamline /app/var
+USER seamline
+EXPOSE 8000
+CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "config.asgi:application"]

@@ -1,0 +1,69 @@
+# Seamline — the two set-up commands are `make demo` and `make test`.
+# With DATABASE_URL, REDIS_URL and MQTT_URL set, both use those services; without, the embedded
+# defaults (SQLite under var/, eager Celery, in-memory channel layer, in-process simulator).
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+DEMO_FACTORY ?= zz-lusong
+PYTEST_ARGS ?=
+
+.PHONY: demo test install lint format messages check-translations serve worker beat ingest clean
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py seed_demo
+	@echo
+	@echo "Seamline is starting at http://$(HOST):$(PORT)/  (log in with a login above, password: seamline-demo)"
+	@echo "API docs: http://$(HOST):$(PORT)/api/docs/"
+	@echo
+	$(PY) manage.py run_demo --host $(HOST) --port $(PORT) --factory $(DEMO_FACTORY)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Extract strings into each app's zh_Hans catalogue, then translate the new entries and compile.
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --no-location -i "node_modules/*" -i ".venv/*" \
+		-i "var/*" -i "staticfiles/*" -i "tests/*" -i "artifacts/*"
+	$(PY) manage.py compilemessages -i .venv -i node_modules
+
+check-translations: install
+	$(PY) manage.py check_translations
+
+# The real runtime, one process each (see README.md).
+serve: install
+	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+worker: install
+	$(BIN)/celery -A config worker --loglevel=INFO
+beat: install
+	$(BIN)/celery -A config beat --loglevel=INFO
+ingest: install
+	$(PY) manage.py ingest_mqtt
+
+clean:
+	rm -rf var staticfiles artifacts

@@ -1,0 +1,29 @@
+from tests.factories import (
+    ConversionJobFactory,
+    DailySaleFactory,
+    OrderEventFactory,
+    OrderFactory,
+    OrderLineFactory,
+    OrderShipmentFactory,
+    SizeChartPointFactory,
+    WebhookDeliveryFactory,
+    WebhookEndpointFactory,
+    released_version,
+)
+
+
+def populate(world) -> None:
+    world.version = released_version(factory=world.factory, number=f"{world.tag}-ST1")
+    SizeChartPointFactory(version=world.version)
+    world.order = OrderFactory(
+        version=world.version, merchant=world.merchant, number=f"{world.tag}-SO1"
+    )
+    OrderLineFactory(order=world.order, size="M", colour="Black", quantity=120)
+    world.order.total_quantity = 120
+    world.order.save(update_fields=["total_quantity"])
+    OrderEventFactory(order=world.order)
+    OrderShipmentFactory(order=world.order)
+    endpoint = WebhookEndpointFactory(merchant=world.merchant)
+    WebhookDeliveryFactory(endpoint=endpoint)
+    DailySaleFactory(style=world.version.style, merchant=world.merchant)
+    ConversionJobFactory(factory=world.factory, order_ids=[world.order.pk])
