@@ -19,15 +19,14 @@ Rules (each has a hand-computed test in tests/payroll/test_calculation.py):
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Sum
-from django.db.models.functions import TruncDate
+from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from factories.models import Worker
 from payroll.models import (
     AttendanceDay,
@@ -38,7 +37,7 @@ from payroll.models import (
     TimeRate,
     WageDay,
 )
-from production.models import OperationRecord, WorkOrderOperation
+from production import models as production
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -122,31 +121,24 @@ def policy_for(factory) -> PayPolicy:
     return policy or PayPolicy(factory=factory)
 
 
-def local_bounds(factory, starts_on: date, ends_on: date) -> tuple[datetime, datetime]:
-    """[start, end) in UTC-aware datetimes covering the factory-local days."""
-    zone = ZoneInfo(factory.time_zone)
-    start = datetime.combine(starts_on, time.min, tzinfo=zone)
-    end = datetime.combine(ends_on + timedelta(days=1), time.min, tzinfo=zone)
-    return start, end
-
-
 def period_records(factory, starts_on: date, ends_on: date):
-    """The period's live (not voided) operation records of a factory."""
-    start, end = local_bounds(factory, starts_on, ends_on)
-    return OperationRecord.objects.filter(
-        factory=factory, recorded_at__gte=start, recorded_at__lt=end, voided_at__isnull=True
+    """The live (not voided) operation records of a factory's days [starts_on, ends_on].
+
+    `work_date` is the record's day in the factory's time zone, kept by production/.
+    """
+    return production.OperationRecord.objects.filter(
+        factory=factory, work_date__gte=starts_on, work_date__lte=ends_on, voided_at__isnull=True
     )
 
 
 def aggregate_records(factory, starts_on: date, ends_on: date, worker_ids=None):
-    """One pass over the records: (operator, local day, operation) → count, good, defective."""
+    """One pass over the records: (operator, day, operation) → count, good, defective."""
     records = period_records(factory, starts_on, ends_on)
     if worker_ids is not None:
         records = records.filter(worker_id__in=worker_ids)
     return list(
         records.order_by()
-        .annotate(day=TruncDate("recorded_at", tzinfo=ZoneInfo(factory.time_zone)))
-        .values_list("worker_id", "day", "operation_id")
+        .values_list("worker_id", "work_date", "operation_id")
         .annotate(count=Count("id"), good=Sum("good_pieces"), defective=Sum("defective_pieces"))
     )
 
@@ -181,12 +173,20 @@ def calculate(
     result = WageResult()
     aggregated = aggregate_records(factory, starts_on, ends_on, worker_ids)
     result.records = sum(row[3] for row in aggregated)
+    orphans = sum(row[3] for row in aggregated if row[0] is None)
+    if orphans:
+        raise DomainError(
+            _("%(count)d operation records of this period have no operator; assign or void them.")
+            % {"count": orphans},
+            code="records_without_operator",
+        )
 
     scope = {"factory": factory, "day__gte": starts_on, "day__lte": ends_on}
     if worker_ids is not None:
         scope["worker_id__in"] = worker_ids
     attended = {
-        (w, d): m for w, d, m in AttendanceDay.objects.filter(**scope).values_list(
+        (w, d): m
+        for w, d, m in AttendanceDay.objects.filter(**scope).values_list(
             "worker_id", "day", "minutes"
         )
     }
@@ -202,14 +202,14 @@ def calculate(
     operation_ids = {row[2] for row in aggregated}
     operations = {
         op_id: (code, name, sam, rate)
-        for op_id, code, name, sam, rate in WorkOrderOperation.objects.filter(
+        for op_id, code, name, sam, rate in production.WorkOrderOperation.objects.filter(
             factory=factory, pk__in=operation_ids
         ).values_list("pk", "code", "name", "sam", "piece_rate")
     }
     grade_multiplier, difficulty_multiplier = {}, {}
-    for kind, grade, code, multiplier in RateAdjustment.objects.filter(
-        factory=factory
-    ).values_list("kind", "grade", "operation_code", "multiplier"):
+    for kind, grade, code, multiplier in RateAdjustment.objects.filter(factory=factory).values_list(
+        "kind", "grade", "operation_code", "multiplier"
+    ):
         if kind == RateAdjustment.Kind.GRADE:
             grade_multiplier[grade] = multiplier
         else:
@@ -307,9 +307,7 @@ def _finish_day(entry: Day, policy: PayPolicy) -> None:
     base = entry.piece_pay - entry.rework_deduction + entry.time_pay
     if entry.overtime_minutes and base > 0:
         factor = overtime_factor(policy, entry.day_kind) - ONE
-        entry.overtime_premium = q2(
-            base * entry.overtime_minutes / entry.attended_minutes * factor
-        )
+        entry.overtime_premium = q2(base * entry.overtime_minutes / entry.attended_minutes * factor)
     entry.total = base + entry.bonus + entry.overtime_premium
 
 

@@ -4,7 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from factories.models import Worker
-from payroll.models import AttendanceEvent, PayPeriod, PayPolicy, PeriodKind, RateAdjustment, TimeKind
+from payroll.models import (
+    AttendanceEvent,
+    PayPeriod,
+    PayPolicy,
+    PeriodKind,
+    RateAdjustment,
+    TimeKind,
+)
 
 CONTROL = {"class": "form-control"}
 SELECT = {"class": "form-select"}

@@ -41,9 +41,7 @@ class PayPolicy(FactoryOwned):
         _("minimum monthly wage"), max_digits=10, decimal_places=2, default=Decimal("2200.00")
     )
     standard_day_minutes = models.PositiveIntegerField(_("normal minutes a day"), default=480)
-    standard_month_minutes = models.PositiveIntegerField(
-        _("normal minutes a month"), default=10440
-    )
+    standard_month_minutes = models.PositiveIntegerField(_("normal minutes a month"), default=10440)
     rework_deduction_ratio = models.DecimalField(
         _("rework deduction (share of the piece rate per own defective piece)"),
         max_digits=5,
@@ -80,6 +78,7 @@ class PayPolicy(FactoryOwned):
     class Meta:
         verbose_name = _("pay policy")
         verbose_name_plural = _("pay policies")
+        ordering = ["factory"]
         constraints = [models.UniqueConstraint(fields=["factory"], name="pay_policy_one")]
 
     def __str__(self) -> str:
@@ -112,9 +111,7 @@ class RateAdjustment(FactoryOwned):
                 fields=["factory", "kind", "grade", "operation_code"],
                 name="rate_adjustment_unique",
             ),
-            models.CheckConstraint(
-                condition=Q(multiplier__gt=0), name="rate_adjustment_positive"
-            ),
+            models.CheckConstraint(condition=Q(multiplier__gt=0), name="rate_adjustment_positive"),
         ]
 
     def __str__(self) -> str:
@@ -340,13 +337,25 @@ class PayAdjustment(FactoryOwned):
         return f"{self.worker_id} {self.amount} {self.reason}"
 
 
+def derived_fk(to, **options):
+    """A foreign key of a bulk-written result row, checked by the ORM but not by a database
+    trigger per row: the calculation writes these rows by the ten thousand, from rows it has
+    just read in the same transaction, and periods, workers and operations are never deleted."""
+    return models.ForeignKey(to, db_constraint=False, related_name="+", **options)
+
+
 class WageLine(FactoryOwned):
     """One operator × day × work-order operation of a calculated period (bulk-written)."""
 
-    period = models.ForeignKey(PayPeriod, on_delete=models.CASCADE, related_name="wage_lines")
-    worker = models.ForeignKey("factories.Worker", on_delete=models.PROTECT, related_name="+")
+    factory = derived_fk("factories.Factory", on_delete=models.CASCADE, db_index=False)
+    period = derived_fk(PayPeriod, on_delete=models.CASCADE, db_index=False)
+    worker = derived_fk("factories.Worker", on_delete=models.PROTECT, db_index=False)
     day = models.DateField(_("day"))
-    operation_id_ref = models.BigIntegerField(_("work-order operation"))
+    operation = derived_fk(
+        "production.WorkOrderOperation",
+        on_delete=models.PROTECT,
+        verbose_name=_("work-order operation"),
+    )
     operation_code = models.CharField(_("operation code"), max_length=40, blank=True)
     operation_name = models.CharField(_("operation"), max_length=200, blank=True)
     records = models.PositiveIntegerField(_("records"), default=0)
@@ -376,8 +385,9 @@ class WageDay(FactoryOwned):
         REST_DAY = "rest_day", _("Rest day")
         HOLIDAY = "holiday", _("Public holiday")
 
-    period = models.ForeignKey(PayPeriod, on_delete=models.CASCADE, related_name="wage_days")
-    worker = models.ForeignKey("factories.Worker", on_delete=models.PROTECT, related_name="+")
+    factory = derived_fk("factories.Factory", on_delete=models.CASCADE, db_index=False)
+    period = derived_fk(PayPeriod, on_delete=models.CASCADE, db_index=False)
+    worker = derived_fk("factories.Worker", on_delete=models.PROTECT)
     day = models.DateField(_("day"))
     day_kind = models.CharField(_("kind of day"), max_length=12, choices=DayKind.choices)
     good_pieces = models.PositiveIntegerField(_("good pieces"), default=0)
@@ -457,7 +467,14 @@ class Dispute(FactoryOwned):
         "factories.Worker", on_delete=models.PROTECT, related_name="+", verbose_name=_("worker")
     )
     day = models.DateField(_("day"))
-    operation_id_ref = models.BigIntegerField(_("work-order operation"), null=True, blank=True)
+    operation = models.ForeignKey(
+        "production.WorkOrderOperation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("work-order operation"),
+    )
     subject = models.CharField(_("line"), max_length=200)
     message = models.TextField(_("message"))
     status = models.CharField(

@@ -51,7 +51,9 @@ def payslips_pdf(period: PayPeriod, payslips) -> bytes:
         y -= 8 * mm
         pdf.setFont(CJK_FONT, 10)
         pdf.drawString(
-            14 * mm, y, f"工资期间：{period.starts_on:%Y年%m月%d日} 至 {period.ends_on:%Y年%m月%d日}"
+            14 * mm,
+            y,
+            f"工资期间：{period.starts_on:%Y年%m月%d日} 至 {period.ends_on:%Y年%m月%d日}",
         )
         y -= 6 * mm
         pdf.drawString(14 * mm, y, f"工号：{slip.employee_no}    姓名：{slip.worker_name}")

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from factories.models import Worker
@@ -179,6 +179,7 @@ def period_summary(period: PayPeriod) -> dict:
         adjustments=Sum("adjustments"),
         minimum_top_up=Sum("minimum_top_up"),
         gross=Sum("gross"),
-        topped_up=Count("pk", filter=Q(minimum_top_up__gt=0)),
     )
-    return {key: value if value is not None else ZERO for key, value in aggregates.items()}
+    summary = {key: value if value is not None else ZERO for key, value in aggregates.items()}
+    summary["topped_up"] = Payslip.objects.filter(period=period, minimum_top_up__gt=0).count()
+    return summary

@@ -151,7 +151,9 @@ def adjustment_add(request, pk):
     if form.is_valid():
         _run(
             request,
-            lambda: services.pay_adjustment_add(period=period, by=request.user, **form.cleaned_data),
+            lambda: services.pay_adjustment_add(
+                period=period, by=request.user, **form.cleaned_data
+            ),
             _("Adjustment added; calculate the period again."),
         )
     else:
@@ -272,25 +274,17 @@ def attendance(request):
     time_form = forms.TimeEntryForm(
         request.POST if "time" in request.POST else None, factory=factory
     )
-    if request.method == "POST":
-        if clock_form.is_bound and clock_form.is_valid():
-            if _run(
-                request,
-                lambda: services.attendance_clock(
-                    factory=factory, by=request.user, source="supervisor", **clock_form.cleaned_data
-                ),
-                _("Attendance recorded."),
-            ):
-                return redirect("payroll:attendance")
-        if time_form.is_bound and time_form.is_valid():
-            if _run(
-                request,
-                lambda: services.time_entry_record(
-                    factory=factory, by=request.user, **time_form.cleaned_data
-                ),
-                _("Time work recorded."),
-            ):
-                return redirect("payroll:attendance")
+    posted = None
+    if clock_form.is_bound and clock_form.is_valid():
+        posted = lambda: services.attendance_clock(  # noqa: E731
+            factory=factory, by=request.user, source="supervisor", **clock_form.cleaned_data
+        )
+    elif time_form.is_bound and time_form.is_valid():
+        posted = lambda: services.time_entry_record(  # noqa: E731
+            factory=factory, by=request.user, **time_form.cleaned_data
+        )
+    if posted is not None and _run(request, posted, _("Recorded.")):
+        return redirect("payroll:attendance")
     days = AttendanceDay.objects.filter(factory=factory).select_related("worker")[:100]
     entries = TimeEntry.objects.filter(factory=factory).select_related("worker")[:50]
     return render(

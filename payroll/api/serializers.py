@@ -115,7 +115,7 @@ class DisputeSerializer(TenantModelSerializer):
     class Meta:
         model = Dispute
         fields = [
-            "id", "worker", "day", "operation_id_ref", "subject", "message", "status", "answer",
+            "id", "worker", "day", "operation", "subject", "message", "status", "answer",
             "answered_by", "answered_at", "created_at",
         ]  # fmt: skip
         read_only_fields = [

@@ -4,6 +4,8 @@ Workers reach their own pay through `my-earnings` and their own disputes; nobody
 factory reaches any of it (every model is factory-internal).
 """
 
+from decimal import Decimal
+
 from django.http import Http404, HttpResponse
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -129,6 +131,17 @@ class AttendanceDayViewSet(TenantReadOnlyViewSet):
     filterset_fields = ["worker", "day", "unmatched"]
 
 
+def _money_as_text(value):
+    """Decimals as strings, as DRF's decimal fields give them (never binary floats)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _money_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_money_as_text(item) for item in value]
+    return value
+
+
 def _download(content, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -186,9 +199,7 @@ class PayPeriodViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin, mixins.Up
         period = self.get_object()
         body = s.ApproveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        period = services.pay_period_approve(
-            period=period, **body.validated_data, **_by(request)
-        )
+        period = services.pay_period_approve(period=period, **body.validated_data, **_by(request))
         return Response(s.PayPeriodSerializer(period, context={"request": request}).data)
 
     @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
@@ -200,11 +211,13 @@ class PayPeriodViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin, mixins.Up
     def figures(self, request, pk=None):
         period = self.get_object()
         return Response(
-            {
-                **selectors.period_figures(period),
-                "by_line": selectors.totals_by_line(period),
-                "by_department": selectors.totals_by_department(period),
-            }
+            _money_as_text(
+                {
+                    **selectors.period_figures(period),
+                    "by_line": selectors.totals_by_line(period),
+                    "by_department": selectors.totals_by_department(period),
+                }
+            )
         )
 
     @action(detail=True, methods=["get"], url_path="wage-sheet")
@@ -307,7 +320,7 @@ class DisputeViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin):
             day=data["day"],
             subject=data.get("subject", ""),
             message=data["message"],
-            operation_id=data.get("operation_id_ref"),
+            operation_id=data["operation"].pk if data.get("operation") else None,
             **_by(self.request),
         )
 
@@ -333,23 +346,25 @@ class MyEarningsViewSet(TenantViewSet):
             raise Http404
         mine = selectors.my_earnings(worker)
         return Response(
-            {
-                "today": mine.today,
-                "period_start": mine.period_start,
-                "period_end": mine.period_end,
-                "total": mine.total,
-                "today_lines": [
-                    {
-                        "operation": line.operation_code,
-                        "name": line.operation_name,
-                        "good_pieces": line.good_pieces,
-                        "amount": line.amount,
-                    }
-                    for line in mine.today_lines
-                ],
-                "days": [
-                    {"day": d.day, "good_pieces": d.good_pieces, "total": d.total}
-                    for d in mine.days
-                ],
-            }
+            _money_as_text(
+                {
+                    "today": mine.today,
+                    "period_start": mine.period_start,
+                    "period_end": mine.period_end,
+                    "total": mine.total,
+                    "today_lines": [
+                        {
+                            "operation": line.operation_code,
+                            "name": line.operation_name,
+                            "good_pieces": line.good_pieces,
+                            "amount": line.amount,
+                        }
+                        for line in mine.today_lines
+                    ],
+                    "days": [
+                        {"day": d.day, "good_pieces": d.good_pieces, "total": d.total}
+                        for d in mine.days
+                    ],
+                }
+            )
         )

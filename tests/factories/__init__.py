@@ -3,4 +3,5 @@
 from tests.factories.core import *  # noqa: F403
 from tests.factories.floor import *  # noqa: F403
 from tests.factories.orders import *  # noqa: F403
+from tests.factories.payroll import *  # noqa: F403
 from tests.factories.production import *  # noqa: F403
