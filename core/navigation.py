@@ -21,6 +21,7 @@ class NavItem:
 
 CORE_ITEMS = [
     NavItem(_("Home"), "core:home", FACTORY_ALL | MERCHANTS | SUPPLIERS | DISTRICT, order=0),
+    NavItem(_("People"), "core:people", OWNERS | MERCHANTS | SUPPLIERS, order=890),
     NavItem(_("API tokens"), "core:tokens", OWNERS | MERCHANTS | SUPPLIERS, order=900),
     NavItem(_("Audit log"), "core:audit", OWNERS | MERCHANTS | SUPPLIERS, order=910),
 ]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError, NotAllowed
 from core.models import ApiToken, Membership, Organization, User
-from core.roles import ROLES_BY_KIND, default_role_for
+from core.roles import ROLES_BY_KIND, Role, default_role_for
 
 
 @transaction.atomic
@@ -23,10 +23,7 @@ def api_token_create(
 ) -> tuple[ApiToken, str]:
     """Create a token; returns it and the plain key, which is shown once and never stored."""
     role = role or default_role_for(organization.kind)
-    if role not in ROLES_BY_KIND[organization.kind]:
-        raise DomainError(
-            _("This role does not exist for this organization."), errors={"role": [_("Invalid.")]}
-        )
+    _check_role(organization, role)
     if scope not in ApiToken.Scope.values:
         raise DomainError(_("Unknown token scope."), errors={"scope": [_("Invalid.")]})
     if expires_at is not None and expires_at <= timezone.now():
@@ -56,15 +53,58 @@ def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
     return token
 
 
-@transaction.atomic
-def membership_add(*, organization: Organization, user: User, role: str) -> Membership:
+def _check_role(organization: Organization, role: str) -> None:
     if role not in ROLES_BY_KIND[organization.kind]:
         raise DomainError(
             _("This role does not exist for this organization."), errors={"role": [_("Invalid.")]}
         )
+
+
+def _check_an_owner_remains(membership: Membership) -> None:
+    """A factory always keeps an active owner, or nobody could manage its people."""
+    if membership.role != Role.FACTORY_OWNER:
+        return
+    others = Membership.objects.filter(
+        organization=membership.organization, role=Role.FACTORY_OWNER, is_active=True
+    ).exclude(pk=membership.pk)
+    if not others.exists():
+        raise NotAllowed(_("The factory's last owner cannot be removed or changed."))
+
+
+@transaction.atomic
+def membership_add(*, organization: Organization, username: str, role: str) -> Membership:
+    """Add an existing user (by username) to the organization with a role."""
+    _check_role(organization, role)
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise DomainError(
+            _("No user has this username."), errors={"username": [_("Unknown user.")]}
+        )
     membership, _created = Membership.objects.update_or_create(
         user=user, organization=organization, defaults={"role": role, "is_active": True}
     )
+    return membership
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    _check_role(membership.organization, role)
+    if role != membership.role:
+        _check_an_owner_remains(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_deactivate(*, membership: Membership) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not membership.is_active:
+        raise NotAllowed(_("This membership is already inactive."))
+    _check_an_owner_remains(membership)
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
     return membership
 
 

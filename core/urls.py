@@ -15,5 +15,7 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path("audit/", views.audit, name="audit"),
+    path("people/", views.people, name="people"),
+    path("people/<int:pk>/", views.membership_change, name="membership-change"),
     path("healthz/", views.healthz, name="healthz"),
 ]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from core import services
 from core.errors import DomainError
 from core.forms import ApiTokenForm, LoginForm, ProfileForm
-from core.models import ApiToken, AuditEntry
+from core.models import ApiToken, AuditEntry, Membership
 from core.roles import MERCHANTS, OWNERS, SUPPLIERS
 
 TOKEN_ADMINS = OWNERS | MERCHANTS | SUPPLIERS
@@ -142,3 +142,48 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@role_required(TOKEN_ADMINS)
+def people(request):
+    """The acting organization's members: add by username, change role, deactivate."""
+    from core.roles import ROLES_BY_KIND, Role
+
+    if request.method == "POST":
+        try:
+            services.membership_add(
+                organization=request.organization,
+                username=request.POST.get("username", "").strip(),
+                role=request.POST.get("role", ""),
+            )
+            messages.success(request, _("Member added."))
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        return redirect("core:people")
+    roles = [(role, Role(role).label) for role in sorted(ROLES_BY_KIND[request.organization.kind])]
+    members = (
+        Membership.objects.visible_to(request.organization)
+        .select_related("user")
+        .order_by("-is_active", "role", "user__username")
+    )
+    return render(request, "core/people.html", {"members": members, "roles": roles})
+
+
+@role_required(TOKEN_ADMINS)
+@require_POST
+def membership_change(request, pk):
+    membership = get_object_or_404(Membership.objects.visible_to(request.organization), pk=pk)
+    try:
+        if request.POST.get("action") == "deactivate":
+            services.membership_deactivate(membership=membership)
+        else:
+            services.membership_change_role(
+                membership=membership, role=request.POST.get("role", "")
+            )
+        messages.success(request, _("Saved."))
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return redirect("core:people")
+
+
+membership_change.model = Membership

@@ -5,3 +5,28 @@ from django.utils.translation import gettext_lazy as _
 class DevicesConfig(AppConfig):
     name = "devices"
     verbose_name = _("Devices and telemetry")
+
+    def ready(self):
+        from django.conf import settings
+
+        schedule = {
+            "devices-poll-modbus": {"task": "devices.tasks.poll_modbus", "schedule": 1.0},
+            "devices-rollups": {"task": "devices.tasks.rollups_refresh", "schedule": 60.0},
+            "devices-alarms": {"task": "devices.tasks.alarms_check", "schedule": 60.0},
+            "devices-partitions": {
+                "task": "devices.tasks.telemetry_partitions_maintain",
+                "schedule": 3600.0,
+            },
+        }
+        for name, entry in schedule.items():
+            settings.CELERY_BEAT_SCHEDULE.setdefault(name, entry)
+
+        # High-volume rows written by the ingest and rebuilt by tasks: auditing them would
+        # double every write and turn retention deletes into row-by-row work.
+        from auditlog.registry import auditlog
+
+        from devices.models import DeadLetter, MinuteRollup, StationHandoff, TelemetryRecord
+
+        for model in (TelemetryRecord, DeadLetter, MinuteRollup, StationHandoff):
+            if auditlog.contains(model):
+                auditlog.unregister(model)

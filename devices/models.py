@@ -1,1 +1,403 @@
-"""Models of devices/."""
+"""Devices of a factory floor and what they report: registry, telemetry, rollups, alarms.
+
+Telemetry is written by the ingest (MQTT) and the Modbus poller through one path
+(`devices.ingest`); on PostgreSQL `TelemetryRecord` is a time-partitioned table (see
+migrations/0002 and `devices.partitions`), elsewhere a plain table.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.tenancy import TenantModel
+from factories.tenancy import FactoryOwned
+
+
+class DeviceKind(models.TextChoices):
+    HANGING_STATION = "hanging_station", _("Hanging-line station")
+    HANGING_CONTROLLER = "hanging_controller", _("Hanging-line controller")
+    CUTTER = "cutter", _("Automatic cutter")
+    SPREADER = "spreader", _("Spreader")
+    SEWING_MACHINE = "sewing_machine", _("Sewing machine")
+    GATEWAY = "gateway", _("Gateway")
+    OTHER = "other", _("Other")
+
+
+class Protocol(models.TextChoices):
+    MQTT = "mqtt", _("MQTT")
+    MODBUS_TCP = "modbus_tcp", _("Modbus TCP")
+
+
+class RegisterMap(FactoryOwned):
+    """How to read one vendor's device model over Modbus: a list of registers, kept as data.
+
+    Each entry: {"metric", "address", "count", "type" (int16|uint16|int32|uint32|float32),
+    "scale", "table" (holding|input)}. The poller reads them and reports {metric: value}.
+    """
+
+    vendor = models.CharField(_("vendor"), max_length=60)
+    model_name = models.CharField(_("model"), max_length=60)
+    registers = models.JSONField(_("registers"), default=list)
+
+    class Meta:
+        verbose_name = _("register map")
+        verbose_name_plural = _("register maps")
+        ordering = ["vendor", "model_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["factory", "vendor", "model_name"], name="register_map_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor} {self.model_name}"
+
+
+class Device(FactoryOwned):
+    """A connected machine: hanging-line station or controller, cutter, sewing machine…
+
+    MQTT devices authenticate with their own username (`<factory code>.<device code>`) and a
+    password the platform generates and shows once; only its hash is kept (in Mosquitto's
+    password-file format, so the broker's files can be regenerated without the password).
+    """
+
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=DeviceKind.choices)
+    vendor = models.CharField(_("vendor"), max_length=60, blank=True)
+    model_name = models.CharField(_("model"), max_length=60, blank=True)
+    protocol = models.CharField(
+        _("protocol"), max_length=16, choices=Protocol.choices, default=Protocol.MQTT
+    )
+    line = models.ForeignKey(
+        "factories.SewingLine",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="devices",
+        verbose_name=_("line"),
+    )
+    station = models.ForeignKey(
+        "factories.Station",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="devices",
+        verbose_name=_("station"),
+    )
+    operator = models.ForeignKey(
+        "factories.Worker",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="devices",
+        verbose_name=_("operator"),
+    )
+    gateway = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("gateway"),
+        help_text=_("A gateway or line controller that may report for this device."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_online = models.BooleanField(_("online"), default=False)
+    last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+    # MQTT credentials
+    mqtt_username = models.CharField(_("MQTT username"), max_length=90, blank=True)
+    mqtt_password_hash = models.CharField(max_length=200, blank=True)
+    credentials_issued_at = models.DateTimeField(_("credentials issued"), null=True, blank=True)
+    # Modbus TCP
+    register_map = models.ForeignKey(
+        RegisterMap,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="devices",
+        verbose_name=_("register map"),
+    )
+    modbus_host = models.CharField(_("Modbus host"), max_length=100, blank=True)
+    modbus_port = models.PositiveIntegerField(_("Modbus port"), default=502)
+    modbus_unit = models.PositiveSmallIntegerField(_("Modbus unit id"), default=1)
+    poll_seconds = models.PositiveIntegerField(_("poll period (s)"), default=5)
+    poll_failures = models.PositiveIntegerField(default=0)
+    next_poll_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["factory", "code"], name="device_code_unique"),
+            models.UniqueConstraint(
+                fields=["mqtt_username"],
+                condition=~Q(mqtt_username=""),
+                name="device_mqtt_username_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.code
+
+
+class TelemetryRecord(FactoryOwned):
+    """One record a device reported (an event, a sample, a status), exactly once.
+
+    (device, sequence, time) is unique, so a redelivered message never makes a second row.
+    On PostgreSQL the table is partitioned by `time` (daily range partitions, BRIN on time)
+    and its foreign keys are not enforced by the database: the ingest resolves the device
+    itself, and per-row foreign-key triggers would halve the COPY rate.
+    """
+
+    factory = models.ForeignKey(
+        "factories.Factory",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("factory"),
+    )
+    device = models.ForeignKey(
+        Device,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="records",
+        verbose_name=_("device"),
+    )
+    sequence = models.BigIntegerField(_("sequence"))
+    time = models.DateTimeField(_("device time"))
+    received_at = models.DateTimeField(_("received at"))
+    kind = models.CharField(_("kind"), max_length=32)
+    data = models.JSONField(_("data"), default=dict)
+
+    class Meta:
+        verbose_name = _("telemetry record")
+        verbose_name_plural = _("telemetry records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["factory", "device", "sequence", "time"], name="telemetry_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device_id}#{self.sequence} {self.kind}"
+
+
+class DeadLetter(TenantModel):
+    """A message (or one record of a batch) the ingest could not accept, with the reason.
+
+    The factory is unknown when the topic names no known factory; such rows are visible to
+    platform operators only (admin), never to a tenant.
+    """
+
+    class Reason(models.TextChoices):
+        MALFORMED = "malformed", _("Malformed JSON")
+        INVALID = "invalid", _("Invalid record")
+        UNKNOWN_DEVICE = "unknown_device", _("Unknown device")
+        WRONG_FACTORY = "wrong_factory", _("Wrong factory")
+        BAD_TOPIC = "bad_topic", _("Unknown topic")
+        OVERSIZE = "oversize", _("Payload too large")
+        DUPLICATE = "duplicate", _("Sequence already received")
+        TIME_OUT_OF_RANGE = "time_out_of_range", _("Device time out of range")
+        NOT_BEHIND_GATEWAY = "not_behind_gateway", _("Device not behind this gateway")
+
+    factory = models.ForeignKey(
+        "factories.Factory",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("factory"),
+    )
+    device = models.ForeignKey(
+        Device,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dead_letters",
+        verbose_name=_("device"),
+    )
+    topic = models.CharField(_("topic"), max_length=300)
+    payload = models.BinaryField(_("payload"))
+    reason = models.CharField(_("reason"), max_length=24, choices=Reason.choices)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    received_at = models.DateTimeField(_("received at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("dead letter")
+        verbose_name_plural = _("dead letters")
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.topic}: {self.reason}"
+
+    @classmethod
+    def scope_for(cls, org) -> Q:
+        from core.roles import OrgKind
+
+        if org.kind == OrgKind.FACTORY:
+            return Q(factory_id=org.pk)
+        return Q(pk__in=[])
+
+
+class TelemetryPolicy(FactoryOwned):
+    """A factory's telemetry settings: retention and alarm thresholds (one row per factory)."""
+
+    retention_days = models.PositiveIntegerField(_("keep raw telemetry (days)"), default=90)
+    offline_after_minutes = models.PositiveIntegerField(
+        _("device offline after (minutes)"), default=5
+    )
+    stopped_after_minutes = models.PositiveIntegerField(
+        _("machine stopped alarm after (minutes)"), default=10
+    )
+    wip_threshold = models.PositiveIntegerField(_("station WIP alarm above (hangers)"), default=12)
+    shift_start = models.TimeField(_("shift starts"), default="08:00")
+    shift_end = models.TimeField(_("shift ends"), default="18:00")
+
+    class Meta:
+        verbose_name = _("telemetry policy")
+        verbose_name_plural = _("telemetry policies")
+        constraints = [
+            models.UniqueConstraint(fields=["factory"], name="telemetry_policy_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.factory)
+
+
+class MinuteRollup(FactoryOwned):
+    """Per device and minute: what dashboards draw (recomputed idempotently from raw records)."""
+
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="rollups", verbose_name=_("device")
+    )
+    station = models.ForeignKey(
+        "factories.Station",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("station"),
+    )
+    minute = models.DateTimeField(_("minute"))
+    running_seconds = models.PositiveIntegerField(_("running (s)"), default=0)
+    idle_seconds = models.PositiveIntegerField(_("idle (s)"), default=0)
+    stopped_seconds = models.PositiveIntegerField(_("stopped (s)"), default=0)
+    stitches = models.PositiveIntegerField(_("stitches"), default=0)
+    trims = models.PositiveIntegerField(_("thread trims"), default=0)
+    arrivals = models.PositiveIntegerField(_("hangers arrived"), default=0)
+    departures = models.PositiveIntegerField(_("hangers left"), default=0)
+    pieces = models.PositiveIntegerField(_("pieces"), default=0)
+    events = models.PositiveIntegerField(_("events"), default=0)
+
+    class Meta:
+        verbose_name = _("minute rollup")
+        verbose_name_plural = _("minute rollups")
+        ordering = ["-minute"]
+        constraints = [
+            models.UniqueConstraint(fields=["factory", "device", "minute"], name="rollup_unique"),
+        ]
+        indexes = [models.Index(fields=["factory", "minute"], name="rollup_factory_minute")]
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.minute:%H:%M}"
+
+
+class Alarm(FactoryOwned):
+    """Something on the floor needs a person: open → acknowledged → cleared."""
+
+    class Kind(models.TextChoices):
+        DEVICE_OFFLINE = "device_offline", _("Device offline")
+        MACHINE_STOPPED = "machine_stopped", _("Machine stopped during shift")
+        STATION_WIP = "station_wip", _("Station WIP over threshold")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        CLEARED = "cleared", _("Cleared")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN)
+    # What the alarm is about, e.g. "device:12" or "station:4": one live alarm per subject.
+    subject = models.CharField(_("subject"), max_length=40)
+    device = models.ForeignKey(
+        Device,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alarms",
+        verbose_name=_("device"),
+    )
+    station = models.ForeignKey(
+        "factories.Station",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("station"),
+    )
+    message = models.CharField(_("message"), max_length=200)
+    value = models.IntegerField(_("value"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened at"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alarm")
+        verbose_name_plural = _("alarms")
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["factory", "kind", "subject"],
+                condition=~Q(state="cleared"),
+                name="alarm_one_live_per_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.subject}"
+
+
+class StationHandoff(FactoryOwned):
+    """A hanger event handed to production: the key that makes one event one record.
+
+    Written in the same transaction as production's operation record, so a retried task finds
+    it and does nothing.
+    """
+
+    class Outcome(models.TextChoices):
+        RECORDED = "recorded", _("Recorded")
+        REJECTED = "rejected", _("Rejected")
+
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="handoffs", verbose_name=_("device")
+    )
+    sequence = models.BigIntegerField(_("sequence"))
+    record_id = models.BigIntegerField(_("telemetry record"))
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    operation_record_id = models.BigIntegerField(_("operation record"), null=True, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("station hand-off")
+        verbose_name_plural = _("station hand-offs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["factory", "device", "sequence"], name="station_handoff_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device_id}#{self.sequence} {self.outcome}"

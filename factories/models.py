@@ -173,6 +173,15 @@ class SewingLine(FactoryOwned):
         _("planned efficiency"), max_digits=4, decimal_places=2, default=Decimal("0.75")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    shift = models.ForeignKey(
+        "factories.Shift",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lines",
+        verbose_name=_("shift"),
+        help_text=_("Without one, the factory's default shift applies."),
+    )
 
     class Meta:
         verbose_name = _("sewing line")
@@ -243,3 +252,120 @@ class Worker(FactoryOwned):
 
     def __str__(self) -> str:
         return f"{self.employee_no} {self.name}"
+
+
+class Shift(FactoryOwned):
+    """A working shift (e.g. day shift 08:00–17:30 with a 90-minute lunch break)."""
+
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=60)
+    starts_at = models.TimeField(_("starts at"))
+    ends_at = models.TimeField(_("ends at"))
+    break_minutes = models.PositiveIntegerField(_("break minutes"), default=60)
+    is_default = models.BooleanField(_("default shift"), default=False)
+
+    class Meta:
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        ordering = ["starts_at", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["factory", "code"], name="shift_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def minutes(self) -> int:
+        """Paid working minutes of the shift (a shift may run past midnight)."""
+        start = self.starts_at.hour * 60 + self.starts_at.minute
+        end = self.ends_at.hour * 60 + self.ends_at.minute
+        span = end - start if end > start else end + 24 * 60 - start
+        return max(span - self.break_minutes, 0)
+
+
+class WorkerSkill(FactoryOwned):
+    """What a worker can do: an operation (by routing code or name) or a machine type, with a
+    skill grade and the efficiency measured from their operation records (1.00 = SAM pace)."""
+
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="skills", verbose_name=_("worker")
+    )
+    operation = models.CharField(_("operation"), max_length=100, blank=True)
+    machine_type = models.CharField(_("machine type"), max_length=60, blank=True)
+    grade = models.PositiveSmallIntegerField(_("skill grade"), default=2)
+    efficiency = models.DecimalField(
+        _("measured efficiency"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.80"),
+        validators=[MinValueValidator(Decimal("0.05"))],
+    )
+    measured_at = models.DateTimeField(_("measured at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("worker skill")
+        verbose_name_plural = _("worker skills")
+        ordering = ["worker", "operation", "machine_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["factory", "worker", "operation", "machine_type"],
+                name="worker_skill_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker} · {self.operation or self.machine_type} · {self.efficiency}"
+
+
+class CalendarDay(FactoryOwned):
+    """An exception to the factory's working week: a holiday, or a day with overtime.
+
+    A date without a row is a working day when its weekday is in the factory's working week
+    (`factories.calendar.WORKING_WEEKDAYS`), with the lines' shifts and no overtime.
+    """
+
+    class Kind(models.TextChoices):
+        WORKDAY = "workday", _("Working day")
+        HOLIDAY = "holiday", _("Holiday")
+
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.WORKDAY)
+    overtime_minutes = models.PositiveIntegerField(_("overtime minutes"), default=0)
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["factory", "date"], name="calendar_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
+class LineDayPlan(FactoryOwned):
+    """The planned headcount (and optionally efficiency) of a line on one day; without a row
+    the line's own planned headcount and efficiency apply."""
+
+    line = models.ForeignKey(
+        SewingLine, on_delete=models.CASCADE, related_name="day_plans", verbose_name=_("line")
+    )
+    date = models.DateField(_("date"))
+    headcount = models.PositiveIntegerField(_("planned headcount"))
+    efficiency = models.DecimalField(
+        _("planned efficiency"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("line day plan")
+        verbose_name_plural = _("line day plans")
+        ordering = ["date", "line"]
+        constraints = [
+            models.UniqueConstraint(fields=["factory", "line", "date"], name="line_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line} {self.date}: {self.headcount}"

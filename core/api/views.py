@@ -32,23 +32,45 @@ class OrganizationViewSet(TenantReadOnlyViewSet, mixins.UpdateModelMixin):
 
 
 class MembershipSerializer(TenantModelSerializer):
-    username = serializers.CharField(source="user.username", read_only=True)
+    username = serializers.CharField(source="user.username")
     name = serializers.CharField(source="user.get_full_name", read_only=True)
 
     class Meta:
         model = Membership
         fields = ["id", "username", "name", "organization", "role", "is_active", "created_at"]
-        read_only_fields = ["organization", "created_at"]
+        read_only_fields = ["organization", "is_active", "created_at"]
 
 
-class MembershipViewSet(TenantReadOnlyViewSet, mixins.UpdateModelMixin, mixins.DestroyModelMixin):
-    """People of the acting organization and their roles."""
+class MembershipViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """People of the acting organization: add by username, change role, deactivate."""
 
     queryset = Membership.objects.select_related("user").order_by("user__username")
     serializer_class = MembershipSerializer
     read_roles = ORG_ADMINS
     write_roles = OWNERS | MERCHANTS | SUPPLIERS
+    action_roles = {"deactivate": OWNERS | MERCHANTS | SUPPLIERS}
     filterset_fields = ["role", "is_active"]
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = services.membership_add(
+            organization=request.organization,
+            username=serializer.validated_data["user"]["username"],
+            role=serializer.validated_data["role"],
+        )
+        return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        membership = services.membership_change_role(
+            membership=self.get_object(), role=request.data.get("role", "")
+        )
+        return Response(self.get_serializer(membership).data)
+
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        membership = services.membership_deactivate(membership=self.get_object())
+        return Response(self.get_serializer(membership).data)
 
 
 class ApiTokenSerializer(TenantModelSerializer):

@@ -14,10 +14,21 @@ from core.roles import (
     MERCHANTS,
     OWNERS,
     PAYROLL,
+    PLANNING,
     SUPPLIERS,
 )
 from factories import services
-from factories.models import Factory, Partnership, SewingLine, Station, Worker
+from factories.models import (
+    CalendarDay,
+    Factory,
+    LineDayPlan,
+    Partnership,
+    SewingLine,
+    Shift,
+    Station,
+    Worker,
+    WorkerSkill,
+)
 
 PARTNERS = MERCHANTS | SUPPLIERS
 
@@ -129,6 +140,7 @@ class SewingLineSerializer(TenantModelSerializer):
             "planned_headcount",
             "efficiency",
             "is_active",
+            "shift",
         ]
 
 
@@ -177,3 +189,67 @@ class WorkerViewSet(TenantModelViewSet):
     write_roles = MANAGERS
     filterset_fields = ["line", "department", "is_active"]
     search_fields = ["employee_no", "name", "badge_id"]
+
+
+class ShiftSerializer(TenantModelSerializer):
+    minutes = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Shift
+        fields = ["id", "code", "name", "starts_at", "ends_at", "break_minutes", "is_default"]
+        fields += ["minutes"]
+
+
+class ShiftViewSet(TenantModelViewSet):
+    queryset = Shift.objects.all()
+    serializer_class = ShiftSerializer
+    read_roles = FACTORY_STAFF
+    write_roles = MANAGERS
+
+
+class WorkerSkillSerializer(TenantModelSerializer):
+    class Meta:
+        model = WorkerSkill
+        fields = ["id", "worker", "operation", "machine_type", "grade", "efficiency"]
+        fields += ["measured_at"]
+        read_only_fields = ["measured_at"]
+
+
+class WorkerSkillViewSet(TenantModelViewSet):
+    queryset = WorkerSkill.objects.all()
+    serializer_class = WorkerSkillSerializer
+    read_roles = FLOOR
+    write_roles = FLOOR
+    filterset_fields = ["worker", "machine_type"]
+
+
+class CalendarDaySerializer(TenantModelSerializer):
+    class Meta:
+        model = CalendarDay
+        fields = ["id", "date", "kind", "overtime_minutes", "note"]
+
+
+class CalendarDayViewSet(TenantModelViewSet):
+    """Holidays and overtime days of the factory's calendar."""
+
+    queryset = CalendarDay.objects.all()
+    serializer_class = CalendarDaySerializer
+    read_roles = FACTORY_STAFF
+    write_roles = PLANNING
+    filterset_fields = ["kind"]
+
+
+class LineDayPlanSerializer(TenantModelSerializer):
+    class Meta:
+        model = LineDayPlan
+        fields = ["id", "line", "date", "headcount", "efficiency"]
+
+
+class LineDayPlanViewSet(TenantModelViewSet):
+    """Planned headcount per line and day."""
+
+    queryset = LineDayPlan.objects.all()
+    serializer_class = LineDayPlanSerializer
+    read_roles = FACTORY_STAFF
+    write_roles = PLANNING
+    filterset_fields = ["line", "date"]

@@ -2,10 +2,21 @@
 
 The data spine created by orders' `order_convert`: work orders with their size × colour lines,
 frozen operations and material requirements (`work_orders`), and the cut plan with its markers,
-lays and bundles (`cutting`).
+lays and bundles (`cutting`). The shop floor adds operation records (`records`), the plan and
+line balances (`planning`), quality (`quality`) and packing and shipments (`packing`).
 """
 
 from production.models.cutting import Bundle, CutPlan, Lay, Marker
+from production.models.packing import Carton, CartonLine, FinishedGoodsReceipt, Shipment
+from production.models.planning import LineBalance, ScheduleEntry
+from production.models.quality import (
+    DefectCode,
+    FinalAudit,
+    Inspection,
+    InspectionDefect,
+    Severity,
+)
+from production.models.records import OperationRecord
 from production.models.work_orders import (
     MaterialRequirement,
     WorkOrder,
@@ -15,10 +26,22 @@ from production.models.work_orders import (
 
 __all__ = [
     "Bundle",
+    "Carton",
+    "CartonLine",
     "CutPlan",
+    "DefectCode",
+    "FinalAudit",
+    "FinishedGoodsReceipt",
+    "Inspection",
+    "InspectionDefect",
     "Lay",
+    "LineBalance",
     "Marker",
     "MaterialRequirement",
+    "OperationRecord",
+    "ScheduleEntry",
+    "Severity",
+    "Shipment",
     "WorkOrder",
     "WorkOrderLine",
     "WorkOrderOperation",

@@ -21,3 +21,41 @@ def populate(world) -> None:
     marker = MarkerFactory(cut_plan=cut_plan)
     lay = LayFactory(marker=marker)
     world.bundle = BundleFactory(lay=lay)
+    _populate_shop_floor(world)
+
+
+def _populate_shop_floor(world) -> None:
+    """Operation records, plan, quality and packing rows of the world's work order."""
+    from tests.factories import (
+        CartonFactory,
+        CartonLineFactory,
+        DefectCodeFactory,
+        FinalAuditFactory,
+        FinishedGoodsReceiptFactory,
+        InspectionDefectFactory,
+        InspectionFactory,
+        LineBalanceFactory,
+        OperationRecordFactory,
+        ScheduleEntryFactory,
+        ShipmentFactory,
+    )
+
+    wo = world.work_order
+    operation = wo.operations.first()
+    world.operation_record = OperationRecordFactory(
+        bundle=world.bundle, operation=operation, worker=world.worker, station=world.station
+    )
+    ScheduleEntryFactory(work_order=wo, line=world.line)
+    LineBalanceFactory(work_order=wo, line=world.line, bottleneck=world.worker)
+    inspection = InspectionFactory(work_order=wo, bundle=world.bundle, line=world.line)
+    InspectionDefectFactory(
+        inspection=inspection,
+        defect_code=DefectCodeFactory(factory=world.factory, code="D01"),
+        operation=operation,
+        worker=world.worker,
+    )
+    FinalAuditFactory(work_order=wo)
+    FinishedGoodsReceiptFactory(work_order=wo)
+    shipment = ShipmentFactory(work_order=wo, order=world.order, number=f"{world.tag}-SH1")
+    carton = CartonFactory(work_order=wo, shipment=shipment)
+    CartonLineFactory(carton=carton)

@@ -1,0 +1,472 @@
+"""The one entry point through which every device record reaches the database.
+
+`ingest_messages(messages)` decodes MQTT messages (topic + payload, see docs/devices.md),
+validates them, writes the good records in one transaction (COPY on PostgreSQL, bulk_create
+elsewhere) and the bad ones to the dead-letter table, and returns what happened. The MQTT loop
+(`devices.mqtt`) acknowledges a batch to the broker only after this returns; the simulator and
+the Modbus poller call it directly. A redelivered record (same device, sequence and time) never
+makes a second row: it is counted and dead-lettered as a duplicate.
+"""
+
+import io
+import logging
+import time as clock
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import orjson
+import psycopg
+from django.db import connection, transaction
+
+from core.realtime import notify
+from devices import conf
+from devices.models import DeadLetter, Device, TelemetryRecord
+from devices.partitions import TABLE, partition_ensure
+
+logger = logging.getLogger(__name__)
+
+CHANNELS = ("telemetry", "events", "status")
+# Record types per channel, with the numeric fields each must carry (ints, >= 0).
+TYPES: dict[str, dict[str, tuple[str, ...]]] = {
+    "events": {
+        "station.arrive": (),
+        "station.leave": (),
+        "cutter.start": (),
+        "cutter.end": (),
+    },
+    "telemetry": {
+        "sewing.sample": ("run_s",),
+        "modbus.sample": (),
+        "cutter.sample": (),
+    },
+    "status": {
+        "heartbeat": (),
+        "online": (),
+        "offline": (),
+    },
+}
+REQUIRED_TEXT = {
+    "station.arrive": ("hanger",),
+    "station.leave": ("hanger",),
+    "cutter.start": ("cut_order",),
+    "cutter.end": ("cut_order",),
+}
+RESERVED = ("seq", "ts", "type", "device")
+STATION_EVENTS = ("station.arrive", "station.leave")
+
+
+@dataclass(slots=True)
+class Incoming:
+    """One message as the broker delivered it."""
+
+    topic: str
+    payload: bytes
+    received_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class DeviceInfo:
+    id: int
+    factory_id: int
+    gateway_id: int | None
+    station_id: int | None
+
+
+@dataclass
+class IngestResult:
+    inserted: int = 0
+    duplicates: int = 0
+    dead_letters: int = 0
+    station_record_ids: list[int] = field(default_factory=list)
+    factories: set[int] = field(default_factory=set)
+
+
+class Rejected(Exception):
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(detail or reason)
+        self.reason = reason
+        self.detail = detail[:300]
+
+
+class DeviceDirectory:
+    """Device lookups by (factory code, device code), cached in the process.
+
+    A miss is looked up once and remembered for a few seconds, so a flood of messages from an
+    unknown device costs no query each.
+    """
+
+    MISS_TTL = 5.0
+
+    def __init__(self):
+        self._factories: dict[str, int] = {}
+        self._devices: dict[tuple[str, str], DeviceInfo] = {}
+        self._by_id: dict[int, DeviceInfo] = {}
+        self._codes: dict[tuple[int, str], DeviceInfo] = {}
+        self._misses: dict[tuple[str, str], float] = {}
+
+    def clear(self) -> None:
+        self.__init__()
+
+    def factory_id(self, factory_code: str) -> int | None:
+        if factory_code not in self._factories:
+            self._load(factory_code)
+        return self._factories.get(factory_code)
+
+    def device(self, factory_code: str, device_code: str) -> DeviceInfo | None:
+        key = (factory_code, device_code)
+        info = self._devices.get(key)
+        if info is not None:
+            return info
+        missed = self._misses.get(key)
+        if missed is not None and clock.monotonic() - missed < self.MISS_TTL:
+            return None
+        self._load(factory_code)
+        info = self._devices.get(key)
+        if info is None:
+            self._misses[key] = clock.monotonic()
+        return info
+
+    def child(self, gateway: DeviceInfo, device_code: str) -> DeviceInfo | None:
+        info = self._codes.get((gateway.factory_id, device_code))
+        if info is not None and (info.id == gateway.id or info.gateway_id == gateway.id):
+            return info
+        return None
+
+    def _load(self, factory_code: str) -> None:
+        rows = Device.objects.filter(
+            factory__organization__code=factory_code, is_active=True
+        ).values_list("id", "factory_id", "code", "gateway_id", "station_id")
+        for device_id, factory_id, code, gateway_id, station_id in rows:
+            info = DeviceInfo(device_id, factory_id, gateway_id, station_id)
+            self._factories[factory_code] = factory_id
+            self._devices[(factory_code, code)] = info
+            self._codes[(factory_id, code)] = info
+            self._by_id[device_id] = info
+        if factory_code not in self._factories:
+            from factories.models import Factory
+
+            factory_id = (
+                Factory.objects.filter(organization__code=factory_code)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if factory_id is not None:
+                self._factories[factory_code] = factory_id
+
+
+directory = DeviceDirectory()
+
+
+def topic_for(factory_code: str, device_code: str, channel: str) -> str:
+    return f"factories/{factory_code}/devices/{device_code}/{channel}"
+
+
+def _parse_time(value, now: datetime) -> datetime:
+    if isinstance(value, int) and not isinstance(value, bool):
+        moment = datetime.fromtimestamp(value / 1000, UTC)
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise Rejected(DeadLetter.Reason.INVALID, "ts is not a time")
+        if moment.tzinfo is None:
+            raise Rejected(DeadLetter.Reason.INVALID, "ts has no time zone")
+    else:
+        raise Rejected(DeadLetter.Reason.INVALID, "ts missing")
+    if moment < now - timedelta(days=conf.get("MAX_BACKFILL_DAYS")) or moment > now + timedelta(
+        seconds=conf.get("MAX_CLOCK_AHEAD_SECONDS")
+    ):
+        raise Rejected(DeadLetter.Reason.TIME_OUT_OF_RANGE, f"ts {moment.isoformat()}")
+    return moment
+
+
+def _record_row(record, channel: str, info: DeviceInfo, received_at: datetime) -> tuple:
+    if not isinstance(record, dict):
+        raise Rejected(DeadLetter.Reason.INVALID, "a record must be an object")
+    sequence = record.get("seq")
+    if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 0:
+        raise Rejected(DeadLetter.Reason.INVALID, "seq must be a non-negative integer")
+    kind = record.get("type")
+    numeric = TYPES[channel].get(kind)
+    if numeric is None:
+        raise Rejected(DeadLetter.Reason.INVALID, f"unknown type {kind!r} on {channel}")
+    for name in numeric:
+        value = record.get(name)
+        if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+            raise Rejected(DeadLetter.Reason.INVALID, f"{name} must be a number >= 0")
+    for name in REQUIRED_TEXT.get(kind, ()):
+        if not isinstance(record.get(name), str) or not record[name]:
+            raise Rejected(DeadLetter.Reason.INVALID, f"{name} is required")
+    moment = _parse_time(record.get("ts"), received_at)
+    data = {key: value for key, value in record.items() if key not in RESERVED}
+    return (info.factory_id, info.id, sequence, moment, received_at, kind, data)
+
+
+def decode(message: Incoming, now: datetime):
+    """Yield ("row", row) for each good record and ("dead", DeadLetter) for each bad one."""
+    received_at = message.received_at or now
+    parts = message.topic.split("/")
+
+    def dead(reason, detail="", factory_id=None, device_id=None, payload=message.payload):
+        return (
+            "dead",
+            DeadLetter(
+                factory_id=factory_id,
+                device_id=device_id,
+                topic=message.topic[:300],
+                payload=payload,
+                reason=reason,
+                detail=detail[:300],
+                received_at=received_at,
+            ),
+        )
+
+    if len(parts) != 5 or parts[0] != "factories" or parts[2] != "devices":
+        yield dead(DeadLetter.Reason.BAD_TOPIC)
+        return
+    _root, factory_code, _devices, device_code, channel = parts
+    if channel not in CHANNELS:
+        yield dead(DeadLetter.Reason.BAD_TOPIC, f"unknown channel {channel!r}")
+        return
+    factory_id = directory.factory_id(factory_code)
+    if factory_id is None:
+        yield dead(DeadLetter.Reason.WRONG_FACTORY, f"no factory {factory_code!r}")
+        return
+    info = directory.device(factory_code, device_code)
+    if info is None:
+        yield dead(DeadLetter.Reason.UNKNOWN_DEVICE, device_code, factory_id=factory_id)
+        return
+    if len(message.payload) > conf.get("MAX_PAYLOAD_BYTES"):
+        yield dead(
+            DeadLetter.Reason.OVERSIZE,
+            f"{len(message.payload)} bytes",
+            factory_id,
+            info.id,
+            message.payload[:1024],
+        )
+        return
+    try:
+        body = orjson.loads(message.payload)
+    except orjson.JSONDecodeError as error:
+        yield dead(DeadLetter.Reason.MALFORMED, str(error), factory_id, info.id)
+        return
+    if isinstance(body, dict) and "records" in body:
+        records = body["records"]
+        if not isinstance(records, list) or not records:
+            yield dead(DeadLetter.Reason.INVALID, "records must be a non-empty list", factory_id)
+            return
+        if len(records) > conf.get("MAX_RECORDS_PER_MESSAGE"):
+            yield dead(DeadLetter.Reason.OVERSIZE, f"{len(records)} records", factory_id, info.id)
+            return
+    else:
+        records = [body]
+    single = len(records) == 1 and records[0] is body
+    for record in records:
+        target = info
+        child_code = record.get("device") if isinstance(record, dict) else None
+        try:
+            if isinstance(body, dict) and body.get("factory") not in (None, factory_code):
+                raise Rejected(DeadLetter.Reason.WRONG_FACTORY, str(body.get("factory")))
+            if child_code not in (None, device_code):
+                child = directory.child(info, str(child_code))
+                if child is None:
+                    raise Rejected(DeadLetter.Reason.NOT_BEHIND_GATEWAY, str(child_code))
+                target = child
+            yield "row", _record_row(record, channel, target, received_at)
+        except Rejected as rejected:
+            payload = message.payload if single else orjson.dumps(record)
+            yield dead(rejected.reason, rejected.detail, factory_id, target.id, payload)
+
+
+# --- writing -------------------------------------------------------------------------------
+
+_known_partition_days: set[date] = set()
+
+
+def _ensure_partitions(rows) -> None:
+    days = {row[3].astimezone(UTC).date() for row in rows} - _known_partition_days
+    for day in sorted(days):
+        partition_ensure(day)
+        _known_partition_days.add(day)
+
+
+def _copy_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _copy_text(rows, ids) -> bytes:
+    buffer = io.StringIO()
+    write = buffer.write
+    for row_id, (factory_id, device_id, sequence, moment, received_at, kind, data) in zip(
+        ids, rows, strict=True
+    ):
+        # orjson escapes control characters inside strings, so only backslashes need doubling.
+        json_text = orjson.dumps(data).decode().replace("\\", "\\\\")
+        write(
+            f"{row_id}\t{factory_id}\t{device_id}\t{sequence}\t{moment.isoformat()}\t"
+            f"{received_at.isoformat()}\t{_copy_escape(kind)}\t{json_text}\n"
+        )
+    return buffer.getvalue().encode()
+
+
+COLUMNS = "id, factory_id, device_id, sequence, time, received_at, kind, data"
+
+
+def _insert_postgres(rows) -> tuple[list[int], list[tuple]]:
+    """COPY the rows; on a duplicate, fall back to a staging table + ON CONFLICT DO NOTHING.
+
+    Returns (ids of the inserted rows in order of `rows`, the rows that were duplicates).
+    """
+    _ensure_partitions(rows)
+    raw = connection.connection  # the psycopg 3 connection, inside Django's transaction
+    with raw.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [TABLE, len(rows)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        text = _copy_text(rows, ids)
+        try:
+            with (
+                transaction.atomic(savepoint=True),
+                cursor.copy(f"COPY {TABLE} ({COLUMNS}) FROM STDIN") as copy,
+            ):
+                copy.write(text)
+            return ids, []
+        except psycopg.errors.UniqueViolation:
+            pass  # a redelivery: find out which rows are new below
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS telemetry_staging "
+            f"(LIKE {TABLE} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+        )
+        cursor.execute("DELETE FROM telemetry_staging")
+        with cursor.copy(f"COPY telemetry_staging ({COLUMNS}) FROM STDIN") as copy:
+            copy.write(text)
+        cursor.execute(
+            f"INSERT INTO {TABLE} ({COLUMNS}) SELECT {COLUMNS} FROM telemetry_staging "
+            "ON CONFLICT DO NOTHING RETURNING id"
+        )
+        inserted = {row[0] for row in cursor.fetchall()}
+    kept = [row_id for row_id in ids if row_id in inserted]
+    duplicates = [row for row_id, row in zip(ids, rows, strict=True) if row_id not in inserted]
+    return kept, duplicates
+
+
+def _insert_generic(rows) -> tuple[list[int], list[tuple]]:
+    existing = set(
+        TelemetryRecord.objects.filter(
+            device_id__in={row[1] for row in rows}, sequence__in={row[2] for row in rows}
+        ).values_list("device_id", "sequence", "time")
+    )
+    fresh, duplicates = [], []
+    for row in rows:
+        (duplicates if (row[1], row[2], row[3]) in existing else fresh).append(row)
+    objects = TelemetryRecord.objects.bulk_create(
+        [
+            TelemetryRecord(
+                factory_id=f,
+                device_id=d,
+                sequence=s,
+                time=t,
+                received_at=r,
+                kind=k,
+                data=data,
+            )
+            for f, d, s, t, r, k, data in fresh
+        ],
+        batch_size=500,
+    )
+    return [obj.pk for obj in objects], duplicates
+
+
+def _mark_seen(rows) -> None:
+    last_seen: dict[int, datetime] = {}
+    for row in rows:
+        if row[4] > last_seen.get(row[1], row[4] - timedelta(seconds=1)):
+            last_seen[row[1]] = row[4]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE devices_device AS d SET last_seen_at = v.seen, is_online = true "
+                "FROM (SELECT unnest(%s::bigint[]) AS id, unnest(%s::timestamptz[]) AS seen) v "
+                "WHERE d.id = v.id AND (d.last_seen_at IS NULL OR d.last_seen_at < v.seen)",
+                [list(last_seen), list(last_seen.values())],
+            )
+        return
+    for device_id, seen in last_seen.items():
+        Device.objects.filter(pk=device_id).update(last_seen_at=seen, is_online=True)
+
+
+def _duplicate_letter(row, topic_of) -> DeadLetter:
+    factory_id, device_id, sequence, moment, received_at, kind, data = row
+    record = {"seq": sequence, "ts": moment.isoformat(), "type": kind, **data}
+    return DeadLetter(
+        factory_id=factory_id,
+        device_id=device_id,
+        topic=topic_of.get(device_id, "")[:300],
+        payload=orjson.dumps(record),
+        reason=DeadLetter.Reason.DUPLICATE,
+        detail=f"seq {sequence} already received",
+        received_at=received_at,
+    )
+
+
+def ingest_messages(messages: list[Incoming]) -> IngestResult:
+    """Decode, validate and store a batch of messages in one transaction (see module doc)."""
+    now = datetime.now(UTC)
+    rows: list[tuple] = []
+    dead: list[DeadLetter] = []
+    seen_keys: set[tuple] = set()
+    duplicates: list[tuple] = []
+    topic_of: dict[int, str] = {}
+    for message in messages:
+        for what, item in decode(message, now):
+            if what == "dead":
+                dead.append(item)
+                continue
+            key = (item[1], item[2], item[3])
+            if key in seen_keys:  # the same record twice in one batch
+                duplicates.append(item)
+            else:
+                seen_keys.add(key)
+                rows.append(item)
+            topic_of[item[1]] = message.topic
+    result = IngestResult()
+    with transaction.atomic():
+        if rows:
+            insert = _insert_postgres if connection.vendor == "postgresql" else _insert_generic
+            ids, dup_rows = insert(rows)
+            duplicates += dup_rows
+            result.inserted = len(ids)
+            if duplicates:
+                duplicate_keys = {(row[1], row[2], row[3]) for row in dup_rows}
+                written = [row for row in rows if (row[1], row[2], row[3]) not in duplicate_keys]
+            else:
+                written = rows
+            result.station_record_ids = [
+                row_id for row_id, row in zip(ids, written, strict=True) if row[5] in STATION_EVENTS
+            ]
+            _mark_seen(rows)
+            counts: dict[int, int] = defaultdict(int)
+            for row in written:
+                counts[row[0]] += 1
+            for factory_id, count in counts.items():
+                result.factories.add(factory_id)
+                notify(factory_id, "telemetry", {"records": count})
+        dead += [_duplicate_letter(row, topic_of) for row in duplicates]
+        if dead:
+            DeadLetter.objects.bulk_create(dead, batch_size=500)
+        result.duplicates = len(duplicates)
+        result.dead_letters = len(dead)
+        if result.station_record_ids:
+            record_ids = result.station_record_ids
+            transaction.on_commit(lambda: _hand_off(record_ids))
+    return result
+
+
+def _hand_off(record_ids: list[int]) -> None:
+    from devices.tasks import station_events_hand_off
+
+    for start in range(0, len(record_ids), 200):
+        station_events_hand_off.delay(record_ids=record_ids[start : start + 200])

@@ -1,0 +1,263 @@
+"""Writes of devices/: registry, credentials, alarms, policies."""
+
+import csv
+import io
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError, NotAllowed
+from core.models import User
+from core.realtime import notify
+from devices.broker import mosquitto_password_hash
+from devices.models import Alarm, Device, DeviceKind, Protocol, RegisterMap, TelemetryPolicy
+from factories.models import Factory, SewingLine, Station, Worker
+
+CSV_COLUMNS = ("code", "name", "kind", "vendor", "model", "protocol", "line", "station", "operator")
+REGISTER_TYPES = {"int16", "uint16", "int32", "uint32", "float32"}
+REGISTER_WIDTH = {"int16": 1, "uint16": 1, "int32": 2, "uint32": 2, "float32": 2}
+
+
+def _refresh_broker_files() -> None:
+    from devices.tasks import broker_files_refresh
+
+    transaction.on_commit(broker_files_refresh.delay)
+
+
+def _resolve(factory: Factory, model, field: str, value: str, errors: dict, key: str):
+    if not value:
+        return None
+    found = model.objects.filter(factory=factory, **{field: value}).first()
+    if found is None:
+        errors.setdefault(key, []).append(_("Unknown: %(value)s") % {"value": value})
+    return found
+
+
+def _validated_device(factory: Factory, data: dict, errors: dict) -> Device:
+    code = (data.get("code") or "").strip()
+    kind = (data.get("kind") or "").strip()
+    protocol = (data.get("protocol") or Protocol.MQTT).strip()
+    if not code or not all(ch.isalnum() or ch in "-_" for ch in code):
+        errors.setdefault("code", []).append(_("Use letters, digits, - and _ only."))
+    if kind not in DeviceKind.values:
+        errors.setdefault("kind", []).append(_("Unknown device kind."))
+    if protocol not in Protocol.values:
+        errors.setdefault("protocol", []).append(_("Unknown protocol."))
+    line = data.get("line")
+    station = data.get("station")
+    operator = data.get("operator")
+    if isinstance(line, str):
+        line = _resolve(factory, SewingLine, "code", line, errors, "line")
+    if isinstance(station, str):
+        station = _resolve(factory, Station, "code", station, errors, "station")
+    if isinstance(operator, str):
+        operator = _resolve(factory, Worker, "employee_no", operator, errors, "operator")
+    for obj, key in ((line, "line"), (station, "station"), (operator, "operator")):
+        if obj is not None and obj.factory_id != factory.pk:
+            errors.setdefault(key, []).append(_("Not of this factory."))
+    if station is not None and line is None:
+        line = station.line
+    return Device(
+        factory=factory,
+        code=code,
+        name=(data.get("name") or "").strip(),
+        kind=kind,
+        vendor=(data.get("vendor") or "").strip(),
+        model_name=(data.get("model") or data.get("model_name") or "").strip(),
+        protocol=protocol,
+        line=line,
+        station=station,
+        operator=operator,
+    )
+
+
+@transaction.atomic
+def device_register(*, factory: Factory, data: dict, by: User | None = None) -> Device:
+    """Register one device. `data` holds codes or objects for line/station/operator."""
+    errors: dict = {}
+    device = _validated_device(factory, data, errors)
+    if not errors and Device.objects.filter(factory=factory, code=device.code).exists():
+        errors["code"] = [_("A device with this code exists.")]
+    if errors:
+        raise DomainError(_("The device could not be registered."), errors=errors)
+    device.save()
+    return device
+
+
+@transaction.atomic
+def devices_import_csv(*, factory: Factory, text: str, by: User | None = None) -> list[Device]:
+    """Bulk registration: one device per CSV row (header: code,name,kind,vendor,model,
+    protocol,line,station,operator). All rows or none."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = {"code", "kind"} - set(reader.fieldnames or ())
+    if missing:
+        raise DomainError(
+            _("The CSV needs the columns: %(columns)s") % {"columns": ", ".join(CSV_COLUMNS)},
+            errors={"file": [_("Missing columns: %(m)s") % {"m": ", ".join(sorted(missing))}]},
+        )
+    devices, errors, codes = [], {}, set()
+    existing = set(Device.objects.filter(factory=factory).values_list("code", flat=True))
+    for number, row in enumerate(reader, start=2):
+        row_errors: dict = {}
+        device = _validated_device(factory, row, row_errors)
+        if device.code in existing or device.code in codes:
+            row_errors.setdefault("code", []).append(_("Duplicate code."))
+        codes.add(device.code)
+        for field, messages in row_errors.items():
+            errors.setdefault(f"row {number}", []).extend(f"{field}: {m}" for m in messages)
+        devices.append(device)
+    if not devices:
+        errors["file"] = [_("The file has no rows.")]
+    if errors:
+        raise DomainError(_("Nothing was imported: fix these rows."), errors=errors)
+    return Device.objects.bulk_create(devices)
+
+
+@transaction.atomic
+def device_credentials_issue(*, device: Device, by: User | None = None) -> str:
+    """Give an MQTT device a new password and return it (shown once, never stored)."""
+    if device.protocol != Protocol.MQTT:
+        raise NotAllowed(_("Only MQTT devices have broker credentials."))
+    password = secrets.token_urlsafe(18)
+    device.mqtt_username = f"{device.factory.code}.{device.code}"
+    device.mqtt_password_hash = mosquitto_password_hash(password)
+    device.credentials_issued_at = timezone.now()
+    device.save(update_fields=["mqtt_username", "mqtt_password_hash", "credentials_issued_at"])
+    _refresh_broker_files()
+    return password
+
+
+@transaction.atomic
+def device_retire(*, device: Device, by: User | None = None) -> Device:
+    """Stop accepting a device's data and revoke its broker credentials."""
+    device.is_active = False
+    device.mqtt_password_hash = ""
+    device.save(update_fields=["is_active", "mqtt_password_hash"])
+    _refresh_broker_files()
+    return device
+
+
+@transaction.atomic
+def register_map_save(
+    *, factory: Factory, vendor: str, model_name: str, registers: list[dict]
+) -> RegisterMap:
+    """Create or replace the register map of a vendor's device model."""
+    errors: dict = {}
+    if not isinstance(registers, list) or not registers:
+        errors["registers"] = [_("Give at least one register.")]
+    for index, entry in enumerate(registers or []):
+        kind = entry.get("type", "uint16") if isinstance(entry, dict) else None
+        valid = (
+            isinstance(entry, dict)
+            and isinstance(entry.get("metric"), str)
+            and isinstance(entry.get("address"), int)
+            and entry["address"] >= 0
+            and kind in REGISTER_TYPES
+            and entry.get("table", "holding") in ("holding", "input")
+        )
+        if not valid:
+            errors.setdefault("registers", []).append(
+                _("Register %(n)s needs metric, address, type and table.") % {"n": index + 1}
+            )
+    if errors:
+        raise DomainError(_("The register map is not valid."), errors=errors)
+    normalized = [
+        {
+            "metric": entry["metric"],
+            "address": entry["address"],
+            "count": REGISTER_WIDTH[entry.get("type", "uint16")],
+            "type": entry.get("type", "uint16"),
+            "scale": float(entry.get("scale", 1)),
+            "table": entry.get("table", "holding"),
+        }
+        for entry in registers
+    ]
+    register_map, _created = RegisterMap.objects.update_or_create(
+        factory=factory,
+        vendor=vendor,
+        model_name=model_name,
+        defaults={"registers": normalized},
+    )
+    return register_map
+
+
+def telemetry_policy_for(factory_id: int) -> TelemetryPolicy:
+    policy = TelemetryPolicy.objects.filter(factory_id=factory_id).first()
+    return policy or TelemetryPolicy(factory_id=factory_id)
+
+
+# --- alarms --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def alarm_raise(
+    *,
+    factory_id: int,
+    kind: str,
+    subject: str,
+    message: str,
+    device: Device | None = None,
+    station_id: int | None = None,
+    value: int | None = None,
+) -> Alarm | None:
+    """Open an alarm unless one is already live for this subject; returns the new one."""
+    live = Alarm.objects.filter(factory_id=factory_id, kind=kind, subject=subject).exclude(
+        state=Alarm.State.CLEARED
+    )
+    if live.exists():
+        live.update(value=value)
+        return None
+    alarm = Alarm.objects.create(
+        factory_id=factory_id,
+        kind=kind,
+        subject=subject,
+        message=message[:200],
+        device=device,
+        station_id=station_id,
+        value=value,
+        opened_at=timezone.now(),
+    )
+    notify(factory_id, "alarm", {"id": alarm.pk, "kind": kind, "state": alarm.state})
+    return alarm
+
+
+@transaction.atomic
+def alarm_clear_condition(*, factory_id: int, kind: str, subject: str) -> int:
+    """The condition is gone: clear the live alarm of this subject (if any)."""
+    cleared = (
+        Alarm.objects.filter(factory_id=factory_id, kind=kind, subject=subject)
+        .exclude(state=Alarm.State.CLEARED)
+        .update(state=Alarm.State.CLEARED, cleared_at=timezone.now())
+    )
+    if cleared:
+        notify(factory_id, "alarm", {"kind": kind, "subject": subject, "state": "cleared"})
+    return cleared
+
+
+@transaction.atomic
+def alarm_acknowledge(*, alarm: Alarm, by: User) -> Alarm:
+    """A person has seen the alarm and is on it."""
+    alarm = Alarm.objects.select_for_update().get(pk=alarm.pk)
+    if alarm.state != Alarm.State.OPEN:
+        raise NotAllowed(_("Only an open alarm can be acknowledged."))
+    alarm.state = Alarm.State.ACKNOWLEDGED
+    alarm.acknowledged_at = timezone.now()
+    alarm.acknowledged_by = by
+    alarm.save(update_fields=["state", "acknowledged_at", "acknowledged_by"])
+    notify(alarm.factory_id, "alarm", {"id": alarm.pk, "state": alarm.state})
+    return alarm
+
+
+@transaction.atomic
+def alarm_clear(*, alarm: Alarm, by: User) -> Alarm:
+    """A person closes the alarm by hand (e.g. the machine is retired)."""
+    alarm = Alarm.objects.select_for_update().get(pk=alarm.pk)
+    if alarm.state == Alarm.State.CLEARED:
+        raise NotAllowed(_("The alarm is already cleared."))
+    alarm.state = Alarm.State.CLEARED
+    alarm.cleared_at = timezone.now()
+    alarm.save(update_fields=["state", "cleared_at"])
+    notify(alarm.factory_id, "alarm", {"id": alarm.pk, "state": alarm.state})
+    return alarm

@@ -1,0 +1,10 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.navigation import NavItem
+from core.roles import FACTORY_STAFF, MERCHANTS, SUPPLIERS
+
+ITEMS = [
+    NavItem(
+        _("Partners"), "factories:partnerships", FACTORY_STAFF | MERCHANTS | SUPPLIERS, order=800
+    ),
+]

@@ -1,0 +1,312 @@
+"""Recording shop-floor work: the one door for phone scans, supervisor entries and hanging-line
+station events. Everything a caller passes is resolved inside the acting factory, so another
+factory's bundle, badge or station is simply not found; bad input raises and writes nothing."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import Conflict, DomainError, NotAllowed
+from core.realtime import notify
+from factories.models import Factory, Station, Worker
+from production.models import Bundle, OperationRecord, WorkOrder, WorkOrderOperation
+
+BUNDLE_QR_PREFIX = "SLB:"
+Source = OperationRecord.Source
+
+
+def bundle_id_from_scan(payload: str | int) -> int | None:
+    """The bundle id a ticket's QR code (or a typed number) stands for."""
+    text = str(payload).strip()
+    if text.upper().startswith(BUNDLE_QR_PREFIX):
+        text = text[len(BUNDLE_QR_PREFIX) :]
+    return int(text) if text.isdigit() else None
+
+
+def _refuse(field: str, message) -> DomainError:
+    return DomainError(message, code=f"invalid_{field}", errors={field: [message]})
+
+
+def _resolve_bundle(factory: Factory, bundle) -> Bundle:
+    bundle_id = bundle.pk if isinstance(bundle, Bundle) else bundle_id_from_scan(bundle)
+    found = (
+        Bundle.objects.select_for_update()
+        .filter(factory=factory, pk=bundle_id)
+        .select_related("work_order")
+        .first()
+        if bundle_id
+        else None
+    )
+    if found is None:
+        raise _refuse("bundle", _("This bundle ticket is not one of this factory's bundles."))
+    return found
+
+
+def _resolve_operation(bundle: Bundle, operation) -> WorkOrderOperation:
+    query = WorkOrderOperation.objects.filter(
+        factory_id=bundle.factory_id, work_order_id=bundle.work_order_id
+    )
+    if isinstance(operation, WorkOrderOperation):
+        query = query.filter(pk=operation.pk)
+    elif isinstance(operation, int) or str(operation).isdigit():
+        query = query.filter(pk=int(operation))
+    else:
+        query = query.filter(code=str(operation))
+    found = query.first()
+    if found is None:
+        raise _refuse("operation", _("This operation is not in the bundle's routing."))
+    return found
+
+
+def _resolve_worker(factory: Factory, worker) -> Worker:
+    query = Worker.objects.filter(factory=factory, is_active=True)
+    if isinstance(worker, Worker):
+        found = query.filter(pk=worker.pk).first()
+    else:
+        found = query.filter(badge_id=str(worker).strip()).first()
+    if found is None:
+        raise _refuse("worker", _("Unknown badge: no active worker of this factory has it."))
+    return found
+
+
+def _resolve_station(factory: Factory, station) -> Station | None:
+    if station in (None, ""):
+        return None
+    query = Station.objects.filter(factory=factory)
+    if isinstance(station, Station):
+        found = query.filter(pk=station.pk).first()
+    elif isinstance(station, int) or str(station).isdigit():
+        found = query.filter(pk=int(station)).first()
+    else:
+        found = query.filter(code=str(station)).first()
+    if found is None:
+        raise _refuse("station", _("This station is not one of this factory's stations."))
+    return found
+
+
+def open_rework_pieces(*, bundle: Bundle, operation: WorkOrderOperation) -> int:
+    """Pieces of a bundle waiting to be reworked at an operation: those recorded defective
+    there plus those an inspection sent back to it, less those already reworked."""
+    from production.models import InspectionDefect
+
+    live = OperationRecord.objects.filter(
+        factory_id=bundle.factory_id, bundle=bundle, operation=operation, voided_at__isnull=True
+    )
+    first_pass = live.filter(is_rework=False).aggregate(n=Sum("defective_pieces"))["n"] or 0
+    reworked = live.filter(is_rework=True).aggregate(n=Sum("good_pieces"))["n"] or 0
+    sent_back = (
+        InspectionDefect.objects.filter(
+            factory_id=bundle.factory_id,
+            inspection__bundle=bundle,
+            operation=operation,
+            inspection__voided_at__isnull=True,
+        ).aggregate(n=Sum("rework_pieces"))["n"]
+        or 0
+    )
+    return max(0, first_pass + sent_back - reworked)
+
+
+def _local_date(factory: Factory, moment: datetime):
+    return moment.astimezone(ZoneInfo(factory.time_zone or "Asia/Shanghai")).date()
+
+
+@transaction.atomic
+def operation_record_create(
+    *,
+    factory: Factory,
+    bundle: Bundle | int | str,
+    operation: WorkOrderOperation | int | str,
+    worker: Worker | str,
+    source: str,
+    station: Station | int | str | None = None,
+    good_pieces: int | None = None,
+    defective_pieces: int = 0,
+    is_rework: bool = False,
+    recorded_at: datetime | None = None,
+    external_event_id: str = "",
+    reason: str = "",
+    by=None,
+) -> OperationRecord:
+    """Record that `worker` did `operation` on `bundle`.
+
+    `bundle` is a Bundle, its id or its ticket's QR text; `operation` a WorkOrderOperation, its
+    id or its code; `worker` a Worker or a badge id; `station` a Station, id or code. Without
+    `good_pieces` the whole bundle less the defective pieces is good. With `external_event_id`
+    the call is idempotent: the same event returns the record it made the first time.
+    Refused (nothing written): another factory's or an unknown bundle, badge or station; an
+    operation outside the bundle's routing; more pieces than the bundle holds; the same bundle
+    and operation twice unless as rework; a supervisor entry without a reason.
+    """
+    external_event_id = (external_event_id or "").strip()
+    if external_event_id:
+        existing = OperationRecord.objects.filter(
+            factory=factory, external_event_id=external_event_id
+        ).first()
+        if existing is not None:
+            return existing
+    if source not in Source.values:
+        raise _refuse("source", _("Unknown source of the record."))
+    reason = (reason or "").strip()
+    if source == Source.MANUAL and not reason:
+        raise _refuse("reason", _("A supervisor entry needs a reason."))
+
+    bundle = _resolve_bundle(factory, bundle)
+    operation = _resolve_operation(bundle, operation)
+    worker = _resolve_worker(factory, worker)
+    station = _resolve_station(factory, station)
+    if bundle.work_order.status == WorkOrder.Status.CANCELLED:
+        raise NotAllowed(_("This work order is cancelled."), code="work_order_cancelled")
+
+    defective_pieces = int(defective_pieces or 0)
+    if is_rework:
+        limit = open_rework_pieces(bundle=bundle, operation=operation)
+        good_pieces = limit if good_pieces is None else int(good_pieces)
+        if defective_pieces or good_pieces < 1 or good_pieces > limit:
+            raise _refuse(
+                "good_pieces",
+                _("Only %(n)d pieces of this bundle wait for rework at this operation.")
+                % {"n": limit},
+            )
+    else:
+        if good_pieces is None:
+            good_pieces = bundle.quantity - defective_pieces
+        good_pieces = int(good_pieces)
+        if good_pieces < 0 or defective_pieces < 0 or good_pieces + defective_pieces < 1:
+            raise _refuse("good_pieces", _("Record at least one piece, and no negative counts."))
+        if good_pieces + defective_pieces > bundle.quantity:
+            raise _refuse(
+                "good_pieces",
+                _("The bundle holds %(n)d pieces: more cannot be completed.")
+                % {"n": bundle.quantity},
+            )
+        done = (
+            OperationRecord.objects.filter(
+                factory=factory,
+                bundle=bundle,
+                operation=operation,
+                is_rework=False,
+                voided_at__isnull=True,
+            )
+            .select_related("worker")
+            .first()
+        )
+        if done is not None:
+            raise Conflict(
+                _("%(op)s on this bundle was already recorded by %(worker)s. Record it as rework.")
+                % {"op": operation.name, "worker": done.worker.name},
+                code="already_recorded",
+                errors={"operation": [_("Already recorded.")]},
+            )
+
+    recorded_at = recorded_at or timezone.now()
+    try:
+        with transaction.atomic():
+            record = OperationRecord.objects.create(
+                factory=factory,
+                bundle=bundle,
+                operation=operation,
+                work_order_id=bundle.work_order_id,
+                worker=worker,
+                station=station,
+                line_id=station.line_id if station else worker.line_id,
+                recorded_at=recorded_at,
+                work_date=_local_date(factory, recorded_at),
+                good_pieces=good_pieces,
+                defective_pieces=defective_pieces,
+                is_rework=is_rework,
+                source=source,
+                external_event_id=external_event_id,
+                reason=reason,
+                recorded_by=by,
+            )
+    except IntegrityError:
+        # A concurrent call with the same event id (or the same bundle operation) won the race.
+        if external_event_id:
+            existing = OperationRecord.objects.filter(
+                factory=factory, external_event_id=external_event_id
+            ).first()
+            if existing is not None:
+                return existing
+        raise Conflict(_("This bundle operation was just recorded."), code="already_recorded")
+
+    _advance_bundle_and_work_order(bundle)
+    notify(
+        factory.pk,
+        "operation_recorded",
+        {
+            "record": record.pk,
+            "work_order": bundle.work_order_id,
+            "bundle": bundle.pk,
+            "operation": operation.pk,
+            "worker": worker.pk,
+            "line": record.line_id,
+            "station": record.station_id,
+            "good": good_pieces,
+            "defective": defective_pieces,
+            "rework": is_rework,
+        },
+    )
+    return record
+
+
+def _scanned_operations_done(bundle: Bundle) -> bool:
+    wanted = set(
+        WorkOrderOperation.objects.filter(
+            factory_id=bundle.factory_id, work_order_id=bundle.work_order_id, is_scanned=True
+        ).values_list("pk", flat=True)
+    )
+    done = set(
+        OperationRecord.objects.filter(
+            factory_id=bundle.factory_id, bundle=bundle, is_rework=False, voided_at__isnull=True
+        ).values_list("operation_id", flat=True)
+    )
+    return bool(wanted) and wanted <= done
+
+
+def _advance_bundle_and_work_order(bundle: Bundle) -> None:
+    """A bundle is in sewing from its first record and sewn when every scanned operation is
+    done; a planned or cutting work order is sewing from its first record."""
+    if bundle.status in (Bundle.Status.FINISHED, Bundle.Status.PACKED):
+        return
+    status = Bundle.Status.SEWN if _scanned_operations_done(bundle) else Bundle.Status.IN_SEWING
+    if status != bundle.status:
+        Bundle.objects.filter(pk=bundle.pk).update(status=status)
+        bundle.status = status
+    WorkOrder.objects.filter(
+        pk=bundle.work_order_id,
+        status__in=[WorkOrder.Status.PLANNED, WorkOrder.Status.CUTTING],
+    ).update(status=WorkOrder.Status.SEWING)
+
+
+@transaction.atomic
+def operation_record_void(*, record: OperationRecord, reason: str, by) -> OperationRecord:
+    """Void a record (it stays, marked void, with who, when and why)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise _refuse("reason", _("Say why the record is voided."))
+    record = OperationRecord.objects.select_for_update().get(pk=record.pk)
+    if record.voided_at is not None:
+        raise NotAllowed(_("This record is already void."), code="already_void")
+    record.voided_at = timezone.now()
+    record.voided_by = by
+    record.void_reason = reason
+    record.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    bundle = Bundle.objects.select_for_update().get(pk=record.bundle_id)
+    if bundle.status == Bundle.Status.SEWN and not _scanned_operations_done(bundle):
+        Bundle.objects.filter(pk=bundle.pk).update(status=Bundle.Status.IN_SEWING)
+    notify(
+        record.factory_id,
+        "operation_voided",
+        {
+            "record": record.pk,
+            "work_order": record.work_order_id,
+            "bundle": record.bundle_id,
+            "worker": record.worker_id,
+            "line": record.line_id,
+        },
+    )
+    return record
