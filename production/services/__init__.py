@@ -1,5 +1,22 @@
 """Writes of production/ (keyword-only, one transaction each), one module per concern."""
 
+from production.services.packing import (
+    carton_pack,
+    finished_goods_receive,
+    packing_position,
+    shipment_ship,
+)
+from production.services.planning import (
+    line_balance_create,
+    schedule_move,
+    schedule_replan,
+    schedule_unpin,
+)
+from production.services.quality import (
+    defect_codes_ensure,
+    final_audit_record,
+    inspection_record,
+)
 from production.services.records import (
     bundle_id_from_scan,
     open_rework_pieces,
@@ -9,7 +26,18 @@ from production.services.records import (
 
 __all__ = [
     "bundle_id_from_scan",
+    "carton_pack",
+    "defect_codes_ensure",
+    "final_audit_record",
+    "finished_goods_receive",
+    "inspection_record",
+    "line_balance_create",
     "open_rework_pieces",
     "operation_record_create",
     "operation_record_void",
+    "packing_position",
+    "schedule_move",
+    "schedule_replan",
+    "schedule_unpin",
+    "shipment_ship",
 ]

@@ -1,0 +1,117 @@
+"""The district report as an Excel workbook and as a PDF (Chinese text in reportlab's built-in
+CID font STSong-Light, so no font file has to be shipped)."""
+
+from io import BytesIO
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CID_FONT = "STSong-Light"
+
+
+def figure_columns() -> list[tuple[str, str]]:
+    return [
+        ("output", _("Output (garments)")),
+        ("capacity_utilization", _("Capacity utilization %")),
+        ("orders_received", _("Orders received")),
+        ("pieces_ordered", _("Pieces ordered")),
+        ("on_time_delivery", _("On-time delivery %")),
+        ("qualified_rate", _("Qualified rate %")),
+        ("employment", _("Employment")),
+        ("average_daily_wage", _("Average wage per operator-day (yuan)")),
+    ]
+
+
+def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
+    """(title, header, rows) of every table in the report, shared by both formats."""
+    columns = figure_columns()
+    header = [label for _key, label in columns]
+
+    def values(row):
+        return ["" if row.get(key) is None else row.get(key) for key, _label in columns]
+
+    sharing = report["sharing_total"]
+    totals = [[_("Sharing factories"), sharing["factories"]] + values(sharing)]
+    if report["all_total"]:
+        everyone = report["all_total"]
+        totals.append([_("All factories"), everyone["factories"]] + values(everyone))
+    return [
+        (
+            _("Factories sharing their figures, %(month)s") % {"month": report["month"]},
+            [_("Factory"), _("Categories"), *header],
+            [[f["name"], " ".join(f["categories"])] + values(f) for f in report["factories"]],
+        ),
+        (
+            _("By category"),
+            [_("Category"), _("Factories"), *header],
+            [[c["category"], c["factories"]] + values(c) for c in report["categories"]],
+        ),
+        (_("District totals"), [_("Total"), _("Factories"), *header], totals),
+        (
+            _("Monthly trend"),
+            [_("Month"), *header],
+            [[t["period"]] + values(t) for t in report["month_trend"]],
+        ),
+        (
+            _("Weekly trend"),
+            [_("Week of"), *header],
+            [[t["period"]] + values(t) for t in report["week_trend"]],
+        ),
+    ]
+
+
+def district_xlsx(report: dict) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for index, (title, header, rows) in enumerate(report_tables(report)):
+        sheet = workbook.create_sheet(title=f"{index + 1}")
+        sheet.append([title])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append(header)
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def district_pdf(report: dict) -> bytes:
+    if CID_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
+    styles = getSampleStyleSheet()
+    for style in styles.byName.values():
+        style.fontName = CID_FONT
+    buffer = BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=landscape(A4), title=report["district"])
+    story = [
+        Paragraph(_("District report: %(name)s") % {"name": report["district"]}, styles["Title"]),
+        Paragraph(_("As of %(day)s") % {"day": report["as_of"]}, styles["Normal"]),
+    ]
+    for title, header, rows in report_tables(report):
+        story += [Spacer(1, 10), Paragraph(title, styles["Heading2"])]
+        cells = [[Paragraph(str(h), styles["BodyText"]) for h in header]]
+        cells += [[str(value) for value in row] for row in rows]
+        table = Table(cells, repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONT", (0, 0), (-1, -1), CID_FONT, 8),
+                    ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9ecef")),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ]
+            )
+        )
+        story.append(table)
+    document.build(story)
+    return buffer.getvalue()

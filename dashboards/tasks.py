@@ -1,0 +1,130 @@
+"""Celery tasks keeping the rollups current. They take ids, are idempotent (a rebuild replaces
+its bucket), acknowledge late and retry a few times.
+
+`rollups_schedule` is called by the `core.realtime` listener: it maps a notification to the
+buckets it touches. With a worker, a burst of notifications for one bucket costs one rebuild;
+the periodic catch-up repairs anything a lost message or a late record left behind.
+"""
+
+from datetime import date, datetime, timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from dashboards import conf, services, sources
+from factories.models import Factory
+
+# Which rollup a notification kind touches (by prefix); any other kind is only pushed.
+OUTPUT_KINDS = ("operation", "inspection", "quality", "final_audit")
+DAY_KINDS = ("order", "shipment", "work_order", "packing", "carton")
+MACHINE_KINDS = ("telemetry",)
+TASK_OPTIONS = {"acks_late": True, "autoretry_for": (Exception,), "max_retries": 3}
+
+
+def _aware(value) -> datetime | None:
+    moment = parse_datetime(str(value or ""))
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _record_time(data: dict) -> datetime | None:
+    """When the recorded operation was done (a late entry belongs to its own hour)."""
+    OperationRecord = sources.model("production", "OperationRecord")
+    if OperationRecord is None or not data.get("record"):
+        return None
+    return (
+        OperationRecord.objects.filter(pk=data["record"])
+        .values_list("recorded_at", flat=True)
+        .first()
+    )
+
+
+def buckets_for(kind: str, data: dict) -> list[tuple[str, str]]:
+    """(task name, bucket) pairs a notification touches."""
+    now = timezone.now()
+    if kind.startswith(OUTPUT_KINDS):
+        at = _aware(data.get("at")) or _record_time(data) or now
+        return [("output", services.hour_floor(at).isoformat())]
+    if kind.startswith(MACHINE_KINDS):
+        minutes = [_aware(m) for m in data.get("rollup_minutes") or []] or [now]
+        hours = sorted({services.hour_floor(m) for m in minutes if m is not None})
+        return [("machine", hour.isoformat()) for hour in hours]
+    if kind.startswith(DAY_KINDS):
+        return [("day", services.hour_floor(now).isoformat())]
+    return []
+
+
+def rollups_schedule(*, factory_id: int, kind: str, data: dict) -> None:
+    for what, bucket in buckets_for(kind, data):
+        task = {"output": output_hour_rebuild, "machine": machine_hour_rebuild, "day": day_rebuild}
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            task[what].apply(args=[factory_id, bucket])
+            continue
+        # The task clears the key before it reads, so a change that arrives while it runs
+        # schedules another rebuild instead of being lost.
+        if cache.add(_pending_key(what, factory_id, bucket), 1, timeout=120):
+            task[what].apply_async(
+                args=[factory_id, bucket], countdown=conf.get("ROLLUP_COALESCE_SECONDS")
+            )
+
+
+def _pending_key(what: str, factory_id: int, bucket: str) -> str:
+    return f"dashboards:rollup:{what}:{factory_id}:{bucket}"
+
+
+def _pushed(factory_id: int) -> None:
+    """Tell the screens a rebuild landed. Eager rebuilds run inside the listener, which pushes
+    right after them anyway."""
+    from dashboards.live import pusher
+
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        pusher.request(factory_id, "dashboard.rollup")
+
+
+@shared_task(**TASK_OPTIONS)
+def output_hour_rebuild(factory_id: int, hour_iso: str) -> bool:
+    cache.delete(_pending_key("output", factory_id, hour_iso))
+    rebuilt = services.output_hour_rebuild(factory_id=factory_id, hour=_aware(hour_iso))
+    if rebuilt:
+        _pushed(factory_id)
+    return rebuilt
+
+
+@shared_task(**TASK_OPTIONS)
+def machine_hour_rebuild(factory_id: int, hour_iso: str) -> bool:
+    cache.delete(_pending_key("machine", factory_id, hour_iso))
+    rebuilt = services.machine_hour_rebuild(factory_id=factory_id, hour=_aware(hour_iso))
+    if rebuilt:
+        _pushed(factory_id)
+    return rebuilt
+
+
+@shared_task(**TASK_OPTIONS)
+def day_rebuild(factory_id: int, moment_iso: str) -> None:
+    """Rebuild the local day containing `moment_iso` (a date or an instant)."""
+    cache.delete(_pending_key("day", factory_id, moment_iso))
+    factory = Factory.objects.get(pk=factory_id)
+    moment = _aware(moment_iso)
+    day = services.local_day(factory, moment) if moment else date.fromisoformat(moment_iso)
+    services.day_rebuild(factory_id=factory_id, day=day)
+    _pushed(factory_id)
+
+
+@shared_task(**TASK_OPTIONS)
+def rollups_catch_up(hours: int | None = None) -> int:
+    """Periodic catch-up: rebuild the last hours of every factory (late or missed events),
+    then today (order intake and delivery arrive without an hour)."""
+    hours = hours or conf.get("CATCH_UP_HOURS")
+    now = timezone.now()
+    rebuilt = 0
+    for factory in Factory.objects.all():
+        for back in range(hours):
+            hour = services.hour_floor(now) - timedelta(hours=back)
+            rebuilt += services.output_hour_rebuild(factory_id=factory.pk, hour=hour)
+            rebuilt += services.machine_hour_rebuild(factory_id=factory.pk, hour=hour)
+        services.day_rebuild(factory_id=factory.pk, day=services.local_day(factory, now))
+    return rebuilt

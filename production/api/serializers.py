@@ -1,0 +1,189 @@
+"""Serializers of production's shop-floor endpoints (thin: services do the rules)."""
+
+from rest_framework import serializers
+
+from core.api.serializers import TenantModelSerializer
+from production.models import (
+    Carton,
+    CartonLine,
+    DefectCode,
+    FinalAudit,
+    FinishedGoodsReceipt,
+    Inspection,
+    InspectionDefect,
+    LineBalance,
+    OperationRecord,
+    ScheduleEntry,
+    Shipment,
+)
+
+
+class OperationRecordSerializer(TenantModelSerializer):
+    worker_name = serializers.CharField(source="worker.name", read_only=True)
+    operation_name = serializers.CharField(source="operation.name", read_only=True)
+
+    class Meta:
+        model = OperationRecord
+        fields = [
+            "id", "bundle", "operation", "operation_name", "work_order", "worker", "worker_name",
+            "station", "line", "recorded_at", "work_date", "good_pieces", "defective_pieces",
+            "is_rework", "source", "external_event_id", "reason", "recorded_by", "voided_at",
+            "voided_by", "void_reason",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class OperationRecordCreateSerializer(serializers.Serializer):
+    """Bundle: id or ticket QR text; operation: id or code; worker: badge id."""
+
+    bundle = serializers.CharField(max_length=40)
+    operation = serializers.CharField(max_length=40)
+    badge = serializers.CharField(max_length=40)
+    station = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    good_pieces = serializers.IntegerField(required=False, allow_null=True)
+    defective_pieces = serializers.IntegerField(required=False, default=0)
+    is_rework = serializers.BooleanField(required=False, default=False)
+    source = serializers.ChoiceField(
+        choices=[OperationRecord.Source.SCAN, OperationRecord.Source.MANUAL],
+        default=OperationRecord.Source.SCAN,
+    )
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    external_event_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class VoidSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class ScheduleEntrySerializer(TenantModelSerializer):
+    work_order_number = serializers.CharField(source="work_order.number", read_only=True)
+    due_date = serializers.DateField(source="work_order.due_date", read_only=True)
+
+    class Meta:
+        model = ScheduleEntry
+        fields = [
+            "id", "work_order", "work_order_number", "due_date", "line", "sequence",
+            "start_date", "finish_date", "load_minutes", "changeover_minutes", "late_days",
+            "daily_minutes", "pinned_line", "pinned_start", "is_unplaced", "planned_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class MoveSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    start = serializers.DateField(required=False, allow_null=True)
+
+
+class LineBalanceSerializer(TenantModelSerializer):
+    class Meta:
+        model = LineBalance
+        fields = [
+            "id", "work_order", "line", "cycle_time", "efficiency", "output_per_hour",
+            "bottleneck", "assignments", "loads", "is_current", "created_at",
+        ]  # fmt: skip
+        read_only_fields = [
+            "cycle_time", "efficiency", "output_per_hour", "bottleneck", "assignments", "loads",
+            "is_current", "created_at",
+        ]  # fmt: skip
+
+
+class DefectCodeSerializer(TenantModelSerializer):
+    class Meta:
+        model = DefectCode
+        fields = ["id", "code", "name", "severity", "is_active"]
+
+
+class InspectionDefectSerializer(TenantModelSerializer):
+    code = serializers.CharField(source="defect_code.code", read_only=True)
+
+    class Meta:
+        model = InspectionDefect
+        fields = ["id", "code", "count", "operation", "worker", "rework_pieces", "photo"]
+        read_only_fields = fields
+
+
+class InspectionSerializer(TenantModelSerializer):
+    defects = InspectionDefectSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "id", "kind", "work_order", "bundle", "operation", "station", "line", "worker",
+            "checked_pieces", "defective_pieces", "rejected_pieces", "result", "notes",
+            "inspector", "inspected_at", "defects",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class DefectInputSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=10)
+    count = serializers.IntegerField(min_value=1, default=1)
+    operation = serializers.IntegerField(required=False, allow_null=True)
+    rework_pieces = serializers.IntegerField(min_value=0, default=0)
+
+
+class InspectionCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Inspection.Kind.choices)
+    work_order = serializers.IntegerField(required=False, allow_null=True)
+    bundle = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    operation = serializers.IntegerField(required=False, allow_null=True)
+    station = serializers.IntegerField(required=False, allow_null=True)
+    worker = serializers.IntegerField(required=False, allow_null=True)
+    checked_pieces = serializers.IntegerField()
+    defective_pieces = serializers.IntegerField(required=False, allow_null=True)
+    rejected_pieces = serializers.IntegerField(required=False, default=0)
+    result = serializers.ChoiceField(choices=Inspection.Result.choices)
+    notes = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    defects = DefectInputSerializer(many=True, required=False)
+
+
+class FinalAuditSerializer(TenantModelSerializer):
+    class Meta:
+        model = FinalAudit
+        fields = [
+            "id", "work_order", "lot_size", "level", "aql_major", "aql_minor", "code_letter",
+            "sample_size", "major_accept", "major_reject", "minor_accept", "minor_reject",
+            "critical_found", "major_found", "minor_found", "result", "notes", "auditor",
+            "audited_at",
+        ]  # fmt: skip
+        read_only_fields = [
+            "code_letter", "sample_size", "major_accept", "major_reject", "minor_accept",
+            "minor_reject", "result", "auditor", "audited_at",
+        ]  # fmt: skip
+
+
+class ReceiptSerializer(TenantModelSerializer):
+    class Meta:
+        model = FinishedGoodsReceipt
+        fields = ["id", "work_order", "colour", "size", "quantity", "received_by", "received_at"]
+        read_only_fields = ["received_by", "received_at"]
+
+
+class CartonLineSerializer(TenantModelSerializer):
+    class Meta:
+        model = CartonLine
+        fields = ["colour", "size", "quantity"]
+
+
+class CartonSerializer(TenantModelSerializer):
+    lines = CartonLineSerializer(many=True)
+
+    class Meta:
+        model = Carton
+        fields = ["id", "work_order", "number", "kind", "shipment", "gross_weight_kg", "lines"]
+        fields += ["packed_at"]
+        read_only_fields = ["number", "kind", "shipment", "packed_at"]
+
+
+class ShipmentSerializer(TenantModelSerializer):
+    cartons = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Carton.objects.all(), required=True
+    )
+
+    class Meta:
+        model = Shipment
+        fields = [
+            "id", "number", "work_order", "order", "carrier", "tracking_number", "status",
+            "shipped_at", "cartons",
+        ]  # fmt: skip
+        read_only_fields = ["number", "order", "status", "shipped_at"]

@@ -1,0 +1,12 @@
+from core.api.routers import api_router
+from production.api import views
+
+api_router.register("operation-records", views.OperationRecordViewSet, basename="operationrecord")
+api_router.register("schedule", views.ScheduleEntryViewSet, basename="scheduleentry")
+api_router.register("line-balances", views.LineBalanceViewSet, basename="linebalance")
+api_router.register("defect-codes", views.DefectCodeViewSet, basename="defectcode")
+api_router.register("inspections", views.InspectionViewSet, basename="inspection")
+api_router.register("final-audits", views.FinalAuditViewSet, basename="finalaudit")
+api_router.register("finished-goods-receipts", views.ReceiptViewSet, basename="receipt")
+api_router.register("cartons", views.CartonViewSet, basename="carton")
+api_router.register("shipments", views.ShipmentViewSet, basename="shipment")

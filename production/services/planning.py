@@ -1,0 +1,294 @@
+"""Writes of the production plan: re-planning a factory, moving a work order, line balances."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import DecimalField, ExpressionWrapper, F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+from core.realtime import notify
+from factories.calendar import line_capacity
+from factories.models import Factory, SewingLine
+from production import scheduling
+from production.models import OperationRecord, ScheduleEntry, WorkOrder, WorkOrderOperation
+
+PLANNED_STATUSES = (WorkOrder.Status.PLANNED, WorkOrder.Status.CUTTING, WorkOrder.Status.SEWING)
+MIN_HORIZON_DAYS = 60
+MAX_HORIZON_DAYS = 730
+
+
+def factory_today(factory: Factory) -> date:
+    from zoneinfo import ZoneInfo
+
+    return timezone.now().astimezone(ZoneInfo(factory.time_zone or "Asia/Shanghai")).date()
+
+
+def remaining_loads(factory: Factory, work_orders) -> dict[int, float]:
+    """SAM minutes still to sew per work order: Σ SAM × cut pieces less the pieces recorded."""
+    ids = [wo.pk for wo in work_orders]
+    sam_per_garment = dict(
+        WorkOrderOperation.objects.filter(factory=factory, work_order_id__in=ids)
+        .values("work_order_id")
+        .annotate(total=Sum("sam"))
+        .values_list("work_order_id", "total")
+    )
+    done = dict(
+        OperationRecord.objects.filter(
+            factory=factory, work_order_id__in=ids, is_rework=False, voided_at__isnull=True
+        )
+        .values("work_order_id")
+        .annotate(
+            minutes=Sum(
+                ExpressionWrapper(
+                    (F("good_pieces") + F("defective_pieces")) * F("operation__sam"),
+                    output_field=DecimalField(max_digits=16, decimal_places=3),
+                )
+            )
+        )
+        .values_list("work_order_id", "minutes")
+    )
+    loads = {}
+    for wo in work_orders:
+        per_garment = sam_per_garment.get(wo.pk) or wo.sam_per_garment or Decimal("0")
+        total = float(per_garment) * wo.cut_quantity
+        loads[wo.pk] = max(0.0, total - float(done.get(wo.pk) or 0))
+    return loads
+
+
+def _line_styles(factory: Factory, lines) -> dict[int, str]:
+    """The style each line is sewing now (a next order of another style pays a changeover)."""
+    current = (
+        WorkOrder.objects.filter(factory=factory, status=WorkOrder.Status.SEWING, line__in=lines)
+        .order_by("line_id", "-pk")
+        .values_list("line_id", "version__style_id")
+    )
+    return {line_id: str(style_id) for line_id, style_id in current}
+
+
+@transaction.atomic
+def schedule_replan(
+    *, factory: Factory, today: date | None = None, changeover_minutes: int | None = None
+) -> scheduling.Plan:
+    """Plan every open work order of the factory onto its active lines, from today."""
+    today = today or factory_today(factory)
+    lines = list(SewingLine.objects.filter(factory=factory, is_active=True))
+    work_orders = list(
+        WorkOrder.objects.filter(factory=factory, status__in=PLANNED_STATUSES).select_related(
+            "version"
+        )
+    )
+    pins = {
+        entry.work_order_id: entry
+        for entry in ScheduleEntry.objects.filter(factory=factory).only(
+            "work_order_id", "pinned_line_id", "pinned_start"
+        )
+    }
+    loads = remaining_loads(factory, work_orders)
+    jobs = [
+        scheduling.Job(
+            key=wo.pk,
+            load=loads[wo.pk],
+            due=wo.due_date,
+            priority=wo.priority,
+            style=str(wo.version.style_id),
+            pinned_line=getattr(pins.get(wo.pk), "pinned_line_id", None),
+            not_before=getattr(pins.get(wo.pk), "pinned_start", None),
+        )
+        for wo in work_orders
+    ]
+    options = {"line_styles": _line_styles(factory, lines)}
+    if changeover_minutes is not None:
+        options["changeover_minutes"] = changeover_minutes
+    plan = _plan_within_horizon(factory, lines, jobs, today, options)
+    _store(factory, work_orders, plan, pins)
+    notify(
+        factory.pk,
+        "schedule_replanned",
+        {"work_orders": len(work_orders), "late": len(plan.late), "unplaced": len(plan.unplaced)},
+    )
+    return plan
+
+
+def _plan_within_horizon(factory, lines, jobs, today, options) -> scheduling.Plan:
+    if not lines:
+        return scheduling.Plan(bookings={}, unplaced=[job.key for job in jobs], sequence=[])
+    total_load = sum(job.load for job in jobs)
+    capacity = line_capacity(
+        factory=factory, start=today, end=today + timedelta(days=13), lines=lines
+    )
+    per_day = max(1, sum(sum(days.values()) for days in capacity.values()) / 14)
+    latest_pin = max((job.not_before for job in jobs if job.not_before), default=today)
+    horizon = max(
+        MIN_HORIZON_DAYS, int(total_load / per_day * 1.5) + 30, (latest_pin - today).days + 30
+    )
+    while True:
+        horizon = min(horizon, MAX_HORIZON_DAYS)
+        capacity = line_capacity(
+            factory=factory, start=today, end=today + timedelta(days=horizon), lines=lines
+        )
+        plan = scheduling.plan(jobs, capacity, **options)
+        if not plan.unplaced or horizon >= MAX_HORIZON_DAYS:
+            return plan
+        horizon *= 2
+
+
+def _store(factory, work_orders, plan: scheduling.Plan, pins) -> None:
+    position = {key: n for n, key in enumerate(plan.sequence)}
+    entries = []
+    line_of = {}
+    for wo in work_orders:
+        booking = plan.bookings.get(wo.pk)
+        pin = pins.get(wo.pk)
+        entry = ScheduleEntry(
+            factory=factory,
+            work_order=wo,
+            sequence=position.get(wo.pk, 0),
+            pinned_line_id=getattr(pin, "pinned_line_id", None),
+            pinned_start=getattr(pin, "pinned_start", None),
+            planned_at=timezone.now(),
+        )
+        if booking is None:
+            entry.is_unplaced = True
+            entry.load_minutes = 0
+        else:
+            entry.line_id = booking.line
+            entry.start_date = booking.start
+            entry.finish_date = booking.finish
+            entry.load_minutes = int(round(sum(booking.days.values())))
+            entry.changeover_minutes = booking.changeover_minutes
+            entry.late_days = booking.late_days
+            entry.daily_minutes = {day.isoformat(): n for day, n in sorted(booking.days.items())}
+            line_of[wo.pk] = booking.line
+        entries.append(entry)
+    ScheduleEntry.objects.filter(factory=factory).exclude(
+        work_order_id__in=[wo.pk for wo in work_orders]
+    ).delete()
+    ScheduleEntry.objects.bulk_create(
+        entries,
+        update_conflicts=True,
+        unique_fields=["factory", "work_order"],
+        update_fields=[
+            "line",
+            "sequence",
+            "start_date",
+            "finish_date",
+            "load_minutes",
+            "changeover_minutes",
+            "late_days",
+            "daily_minutes",
+            "is_unplaced",
+            "planned_at",
+        ],
+        batch_size=500,
+    )
+    changed = [wo for wo in work_orders if wo.pk in line_of and wo.line_id != line_of[wo.pk]]
+    for wo in changed:
+        wo.line_id = line_of[wo.pk]
+    WorkOrder.objects.bulk_update(changed, ["line"], batch_size=500)
+
+
+@transaction.atomic
+def schedule_move(
+    *, entry: ScheduleEntry, line: SewingLine | int, start: date | None, by=None
+) -> ScheduleEntry:
+    """Pin a work order to a line (and a not-before date) and re-plan what follows."""
+    factory = entry.factory
+    line_id = line.pk if isinstance(line, SewingLine) else line
+    target = SewingLine.objects.filter(factory=factory, pk=line_id, is_active=True).first()
+    if target is None:
+        raise DomainError(
+            _("Choose an active line of this factory."), errors={"line": [_("Unknown line.")]}
+        )
+    if start is not None and start < factory_today(factory):
+        raise DomainError(
+            _("A work order cannot be moved into the past."),
+            errors={"start": [_("Pick today or a later date.")]},
+        )
+    ScheduleEntry.objects.filter(pk=entry.pk).update(pinned_line=target, pinned_start=start)
+    schedule_replan(factory=factory)
+    return ScheduleEntry.objects.get(pk=entry.pk)
+
+
+@transaction.atomic
+def schedule_unpin(*, entry: ScheduleEntry, by=None) -> ScheduleEntry:
+    """Let the planner choose the line and date again."""
+    ScheduleEntry.objects.filter(pk=entry.pk).update(pinned_line=None, pinned_start=None)
+    schedule_replan(factory=entry.factory)
+    return ScheduleEntry.objects.get(pk=entry.pk)
+
+
+# --- line balancing --------------------------------------------------------------------------
+def balance_inputs(
+    work_order: WorkOrder, line: SewingLine, *, pace: dict[int, float] | None = None
+):
+    """The balancer's operations and operators: the work order's routing and the line's active
+    workers with their skills (efficiency scaled by `pace[worker]` when re-balancing)."""
+    from factories.models import Worker, WorkerSkill
+    from production.balancing import Operation, Operator
+
+    operations = [
+        Operation(
+            key=op.pk, sam=float(op.sam), code=op.code, name=op.name, machine_type=op.machine_type
+        )
+        for op in WorkOrderOperation.objects.filter(
+            factory_id=work_order.factory_id, work_order=work_order
+        ).order_by("sequence")
+    ]
+    workers = list(Worker.objects.filter(factory_id=line.factory_id, line=line, is_active=True))
+    skills: dict[int, dict[str, float]] = {w.pk: {} for w in workers}
+    for skill in WorkerSkill.objects.filter(factory_id=line.factory_id, worker__in=workers):
+        factor = (pace or {}).get(skill.worker_id, 1.0)
+        for name in (skill.operation, skill.machine_type):
+            if name:
+                skills[skill.worker_id][name] = float(skill.efficiency) * factor
+    operators = [Operator(key=w.pk, skills=skills[w.pk]) for w in workers]
+    return operations, operators
+
+
+@transaction.atomic
+def line_balance_create(
+    *, work_order: WorkOrder, line: SewingLine, pace: dict[int, float] | None = None, by=None
+):
+    """Balance the work order on the line and keep it as the current balance."""
+    from production.balancing import balance
+    from production.models import LineBalance
+
+    if line.factory_id != work_order.factory_id:
+        raise DomainError(
+            _("Choose a line of this factory."), errors={"line": [_("Unknown line.")]}
+        )
+    operations, operators = balance_inputs(work_order, line, pace=pace)
+    if not operations or not operators:
+        raise DomainError(
+            _("A balance needs the work order's operations and the line's workers."),
+            code="nothing_to_balance",
+        )
+    result = balance(operations, operators)
+    LineBalance.objects.filter(factory_id=work_order.factory_id, work_order=work_order).update(
+        is_current=False
+    )
+    created = LineBalance.objects.create(
+        factory_id=work_order.factory_id,
+        work_order=work_order,
+        line=line,
+        cycle_time=Decimal(str(round(result.cycle_time, 3))),
+        efficiency=Decimal(str(round(result.efficiency, 3))),
+        output_per_hour=Decimal(str(round(result.output_per_hour, 1))),
+        bottleneck_id=result.bottleneck,
+        assignments=[
+            {
+                "operation": a.operation,
+                "worker": a.operator,
+                "share": round(a.share, 4),
+                "minutes": round(a.minutes, 4),
+            }
+            for a in result.assignments
+        ],
+        loads={str(k): round(v, 4) for k, v in result.loads.items()},
+        is_current=True,
+    )
+    notify(work_order.factory_id, "line_balanced", {"work_order": work_order.pk, "line": line.pk})
+    return created

@@ -1,0 +1,70 @@
+"""Rollup rebuilds: a day is rebuilt from its hours, idempotently."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from dashboards import services
+from dashboards.models import FactoryDay, LineDay
+from tests.factories import MachineHourFactory, OutputHourFactory, WorkerFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.date(2026, 3, 10)
+# 09:00 in Shanghai on DAY is 01:00 UTC.
+HOUR = dt.datetime(2026, 3, 10, 1, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def hours(factory, line):
+    first = WorkerFactory(factory=factory, line=line)
+    second = WorkerFactory(factory=factory, line=line)
+    OutputHourFactory(factory=factory, line=line, worker=first, hour=HOUR, finished=30, good=240)
+    OutputHourFactory(
+        factory=factory, line=line, worker=second, hour=HOUR, finished=25, good=200, defective=8
+    )
+    # 23:30 the evening before in Shanghai belongs to the previous local day.
+    OutputHourFactory(
+        factory=factory,
+        line=line,
+        worker=first,
+        hour=dt.datetime(2026, 3, 9, 15, tzinfo=dt.UTC),
+        finished=99,
+    )
+    MachineHourFactory(factory=factory, hour=HOUR, running_seconds=3000, idle_seconds=600)
+
+
+def test_day_rebuild_sums_the_local_days_hours(factory, hours):
+    day = services.day_rebuild(factory_id=factory.pk, day=DAY)
+
+    assert (day.finished, day.good, day.defective, day.operators) == (55, 440, 10, 2)
+    assert day.earned_minutes == Decimal("240.00")
+    assert day.available_minutes == Decimal("960")
+    assert (day.running_seconds, day.idle_seconds) == (3000, 600)
+
+
+def test_day_rebuild_writes_one_line_day_per_line(factory, line, hours):
+    services.day_rebuild(factory_id=factory.pk, day=DAY)
+
+    rows = list(LineDay.objects.filter(factory=factory).values_list("line_id", "finished", "good"))
+    assert rows == [(line.pk, 55, 440)]
+
+
+def test_day_rebuild_twice_gives_the_same_rows(factory, hours):
+    services.day_rebuild(factory_id=factory.pk, day=DAY)
+    first = list(FactoryDay.objects.values()) + list(LineDay.objects.values("line_id", "finished"))
+
+    services.day_rebuild(factory_id=factory.pk, day=DAY)
+
+    second = list(FactoryDay.objects.values()) + list(LineDay.objects.values("line_id", "finished"))
+    assert second == first
+    assert FactoryDay.objects.count() == 1
+
+
+def test_day_rebuild_counts_active_employees(factory, line, hours):
+    WorkerFactory(factory=factory, line=line, is_active=False)
+
+    day = services.day_rebuild(factory_id=factory.pk, day=DAY)
+
+    assert day.employees == 2

@@ -1,0 +1,96 @@
+"""Re-planning a factory, moving a work order, capable-to-promise, line balances."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from core.errors import DomainError
+from factories.calendar import line_capacity
+from production.models import LineBalance, ScheduleEntry
+from production.selectors import booked_minutes_by_line_day, load_by_week, promise_from_plan
+from production.services import line_balance_create, schedule_move, schedule_replan
+from production.services.planning import factory_today
+from tests.factories import (
+    SewingLineFactory,
+    WorkerSkillFactory,
+    WorkOrderFactory,
+    WorkOrderOperationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_lines(floor):
+    second = SewingLineFactory(factory=floor.factory, planned_headcount=3)
+    for n in range(4):
+        wo = WorkOrderFactory(
+            factory=floor.factory,
+            version=floor.work_order.version,
+            cut_quantity=400,
+            due_date=dt.date.today() + dt.timedelta(days=5 + n),
+        )
+        WorkOrderOperationFactory(work_order=wo, sam=Decimal("3.000"))
+    return floor, second
+
+
+def test_replanning_books_no_line_past_its_capacity(two_lines):
+    floor, _second = two_lines
+    schedule_replan(factory=floor.factory)
+    booked = booked_minutes_by_line_day(floor.factory)
+    today = factory_today(floor.factory)
+    capacity = line_capacity(factory=floor.factory, start=today, end=today + dt.timedelta(400))
+    assert ScheduleEntry.objects.filter(factory=floor.factory, line__isnull=False).count() == 5
+    for line, days in booked.items():
+        for day, minutes in days.items():
+            assert minutes <= capacity[line][day]
+
+
+def test_moving_a_work_order_pins_it_and_replans(two_lines):
+    floor, second = two_lines
+    schedule_replan(factory=floor.factory)
+    entry = ScheduleEntry.objects.filter(factory=floor.factory).order_by("sequence").first()
+    start = factory_today(floor.factory) + dt.timedelta(days=10)
+    moved = schedule_move(entry=entry, line=second, start=start)
+    assert (moved.line, moved.pinned_line, moved.start_date >= start) == (second, second, True)
+
+
+def test_moving_into_the_past_is_refused(two_lines):
+    floor, second = two_lines
+    schedule_replan(factory=floor.factory)
+    entry = ScheduleEntry.objects.filter(factory=floor.factory).first()
+    with pytest.raises(DomainError):
+        schedule_move(entry=entry, line=second, start=dt.date(2000, 1, 1))
+    entry.refresh_from_db()
+    assert entry.pinned_line is None
+
+
+def test_load_by_week_adds_up_to_the_plan(two_lines):
+    floor, _second = two_lines
+    schedule_replan(factory=floor.factory)
+    weeks = load_by_week(floor.factory, weeks=52)
+    planned = sum(e.load_minutes for e in ScheduleEntry.objects.filter(factory=floor.factory))
+    assert sum(w["booked"] for w in weeks) == planned
+
+
+def test_capable_to_promise_reads_the_plan(two_lines):
+    floor, _second = two_lines
+    empty = promise_from_plan(factory=floor.factory, order_minutes=3000)
+    schedule_replan(factory=floor.factory)
+    busy = promise_from_plan(factory=floor.factory, order_minutes=3000)
+    assert busy.finish > empty.finish
+
+
+def test_a_line_balance_uses_skills_and_is_current(floor):
+    for worker, machine in zip(floor.workers, ["overlock", "overlock", "lockstitch"], strict=True):
+        WorkerSkillFactory(worker=worker, machine_type=machine, efficiency=Decimal("1.00"))
+    first = line_balance_create(work_order=floor.work_order, line=floor.line)
+    second = line_balance_create(work_order=floor.work_order, line=floor.line)
+    first.refresh_from_db()
+    assert (first.is_current, second.is_current, second.cycle_time) == (
+        False,
+        True,
+        Decimal("0.900"),  # 3 overlock operations × 0.6 SAM over the 2 overlock operators
+    )
+    assert LineBalance.objects.filter(work_order=floor.work_order).count() == 2
