@@ -7,6 +7,13 @@ class PayrollConfig(AppConfig):
     verbose_name = _("Payroll")
 
     def ready(self) -> None:
+        from django.conf import settings
+
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "payroll-machine-down-import",
+            {"task": "payroll.tasks.machine_down_import_yesterday", "schedule": 6 * 3600.0},
+        )
+
         # A calculation's results (wage lines, days, payslips) are rebuilt in bulk from the
         # records; the period's own transitions (calculated, approved, paid) are the audit
         # trail. Logging each derived row would cost more than the calculation itself.

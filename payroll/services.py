@@ -283,6 +283,70 @@ def time_entry_record(
     )
 
 
+# Stops shorter than this are part of sewing (thread breaks, bobbin changes), not down time.
+MIN_MACHINE_DOWN_MINUTES = 10
+
+
+@transaction.atomic
+def machine_down_import(*, factory: Factory, starts_on: date, ends_on: date) -> int:
+    """Machine-down time from the devices' minute rollups: for each device with an operator,
+    the stopped seconds inside the operator's attended window of each day become a
+    machine-down `TimeEntry` (source device). Re-importing updates the same entry; days of an
+    approved period are left alone. Returns how many entries were written."""
+    from devices.models import MinuteRollup
+
+    zone = ZoneInfo(factory.time_zone)
+    windows = {
+        (worker_id, day): (first_in, last_out)
+        for worker_id, day, first_in, last_out in AttendanceDay.objects.filter(
+            factory=factory,
+            day__gte=starts_on,
+            day__lte=ends_on,
+            first_in__isnull=False,
+            last_out__isnull=False,
+        ).values_list("worker_id", "day", "first_in", "last_out")
+    }
+    if not windows:
+        return 0
+    start = datetime.combine(starts_on, datetime.min.time(), tzinfo=zone)
+    end = datetime.combine(ends_on + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    stopped: dict[tuple[int, int, date], int] = {}
+    for device_id, worker_id, minute, seconds in MinuteRollup.objects.filter(
+        factory=factory,
+        minute__gte=start,
+        minute__lt=end,
+        stopped_seconds__gt=0,
+        device__operator__isnull=False,
+    ).values_list("device_id", "device__operator_id", "minute", "stopped_seconds"):
+        day = timezone.localtime(minute, zone).date()
+        window = windows.get((worker_id, day))
+        if window and window[0] <= minute < window[1]:
+            key = (device_id, worker_id, day)
+            stopped[key] = stopped.get(key, 0) + seconds
+    locked = PayPeriod.objects.filter(
+        factory=factory, status__in=PayPeriod.LOCKED, starts_on__lte=ends_on, ends_on__gte=starts_on
+    ).values_list("starts_on", "ends_on")
+    written = 0
+    for (device_id, worker_id, day), seconds in stopped.items():
+        minutes = seconds // 60
+        if minutes < MIN_MACHINE_DOWN_MINUTES or any(a <= day <= b for a, b in locked):
+            continue
+        TimeEntry.objects.update_or_create(
+            factory=factory,
+            source_ref=f"rollup:{device_id}:{day.isoformat()}",
+            defaults={
+                "worker_id": worker_id,
+                "day": day,
+                "kind": TimeKind.MACHINE_DOWN,
+                "minutes": minutes,
+                "source": EntrySource.DEVICE,
+                "reason": _("Machine stopped (device data)"),
+            },
+        )
+        written += 1
+    return written
+
+
 # --- pay periods --------------------------------------------------------------------------------
 
 
@@ -371,6 +435,7 @@ def pay_period_calculate(*, period: PayPeriod, by) -> PayPeriod:
     period = _locked_period(period.pk)
     _refuse_if_locked(period)
     factory = period.factory
+    machine_down_import(factory=factory, starts_on=period.starts_on, ends_on=period.ends_on)
     _tune_for_one_big_aggregation()
     adjustments: dict[int, Decimal] = {}
     for worker_id, amount in PayAdjustment.objects.filter(period=period).values_list(
