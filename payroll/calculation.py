@@ -224,12 +224,14 @@ def calculate(
     grades = dict(Worker.objects.filter(pk__in=worker_keys).values_list("pk", "grade"))
 
     days: dict[tuple[int, date], Day] = {}
+    kinds: dict[date, str] = {}
 
     def day_of(worker_id: int, day: date) -> Day:
-        key = (worker_id, day)
-        if key not in days:
-            days[key] = Day(worker_id=worker_id, day=day, day_kind=day_kind(policy, day))
-        return days[key]
+        entry = days.get((worker_id, day))
+        if entry is None:
+            kind = kinds.get(day) or kinds.setdefault(day, day_kind(policy, day))
+            entry = days[(worker_id, day)] = Day(worker_id=worker_id, day=day, day_kind=kind)
+        return entry
 
     deduction_ratio = policy.rework_deduction_ratio
     for worker_id, day, operation_id, count, good, defective in aggregated:

@@ -42,13 +42,17 @@ def _factory(request):
     return request.organization.factory
 
 
-class PayPolicyViewSet(TenantReadOnlyViewSet, mixins.UpdateModelMixin):
-    """The factory's wage rules (minimum wage, bonus, overtime, period kind)."""
+class PayPolicyViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
+    """The factory's wage rules (minimum wage, bonus, overtime, period kind). POST sets them
+    (there is one policy per factory); PATCH changes some of them."""
 
     queryset = PayPolicy.objects.all()
     serializer_class = s.PayPolicySerializer
     read_roles = PAYROLL
     write_roles = PAYROLL
+
+    def perform_create(self, serializer):
+        self.perform_update(serializer)
 
     def perform_update(self, serializer):
         serializer.instance = services.pay_policy_update(
