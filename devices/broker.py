@@ -74,7 +74,9 @@ def _write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     temporary.write_text(text)
-    os.chmod(temporary, 0o640)
+    # Readable by the broker's own user (another container in docker-compose); it holds
+    # only PBKDF2 hashes.
+    os.chmod(temporary, 0o644)
     temporary.replace(path)
 
 

@@ -6,22 +6,16 @@ that makes one event one record however often the task runs.
 """
 
 import logging
-from importlib import util
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from devices.models import StationHandoff, TelemetryRecord
+from production.models import OperationRecord
+from production.services import operation_record_create
 
 logger = logging.getLogger(__name__)
-
-
-def production_recorder():
-    """Production's recording entry point for device events, or None before it exists."""
-    if not util.find_spec("production.services"):
-        return None
-    from production import services as production_services
-
-    return getattr(production_services, "operation_record_from_device", None)
 
 
 def station_event_hand_off(*, record_id: int) -> StationHandoff | None:
@@ -34,13 +28,9 @@ def station_event_hand_off(*, record_id: int) -> StationHandoff | None:
     ).first()
     if done is not None:
         return done
-    recorder = production_recorder()
-    if recorder is None:
-        logger.info("production has no device recording service yet; record %s waits", record_id)
-        return None
     try:
         with transaction.atomic():
-            handoff = _record(record, recorder)
+            handoff = _record(record)
     except IntegrityError:  # another worker handed it off meanwhile
         return StationHandoff.objects.get(
             factory_id=record.factory_id, device_id=record.device_id, sequence=record.sequence
@@ -48,9 +38,7 @@ def station_event_hand_off(*, record_id: int) -> StationHandoff | None:
     return handoff
 
 
-def _record(record: TelemetryRecord, recorder) -> StationHandoff:
-    from core.errors import DomainError
-
+def _record(record: TelemetryRecord) -> StationHandoff:
     handoff = StationHandoff(
         factory_id=record.factory_id,
         device_id=record.device_id,
@@ -59,18 +47,35 @@ def _record(record: TelemetryRecord, recorder) -> StationHandoff:
     )
     try:
         with transaction.atomic():
-            operation_record = recorder(
-                factory=record.device.factory,
-                station=record.device.station,
-                data=record.data,
-                time=record.time,
-                source_key=f"device:{record.device_id}:{record.sequence}",
-            )
+            operation_record = _operation_record(record)
     except DomainError as error:
         handoff.outcome = StationHandoff.Outcome.REJECTED
         handoff.detail = str(error.message)[:300]
     else:
         handoff.outcome = StationHandoff.Outcome.RECORDED
-        handoff.operation_record_id = operation_record.pk
+        handoff.operation_record = operation_record
     handoff.save()
     return handoff
+
+
+def _operation_record(record: TelemetryRecord) -> OperationRecord:
+    """Production's recording service, exactly as the phone scan calls it, keyed on the event."""
+    data, device = record.data, record.device
+    worker = data.get("badge") or device.operator
+    if not worker:
+        raise DomainError(_("The event names no operator badge and the station has none."))
+    if not data.get("bundle") or not data.get("operation"):
+        raise DomainError(_("The event names no bundle or operation."))
+    good = data.get("good")
+    return operation_record_create(
+        factory=device.factory,
+        bundle=data["bundle"],
+        operation=data["operation"],
+        worker=worker,
+        source=OperationRecord.Source.DEVICE,
+        station=device.station,
+        good_pieces=good if isinstance(good, int) else None,
+        defective_pieces=data.get("defect", 0) if isinstance(data.get("defect", 0), int) else 0,
+        recorded_at=record.time,
+        external_event_id=f"device:{record.device_id}:{record.sequence}",
+    )

@@ -470,3 +470,29 @@ def _hand_off(record_ids: list[int]) -> None:
 
     for start in range(0, len(record_ids), 200):
         station_events_hand_off.delay(record_ids=record_ids[start : start + 200])
+
+
+def ingest_one_by_one(messages: list[Incoming]) -> IngestResult:
+    """Store messages one at a time; one the database refuses becomes a dead letter."""
+    from django.db import DatabaseError
+
+    total = IngestResult()
+    for message in messages:
+        try:
+            result = ingest_messages([message])
+        except DatabaseError as error:
+            DeadLetter.objects.create(
+                topic=message.topic[:300],
+                payload=message.payload[:65536],
+                reason=DeadLetter.Reason.INVALID,
+                detail=f"refused by the database: {error}"[:300],
+                received_at=message.received_at or datetime.now(UTC),
+            )
+            total.dead_letters += 1
+            continue
+        total.inserted += result.inserted
+        total.duplicates += result.duplicates
+        total.dead_letters += result.dead_letters
+        total.station_record_ids += result.station_record_ids
+        total.factories |= result.factories
+    return total

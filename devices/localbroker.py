@@ -5,6 +5,7 @@ Used by the zero-loss tests and `manage.py bench ingest`: the project's broker c
 the folders changed.
 """
 
+import getpass
 import shutil
 import signal
 import socket
@@ -15,7 +16,7 @@ from pathlib import Path
 from django.conf import settings
 
 CONFIG = Path(settings.BASE_DIR) / "deploy" / "mosquitto" / "mosquitto.conf"
-REPLACED = ("listener", "password_file", "acl_file", "persistence_location", "log_dest")
+REPLACED = ("listener", "password_file", "acl_file", "persistence_location", "log_dest", "user ")
 
 
 def mosquitto_binary() -> str:
@@ -50,6 +51,8 @@ def render_config(directory: Path, port: int) -> Path:
         f"acl_file {directory / 'acl'}",
         f"persistence_location {directory / 'data'}/",
         f"log_dest file {directory / 'mosquitto.log'}",
+        # Run as whoever started it, so it can read the files this process wrote.
+        f"user {getpass.getuser()}",
     ]
     path = directory / "mosquitto.conf"
     path.write_text("\n".join(lines) + "\n")
@@ -78,7 +81,8 @@ class LocalBroker:
         deadline = clock.monotonic() + 10
         while clock.monotonic() < deadline:
             if self.process.poll() is not None:
-                log = (self.directory / "mosquitto.log").read_text(errors="replace")
+                log_file = self.directory / "mosquitto.log"
+                log = log_file.read_text(errors="replace") if log_file.exists() else ""
                 raise RuntimeError(f"mosquitto exited: {log[-2000:]}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):

@@ -5,6 +5,8 @@ Telemetry is written by the ingest (MQTT) and the Modbus poller through one path
 migrations/0002 and `devices.partitions`), elsewhere a plain table.
 """
 
+from datetime import time
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -254,8 +256,8 @@ class TelemetryPolicy(FactoryOwned):
         _("machine stopped alarm after (minutes)"), default=10
     )
     wip_threshold = models.PositiveIntegerField(_("station WIP alarm above (hangers)"), default=12)
-    shift_start = models.TimeField(_("shift starts"), default="08:00")
-    shift_end = models.TimeField(_("shift ends"), default="18:00")
+    shift_start = models.TimeField(_("shift starts"), default=time(8, 0))
+    shift_end = models.TimeField(_("shift ends"), default=time(18, 0))
 
     class Meta:
         verbose_name = _("telemetry policy")
@@ -386,7 +388,14 @@ class StationHandoff(FactoryOwned):
     sequence = models.BigIntegerField(_("sequence"))
     record_id = models.BigIntegerField(_("telemetry record"))
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
-    operation_record_id = models.BigIntegerField(_("operation record"), null=True, blank=True)
+    operation_record = models.ForeignKey(
+        "production.OperationRecord",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("operation record"),
+    )
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -13,21 +13,31 @@ import contextlib
 import logging
 import select
 import signal
+import threading
 import time as clock
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import unquote, urlparse
 
 import paho.mqtt.client as mqtt
+import psycopg
 from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections
 from django.db import connection as db_connection
 
 from devices import conf
-from devices.ingest import Incoming, ingest_messages
+from devices.ingest import Incoming, ingest_messages, ingest_one_by_one
 
 logger = logging.getLogger(__name__)
 
 SUBSCRIPTION = "factories/+/devices/+/+"
+# Errors that mean "the database is away", from Django's cursors and from the raw psycopg
+# cursor used for COPY.
+DATABASE_DOWN = (
+    OperationalError,
+    InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
 
 
 @dataclass
@@ -85,6 +95,7 @@ class IngestLoop:
         self.pending: list[tuple[int, Incoming, float]] = []  # (mid, message, arrival)
         self.running = True
         self.connected = False
+        self.subscribed = threading.Event()
         self.last_activity = clock.monotonic()
         self.client = self._make_client()
 
@@ -102,6 +113,7 @@ class IngestLoop:
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
         client.on_message = self._on_message
+        client.on_subscribe = lambda *args: self.subscribed.set()
         return client
 
     def _on_connect(self, client, userdata, flags, reason_code, properties):
@@ -127,6 +139,18 @@ class IngestLoop:
             (message.mid, Incoming(message.topic, message.payload), clock.monotonic())
         )
 
+    def prepare_session(self, timeout: float = 10) -> None:
+        """Create the persistent session and its subscription, then leave: from now on the
+        broker queues this process's share of the stream until it comes back."""
+        self._connect()
+        deadline = clock.monotonic() + timeout
+        while not self.subscribed.is_set() and clock.monotonic() < deadline:
+            self._pump(0.1)
+        if not self.subscribed.is_set():
+            raise RuntimeError("the broker did not confirm the subscription")
+        self.client.disconnect()
+        self.client.loop_write()
+
     def _connect(self) -> None:
         delay = 0.2
         while self.running:
@@ -140,10 +164,11 @@ class IngestLoop:
                 delay = min(delay * 2, 5.0)
 
     def _read_available(self) -> None:
-        """Read every packet already buffered on the socket (paho reads one per call)."""
+        """Read the packets already buffered on the socket (paho reads one per call), up to a
+        full batch, so a steady stream still gets flushed on time."""
         client = self.client
         packet_read = getattr(client, "_packet_read", None)
-        for _ in range(100_000):
+        for _ in range(max(self.batch_size - len(self.pending), 1)):
             if client.socket() is None:
                 return
             if packet_read is None:
@@ -188,7 +213,7 @@ class IngestLoop:
                 close_old_connections()
                 result = ingest_messages(messages)
                 break
-            except (OperationalError, InterfaceError, DatabaseError) as error:
+            except DATABASE_DOWN as error:
                 # The database went away: keep the session alive, wait, reconnect, retry the
                 # same batch. Nothing is acknowledged meanwhile.
                 logger.warning("database unavailable (%s); retrying in %.1fs", error, delay)
@@ -200,6 +225,12 @@ class IngestLoop:
                 delay = min(delay * 2, 5.0)
                 if not self.running:
                     return
+            except (DatabaseError, psycopg.DatabaseError):
+                # Not an outage: some record the checks let through breaks a constraint.
+                # Store the batch message by message so only the culprit is dead-lettered.
+                logger.exception("batch refused by the database; storing one by one")
+                result = ingest_one_by_one(messages)
+                break
         committed = clock.monotonic()
         if self.connected:
             for mid, _incoming, _at in batch:
@@ -229,8 +260,9 @@ class IngestLoop:
         self.running = False
 
     def run(self) -> IngestStats:
-        signal.signal(signal.SIGTERM, self.stop)
-        signal.signal(signal.SIGINT, self.stop)
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, self.stop)
+            signal.signal(signal.SIGINT, self.stop)
         self._connect()
         while self.running:
             oldest = self.pending[0][2] if self.pending else None

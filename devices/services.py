@@ -15,7 +15,20 @@ from devices.broker import mosquitto_password_hash
 from devices.models import Alarm, Device, DeviceKind, Protocol, RegisterMap, TelemetryPolicy
 from factories.models import Factory, SewingLine, Station, Worker
 
-CSV_COLUMNS = ("code", "name", "kind", "vendor", "model", "protocol", "line", "station", "operator")
+CSV_COLUMNS = (
+    "code",
+    "name",
+    "kind",
+    "vendor",
+    "model",
+    "protocol",
+    "line",
+    "station",
+    "operator",
+    "gateway",
+    "modbus_host",
+    "modbus_port",
+)
 REGISTER_TYPES = {"int16", "uint16", "int32", "uint32", "float32"}
 REGISTER_WIDTH = {"int16": 1, "uint16": 1, "int32": 2, "uint32": 2, "float32": 2}
 
@@ -57,9 +70,24 @@ def _validated_device(factory: Factory, data: dict, errors: dict) -> Device:
     for obj, key in ((line, "line"), (station, "station"), (operator, "operator")):
         if obj is not None and obj.factory_id != factory.pk:
             errors.setdefault(key, []).append(_("Not of this factory."))
+    gateway = data.get("gateway")
+    if isinstance(gateway, str):
+        gateway = _resolve(factory, Device, "code", gateway, errors, "gateway")
+    register_map = data.get("register_map")
+    for obj, key in ((gateway, "gateway"), (register_map, "register_map")):
+        if obj is not None and obj.factory_id != factory.pk:
+            errors.setdefault(key, []).append(_("Not of this factory."))
+    if protocol == Protocol.MODBUS_TCP and not (data.get("modbus_host") or "").strip():
+        errors.setdefault("modbus_host", []).append(_("A Modbus device needs a host."))
     if station is not None and line is None:
         line = station.line
     return Device(
+        gateway=gateway,
+        register_map=register_map,
+        modbus_host=(data.get("modbus_host") or "").strip(),
+        modbus_port=int(data.get("modbus_port") or 502),
+        modbus_unit=int(data.get("modbus_unit") or 1),
+        poll_seconds=int(data.get("poll_seconds") or 5),
         factory=factory,
         code=code,
         name=(data.get("name") or "").strip(),
@@ -88,8 +116,8 @@ def device_register(*, factory: Factory, data: dict, by: User | None = None) -> 
 
 @transaction.atomic
 def devices_import_csv(*, factory: Factory, text: str, by: User | None = None) -> list[Device]:
-    """Bulk registration: one device per CSV row (header: code,name,kind,vendor,model,
-    protocol,line,station,operator). All rows or none."""
+    """Bulk registration: one device per CSV row (header: see CSV_COLUMNS; only code and kind
+    are required; line, station, operator and gateway by code). All rows or none."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = {"code", "kind"} - set(reader.fieldnames or ())
     if missing:
@@ -261,3 +289,24 @@ def alarm_clear(*, alarm: Alarm, by: User) -> Alarm:
     alarm.save(update_fields=["state", "cleared_at"])
     notify(alarm.factory_id, "alarm", {"id": alarm.pk, "state": alarm.state})
     return alarm
+
+
+@transaction.atomic
+def telemetry_policy_update(*, factory: Factory, changes: dict, by: User | None = None):
+    """Change the factory's retention and alarm thresholds (validated field values)."""
+    allowed = {f.name for f in TelemetryPolicy._meta.concrete_fields} - {"id", "factory"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise DomainError(
+            _("Unknown settings."), errors={name: [_("Unknown.")] for name in unknown}
+        )
+    if changes.get("retention_days", 1) < 1:
+        raise DomainError(
+            _("Keep raw telemetry for at least a day."),
+            errors={"retention_days": [_("At least 1.")]},
+        )
+    policy, _created = TelemetryPolicy.objects.get_or_create(factory=factory)
+    for name, value in changes.items():
+        setattr(policy, name, value)
+    policy.save()
+    return policy

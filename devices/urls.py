@@ -1,0 +1,16 @@
+from django.urls import path
+
+from devices import views
+
+app_name = "devices"
+
+urlpatterns = [
+    path("", views.device_list, name="list"),
+    path("register/", views.device_register, name="register"),
+    path("import/", views.device_import, name="import"),
+    path("<int:pk>/", views.device_detail, name="detail"),
+    path("<int:pk>/credentials/", views.device_credentials, name="credentials"),
+    path("alarms/", views.alarm_list, name="alarms"),
+    path("alarms/<int:pk>/", views.alarm_action, name="alarm-action"),
+    path("dead-letters/", views.dead_letter_list, name="dead-letters"),
+]

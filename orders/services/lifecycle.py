@@ -1,0 +1,352 @@
+"""Merchant orders: creation from a size × colour grid and every lifecycle transition.
+
+draft → placed → accepted | rejected → in production → partly shipped → shipped → delivered,
+and cancelled before cutting. Each transition is a service that refuses with a clear message
+when the order's state (or the acting organization) does not allow it, and records who and when
+in an `OrderEvent`; the merchant's webhooks fire after the transaction commits.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError, NotAllowed
+from core.models import Organization, User
+from core.realtime import notify
+from core.roles import OrgKind
+from factories.models import Factory
+from factories.services import require_partner
+from orders import webhooks
+from orders.models import Order, OrderEvent, OrderLine, OrderShipment, StyleVersion
+
+S = Order.Status
+ALLOWED: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.PLACED, S.CANCELLED}),
+    S.PLACED: frozenset({S.ACCEPTED, S.REJECTED, S.CANCELLED}),
+    S.ACCEPTED: frozenset({S.IN_PRODUCTION, S.CANCELLED}),
+    S.IN_PRODUCTION: frozenset({S.PARTLY_SHIPPED, S.SHIPPED, S.CANCELLED}),
+    S.PARTLY_SHIPPED: frozenset({S.PARTLY_SHIPPED, S.SHIPPED}),
+    S.SHIPPED: frozenset({S.DELIVERED}),
+    S.DELIVERED: frozenset(),
+    S.REJECTED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+Grid = Mapping[tuple[str, str], int]  # (colour, size) → pieces
+
+
+def _refuse(order: Order, to: str) -> NotAllowed:
+    return NotAllowed(
+        _("An order that is %(state)s cannot become %(target)s.")
+        % {"state": Order.Status(order.status).label, "target": Order.Status(to).label},
+        code="invalid_transition",
+        errors={"status": [_("Not allowed from %(state)s.") % {"state": order.status}]},
+    )
+
+
+def _require_side(order: Order, acting: Organization | None, kind: str) -> None:
+    """Merchant transitions belong to the order's merchant, factory ones to its factory."""
+    if acting is None:
+        return  # a task or the platform acting on the factory's behalf
+    owner_id = order.merchant_id if kind == OrgKind.MERCHANT else order.factory_id
+    if acting.pk != owner_id:
+        raise NotAllowed(_("Your organization cannot do this to this order."), code="forbidden")
+
+
+def record_transitions(
+    orders: Sequence[Order],
+    to: str,
+    *,
+    by: User | None,
+    acting: Organization | None,
+    note: str = "",
+) -> None:
+    """Move locked orders to `to` (already validated) and log, announce and publish it."""
+    events = []
+    for order in orders:
+        events.append(
+            OrderEvent(
+                factory_id=order.factory_id,
+                order=order,
+                from_status=order.status,
+                to_status=to,
+                by=by,
+                by_organization=acting,
+                note=note,
+            )
+        )
+        order.status = to
+    Order.objects.filter(pk__in=[o.pk for o in orders]).update(status=to, updated_at=timezone.now())
+    OrderEvent.objects.bulk_create(events)
+    for order in orders:
+        notify(order.factory_id, "order.status", {"order": order.pk, "status": to})
+    webhooks.publish(orders, "order.status_changed")
+
+
+def _transition(
+    order: Order, to: str, *, by: User | None, acting: Organization | None, note: str = ""
+) -> Order:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if to not in ALLOWED[order.status]:
+        raise _refuse(order, to)
+    record_transitions([order], to, by=by, acting=acting, note=note)
+    return order
+
+
+def parse_grid(version: StyleVersion, quantities: Iterable[Mapping]) -> dict[tuple[str, str], int]:
+    """Validate grid cells ({colour, size, quantity}) against the tech pack; zero cells drop."""
+    errors: dict[str, list] = {}
+    grid: dict[tuple[str, str], int] = {}
+    for index, cell in enumerate(quantities):
+        colour, size = str(cell.get("colour", "")), str(cell.get("size", ""))
+        try:
+            quantity = int(cell.get("quantity"))
+            if str(cell.get("quantity")).strip() != str(quantity):
+                raise ValueError
+        except (TypeError, ValueError):
+            errors[f"quantities[{index}]"] = [_("A quantity is a whole number of pieces.")]
+            continue
+        if quantity < 0:
+            errors[f"quantities[{index}]"] = [_("A quantity cannot be negative.")]
+        if colour not in version.colours:
+            errors[f"quantities[{index}]"] = [
+                _("The style has no colour %(colour)s.") % {"colour": colour}
+            ]
+        if size not in version.sizes:
+            errors[f"quantities[{index}]"] = [_("The style has no size %(size)s.") % {"size": size}]
+        if (colour, size) in grid:
+            errors[f"quantities[{index}]"] = [_("This colour and size appear twice.")]
+        grid[(colour, size)] = quantity
+    if errors:
+        raise DomainError(_("Some quantities are not valid."), errors=errors)
+    grid = {cell: quantity for cell, quantity in grid.items() if quantity > 0}
+    if not grid:
+        raise DomainError(
+            _("An order needs at least one piece."),
+            errors={"quantities": [_("All quantities are zero.")]},
+        )
+    return grid
+
+
+@transaction.atomic
+def order_create(
+    *,
+    merchant: Organization,
+    factory: Factory,
+    version: StyleVersion,
+    quantities: Iterable[Mapping],
+    requested_date: dt.date,
+    ship_to: str,
+    unit_price: Decimal,
+    notes: str = "",
+    external_ref: str = "",
+    place: bool = True,
+    reorder_of: Order | None = None,
+    by: User | None = None,
+) -> Order:
+    """A merchant's order of a released tech pack, placed at once unless `place` is False."""
+    if merchant.kind != OrgKind.MERCHANT:
+        raise DomainError(
+            _("Only a merchant can order."), errors={"merchant": [_("Not a merchant.")]}
+        )
+    require_partner(factory_id=factory.pk, organization=merchant)
+    errors: dict[str, list] = {}
+    if version.factory_id != factory.pk:
+        errors["version"] = [_("This tech pack belongs to another factory.")]
+    elif not version.is_released:
+        errors["version"] = [_("Only a released tech pack can be ordered.")]
+    elif version.style.merchant_id not in (None, merchant.pk):
+        errors["version"] = [_("This style was developed for another merchant.")]
+    if errors:
+        raise DomainError(_("This tech pack cannot be ordered."), errors=errors)
+    grid = parse_grid(version, quantities)
+    total = sum(grid.values())
+    today = timezone.localdate()
+    if requested_date <= today:
+        errors["requested_date"] = [_("The delivery date must be in the future.")]
+    if total < factory.minimum_order_quantity:
+        errors["quantities"] = [
+            _("The factory's minimum order is %(moq)s pieces; this order has %(total)s.")
+            % {"moq": factory.minimum_order_quantity, "total": total}
+        ]
+    try:
+        unit_price = Decimal(str(unit_price)).quantize(Decimal("0.01"))
+        if unit_price < 0:
+            errors["unit_price"] = [_("The unit price cannot be negative.")]
+    except InvalidOperation:
+        errors["unit_price"] = [_("Not a price.")]
+    if not ship_to.strip():
+        errors["ship_to"] = [_("A ship-to address is required.")]
+    if (
+        external_ref
+        and Order.objects.filter(
+            factory=factory, merchant=merchant, external_ref=external_ref
+        ).exists()
+    ):
+        errors["external_ref"] = [_("An order with this reference already exists.")]
+    if errors:
+        raise DomainError(_("The order is not valid."), errors=errors)
+
+    # Numbers are per factory; the lock keeps two concurrent orders from taking the same one.
+    Factory.objects.select_for_update().filter(pk=factory.pk).first()
+    count = Order.objects.filter(factory=factory).count()
+    number = f"SO{today:%y%m}-{count + 1:05d}"
+    while Order.objects.filter(factory=factory, number=number).exists():
+        count += 1
+        number = f"SO{today:%y%m}-{count + 1:05d}"
+    order = Order.objects.create(
+        factory=factory,
+        merchant=merchant,
+        version=version,
+        number=number,
+        requested_date=requested_date,
+        ship_to=ship_to.strip(),
+        unit_price=unit_price,
+        notes=notes,
+        external_ref=external_ref,
+        total_quantity=total,
+        reorder_of=reorder_of,
+        created_by=by,
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(factory=factory, order=order, colour=colour, size=size, quantity=quantity)
+        for (colour, size), quantity in grid.items()
+    )
+    OrderEvent.objects.create(
+        factory=factory, order=order, to_status=S.DRAFT, by=by, by_organization=merchant
+    )
+    if place:
+        order = order_place(order=order, by=by, acting=merchant)
+    return order
+
+
+@transaction.atomic
+def order_place(*, order: Order, by: User | None, acting: Organization | None = None) -> Order:
+    """The merchant sends its draft to the factory; the promised date is estimated now."""
+    from orders.selectors import capable_to_promise
+
+    _require_side(order, acting, OrgKind.MERCHANT)
+    order = _transition(order, S.PLACED, by=by, acting=acting)
+    promise = capable_to_promise(
+        factory=order.factory, version=order.version, quantity=order.total_quantity
+    )
+    order.promised_date = promise.date
+    order.save(update_fields=["promised_date"])
+    return order
+
+
+@transaction.atomic
+def order_accept(*, order: Order, by: User | None, acting: Organization | None = None) -> Order:
+    _require_side(order, acting, OrgKind.FACTORY)
+    return _transition(order, S.ACCEPTED, by=by, acting=acting)
+
+
+@transaction.atomic
+def order_reject(
+    *, order: Order, reason: str, by: User | None, acting: Organization | None = None
+) -> Order:
+    _require_side(order, acting, OrgKind.FACTORY)
+    if not reason.strip():
+        raise DomainError(
+            _("Say why the order is rejected."), errors={"reason": [_("A reason is required.")]}
+        )
+    return _transition(order, S.REJECTED, by=by, acting=acting, note=reason)
+
+
+@transaction.atomic
+def order_cancel(
+    *, order: Order, reason: str, by: User | None, acting: Organization | None = None
+) -> Order:
+    """Cancel before cutting: the merchant until it is accepted, the factory until a lay is cut."""
+    from production.models import Lay, WorkOrder
+
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if acting is not None and acting.pk == locked.merchant_id:
+        if locked.status not in (S.DRAFT, S.PLACED):
+            raise NotAllowed(
+                _("The factory has accepted this order; ask the factory to cancel it."),
+                code="invalid_transition",
+            )
+    else:
+        _require_side(locked, acting, OrgKind.FACTORY)
+    if S.CANCELLED not in ALLOWED[locked.status]:
+        raise _refuse(locked, S.CANCELLED)
+    work_orders = WorkOrder.objects.filter(factory_id=locked.factory_id, order=locked)
+    if (
+        Lay.objects.filter(cut_plan__work_order__in=work_orders)
+        .exclude(status=Lay.Status.PLANNED)
+        .exists()
+    ):
+        raise NotAllowed(
+            _("Cutting has started; this order can no longer be cancelled."),
+            code="cutting_started",
+        )
+    work_orders.update(status=WorkOrder.Status.CANCELLED)
+    return _transition(locked, S.CANCELLED, by=by, acting=acting, note=reason)
+
+
+@transaction.atomic
+def order_shipment_record(
+    *,
+    order: Order,
+    carrier: str,
+    lines: Grid,
+    tracking_no: str = "",
+    reference: str = "",
+    shipped_at: dt.datetime | None = None,
+    by: User | None = None,
+    acting: Organization | None = None,
+) -> OrderShipment:
+    """Tell the merchant about a shipment; the order becomes partly shipped or shipped.
+
+    Production's packing and shipment service calls this with pieces per (colour, size).
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    _require_side(order, acting, OrgKind.FACTORY)
+    if S.SHIPPED not in ALLOWED[order.status]:
+        raise _refuse(order, S.SHIPPED)
+    cells = {(line.colour, line.size): line for line in order.lines.all()}
+    errors = {}
+    for (colour, size), pieces in lines.items():
+        line = cells.get((colour, size))
+        if line is None:
+            errors[f"{colour}/{size}"] = [_("Not in the order.")]
+        elif pieces <= 0:
+            errors[f"{colour}/{size}"] = [_("A shipment carries at least one piece.")]
+    if not lines:
+        errors["lines"] = [_("A shipment carries at least one piece.")]
+    if not carrier.strip():
+        errors["carrier"] = [_("A carrier is required.")]
+    if errors:
+        raise DomainError(_("The shipment is not valid."), errors=errors)
+    quantity = sum(lines.values())
+    shipment = OrderShipment.objects.create(
+        factory_id=order.factory_id,
+        order=order,
+        carrier=carrier.strip(),
+        tracking_no=tracking_no,
+        reference=reference,
+        quantity=quantity,
+        lines=[{"colour": c, "size": s, "quantity": q} for (c, s), q in lines.items()],
+        shipped_at=shipped_at or timezone.now(),
+    )
+    for (colour, size), pieces in lines.items():
+        OrderLine.objects.filter(pk=cells[(colour, size)].pk).update(
+            shipped_quantity=F("shipped_quantity") + pieces
+        )
+    Order.objects.filter(pk=order.pk).update(shipped_quantity=F("shipped_quantity") + quantity)
+    order.refresh_from_db()
+    everything_shipped = all(line.shipped_quantity >= line.quantity for line in order.lines.all())
+    target = S.SHIPPED if everything_shipped else S.PARTLY_SHIPPED
+    record_transitions([order], target, by=by, acting=acting, note=str(shipment))
+    return shipment
+
+
+@transaction.atomic
+def order_deliver(*, order: Order, by: User | None, acting: Organization | None = None) -> Order:
+    """The merchant (or the factory, on proof of delivery) confirms the goods arrived."""
+    return _transition(order, S.DELIVERED, by=by, acting=acting)

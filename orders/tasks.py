@@ -1,0 +1,55 @@
+"""Celery tasks of orders/: webhook delivery with back-off, bulk conversion.
+
+Tasks take ids, are idempotent (a delivered webhook is not sent again; a converted order returns
+its work order) and acknowledge late, so a worker lost mid-task leaves the message queued.
+"""
+
+import datetime as dt
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from orders import webhooks
+from orders.models import WebhookDelivery
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None, ignore_result=True)
+def webhook_deliver(self, delivery_id: int) -> str:
+    """Send one delivery; on failure retry with exponential back-off until the attempts run out.
+
+    Run eagerly (no broker) a failure is left pending with its next attempt time, and the
+    periodic `webhook_retry_due` sweep sends it then, instead of blocking the request.
+    """
+    delivery = webhooks.attempt(delivery_id)
+    if delivery is None:
+        return "busy"
+    if delivery.status == WebhookDelivery.Status.PENDING and not self.request.is_eager:
+        raise self.retry(countdown=webhooks.backoff_seconds(delivery.attempts))
+    return delivery.status
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def webhook_retry_due() -> int:
+    """Send the pending deliveries whose next attempt is due (the sweep behind the back-off).
+
+    With a broker the task's own retry comes first; the sweep only picks up what is overdue by
+    a grace period (a retry message that was lost).
+    """
+    grace = dt.timedelta(seconds=0 if settings.CELERY_TASK_ALWAYS_EAGER else 120)
+    due = list(
+        WebhookDelivery.objects.filter(
+            status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=timezone.now() - grace
+        ).values_list("pk", flat=True)[:500]
+    )
+    for delivery_id in due:
+        webhooks.attempt(delivery_id)
+    return len(due)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3, ignore_result=True)
+def conversion_job_run(self, job_id: int) -> str:
+    """Convert a bulk conversion job's orders in chunks, saving progress after each."""
+    from orders.conversion import conversion_job_execute
+
+    return conversion_job_execute(job_id=job_id)

@@ -1,0 +1,102 @@
+"""Registering devices (one, or many from CSV), their broker credentials, and the API."""
+
+import pytest
+
+from core.errors import DomainError
+from core.roles import Role
+from devices.broker import broker_files_write, mosquitto_password_check
+from devices.models import Device
+from devices.services import device_credentials_issue, device_register, devices_import_csv
+from tests.factories import (
+    MembershipFactory,
+    SewingLineFactory,
+    StationFactory,
+    UserFactory,
+    WorkerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+CSV = """code,name,kind,vendor,model,protocol,line,station,operator
+st-01,Station 1,hanging_station,INA,H5,mqtt,,S-1,E-1
+cut-1,Cutter,cutter,Gerber,Z7,mqtt,,,
+"""
+
+
+@pytest.fixture
+def floor(plant):
+    factory = plant[0]
+    line = SewingLineFactory(factory=factory, code="L1")
+    station = StationFactory(factory=factory, line=line, code="S-1")
+    worker = WorkerFactory(factory=factory, line=line, employee_no="E-1")
+    return factory, line, station, worker
+
+
+def test_a_csv_registers_every_row_with_its_station_line_and_operator(floor):
+    factory, line, station, worker = floor
+    devices = devices_import_csv(factory=factory, text=CSV)
+    assert [d.code for d in devices] == ["st-01", "cut-1"]
+    first = Device.objects.get(factory=factory, code="st-01")
+    assert (first.station, first.line, first.operator, first.kind) == (
+        station,
+        line,
+        worker,
+        "hanging_station",
+    )
+
+
+def test_a_csv_with_one_bad_row_registers_nothing(floor):
+    factory = floor[0]
+    before = Device.objects.count()
+    with pytest.raises(DomainError) as refused:
+        devices_import_csv(factory=factory, text=CSV + "x-1,,teleporter,,,,,,\n")
+    assert "row 4" in refused.value.errors
+    assert Device.objects.count() == before
+
+
+def test_a_station_of_another_factory_is_not_found(floor, plant):
+    other_station = StationFactory(code="S-9")
+    with pytest.raises(DomainError) as refused:
+        device_register(
+            factory=floor[0], data={"code": "x", "kind": "cutter", "station": other_station.code}
+        )
+    assert list(refused.value.errors) == ["station"]
+
+
+def test_credentials_are_returned_once_and_only_their_hash_is_kept(plant, tmp_path, settings):
+    settings.DEVICES = {"MOSQUITTO_DIR": str(tmp_path)}
+    _factory, _station, machine = plant
+    password = device_credentials_issue(device=machine)
+    machine.refresh_from_db()
+    assert machine.mqtt_username == "plant-a.sm-1"
+    assert password not in machine.mqtt_password_hash
+    assert mosquitto_password_check(password, machine.mqtt_password_hash)
+    passwd, acl = broker_files_write(tmp_path)
+    assert f"plant-a.sm-1:{machine.mqtt_password_hash}" in passwd.read_text()
+    assert "topic write factories/plant-a/devices/sm-1/telemetry" in acl.read_text()
+
+
+def test_a_manager_registers_and_gets_credentials_through_the_api(api, plant, settings, tmp_path):
+    settings.DEVICES = {"MOSQUITTO_DIR": str(tmp_path)}
+    factory = plant[0]
+    user = UserFactory()
+    MembershipFactory(user=user, organization=factory.organization, role=Role.FACTORY_MANAGER)
+    api.force_login(user)
+    created = api.post("/api/v1/devices/", {"code": "sm-9", "kind": "sewing_machine"})
+    assert created.status_code == 201
+    issued = api.post(f"/api/v1/devices/{created.json()['id']}/credentials/")
+    assert issued.status_code == 201
+    assert issued.json()["username"] == "plant-a.sm-9"
+    shown = api.get(f"/api/v1/devices/{created.json()['id']}/")
+    assert issued.json()["password"] not in shown.content.decode()
+    assert "mqtt_password_hash" not in shown.json()
+
+
+def test_a_supervisor_cannot_register_devices(api, plant):
+    factory = plant[0]
+    user = UserFactory()
+    MembershipFactory(user=user, organization=factory.organization, role=Role.SUPERVISOR)
+    api.force_login(user)
+    before = Device.objects.count()
+    assert api.post("/api/v1/devices/", {"code": "x", "kind": "cutter"}).status_code == 403
+    assert Device.objects.count() == before

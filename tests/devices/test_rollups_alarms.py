@@ -1,0 +1,113 @@
+"""Per-minute rollups and the alarm rules (open → acknowledged → cleared)."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from core.errors import NotAllowed
+from devices.alarms import alarms_evaluate
+from devices.ingest import ingest_messages
+from devices.models import Alarm, Device, MinuteRollup, TelemetryPolicy
+from devices.rollups import rollup_minutes
+from devices.services import alarm_acknowledge, alarm_clear
+from tests.devices.conftest import message
+from tests.factories import StationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+MINUTE = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=5)
+
+
+def ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def test_a_minute_rollup_sums_the_samples_and_counts_the_hangers(plant):
+    factory, station, machine = plant
+    ingest_messages(
+        [
+            message(machine, seq=1, ts=ms(MINUTE), run_s=20, idle_s=5, stitches=900, trims=2),
+            message(machine, seq=2, ts=ms(MINUTE + timedelta(seconds=30)), run_s=25, stop_s=5),
+            message(machine, seq=3, ts=ms(MINUTE + timedelta(minutes=1)), run_s=60),
+            message(station, "events", seq=1, ts=ms(MINUTE), type="station.arrive", hanger="H1"),
+            message(
+                station, "events", seq=2, ts=ms(MINUTE), type="station.leave", hanger="H0", good=10
+            ),
+        ]
+    )
+    rollup_minutes(factory_id=factory.pk, minutes=[MINUTE])
+    rows = {row.device_id: row for row in MinuteRollup.objects.filter(minute=MINUTE)}
+    sewing, hangers = rows[machine.pk], rows[station.pk]
+    assert (sewing.running_seconds, sewing.idle_seconds, sewing.stopped_seconds) == (45, 5, 5)
+    assert (sewing.stitches, sewing.trims) == (900, 2)
+    assert (hangers.arrivals, hangers.departures, hangers.pieces, hangers.events) == (1, 1, 10, 2)
+
+
+def test_rebuilding_a_minute_twice_gives_the_same_rows(plant):
+    factory, _station, machine = plant
+    ingest_messages([message(machine, seq=1, ts=ms(MINUTE), run_s=30)])
+    rollup_minutes(factory_id=factory.pk, minutes=[MINUTE])
+    rollup_minutes(factory_id=factory.pk, minutes=[MINUTE])
+    assert list(MinuteRollup.objects.values_list("running_seconds", flat=True)) == [30]
+
+
+def test_a_device_silent_too_long_raises_one_offline_alarm_and_its_return_clears_it(plant):
+    factory, _station, machine = plant
+    now = datetime.now(UTC)
+    Device.objects.filter(pk=machine.pk).update(
+        last_seen_at=now - timedelta(minutes=30), is_online=True
+    )
+    alarms_evaluate(factory_id=factory.pk, now=now)
+    alarms_evaluate(factory_id=factory.pk, now=now)
+    alarm = Alarm.objects.get()
+    assert (alarm.kind, alarm.state, alarm.device) == ("device_offline", "open", machine)
+    assert Device.objects.get(pk=machine.pk).is_online is False
+    Device.objects.filter(pk=machine.pk).update(last_seen_at=now)
+    alarms_evaluate(factory_id=factory.pk, now=now)
+    assert Alarm.objects.get().state == Alarm.State.CLEARED
+
+
+def test_a_machine_stopped_during_the_shift_raises_an_alarm(plant):
+    factory, _station, machine = plant
+    TelemetryPolicy.objects.create(
+        factory=factory, shift_start="00:00", shift_end="23:59", stopped_after_minutes=10
+    )
+    now = datetime.now(UTC)
+    Device.objects.filter(pk=machine.pk).update(last_seen_at=now, is_online=True)
+    MinuteRollup.objects.create(
+        factory=factory, device=machine, minute=now - timedelta(minutes=3), stopped_seconds=60
+    )
+    alarms_evaluate(factory_id=factory.pk, now=now)
+    assert list(Alarm.objects.values_list("kind", "state")) == [("machine_stopped", "open")]
+
+
+def test_a_station_with_too_many_hangers_waiting_raises_a_wip_alarm(plant):
+    factory, station_device, _machine = plant
+    station = StationFactory(factory=factory)
+    Device.objects.filter(pk=station_device.pk).update(station=station)
+    TelemetryPolicy.objects.create(factory=factory, shift_start="00:00", wip_threshold=3)
+    now = datetime.now(UTC)
+    MinuteRollup.objects.create(
+        factory=factory,
+        device=station_device,
+        station=station,
+        minute=now.replace(second=0, microsecond=0),
+        arrivals=5,
+        departures=1,
+    )
+    alarms_evaluate(factory_id=factory.pk, now=now)
+    alarm = Alarm.objects.get()
+    assert (alarm.kind, alarm.station, alarm.value) == ("station_wip", station, 4)
+
+
+def test_an_alarm_is_acknowledged_then_cleared_and_not_acknowledged_twice(plant):
+    factory, _station, machine = plant
+    alarm = Alarm.objects.create(
+        factory=factory, kind="device_offline", subject="device:1", message="x", opened_at=MINUTE
+    )
+    user = UserFactory()
+    alarm = alarm_acknowledge(alarm=alarm, by=user)
+    assert (alarm.state, alarm.acknowledged_by) == ("acknowledged", user)
+    with pytest.raises(NotAllowed):
+        alarm_acknowledge(alarm=alarm, by=user)
+    assert alarm_clear(alarm=alarm, by=user).state == "cleared"

@@ -1,0 +1,250 @@
+"""Zero loss on a real Mosquitto (the project's configuration) and real ingest processes:
+killed ingest, restarted broker, database taken away, bad messages, ACL refusals."""
+
+import os
+import signal
+import threading
+import time as clock
+
+import paho.mqtt.client as mqtt
+import pytest
+
+from devices.broker import broker_files_write
+from devices.ingest import topic_for
+from devices.loadgen import DeviceLogin, DevicePublisher, publish_samples, sample
+from devices.localbroker import LocalBroker, free_port
+from devices.models import DeadLetter, TelemetryRecord
+from devices.mqtt import IngestLoop
+from devices.services import device_credentials_issue
+from tests.devices.mqtt_support import (
+    INGEST_PASSWORD,
+    INGEST_USER,
+    ThrowawayPostgres,
+    database_url,
+    row_counts,
+    start_ingest,
+    stop_process,
+    wait_until,
+)
+from tests.factories import DeviceFactory, FactoryFactory, OrganizationFactory
+
+pytestmark = [
+    pytest.mark.mqtt,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("truncatable_database"),
+]
+
+DEVICES = 3
+PER_DEVICE = 1500
+N = DEVICES * PER_DEVICE
+
+
+@pytest.fixture
+def broker(tmp_path, settings):
+    """A broker with the project's configuration, knowing two factories' devices."""
+    port = free_port()
+    settings.MQTT_URL = f"mqtt://{INGEST_USER}:{INGEST_PASSWORD}@127.0.0.1:{port}"
+    settings.DEVICES = {"MOSQUITTO_DIR": str(tmp_path / "broker")}
+    logins = {}
+    for code in ("zl", "other"):
+        factory = FactoryFactory(organization=OrganizationFactory(code=code))
+        for number in range(DEVICES):
+            device = DeviceFactory(factory=factory, code=f"m{number}")
+            password = device_credentials_issue(device=device)
+            logins[(code, device.code)] = DeviceLogin(
+                code, device.code, device.mqtt_username, password
+            )
+    broker_files_write(tmp_path / "broker")
+    local = LocalBroker(tmp_path / "broker", port).start()
+    local.logins = logins
+    local.ingest_url = settings.MQTT_URL
+    yield local
+    local.stop()
+
+
+def plant_logins(broker):
+    return [login for (factory, _code), login in broker.logins.items() if factory == "zl"]
+
+
+def publish_in_background(broker, **options):
+    outcome = {}
+
+    def run():
+        outcome["acked"] = publish_samples(
+            "127.0.0.1", broker.port, plant_logins(broker), PER_DEVICE, **options
+        )
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def test_killing_the_ingest_midway_loses_and_doubles_nothing(broker, tmp_path):
+    db_url = database_url()
+    ingest = start_ingest(broker.ingest_url, db_url, "ingest-a", tmp_path / "ingest.log")
+    try:
+        publisher, outcome = publish_in_background(broker, interval=0.001)
+        assert wait_until(lambda: row_counts(db_url)[0] >= N // 3)
+        os.kill(ingest.pid, signal.SIGKILL)
+        ingest.wait()
+        ingest = start_ingest(broker.ingest_url, db_url, "ingest-a", tmp_path / "ingest.log")
+        publisher.join(120)
+        assert outcome["acked"] == N
+        assert wait_until(lambda: row_counts(db_url)[0] >= N)
+        clock.sleep(1)  # anything still redelivered would show up now
+        assert row_counts(db_url) == (N, N)
+    finally:
+        stop_process(ingest)
+
+
+def test_restarting_the_broker_midway_loses_and_doubles_nothing(broker, tmp_path):
+    db_url = database_url()
+    ingest = start_ingest(broker.ingest_url, db_url, "ingest-b", tmp_path / "ingest.log")
+    try:
+        publisher, outcome = publish_in_background(broker, interval=0.002)
+        assert wait_until(lambda: row_counts(db_url)[0] >= N // 3)
+        broker.restart()
+        publisher.join(120)
+        assert outcome["acked"] == N
+        assert wait_until(lambda: row_counts(db_url)[0] >= N)
+        clock.sleep(1)
+        assert row_counts(db_url) == (N, N)
+    finally:
+        stop_process(ingest)
+
+
+def test_taking_the_database_away_midway_loses_and_doubles_nothing(broker, tmp_path):
+    cluster = ThrowawayPostgres().init()
+    cluster.start()
+    try:
+        cluster.clone_from(database_url())
+        db_url = cluster.url()
+        ingest = start_ingest(broker.ingest_url, db_url, "ingest-c", tmp_path / "ingest.log")
+        try:
+            publisher, outcome = publish_in_background(broker, interval=0.002)
+            assert wait_until(lambda: row_counts(db_url)[0] >= N // 3)
+            cluster.stop()
+            clock.sleep(3)
+            cluster.start()
+            publisher.join(120)
+            assert outcome["acked"] == N
+            assert wait_until(lambda: row_counts(db_url)[0] >= N)
+            clock.sleep(1)
+            assert row_counts(db_url) == (N, N)
+            assert ingest.poll() is None  # it waited and caught up instead of dying
+        finally:
+            stop_process(ingest)
+    finally:
+        cluster.remove()
+
+
+def run_ingest_in_thread(broker, messages: int) -> threading.Thread:
+    loop = IngestLoop(broker.ingest_url, client_id="ingest-inline", stop_after=messages)
+    thread = threading.Thread(target=loop.run)
+    thread.start()
+    return thread
+
+
+def test_bad_messages_are_dead_lettered_or_refused_and_every_good_one_arrives(broker):
+    IngestLoop(broker.ingest_url, client_id="ingest-inline").prepare_session()
+    zl = broker.logins[("zl", "m0")]
+    device = DevicePublisher("127.0.0.1", broker.port, zl).start()
+    ts = int(clock.time() * 1000)
+    good = [sample(n, ts + n) for n in range(1, 7)]
+    device.publish("telemetry", good[0])
+    device.publish("telemetry", b"{not json")  # malformed
+    device.publish("telemetry", good[1])
+    device.publish("telemetry", sample(99, ts, note="x" * 70_000))  # over the 64 KiB limit
+    device.publish("telemetry", good[2])
+    device.publish("telemetry", good[2])  # replayed sequence
+    device.publish("telemetry", good[3])
+    # Refused by the ACL: another factory's topic, and a device that is not this one.
+    device.publish("telemetry", good[4], topic=topic_for("other", "m0", "telemetry"))
+    device.publish("telemetry", good[4], topic=topic_for("zl", "ghost", "telemetry"))
+    device.publish("telemetry", good[4])
+    device.publish("telemetry", good[5])
+    assert device.wait_acked()
+    device.stop()
+    # Everything that passed the ACL: 6 good + malformed + oversize + replay.
+    run_ingest_in_thread(broker, 9).join(60)
+    stored = TelemetryRecord.objects.filter(device__code="m0", factory__organization__code="zl")
+    assert sorted(stored.values_list("sequence", flat=True)) == [1, 2, 3, 4, 5, 6]
+    assert TelemetryRecord.objects.count() == 6
+    assert sorted(DeadLetter.objects.values_list("reason", flat=True)) == [
+        DeadLetter.Reason.DUPLICATE,
+        DeadLetter.Reason.MALFORMED,
+        DeadLetter.Reason.OVERSIZE,
+    ]
+
+
+class Listener:
+    """A subscriber that records what it receives and what its subscriptions were granted."""
+
+    def __init__(self, port, username, password, client_id):
+        self.received, self.granted = [], {}
+        self.client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv311
+        )
+        self.client.username_pw_set(username, password)
+        self.client.on_message = lambda c, u, m: self.received.append(m.topic)
+        self.client.on_subscribe = self._on_subscribe
+        self.subscribed = threading.Event()
+        self.client.connect("127.0.0.1", port)
+        self.client.loop_start()
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties):
+        self.granted[mid] = [code.is_failure for code in reason_codes]
+        self.subscribed.set()
+
+    def subscribe(self, topic) -> bool:
+        """True if the broker refused the subscription."""
+        self.subscribed.clear()
+        _rc, mid = self.client.subscribe(topic, qos=1)
+        self.subscribed.wait(5)
+        return self.granted[mid][0]
+
+    def stop(self):
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+def test_a_device_cannot_publish_as_another_device_nor_read_another_factory(broker):
+    watcher = Listener(broker.port, INGEST_USER, INGEST_PASSWORD, "watcher")
+    assert watcher.subscribe("factories/+/devices/+/+") is False
+    m0, m1 = broker.logins[("zl", "m0")], broker.logins[("zl", "m1")]
+    spy = Listener(broker.port, m0.username, m0.password, "spy")
+    refused_other_factory = spy.subscribe("factories/other/#")
+    refused_other_device = spy.subscribe(topic_for("zl", "m1", "commands"))
+    allowed_own_commands = not spy.subscribe(topic_for("zl", "m0", "commands"))
+
+    device = DevicePublisher("127.0.0.1", broker.port, m0).start()
+    device.publish("telemetry", sample(1, 1), topic=topic_for("zl", m1.device_code, "telemetry"))
+    device.publish("status", sample(2, 1, type="heartbeat"))  # its own topic: a sentinel
+    assert device.wait_acked()
+    device.stop()
+    other = DevicePublisher("127.0.0.1", broker.port, broker.logins[("other", "m0")]).start()
+    other.publish("telemetry", sample(1, 1))
+    assert other.wait_acked()
+    other.stop()
+    assert wait_until(lambda: len(watcher.received) >= 2, timeout=10)
+    clock.sleep(0.5)
+    spy.stop()
+    watcher.stop()
+    assert (refused_other_factory, refused_other_device, allowed_own_commands) == (True, True, True)
+    assert sorted(watcher.received) == [
+        topic_for("other", "m0", "telemetry"),
+        topic_for("zl", "m0", "status"),
+    ]
+    assert spy.received == []
+
+
+def test_anonymous_clients_are_refused(broker):
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="anon")
+    outcome = {}
+    client.on_connect = lambda c, u, f, rc, p: outcome.setdefault("failure", rc.is_failure)
+    client.connect("127.0.0.1", broker.port)
+    client.loop_start()
+    wait_until(lambda: "failure" in outcome, timeout=5)
+    client.loop_stop()
+    assert outcome == {"failure": True}
