@@ -9,6 +9,16 @@ class PayrollConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
+        # Our choice sets share field names (kind, source) with other apps': name them.
+        overrides = settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
+        overrides.update(
+            {
+                "PeriodKindEnum": "payroll.models.PeriodKind",
+                "RateAdjustmentKindEnum": "payroll.models.RateAdjustment.Kind",
+                "TimeKindEnum": "payroll.models.TimeKind",
+                "EntrySourceEnum": "payroll.models.EntrySource",
+            }
+        )
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "payroll-machine-down-import",
             {"task": "payroll.tasks.machine_down_import_yesterday", "schedule": 6 * 3600.0},

@@ -37,7 +37,7 @@ from payroll.models import (
     TimeRate,
     WageDay,
 )
-from production import models as production
+from production.models import OperationRecord, WorkOrderOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -126,7 +126,7 @@ def period_records(factory, starts_on: date, ends_on: date):
 
     `work_date` is the record's day in the factory's time zone, kept by production/.
     """
-    return production.OperationRecord.objects.filter(
+    return OperationRecord.objects.filter(
         factory=factory, work_date__gte=starts_on, work_date__lte=ends_on, voided_at__isnull=True
     )
 
@@ -202,7 +202,7 @@ def calculate(
     operation_ids = {row[2] for row in aggregated}
     operations = {
         op_id: (code, name, sam, rate)
-        for op_id, code, name, sam, rate in production.WorkOrderOperation.objects.filter(
+        for op_id, code, name, sam, rate in WorkOrderOperation.objects.filter(
             factory=factory, pk__in=operation_ids
         ).values_list("pk", "code", "name", "sam", "piece_rate")
     }

@@ -79,6 +79,10 @@ class PayPeriodSerializer(TenantModelSerializer):
         validators = []
 
 
+class NoBodySerializer(serializers.Serializer):
+    """An action that takes no body."""
+
+
 class ApproveSerializer(serializers.Serializer):
     confirm_open_disputes = serializers.BooleanField(default=False)
 
@@ -126,3 +130,27 @@ class DisputeSerializer(TenantModelSerializer):
 
 class DisputeAnswerSerializer(serializers.Serializer):
     answer = serializers.CharField()
+
+
+class EarningLineSerializer(serializers.Serializer):
+    operation = serializers.CharField(source="operation_code")
+    name = serializers.CharField(source="operation_name")
+    good_pieces = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class EarningDaySerializer(serializers.Serializer):
+    day = serializers.DateField()
+    good_pieces = serializers.IntegerField()
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class MyEarningsSerializer(serializers.Serializer):
+    """An operator's own pay: today by operation, and each day of the current period."""
+
+    today = serializers.DateField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    today_lines = EarningLineSerializer(many=True)
+    days = EarningDaySerializer(many=True)

@@ -7,7 +7,7 @@ factory reaches any of it (every model is factory-internal).
 from decimal import Decimal
 
 from django.http import Http404, HttpResponse
-from rest_framework import mixins, serializers
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -193,7 +193,7 @@ class PayPeriodViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin, mixins.Up
     def _answer(self, period):
         return Response(self.get_serializer(period).data)
 
-    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    @action(detail=True, methods=["post"], serializer_class=s.NoBodySerializer)
     def calculate(self, request, pk=None):
         period = services.pay_period_calculate(period=self.get_object(), **_by(request))
         return Response(s.PayPeriodSerializer(period, context={"request": request}).data)
@@ -206,7 +206,7 @@ class PayPeriodViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin, mixins.Up
         period = services.pay_period_approve(period=period, **body.validated_data, **_by(request))
         return Response(s.PayPeriodSerializer(period, context={"request": request}).data)
 
-    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    @action(detail=True, methods=["post"], serializer_class=s.NoBodySerializer)
     def pay(self, request, pk=None):
         period = services.pay_period_mark_paid(period=self.get_object(), **_by(request))
         return Response(s.PayPeriodSerializer(period, context={"request": request}).data)
@@ -342,33 +342,12 @@ class DisputeViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin):
 class MyEarningsViewSet(TenantViewSet):
     """An operator's own pieces and pay: today by operation, and each day of the period."""
 
+    serializer_class = s.MyEarningsSerializer
+    queryset = WageDay.objects.none()  # the answer is computed, not listed; for the schema
     read_roles = WORKERS
 
     def list(self, request):
         worker = selectors.worker_of(request.user, request.organization)
         if worker is None:
             raise Http404
-        mine = selectors.my_earnings(worker)
-        return Response(
-            _money_as_text(
-                {
-                    "today": mine.today,
-                    "period_start": mine.period_start,
-                    "period_end": mine.period_end,
-                    "total": mine.total,
-                    "today_lines": [
-                        {
-                            "operation": line.operation_code,
-                            "name": line.operation_name,
-                            "good_pieces": line.good_pieces,
-                            "amount": line.amount,
-                        }
-                        for line in mine.today_lines
-                    ],
-                    "days": [
-                        {"day": d.day, "good_pieces": d.good_pieces, "total": d.total}
-                        for d in mine.days
-                    ],
-                }
-            )
-        )
+        return Response(s.MyEarningsSerializer(selectors.my_earnings(worker)).data)
