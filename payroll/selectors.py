@@ -20,6 +20,11 @@ from payroll.services import period_end
 ZERO = Decimal("0.00")
 
 
+def money(value) -> Decimal:
+    """A sum as yuan with two places (SQLite sums decimals as floats)."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
 def factory_today(factory) -> date:
     return timezone.localdate(timezone=ZoneInfo(factory.time_zone))
 
@@ -45,7 +50,15 @@ def _totals(period: PayPeriod, key: str) -> list[dict]:
         )
         .order_by(key)
     )
-    return [{**row, "name": row[key] or "—"} for row in rows]
+    return [
+        {
+            **row,
+            "name": row[key] or "—",
+            "piece_pay": money(row["piece_pay"]),
+            "gross": money(row["gross"]),
+        }
+        for row in rows
+    ]
 
 
 def totals_by_line(period: PayPeriod) -> list[dict]:
@@ -180,6 +193,6 @@ def period_summary(period: PayPeriod) -> dict:
         minimum_top_up=Sum("minimum_top_up"),
         gross=Sum("gross"),
     )
-    summary = {key: value if value is not None else ZERO for key, value in aggregates.items()}
+    summary = {key: money(value) for key, value in aggregates.items()}
     summary["topped_up"] = Payslip.objects.filter(period=period, minimum_top_up__gt=0).count()
     return summary

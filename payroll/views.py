@@ -77,10 +77,20 @@ def period_detail(request, pk):
         payslips = payslips.filter(employee_no__icontains=query) | payslips.filter(
             worker_name__icontains=query
         )
+    summary = selectors.period_summary(period)
     context = {
         "period": period,
         "figures": selectors.period_figures(period),
-        "summary": selectors.period_summary(period),
+        "summary_rows": [
+            (_("Piece pay"), summary["piece_pay"]),
+            (_("Rework deduction"), -summary["rework_deduction"]),
+            (_("Time pay"), summary["time_pay"]),
+            (_("Efficiency bonus"), summary["bonus"]),
+            (_("Overtime premium"), summary["overtime_premium"]),
+            (_("Adjustments"), summary["adjustments"]),
+            (_("Minimum-wage top-up"), summary["minimum_top_up"]),
+            (_("Records"), period.records),
+        ],
         "by_line": selectors.totals_by_line(period),
         "by_department": selectors.totals_by_department(period),
         "payslips": payslips[:200],
