@@ -453,7 +453,7 @@ def ingest_messages(messages: list[Incoming]) -> IngestResult:
                 counts[row[0]] += 1
             for factory_id, count in counts.items():
                 result.factories.add(factory_id)
-                notify(factory_id, "telemetry", {"records": count})
+                notify(factory_id, "device_data", {"records": count})
         dead += [_duplicate_letter(row, topic_of) for row in duplicates]
         if dead:
             DeadLetter.objects.bulk_create(dead, batch_size=500)

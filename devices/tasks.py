@@ -60,7 +60,7 @@ def alarms_check() -> int:
     """Evaluate the alarm rules of every factory that has devices (beat, every minute)."""
     from devices.models import Device
 
-    factory_ids = list(Device.objects.values_list("factory_id", flat=True).distinct())
+    factory_ids = list(Device.objects.order_by().values_list("factory_id", flat=True).distinct())
     for factory_id in factory_ids:
         alarms_evaluate.delay(factory_id)
     return len(factory_ids)

@@ -1,0 +1,65 @@
+"""The simulator carries real bundles through real stations into production's records."""
+
+import pytest
+
+from devices.ingest import ingest_messages
+from devices.models import Device, StationHandoff, TelemetryRecord
+from devices.simulator import FactorySimulation
+from production.models import OperationRecord, WorkOrder
+from tests.factories import DeviceFactory
+from tests.production.conftest import build_floor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def connected_floor():
+    floor = build_floor(tag="sim")
+    WorkOrder.objects.filter(pk=floor.work_order.pk).update(status=WorkOrder.Status.SEWING)
+    controller = DeviceFactory(
+        factory=floor.factory, code="ctl", kind="hanging_controller", line=floor.line
+    )
+    for index, station in enumerate(floor.stations):
+        DeviceFactory(
+            factory=floor.factory,
+            code=f"t-{index}",
+            kind="hanging_station",
+            line=floor.line,
+            station=station,
+            operator=floor.workers[index],
+            gateway=controller,
+        )
+    DeviceFactory(factory=floor.factory, code="sm-0", kind="sewing_machine")
+    return floor
+
+
+def test_hangers_move_every_bundle_through_its_operations_into_operation_records(
+    connected_floor, django_capture_on_commit_callbacks
+):
+    floor = connected_floor
+    simulation = FactorySimulation(floor.factory, rate=50)
+    assert len(simulation.hangers) == 3
+    for _second in range(6):
+        with django_capture_on_commit_callbacks(execute=True):
+            ingest_messages(simulation.tick())
+    records = OperationRecord.objects.filter(factory=floor.factory)
+    # 3 bundles × 3 operations, each one arrival and one departure: all done in 18 events.
+    assert records.count() == 9
+    assert set(records.values_list("source", flat=True)) == {"device"}
+    assert {(r.bundle_id, r.operation_id) for r in records} == {
+        (b.pk, o.pk) for b in floor.bundles for o in floor.operations
+    }
+    assert set(StationHandoff.objects.values_list("outcome", flat=True)) == {"recorded"}
+    stations = set(records.values_list("station_id", flat=True))
+    assert stations == {s.pk for s in floor.stations}
+
+
+def test_station_events_arrive_as_the_controller_batches_for_its_stations(connected_floor):
+    simulation = FactorySimulation(connected_floor.factory, rate=10)
+    messages = simulation.tick()
+    ingest_messages(messages)
+    station_ids = set(Device.objects.filter(kind="hanging_station").values_list("pk", flat=True))
+    events = TelemetryRecord.objects.filter(kind__startswith="station.")
+    assert events.count() == 3
+    assert set(events.values_list("device_id", flat=True)) <= station_ids
+    assert all("/devices/ctl/events" in m.topic for m in messages if b"station." in m.payload)
