@@ -86,22 +86,36 @@ def capable_to_promise(
 ) -> Promise:
     """The earliest date the factory can deliver `quantity` of `version` given its booked load.
 
-    An estimate: the booked SAM and this order's SAM at the factory's daily capacity, in working
-    days from today, plus a buffer for materials, finishing and shipping. The shop-floor
-    scheduler replaces it later behind this same function.
+    Reads production's finite-capacity plan: the order goes into the free capacity the plan
+    leaves on each line, day by day (calendar, shifts, headcount and overtime included), after
+    the committed work that is not in the plan yet (orders not converted, work orders not
+    planned); then a buffer for materials, finishing and shipping.
     """
+    from production.selectors import planned_work_minutes, promise_from_plan
+
     if sam is None:
         sam = version.sam_per_garment if version is not None else Decimal("15")
-    capacity = daily_capacity_minutes(factory)
     booked = booked_minutes(factory)
     order_minutes = int(Decimal(sam) * quantity)
-    days = math.ceil((booked + order_minutes) / capacity) + int(conf.get("CTP_BUFFER_DAYS"))
+    outside_plan = max(0, booked - planned_work_minutes(factory))
+    plan = promise_from_plan(
+        factory=factory,
+        order_minutes=order_minutes + outside_plan,
+        style=str(version.style_id) if version is not None else "",
+    )
+    buffer = int(conf.get("CTP_BUFFER_DAYS"))
+    today = timezone.localdate()
+    date = working_days_after(max(plan.finish, today), buffer)
+    working_days = sum(
+        1 for n in range(1, (date - today).days + 1) if (today + dt.timedelta(n)).weekday() != 6
+    )
     return Promise(
-        date=working_days_after(timezone.localdate(), days),
+        date=date,
         booked_minutes=booked,
         order_minutes=order_minutes,
-        daily_capacity_minutes=capacity,
-        working_days=days,
+        daily_capacity_minutes=daily_capacity_minutes(factory),
+        working_days=working_days,
+        method="finite-capacity-plan",
     )
 
 

@@ -107,6 +107,20 @@ class PlanPromise:
     order_minutes: int
 
 
+def planned_work_minutes(factory: Factory) -> int:
+    """SAM minutes (per garment × cut pieces) of the open work orders the plan has placed, and
+    of those past sewing (finishing): what orders' booked load has that the plan accounts for."""
+    from django.db.models import F
+
+    return int(
+        WorkOrder.objects.filter(factory=factory)
+        .filter(Q(schedule_entries__line__isnull=False) | Q(status=WorkOrder.Status.FINISHING))
+        .exclude(status__in=[WorkOrder.Status.DONE, WorkOrder.Status.CANCELLED])
+        .aggregate(minutes=Sum(F("sam_per_garment") * F("cut_quantity")))["minutes"]
+        or 0
+    )
+
+
 def promise_from_plan(
     *, factory: Factory, order_minutes: float, style: str = "", not_before: date | None = None
 ) -> PlanPromise:

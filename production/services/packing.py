@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError, NotAllowed
 from core.realtime import notify
 from production.models import (
+    Bundle,
     Carton,
     CartonLine,
     FinishedGoodsReceipt,
@@ -136,6 +137,9 @@ def finished_goods_receive(
     WorkOrder.objects.filter(pk=work_order.pk, status=WorkOrder.Status.SEWING).update(
         status=WorkOrder.Status.FINISHING
     )
+    _advance_bundles(
+        work_order, cell, received_by_cell(work_order).get(cell, 0), Bundle.Status.FINISHED
+    )
     notify(
         work_order.factory_id,
         "finished_goods_received",
@@ -190,7 +194,30 @@ def carton_pack(
             for (c, s), n in sorted(contents.items())
         ]
     )
+    packed_now = packed_by_cell(work_order)
+    for cell in contents:
+        _advance_bundles(work_order, cell, packed_now.get(cell, 0), Bundle.Status.PACKED)
     return carton
+
+
+def _advance_bundles(work_order: WorkOrder, cell: Cell, pieces: int, status: str) -> None:
+    """Move whole bundles of a size × colour to `status` (finished, then packed) while the
+    pieces received (or packed) cover them, so a merchant's progress can count bundles."""
+    done = [Bundle.Status.FINISHED, Bundle.Status.PACKED]
+    earlier = [Bundle.Status.IN_SEWING, Bundle.Status.SEWN]
+    if status == Bundle.Status.PACKED:
+        done, earlier = [Bundle.Status.PACKED], [Bundle.Status.FINISHED]
+    bundles = Bundle.objects.filter(
+        factory_id=work_order.factory_id, work_order=work_order, colour=cell[0], size=cell[1]
+    )
+    covered = bundles.filter(status__in=done).aggregate(n=Sum("quantity"))["n"] or 0
+    move = []
+    for bundle in bundles.filter(status__in=earlier).order_by("number"):
+        if covered + bundle.quantity > pieces:
+            break
+        covered += bundle.quantity
+        move.append(bundle.pk)
+    Bundle.objects.filter(pk__in=move).update(status=status)
 
 
 @transaction.atomic

@@ -88,3 +88,42 @@ def test_the_whole_chain_stays_within_what_was_cut(floor):
         60,
         60,
     )
+
+
+def test_shipping_moves_the_merchant_order_to_partly_shipped_then_shipped(floor):
+    from orders.models import Order
+    from tests.factories import OrderFactory, OrderLineFactory
+
+    order = OrderFactory(
+        factory=floor.factory, version=floor.work_order.version, status=Order.Status.IN_PRODUCTION
+    )
+    OrderLineFactory(order=order, size="M", colour="Black", quantity=40)
+    floor.work_order.order = order
+    floor.work_order.save()
+    finish(floor)
+    finished_goods_receive(work_order=floor.work_order, colour="Black", size="M", quantity=40)
+    first = carton_pack(work_order=floor.work_order, contents={("Black", "M"): 20})
+    second = carton_pack(work_order=floor.work_order, contents={("Black", "M"): 20})
+    shipment_ship(work_order=floor.work_order, cartons=[first], carrier="SF", tracking_number="1")
+    order.refresh_from_db()
+    partly = (order.status, order.shipped_quantity)
+    shipment_ship(work_order=floor.work_order, cartons=[second], carrier="SF", tracking_number="2")
+    order.refresh_from_db()
+    assert (partly, (order.status, order.shipped_quantity)) == (
+        (Order.Status.PARTLY_SHIPPED, 20),
+        (Order.Status.SHIPPED, 40),
+    )
+
+
+def test_received_and_packed_pieces_move_whole_bundles_along(floor):
+    from production.models import Bundle
+
+    finish(floor)
+    finished_goods_receive(work_order=floor.work_order, colour="Black", size="M", quantity=45)
+    carton_pack(work_order=floor.work_order, contents={("Black", "M"): 20})
+    statuses = list(
+        Bundle.objects.filter(work_order=floor.work_order)
+        .order_by("number")
+        .values_list("status", flat=True)
+    )
+    assert statuses == [Bundle.Status.PACKED, Bundle.Status.FINISHED, Bundle.Status.SEWN]

@@ -94,3 +94,27 @@ def test_a_line_balance_uses_skills_and_is_current(floor):
         Decimal("0.900"),  # 3 overlock operations × 0.6 SAM over the 2 overlock operators
     )
     assert LineBalance.objects.filter(work_order=floor.work_order).count() == 2
+
+
+def test_orders_promise_follows_the_factory_calendar(floor):
+    from factories.models import CalendarDay
+    from orders.selectors import capable_to_promise
+
+    today = factory_today(floor.factory)
+    before = capable_to_promise(
+        factory=floor.factory, version=None, quantity=100, sam=Decimal("10")
+    )
+    for n in range(30):
+        CalendarDay.objects.create(
+            factory=floor.factory, date=today + dt.timedelta(days=n), kind="holiday"
+        )
+    after = capable_to_promise(factory=floor.factory, version=None, quantity=100, sam=Decimal("10"))
+    assert (
+        before.method,
+        after.date > today + dt.timedelta(days=30),
+        after.date > before.date,
+    ) == (
+        "finite-capacity-plan",
+        True,
+        True,
+    )
