@@ -97,8 +97,10 @@ class DeviceDirectory:
     """
 
     MISS_TTL = 5.0
+    REFRESH_SECONDS = 60.0  # devices registered, retired or moved are seen within a minute
 
     def __init__(self):
+        self._loaded_at = clock.monotonic()
         self._factories: dict[str, int] = {}
         self._devices: dict[tuple[str, str], DeviceInfo] = {}
         self._by_id: dict[int, DeviceInfo] = {}
@@ -114,6 +116,8 @@ class DeviceDirectory:
         return self._factories.get(factory_code)
 
     def device(self, factory_code: str, device_code: str) -> DeviceInfo | None:
+        if clock.monotonic() - self._loaded_at > self.REFRESH_SECONDS:
+            self.clear()
         key = (factory_code, device_code)
         info = self._devices.get(key)
         if info is not None:
