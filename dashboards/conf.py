@@ -15,6 +15,8 @@ DEFAULTS = {
     # Standard minutes of a garment when no output says otherwise (plan per line).
     "DEFAULT_GARMENT_SAM": 12,
     "PROFILE_LINK_DAYS": 30,
+    # A screen's data is shared by all its viewers until a change, at most this long.
+    "DATA_CACHE_SECONDS": 20,
     # How many factories a total must cover before non-consenting factories may count in it.
     "DISTRICT_MIN_AGGREGATE": 3,
 }

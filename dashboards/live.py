@@ -95,7 +95,9 @@ pusher = Pusher()
 
 def on_notify(factory_id: int, kind: str, data: dict) -> None:
     """The `core.realtime` listener: refresh the rollups the change touches, then push."""
+    from dashboards.services import data_changed
     from dashboards.tasks import rollups_schedule
 
     rollups_schedule(factory_id=factory_id, kind=kind, data=data)
+    data_changed(factory_id=factory_id)
     pusher.request(factory_id, kind)

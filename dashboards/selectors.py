@@ -6,13 +6,15 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dashboards import conf, sources
 from dashboards.models import FactoryDay, LineDay, MachineHour, OutputHour
-from dashboards.services import day_bounds, hour_floor
+from dashboards.services import data_version_key, day_bounds, hour_floor
 from factories.models import Factory, SewingLine
 
 WINDOWS = ("12h", "week", "month")
@@ -66,14 +68,20 @@ def garment_sam(factory_id: int, since: date) -> float:
     return float(conf.get("DEFAULT_GARMENT_SAM"))
 
 
-def line_daily_plans(factory: Factory, sam: float) -> dict[int, int]:
-    """Garments a line should finish in a working day at its planned headcount and
-    efficiency."""
+def line_daily_plans(factory: Factory, sam: float) -> tuple[dict[int, int], dict[int, str]]:
+    """Garments each active line should finish in a working day at its planned headcount and
+    efficiency, and every line's name."""
     minutes = conf.get("SHIFT_MINUTES")
-    return {
-        line.pk: int(line.planned_headcount * minutes * float(line.efficiency) / sam)
-        for line in SewingLine.objects.filter(factory=factory, is_active=True)
-    }
+    plans, names = {}, {}
+    for line in SewingLine.objects.filter(factory=factory).values(
+        "pk", "name", "planned_headcount", "efficiency", "is_active"
+    ):
+        names[line["pk"]] = line["name"]
+        if line["is_active"]:
+            plans[line["pk"]] = int(
+                line["planned_headcount"] * minutes * float(line["efficiency"]) / sam
+            )
+    return plans, names
 
 
 def _series(factory: Factory, window: Window, daily_plan: int) -> dict:
@@ -121,9 +129,9 @@ def _series(factory: Factory, window: Window, daily_plan: int) -> dict:
     }
 
 
-def _lines(factory: Factory, window: Window, plans: dict[int, int]) -> list[dict]:
-    names = dict(SewingLine.objects.filter(factory=factory).values_list("pk", "name"))
-    rows = (
+def _lines(factory: Factory, window: Window, plans: dict, names: dict) -> tuple[list, dict]:
+    """Each line's output and quality in the window, and the window's quality totals."""
+    rows = list(
         LineDay.objects.filter(factory=factory, day__gte=window.first_day, day__lte=window.last_day)
         .values("line_id")
         .annotate(
@@ -143,6 +151,9 @@ def _lines(factory: Factory, window: Window, plans: dict[int, int]) -> list[dict
             .annotate(n=Sum("finished"))
             .values_list("line_id", "n")
         )
+    quality = {
+        name: sum(row[name] or 0 for row in rows) for name in ("inspected", "passed", "defects")
+    }
     result = []
     for row in rows:
         qualified, dhu = qualified_and_dhu(row)
@@ -157,7 +168,7 @@ def _lines(factory: Factory, window: Window, plans: dict[int, int]) -> list[dict
                 "daily_plan": plans.get(line_id, 0),
             }
         )
-    return sorted(result, key=lambda r: r["name"])
+    return sorted(result, key=lambda r: r["name"]), quality
 
 
 def _work_orders(factory: Factory, today: date) -> list[dict] | None:
@@ -301,11 +312,23 @@ def _wages(factory: Factory) -> dict | None:
     return {"label": period["label"], "total": total, "status": period["status"]}
 
 
+def dashboard_data_cached(factory: Factory, window_name: str) -> dict:
+    """`dashboard_data`, shared by every screen of the factory until something changes (a
+    notification or a rebuild bumps the version) or DATA_CACHE_SECONDS pass."""
+    version = cache.get(data_version_key(factory.pk), 0)
+    key = f"dashboards:data:{factory.pk}:{window_name}:{version}:{get_language()}"
+    data = cache.get(key)
+    if data is None:
+        data = dashboard_data(factory, window_name)
+        cache.set(key, data, timeout=conf.get("DATA_CACHE_SECONDS"))
+    return data
+
+
 def dashboard_data(factory: Factory, window_name: str, now: datetime | None = None) -> dict:
     """Everything the one screen shows for one window."""
     window = window_for(factory, window_name, now)
     sam = garment_sam(factory.pk, window.last_day - timedelta(days=14))
-    plans = line_daily_plans(factory, sam)
+    plans, names = line_daily_plans(factory, sam)
     daily_plan = sum(plans.values())
     series = _series(factory, window, daily_plan)
     if window.hourly:
@@ -328,10 +351,8 @@ def dashboard_data(factory: Factory, window_name: str, now: datetime | None = No
             defects=Sum("defects"),
         )
     totals = {k: v or 0 for k, v in totals.items()}
-    quality_days = LineDay.objects.filter(
-        factory=factory, day__gte=window.first_day, day__lte=window.last_day
-    ).aggregate(inspected=Sum("inspected"), passed=Sum("passed"), defects=Sum("defects"))
-    qualified, dhu = qualified_and_dhu({**totals, **{k: v or 0 for k, v in quality_days.items()}})
+    lines, quality = _lines(factory, window, plans, names)
+    qualified, dhu = qualified_and_dhu({**totals, **quality})
     today = window.last_day
     today_row = FactoryDay.objects.filter(factory=factory, day=today).first()
     work_orders = _work_orders(factory, today)
@@ -351,7 +372,7 @@ def dashboard_data(factory: Factory, window_name: str, now: datetime | None = No
             "operators_today": today_row.operators if today_row else 0,
         },
         "series": series,
-        "lines": _lines(factory, window, plans),
+        "lines": lines,
         "work_orders": work_orders,
         "orders_at_risk": _orders_at_risk(work_orders),
         "wip": _wip(factory, today),

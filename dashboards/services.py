@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -173,6 +174,22 @@ def day_rebuild(*, factory_id: int, day: date) -> FactoryDay:
         factory_id=factory_id, day=day, defaults=values
     )
     return factory_day
+
+
+# --- The screen's data cache -----------------------------------------------------------------
+
+
+def data_version_key(factory_id: int) -> str:
+    return f"dashboards:data-version:{factory_id}"
+
+
+def data_changed(*, factory_id: int) -> None:
+    """Invalidate every cached window of the factory's screen (a new version key)."""
+    key = data_version_key(factory_id)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.add(key, 1, timeout=None)
 
 
 # --- Data-profile links -----------------------------------------------------------------------

@@ -50,7 +50,8 @@ def buckets_for(kind: str, data: dict) -> list[tuple[str, str]]:
         at = _aware(data.get("at")) or _record_time(data) or now
         return [("output", services.hour_floor(at).isoformat())]
     if kind.startswith(MACHINE_KINDS):
-        minutes = [_aware(m) for m in data.get("rollup_minutes") or []] or [now]
+        # Raw telemetry arriving says nothing yet; devices' minute rollups landing do.
+        minutes = [_aware(m) for m in data.get("rollup_minutes") or []]
         hours = sorted({services.hour_floor(m) for m in minutes if m is not None})
         return [("machine", hour.isoformat()) for hour in hours]
     if kind.startswith(DAY_KINDS):
@@ -81,6 +82,7 @@ def _pushed(factory_id: int) -> None:
     right after them anyway."""
     from dashboards.live import pusher
 
+    services.data_changed(factory_id=factory_id)
     if not settings.CELERY_TASK_ALWAYS_EAGER:
         pusher.request(factory_id, "dashboard.rollup")
 

@@ -66,7 +66,7 @@ def factory_dashboard(request):
 @role_required(FACTORY_STAFF)
 @never_cache
 def factory_dashboard_data(request):
-    data = selectors.dashboard_data(_factory(request), request.GET.get("window", "12h"))
+    data = selectors.dashboard_data_cached(_factory(request), request.GET.get("window", "12h"))
     return JsonResponse(data)
 
 
@@ -75,11 +75,21 @@ def merchant_tracking(request):
     orders = sources.merchant_orders(merchant=request.organization)
     partial = request.headers.get("HX-Request")
     template = "dashboards/_tracking.html" if partial else "dashboards/tracking.html"
-    return render(request, template, {"orders": orders})
+    return render(
+        request, template, {"orders": orders, "refresh_seconds": refresh_seconds(request)}
+    )
 
 
 def _district(request) -> District:
     return get_object_or_404(District.objects.visible_to(request.organization))
+
+
+def refresh_seconds(request) -> int:
+    """How often a report page refreshes itself (a wall screen may ask for faster)."""
+    try:
+        return min(300, max(2, int(request.GET.get("refresh", 60))))
+    except ValueError:
+        return 60
 
 
 @role_required(DISTRICT)
@@ -90,6 +100,7 @@ def district_report(request):
         totals.append({"label": _("All factories"), **report["all_total"]})
     context = {
         "report": report,
+        "refresh_seconds": refresh_seconds(request),
         "columns": exports.figure_columns(),
         "totals": totals,
         "total_heads": [_("Total"), _("Factories")],
@@ -108,7 +119,9 @@ def district_report(request):
             },
         },
     }
-    return render(request, "dashboards/district.html", context)
+    partial = request.headers.get("HX-Request")
+    template = "dashboards/_district_tables.html" if partial else "dashboards/district.html"
+    return render(request, template, context)
 
 
 @role_required(DISTRICT)

@@ -1,7 +1,16 @@
 import pytest
+from django.core.cache import cache
 
 from core.roles import Role
 from tests.factories import FactoryFactory, MembershipFactory, SewingLineFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The screen's data is cached by factory id; ids come back after a rolled-back test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.conf import settings as django_settings
 
 from core.realtime import notify
 from core.roles import Role
@@ -13,7 +14,11 @@ from dashboards.routing import websocket_urlpatterns
 from tests.dashboards.conftest import member
 from tests.factories import FactoryFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Listing every app makes the flush after each test TRUNCATE ... CASCADE, which PostgreSQL
+# needs: auditlog's own (swapped-out) log table still points at users.
+ALL_APPS = list(django_settings.INSTALLED_APPS)
+
+pytestmark = pytest.mark.django_db(transaction=True, available_apps=ALL_APPS)
 
 APPLICATION = URLRouter(websocket_urlpatterns)
 QUIET = 0.6  # seconds to wait before concluding nothing more arrives

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from dashboards import services
-from dashboards.models import FactoryDay, LineDay
+from dashboards.models import FactoryDay, LineDay, OutputHour
 from tests.factories import MachineHourFactory, OutputHourFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +68,51 @@ def test_day_rebuild_counts_active_employees(factory, line, hours):
     day = services.day_rebuild(factory_id=factory.pk, day=DAY)
 
     assert day.employees == 2
+
+
+# --- from production's operation records, through core.realtime -------------------------------
+
+
+@pytest.fixture
+def floor(factory, line):
+    from tests.dashboards.floor import build_floor
+
+    return build_floor(factory, line)
+
+
+def test_a_recorded_operation_lands_in_the_hour(factory, floor, django_capture_on_commit_callbacks):
+    from tests.dashboards.floor import record
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record(floor, floor.bundles[0], floor.first)
+        record(floor, floor.bundles[0], floor.last, defective_pieces=2, good_pieces=18)
+
+    row = OutputHour.objects.get(factory=factory)
+    assert (row.good, row.defective, row.finished) == (38, 2, 18)
+    assert row.work_order_id == floor.work_order.pk
+    assert row.earned_minutes == Decimal("22.80")
+    assert FactoryDay.objects.get(factory=factory).finished == 18
+
+
+def test_a_voided_record_leaves_the_rollup(factory, floor, django_capture_on_commit_callbacks):
+    from production.services import operation_record_void
+    from tests.dashboards.floor import record
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = record(floor, floor.bundles[0], floor.last)
+    with django_capture_on_commit_callbacks(execute=True):
+        operation_record_void(record=done, reason="wrong bundle", by=None)
+
+    assert OutputHour.objects.filter(factory=factory).count() == 0
+
+
+def test_rebuilding_an_hour_twice_gives_the_same_rows(factory, floor):
+    from tests.dashboards.floor import record
+
+    done = record(floor, floor.bundles[1], floor.last)
+    services.output_hour_rebuild(factory_id=factory.pk, hour=done.recorded_at)
+    first = list(OutputHour.objects.values("good", "finished", "worker_id", "hour"))
+
+    services.output_hour_rebuild(factory_id=factory.pk, hour=done.recorded_at)
+
+    assert list(OutputHour.objects.values("good", "finished", "worker_id", "hour")) == first

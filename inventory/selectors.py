@@ -1,0 +1,276 @@
+"""Reads of inventory/: stock per material and lot, value, supplier performance, exports."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from io import BytesIO
+
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inventory.models import (
+    FabricInspection,
+    Lot,
+    Material,
+    PurchaseOrderLine,
+    Reservation,
+    StockBalance,
+    StockMove,
+)
+from inventory.models.fields import ZERO
+
+CENT = Decimal("0.01")
+
+
+@dataclass
+class MaterialStock:
+    material: Material
+    on_hand: Decimal
+    reserved: Decimal
+    on_order: Decimal
+
+    @property
+    def available(self) -> Decimal:
+        return self.on_hand - self.reserved
+
+    @property
+    def value(self) -> Decimal:
+        return (self.on_hand * self.material.average_cost).quantize(CENT, ROUND_HALF_UP)
+
+
+def stock_by_material(factory, *, kind: str | None = None, query: str = "") -> list[MaterialStock]:
+    """On hand, reserved, available and on order per material (derived from the ledger)."""
+    materials = Material.objects.filter(factory=factory, is_active=True)
+    if kind:
+        materials = materials.filter(kind=kind)
+    if query:
+        materials = materials.filter(Q(code__icontains=query) | Q(name__icontains=query))
+    on_hand = dict(
+        StockBalance.objects.filter(factory=factory)
+        .values_list("material_id")
+        .annotate(q=Sum("quantity"))
+    )
+    reserved = dict(
+        Reservation.objects.filter(factory=factory, status=Reservation.Status.ACTIVE)
+        .values_list("material_id")
+        .annotate(q=Sum(F("quantity") - F("issued_quantity")))
+    )
+    on_order: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for line in PurchaseOrderLine.objects.filter(
+        factory=factory,
+        is_closed=False,
+        purchase_order__status__in=["sent", "confirmed", "partial"],
+    ):
+        on_order[line.material_id] += line.open_quantity
+    return [
+        MaterialStock(
+            material=m,
+            on_hand=on_hand.get(m.pk, ZERO),
+            reserved=reserved.get(m.pk, ZERO),
+            on_order=on_order.get(m.pk, ZERO),
+        )
+        for m in materials
+    ]
+
+
+def lots_in_stock(factory, *, material: Material | None = None):
+    """Lots with stock, their bins and on-hand quantity."""
+    balances = StockBalance.objects.filter(factory=factory, quantity__gt=0).select_related(
+        "lot", "bin", "material"
+    )
+    if material is not None:
+        balances = balances.filter(material=material)
+    return balances.order_by("material__code", "lot__dye_lot", "lot__code", "bin__code")
+
+
+def stock_value_report(factory) -> dict:
+    """Stock at moving-average cost, per material and per kind."""
+    rows = [row for row in stock_by_material(factory) if row.on_hand]
+    by_kind: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for row in rows:
+        by_kind[row.material.kind] += row.value
+    labels = dict(Material.Kind.choices)
+    return {
+        "rows": rows,
+        "by_kind": [(labels[kind], value) for kind, value in sorted(by_kind.items())],
+        "total": sum(by_kind.values(), ZERO),
+    }
+
+
+def stock_balances_verify(factory) -> list[tuple[int, int, Decimal, Decimal]]:
+    """Balances that differ from the sum of their moves: (lot, bin, balance, ledger). Empty
+    when the ledger and the balances agree — they always should."""
+    ledger: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    for lot_id, to_bin, quantity in StockMove.objects.filter(
+        factory=factory, to_bin__isnull=False
+    ).values_list("lot_id", "to_bin_id", "quantity"):
+        ledger[(lot_id, to_bin)] += quantity
+    for lot_id, from_bin, quantity in StockMove.objects.filter(
+        factory=factory, from_bin__isnull=False
+    ).values_list("lot_id", "from_bin_id", "quantity"):
+        ledger[(lot_id, from_bin)] -= quantity
+    balances = {
+        (lot_id, bin_id): quantity
+        for lot_id, bin_id, quantity in StockBalance.objects.filter(factory=factory).values_list(
+            "lot_id", "bin_id", "quantity"
+        )
+    }
+    differences = []
+    for key in set(ledger) | set(balances):
+        if ledger.get(key, ZERO) != balances.get(key, ZERO):
+            differences.append((*key, balances.get(key, ZERO), ledger.get(key, ZERO)))
+    return differences
+
+
+@dataclass
+class SupplierPerformance:
+    supplier_id: int
+    supplier_name: str
+    lines_received: int
+    on_time: int
+    inspections: int
+    inspections_passed: int
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        if not self.lines_received:
+            return None
+        return (Decimal(self.on_time) * 100 / self.lines_received).quantize(Decimal("0.1"))
+
+    @property
+    def quality_rate(self) -> Decimal | None:
+        if not self.inspections:
+            return None
+        return (Decimal(self.inspections_passed) * 100 / self.inspections).quantize(Decimal("0.1"))
+
+
+def supplier_performance(factory) -> list[SupplierPerformance]:
+    """On-time rate: closed purchase lines received by their confirmed ship date (else their
+    need date). Quality rate: share of inspected rolls that passed."""
+    stats: dict[int, SupplierPerformance] = {}
+
+    def entry(supplier_id, name):
+        return stats.setdefault(supplier_id, SupplierPerformance(supplier_id, name, 0, 0, 0, 0))
+
+    lines = PurchaseOrderLine.objects.filter(
+        factory=factory, is_closed=True, received_on__isnull=False
+    ).select_related("purchase_order__supplier")
+    for line in lines:
+        supplier = line.purchase_order.supplier
+        row = entry(supplier.pk, supplier.name)
+        row.lines_received += 1
+        if line.received_on <= line.expected_date:
+            row.on_time += 1
+    inspections = FabricInspection.objects.filter(
+        factory=factory, lot__supplier__isnull=False
+    ).select_related("lot__supplier")
+    for inspection in inspections:
+        supplier = inspection.lot.supplier
+        row = entry(supplier.pk, supplier.name)
+        row.inspections += 1
+        if inspection.result == FabricInspection.Result.PASSED:
+            row.inspections_passed += 1
+    return sorted(stats.values(), key=lambda row: row.supplier_name)
+
+
+# --- Excel exports ------------------------------------------------------------------------
+def _workbook(title: str, header: list, rows) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=False)
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    for column, name in zip(sheet.columns, header, strict=False):
+        sheet.column_dimensions[column[0].column_letter].width = max(10, len(str(name)) + 4)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def stock_export_xlsx(factory) -> bytes:
+    header = [
+        _("Material"),
+        _("Name"),
+        _("Kind"),
+        _("Lot"),
+        _("Dye lot"),
+        _("Bin"),
+        _("On hand"),
+        _("Unit"),
+        _("Average cost"),
+        _("Value (yuan)"),
+    ]
+    rows = (
+        [
+            b.material.code,
+            b.material.name,
+            b.material.get_kind_display(),
+            b.lot.code,
+            b.lot.dye_lot,
+            b.bin.code,
+            float(b.quantity),
+            b.material.get_unit_display(),
+            float(b.material.average_cost),
+            float((b.quantity * b.material.average_cost).quantize(CENT, ROUND_HALF_UP)),
+        ]
+        for b in lots_in_stock(factory)
+    )
+    return _workbook(_("Stock"), header, rows)
+
+
+def moves_export_xlsx(factory, *, since=None, until=None) -> bytes:
+    moves = StockMove.objects.filter(factory=factory).select_related(
+        "material", "lot", "from_bin", "to_bin", "created_by"
+    )
+    if since:
+        moves = moves.filter(created_at__date__gte=since)
+    if until:
+        moves = moves.filter(created_at__date__lte=until)
+    header = [
+        _("At"),
+        _("Kind"),
+        _("Material"),
+        _("Lot"),
+        _("From bin"),
+        _("To bin"),
+        _("Quantity"),
+        _("Unit cost"),
+        _("Reference"),
+        _("By"),
+    ]
+    zone = timezone.get_current_timezone()
+    rows = (
+        [
+            timezone.localtime(m.created_at, zone).replace(tzinfo=None),
+            m.get_kind_display(),
+            m.material.code,
+            m.lot.code,
+            m.from_bin.code if m.from_bin else "",
+            m.to_bin.code if m.to_bin else "",
+            float(m.quantity),
+            float(m.unit_cost),
+            m.reference,
+            str(m.created_by or ""),
+        ]
+        for m in moves.order_by("created_at", "pk").iterator(chunk_size=2000)
+    )
+    return _workbook(_("Moves"), header, rows)
+
+
+def lot_label_lines(lot: Lot) -> list[str]:
+    lines = [
+        lot.material.name,
+        f"{lot.material.code} · {lot.received_quantity.normalize()} "
+        f"{lot.material.get_unit_display()}",
+    ]
+    if lot.dye_lot:
+        lines.append(_("Dye lot %(dye)s") % {"dye": lot.dye_lot})
+    return lines

@@ -1,0 +1,68 @@
+"""Writes of inventory/. One module per area; everything importable from here."""
+
+from inventory.services.catalogue import supplier_by_code, supplier_item_create
+from inventory.services.counting import (
+    bin_from_barcode,
+    cycle_count_approve,
+    cycle_count_record,
+    cycle_count_reject,
+    cycle_count_start,
+    cycle_count_submit,
+    lot_from_barcode,
+)
+from inventory.services.ledger import (
+    finished_goods_receive,
+    finished_goods_ship,
+    stock_issue,
+    stock_return,
+    stock_transfer,
+)
+from inventory.services.planning import (
+    material_release_check,
+    material_release_guard,
+    mrp_run,
+    purchase_suggestions_order,
+)
+from inventory.services.purchasing import (
+    fabric_inspection_record,
+    purchase_line_receive,
+    purchase_order_cancel,
+    purchase_order_confirm,
+    purchase_order_create,
+    purchase_order_send,
+)
+from inventory.services.reservations import (
+    material_reserve,
+    reservation_create,
+    reservation_release,
+)
+
+__all__ = [
+    "bin_from_barcode",
+    "cycle_count_approve",
+    "cycle_count_record",
+    "cycle_count_reject",
+    "cycle_count_start",
+    "cycle_count_submit",
+    "fabric_inspection_record",
+    "finished_goods_receive",
+    "finished_goods_ship",
+    "lot_from_barcode",
+    "material_release_check",
+    "material_release_guard",
+    "material_reserve",
+    "mrp_run",
+    "purchase_line_receive",
+    "purchase_order_cancel",
+    "purchase_order_confirm",
+    "purchase_order_create",
+    "purchase_order_send",
+    "purchase_suggestions_order",
+    "reservation_create",
+    "reservation_release",
+    "stock_issue",
+    "stock_return",
+    "stock_transfer",
+    "supplier_by_code",
+    "supplier_item_create",
+]

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from inventory import views
+
+app_name = "inventory"
+
+urlpatterns = [
+    path("", views.stock, name="stock"),
+    path("materials/<int:pk>/", views.material_detail, name="material"),
+    path("lots/<int:pk>/", views.lot_detail, name="lot"),
+    path("lots/<int:pk>/label.pdf", views.lot_label, name="lot-label"),
+    path("bins/<int:pk>/label.pdf", views.bin_label, name="bin-label"),
+    path("bins/labels.pdf", views.bin_labels, name="bin-labels"),
+    path("value/", views.stock_value, name="value"),
+    path("export/stock.xlsx", views.export_stock, name="export-stock"),
+    path("export/moves.xlsx", views.export_moves, name="export-moves"),
+    path("purchase-orders/", views.purchase_orders, name="purchase-orders"),
+    path("purchase-orders/<int:pk>/", views.purchase_order_detail, name="purchase-order"),
+    path("suppliers/", views.suppliers, name="suppliers"),
+    path("shortages/", views.shortages, name="shortages"),
+    path("shortages/run/", views.mrp_run, name="mrp-run"),
+    path("shortages/order/", views.suggestions_order, name="suggestions-order"),
+    path("counts/", views.counts, name="counts"),
+    path("counts/<int:pk>/", views.count_detail, name="count"),
+]

@@ -1,0 +1,437 @@
+"""Thin HTML views of inventory/: stock, lots and labels, purchase orders (and the supplier
+portal), cycle counting on the phone, MRP shortages, value report and Excel exports."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+from core.roles import FACTORY_STAFF, MANAGERS, PLANNING, QUALITY, SUPPLIERS, WAREHOUSE, OrgKind
+from core.views import role_required
+from inventory import selectors, services
+from inventory.labels import labels_pdf
+from inventory.models import (
+    Bin,
+    CycleCount,
+    Lot,
+    Material,
+    PurchaseOrder,
+    PurchaseSuggestion,
+    StockMove,
+)
+from inventory.services.planning import latest_run
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+INSPECTORS = WAREHOUSE | QUALITY
+
+
+def _factory(request):
+    return request.organization.factory
+
+
+def _attempt(request, action, success: str) -> bool:
+    """Run a service; a refusal becomes the page's error message (nothing was written)."""
+    try:
+        action()
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return False
+    messages.success(request, success)
+    return True
+
+
+# --- stock ----------------------------------------------------------------------------------
+@role_required(FACTORY_STAFF)
+def stock(request):
+    kind = request.GET.get("kind", "")
+    query = request.GET.get("q", "").strip()
+    rows = selectors.stock_by_material(
+        _factory(request), kind=kind if kind in Material.Kind.values else None, query=query
+    )
+    return render(
+        request,
+        "inventory/stock.html",
+        {"rows": rows, "kinds": Material.Kind.choices, "kind": kind, "q": query},
+    )
+
+
+@role_required(FACTORY_STAFF)
+def material_detail(request, pk):
+    material = get_object_or_404(Material.objects.visible_to(request.organization), pk=pk)
+    balances = selectors.lots_in_stock(_factory(request), material=material)
+    moves = (
+        StockMove.objects.filter(material=material)
+        .select_related("lot", "from_bin", "to_bin", "work_order")
+        .order_by("-created_at", "-pk")[:50]
+    )
+    return render(
+        request,
+        "inventory/material.html",
+        {"material": material, "balances": balances, "moves": moves},
+    )
+
+
+material_detail.model = Material
+
+
+@role_required(FACTORY_STAFF)
+def lot_detail(request, pk):
+    lot = get_object_or_404(
+        Lot.objects.visible_to(request.organization).select_related("material", "supplier"), pk=pk
+    )
+    if request.method == "POST":
+        if request.role not in INSPECTORS:
+            messages.error(request, _("Your role may not record inspections."))
+        else:
+            _attempt(
+                request,
+                lambda: services.fabric_inspection_record(
+                    lot=lot,
+                    inspected_metres=request.POST.get("inspected_metres"),
+                    width_cm=request.POST.get("width_cm"),
+                    defects={g: request.POST.get(f"defects_{g}") or 0 for g in "1234"},
+                    note=request.POST.get("note", "")[:300],
+                    by=request.user,
+                ),
+                _("Inspection recorded."),
+            )
+        return redirect("inventory:lot", pk=lot.pk)
+    return render(
+        request,
+        "inventory/lot.html",
+        {
+            "lot": lot,
+            "balances": lot.balances.filter(quantity__gt=0).select_related("bin"),
+            "reservations": lot.reservations.filter(status="active").select_related("work_order"),
+            "inspections": lot.inspections.all(),
+            "can_inspect": request.role in INSPECTORS and lot.material.kind == "fabric",
+        },
+    )
+
+
+lot_detail.model = Lot
+
+
+@role_required(FACTORY_STAFF)
+def lot_label(request, pk):
+    lot = get_object_or_404(
+        Lot.objects.visible_to(request.organization).select_related("material"), pk=pk
+    )
+    pdf = labels_pdf([(lot.code, selectors.lot_label_lines(lot), lot.label_payload)])
+    return _pdf(pdf, f"lot-{lot.code}.pdf")
+
+
+lot_label.model = Lot
+
+
+@role_required(FACTORY_STAFF)
+def bin_label(request, pk):
+    bin = get_object_or_404(
+        Bin.objects.visible_to(request.organization).select_related("warehouse"), pk=pk
+    )
+    pdf = labels_pdf([(bin.code, [bin.warehouse.name], bin.label_payload)])
+    return _pdf(pdf, f"bin-{bin.code}.pdf")
+
+
+bin_label.model = Bin
+
+
+@role_required(WAREHOUSE)
+def bin_labels(request):
+    bins = Bin.objects.visible_to(request.organization).select_related("warehouse")
+    bins = bins.filter(is_active=True).order_by("code")
+    pdf = labels_pdf([(b.code, [b.warehouse.name], b.label_payload) for b in bins])
+    return _pdf(pdf, "bins.pdf")
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@role_required(FACTORY_STAFF)
+def stock_value(request):
+    return render(
+        request, "inventory/value.html", {"report": selectors.stock_value_report(_factory(request))}
+    )
+
+
+@role_required(FACTORY_STAFF)
+def export_stock(request):
+    return _xlsx(selectors.stock_export_xlsx(_factory(request)), "stock")
+
+
+@role_required(FACTORY_STAFF)
+def export_moves(request):
+    content = selectors.moves_export_xlsx(
+        _factory(request),
+        since=parse_date(request.GET.get("since", "")),
+        until=parse_date(request.GET.get("until", "")),
+    )
+    return _xlsx(content, "moves")
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.xlsx"'
+    return response
+
+
+# --- purchase orders and the supplier portal ------------------------------------------------
+@role_required(FACTORY_STAFF | SUPPLIERS)
+def purchase_orders(request):
+    orders = (
+        PurchaseOrder.objects.visible_to(request.organization)
+        .select_related("supplier", "factory__organization")
+        .order_by("-created_at", "-pk")
+    )
+    status = request.GET.get("status", "")
+    if status in PurchaseOrder.Status.values:
+        orders = orders.filter(status=status)
+    return render(
+        request,
+        "inventory/purchase_orders.html",
+        {
+            "orders": orders[:200],
+            "statuses": PurchaseOrder.Status.choices,
+            "status": status,
+            "is_supplier": request.organization.kind == OrgKind.SUPPLIER,
+        },
+    )
+
+
+@role_required(FACTORY_STAFF | SUPPLIERS)
+def purchase_order_detail(request, pk):
+    order = get_object_or_404(
+        PurchaseOrder.objects.visible_to(request.organization).select_related(
+            "supplier", "factory__organization"
+        ),
+        pk=pk,
+    )
+    if request.method == "POST":
+        _purchase_order_action(request, order)
+        return redirect("inventory:purchase-order", pk=order.pk)
+    is_supplier = request.organization.kind == OrgKind.SUPPLIER
+    return render(
+        request,
+        "inventory/purchase_order.html",
+        {
+            "order": order,
+            "lines": order.lines.select_related("material"),
+            "is_supplier": is_supplier,
+            "can_confirm": (is_supplier or request.role in PLANNING)
+            and order.status in (PurchaseOrder.Status.SENT, PurchaseOrder.Status.CONFIRMED),
+            "can_send": request.role in PLANNING and order.status == PurchaseOrder.Status.DRAFT,
+            "can_cancel": request.role in PLANNING
+            and order.status
+            in (
+                PurchaseOrder.Status.DRAFT,
+                PurchaseOrder.Status.SENT,
+                PurchaseOrder.Status.CONFIRMED,
+            ),
+            "can_receive": request.role in WAREHOUSE
+            and order.status in PurchaseOrder.OPEN_STATUSES,
+            "bins": Bin.objects.visible_to(request.organization).filter(is_active=True)
+            if not is_supplier
+            else [],
+        },
+    )
+
+
+purchase_order_detail.model = PurchaseOrder
+
+
+def _purchase_order_action(request, order) -> None:
+    action = request.POST.get("action")
+    by = request.user
+    is_supplier = request.organization.kind == OrgKind.SUPPLIER
+    if action == "confirm" and (is_supplier or request.role in PLANNING):
+        lines = [
+            {
+                "line": line.pk,
+                "quantity": request.POST.get(f"quantity_{line.pk}"),
+                "ship_date": request.POST.get(f"ship_date_{line.pk}"),
+            }
+            for line in order.lines.all()
+        ]
+        _attempt(
+            request,
+            lambda: services.purchase_order_confirm(
+                order=order, organization=request.organization, lines=lines, by=by
+            ),
+            _("Quantities and ship dates confirmed."),
+        )
+    elif action == "send" and request.role in PLANNING:
+        _attempt(request, lambda: services.purchase_order_send(order=order, by=by), _("Sent."))
+    elif action == "cancel" and request.role in PLANNING:
+        _attempt(
+            request, lambda: services.purchase_order_cancel(order=order, by=by), _("Cancelled.")
+        )
+    elif action == "receive" and request.role in WAREHOUSE:
+        line = order.lines.filter(pk=request.POST.get("line") or 0).first()
+        bin = (
+            Bin.objects.visible_to(request.organization)
+            .filter(pk=request.POST.get("bin") or 0)
+            .first()
+        )
+        if line is None or bin is None:
+            messages.error(request, _("Choose the line and the bin."))
+            return
+        _attempt(
+            request,
+            lambda: services.purchase_line_receive(
+                line=line,
+                bin=bin,
+                lots=[
+                    {
+                        "code": request.POST.get("code", ""),
+                        "quantity": request.POST.get("quantity"),
+                        "dye_lot": request.POST.get("dye_lot", ""),
+                    }
+                ],
+                close=request.POST.get("close") == "on",
+                by=by,
+            ),
+            _("Received."),
+        )
+    else:
+        messages.error(request, _("Your role may not do this."))
+
+
+@role_required(FACTORY_STAFF)
+def suppliers(request):
+    return render(
+        request,
+        "inventory/suppliers.html",
+        {"rows": selectors.supplier_performance(_factory(request))},
+    )
+
+
+# --- MRP -----------------------------------------------------------------------------------
+@role_required(FACTORY_STAFF)
+def shortages(request):
+    run = latest_run(_factory(request))
+    shortage_rows = suggestions = []
+    if run is not None:
+        shortage_rows = run.shortage_rows.select_related("work_order").order_by(
+            "need_date", "work_order__number", "material_code"
+        )
+        suggestions = run.suggestion_rows.select_related(
+            "material", "supplier", "purchase_order"
+        ).order_by("supplier__name", "order_by")
+    return render(
+        request,
+        "inventory/shortages.html",
+        {
+            "run": run,
+            "shortages": shortage_rows,
+            "suggestions": suggestions,
+            "can_plan": request.role in PLANNING,
+        },
+    )
+
+
+@role_required(PLANNING)
+@require_POST
+def mrp_run(request):
+    _attempt(
+        request,
+        lambda: services.mrp_run(factory=_factory(request), by=request.user),
+        _("MRP ran over the open work orders."),
+    )
+    return redirect("inventory:shortages")
+
+
+@role_required(PLANNING)
+@require_POST
+def suggestions_order(request):
+    chosen = PurchaseSuggestion.objects.visible_to(request.organization).filter(
+        pk__in=[int(x) for x in request.POST.getlist("suggestion") if x.isdigit()]
+    )
+    _attempt(
+        request,
+        lambda: services.purchase_suggestions_order(
+            factory=_factory(request),
+            suggestions=chosen.select_related("supplier", "material"),
+            by=request.user,
+        ),
+        _("Draft purchase orders created."),
+    )
+    return redirect("inventory:shortages")
+
+
+# --- cycle counting on the phone -----------------------------------------------------------
+@role_required(WAREHOUSE)
+def counts(request):
+    if request.method == "POST":
+        try:
+            count = services.cycle_count_start(
+                factory=_factory(request), barcode=request.POST.get("barcode", ""), by=request.user
+            )
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            return redirect("inventory:count", pk=count.pk)
+    recent = (
+        CycleCount.objects.visible_to(request.organization)
+        .select_related("bin")
+        .order_by("-started_at")[:30]
+    )
+    return render(request, "inventory/counts.html", {"counts": recent})
+
+
+@role_required(WAREHOUSE)
+def count_detail(request, pk):
+    count = get_object_or_404(
+        CycleCount.objects.visible_to(request.organization).select_related("bin"), pk=pk
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        by = request.user
+        if action in ("record", "submit"):
+            entries = [
+                {"lot": key.removeprefix("lot_"), "quantity": value}
+                for key, value in request.POST.items()
+                if key.startswith("lot_") and value.strip()
+            ]
+            scanned = request.POST.get("scan_lot", "").strip()
+            if scanned:
+                entries.append({"lot": scanned, "quantity": request.POST.get("scan_quantity")})
+            saved = not entries or _attempt(
+                request,
+                lambda: services.cycle_count_record(count=count, entries=entries, by=by),
+                _("Counts saved."),
+            )
+            if saved and action == "submit":
+                _attempt(
+                    request,
+                    lambda: services.cycle_count_submit(count=count, by=by),
+                    _("Count submitted."),
+                )
+        elif action in ("approve", "reject") and request.role in MANAGERS:
+            service = (
+                services.cycle_count_approve if action == "approve" else services.cycle_count_reject
+            )
+            _attempt(request, lambda: service(count=count, by=by), _("Decided."))
+        else:
+            messages.error(request, _("Your role may not do this."))
+        return redirect("inventory:count", pk=count.pk)
+    return render(
+        request,
+        "inventory/count.html",
+        {
+            "count": count,
+            "lines": count.lines.select_related("lot__material"),
+            "can_decide": request.role in MANAGERS
+            and count.status == CycleCount.Status.PENDING_APPROVAL,
+        },
+    )
+
+
+count_detail.model = CycleCount

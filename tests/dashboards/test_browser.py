@@ -1,0 +1,282 @@
+"""The pages as people see them: Chromium (Playwright) against a real daphne server.
+
+Each test starts daphne on a free port on the test database; events are published in the test
+process through the real services — production's recording service and devices' ingest entry
+point — and travel to the page over channels-redis (the server is another process), so these
+tests need PostgreSQL and Redis as well as Chromium. Screenshots go to artifacts/.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+import pytest
+from django.conf import settings as django_settings
+from django.utils import timezone
+
+from core.roles import OrgKind, Role
+from tests.dashboards.floor import build_floor, record
+from tests.factories import (
+    DeviceFactory,
+    DistrictFactory,
+    FactoryFactory,
+    MembershipFactory,
+    OrderFactory,
+    OrderLineFactory,
+    OrderShipmentFactory,
+    OrganizationFactory,
+    SewingLineFactory,
+    UserFactory,
+)
+
+# Listing every app makes the flush after each test TRUNCATE ... CASCADE, which PostgreSQL
+# needs: auditlog's own (swapped-out) log table still points at users.
+ALL_APPS = list(django_settings.INSTALLED_APPS)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True, available_apps=ALL_APPS),
+]
+
+BASE_DIR = Path(django_settings.BASE_DIR)
+ARTIFACTS = BASE_DIR / "artifacts"
+PASSWORD = "pw-Seamline-1"
+PORTS = range(18900, 18950)
+PHONE, WALL = (390, 844), (1920, 1080)
+WAIT_MS = 15000
+
+
+def free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError("no free port in 18900-18949")
+
+
+def database_url() -> str:
+    db = django_settings.DATABASES["default"]
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return (
+        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        f"/{db['NAME']}"
+    )
+
+
+class Daphne:
+    """daphne serving config.asgi on the test database, in its own process."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def start(self) -> None:
+        env = {**os.environ, "DATABASE_URL": database_url(), "DEBUG": "1", "CONN_MAX_AGE": "0"}
+        command = ["-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
+        self.process = subprocess.Popen(
+            [sys.executable, *command, "config.asgi:application"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(self.process.stderr.read().decode()[-2000:])
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        # daphne drains open WebSockets on SIGTERM; a restart does not wait for the pages.
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process.stderr.close()
+
+
+@pytest.fixture
+def server(transactional_db, settings, monkeypatch):
+    """A running daphne, stopped before the test's tables are flushed."""
+    # Rollups rebuild in this process, where the events are published.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Playwright's sync API runs an event loop; the ORM calls between its steps are plain sync.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    daphne = Daphne()
+    daphne.start()
+    yield daphne
+    daphne.stop()
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+            headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+        )
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """A signed-in page at one viewport that collects console errors."""
+
+    def __init__(self, browser, server: Daphne, username, viewport):
+        self.server = server.url
+        self.page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+        self.errors = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.goto(f"{self.server}/login/")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", PASSWORD)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_load_state("networkidle")
+
+    def _console(self, message):
+        # The shell has no favicon; the browser's own request for it is not the page's error.
+        if message.type == "error" and not message.location.get("url", "").endswith("favicon.ico"):
+            self.errors.append(message.text)
+
+    def text_becomes(self, selector: str, expected: str) -> None:
+        self.page.wait_for_function(
+            "([selector, expected]) => {"
+            " const el = document.querySelector(selector);"
+            " return el && el.textContent.trim() === expected; }",
+            arg=[selector, expected],
+            timeout=WAIT_MS,
+        )
+
+    def shot(self, name: str) -> None:
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        self.page.close()
+
+
+def person(organization, role, username):
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, organization=organization, role=role)
+    return user
+
+
+def station_event(factory, device, sequence, kind):
+    from devices.ingest import Incoming, topic_for
+
+    payload = {"seq": sequence, "ts": datetime.now(UTC).isoformat(), "type": kind, "hanger": "H1"}
+    return Incoming(
+        topic=topic_for(factory.code, device.code, "events"), payload=orjson.dumps(payload)
+    )
+
+
+def test_factory_screen_follows_the_floor_on_a_phone_and_a_wall(server, browser):
+    from devices.ingest import ingest_messages
+    from devices.rollups import rollup_minutes
+
+    factory = FactoryFactory(organization__name="Lusong Demo", organization__code="lusong-demo")
+    line = SewingLineFactory(factory=factory, name="Line 1")
+    floor = build_floor(factory, line, bundles=4)
+    device = DeviceFactory(factory=factory, station=floor.station, line=line, code="sm-01")
+    person(factory.organization, Role.FACTORY_MANAGER, "manager")
+
+    for index, (name, viewport) in enumerate((("phone", PHONE), ("wall", WALL))):
+        visit = Visit(browser, server, "manager", viewport)
+        visit.page.goto(f"{server.url}/dashboards/")
+        visit.page.wait_for_selector('#live-state[data-state="live"]', timeout=WAIT_MS)
+        visit.text_becomes("#kpi-output", str(20 * index))
+
+        record(floor, floor.bundles[index], floor.last)  # 20 garments finished
+        ingest_messages([station_event(factory, device, 10 + index, "station.arrive")])
+        rollup_minutes(factory_id=factory.pk, minutes=[timezone.now()])
+
+        visit.text_becomes("#kpi-output", str(20 * (index + 1)))
+        visit.text_becomes("#bottleneck", f"Bottleneck: {floor.station.code}")
+        assert visit.page.evaluate("performance.getEntriesByType('navigation').length") == 1
+        visit.shot(f"factory-screen-{name}")
+        assert visit.errors == []
+
+
+def test_factory_screen_reconnects_after_a_server_restart(server, browser):
+    factory = FactoryFactory()
+    line = SewingLineFactory(factory=factory)
+    floor = build_floor(factory, line, bundles=1)
+    person(factory.organization, Role.FACTORY_MANAGER, "manager")
+    visit = Visit(browser, server, "manager", PHONE)
+    visit.page.goto(f"{server.url}/dashboards/")
+    visit.page.wait_for_selector('#live-state[data-state="live"]', timeout=WAIT_MS)
+
+    server.stop()
+    visit.page.wait_for_selector('#live-state[data-state="reconnecting"]', timeout=WAIT_MS)
+    server.start()
+    visit.page.wait_for_selector('#live-state[data-state="live"]', timeout=WAIT_MS)
+    record(floor, floor.bundles[0], floor.last)
+
+    visit.text_becomes("#kpi-output", "20")
+    visit.shot("factory-screen-reconnected")
+    # While the server was down the page's own requests failed; nothing else may have.
+    assert [e for e in visit.errors if "ERR_CONNECTION_REFUSED" not in e] == []
+
+
+def test_merchant_follows_progress_by_size_and_colour(server, browser):
+    factory = FactoryFactory()
+    line = SewingLineFactory(factory=factory)
+    merchant = OrganizationFactory(kind=OrgKind.MERCHANT, name="Curve")
+    order = OrderFactory(merchant=merchant, version__factory=factory, total_quantity=60)
+    OrderLineFactory(order=order, size="M", colour="Black", quantity=60)
+    OrderShipmentFactory(order=order, tracking_no="SF0001", quantity=0)
+    floor = build_floor(factory, line, order=order, version=order.version, bundles=2)
+    person(merchant, Role.MERCHANT_BUYER, "buyer")
+
+    for index, (name, viewport) in enumerate((("phone", PHONE), ("wall", WALL))):
+        visit = Visit(browser, server, "buyer", viewport)
+        visit.page.goto(f"{server.url}/dashboards/tracking/?refresh=2")
+        cell = f'[data-order="{order.number}"] tbody td'
+        visit.text_becomes(cell, f"{20 * index}/60")
+
+        record(floor, floor.bundles[index], floor.first)
+        record(floor, floor.bundles[index], floor.last)  # the bundle is sewn
+
+        visit.text_becomes(cell, f"{20 * (index + 1)}/60")
+        assert "SF0001" in visit.page.content()
+        visit.shot(f"merchant-tracking-{name}")
+        assert visit.errors == []
+
+
+def test_district_report_follows_the_cluster(server, browser):
+    district = DistrictFactory(
+        organization=OrganizationFactory(kind=OrgKind.DISTRICT, name="Lusong")
+    )
+    factory = FactoryFactory(
+        organization__name="Open Knit", district=district, shares_with_district=True
+    )
+    line = SewingLineFactory(factory=factory)
+    floor = build_floor(factory, line, bundles=2)
+    person(district.organization, Role.DISTRICT_OFFICIAL, "official")
+
+    for index, (name, viewport) in enumerate((("phone", PHONE), ("wall", WALL))):
+        visit = Visit(browser, server, "official", viewport)
+        visit.page.goto(f"{server.url}/dashboards/district/?refresh=2")
+        output = "#district-factories tbody td"
+        visit.text_becomes(output, str(20 * index))
+
+        record(floor, floor.bundles[index], floor.last)
+
+        visit.text_becomes(output, str(20 * (index + 1)))
+        visit.shot(f"district-report-{name}")
+        assert visit.errors == []
