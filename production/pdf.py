@@ -6,6 +6,7 @@ app and the PDFs open in any reader that has the Adobe Asian font pack (all comm
 
 from io import BytesIO
 
+from django.http import HttpResponse
 from django.utils import timezone
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -154,3 +155,10 @@ def packing_list_pdf(work_order, cartons, *, shipment=None) -> bytes:
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    """A PDF shown in the browser (phones open it in their viewer to print or share)."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

@@ -126,8 +126,9 @@ def promise_from_plan(
 ) -> PlanPromise:
     """When an order of `order_minutes` SAM would finish sewing, put into the free capacity the
     current plan leaves on each line (no line is booked past its capacity)."""
-    today = factory_today(factory)
-    start = max(today, not_before or today)
+    # From tomorrow: today's capacity is already spoken for by the floor.
+    tomorrow = factory_today(factory) + timedelta(days=1)
+    start = max(tomorrow, not_before or tomorrow)
     booked = booked_minutes_by_line_day(factory)
     horizon = 120
     while True:

@@ -2,7 +2,6 @@
 work-order progress and balance, quality, packing. Thin: every write is a service call."""
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
@@ -491,16 +490,10 @@ def packing(request, pk):
 packing.model = WorkOrder
 
 
-def _pdf(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
-
-
 @role_required(WAREHOUSE | FLOOR)
 def carton_label(request, pk):
     carton = _visible(Carton, request, pk)
-    return _pdf(pdf.carton_labels_pdf([carton]), f"carton-{carton.pk}.pdf")
+    return pdf.pdf_response(pdf.carton_labels_pdf([carton]), f"carton-{carton.pk}.pdf")
 
 
 carton_label.model = Carton
@@ -510,7 +503,7 @@ carton_label.model = Carton
 def carton_labels(request, pk):
     wo = _visible(WorkOrder, request, pk)
     cartons = Carton.objects.filter(factory=wo.factory, work_order=wo).prefetch_related("lines")
-    return _pdf(pdf.carton_labels_pdf(cartons), f"labels-{wo.number}.pdf")
+    return pdf.pdf_response(pdf.carton_labels_pdf(cartons), f"labels-{wo.number}.pdf")
 
 
 carton_labels.model = WorkOrder
@@ -520,7 +513,7 @@ carton_labels.model = WorkOrder
 def packing_list(request, pk):
     shipment = _visible(Shipment, request, pk)
     cartons = shipment.cartons.prefetch_related("lines").order_by("number")
-    return _pdf(
+    return pdf.pdf_response(
         pdf.packing_list_pdf(shipment.work_order, cartons, shipment=shipment),
         f"packing-list-{shipment.number}.pdf",
     )

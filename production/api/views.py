@@ -1,6 +1,5 @@
 """Shop-floor endpoints: operation records, the plan, line balances, quality, packing."""
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -225,12 +224,6 @@ class ReceiptViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin):
         return Response(self.get_serializer(receipt).data, status=status.HTTP_201_CREATED)
 
 
-def _pdf_response(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
-
-
 class CartonViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin):
     queryset = Carton.objects.prefetch_related("lines").select_related("work_order")
     serializer_class = s.CartonSerializer
@@ -258,7 +251,7 @@ class CartonViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin):
     @action(detail=True, methods=["get"])
     def label(self, request, pk=None):
         carton = self.get_object()
-        return _pdf_response(pdf.carton_labels_pdf([carton]), f"carton-{carton.pk}.pdf")
+        return pdf.pdf_response(pdf.carton_labels_pdf([carton]), f"carton-{carton.pk}.pdf")
 
 
 class ShipmentViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin):
@@ -286,7 +279,7 @@ class ShipmentViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin):
     def packing_list(self, request, pk=None):
         shipment = self.get_object()
         cartons = shipment.cartons.prefetch_related("lines").order_by("number")
-        return _pdf_response(
+        return pdf.pdf_response(
             pdf.packing_list_pdf(shipment.work_order, cartons, shipment=shipment),
             f"packing-list-{shipment.number}.pdf",
         )

@@ -154,7 +154,14 @@ def operation_record_create(
     if source == Source.MANUAL and not reason:
         raise _refuse("reason", _("A supervisor entry needs a reason."))
 
-    bundle = _resolve_bundle(factory, bundle)
+    bundle = _resolve_bundle(factory, bundle)  # locks the bundle: concurrent calls queue here
+    if external_event_id:
+        # The same event may have been recorded while this call waited for the lock.
+        existing = OperationRecord.objects.filter(
+            factory=factory, external_event_id=external_event_id
+        ).first()
+        if existing is not None:
+            return existing
     operation = _resolve_operation(bundle, operation)
     worker = _resolve_worker(factory, worker)
     station = _resolve_station(factory, station)

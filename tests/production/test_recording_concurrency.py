@@ -1,0 +1,80 @@
+"""On PostgreSQL: two workers handing off the same station event at once make one record, and
+two scans of the same bundle operation at once make one record."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from core.errors import Conflict
+from production.models import OperationRecord
+from production.services import operation_record_create
+from tests.devices.conftest import truncatable_database  # noqa: F401 - a fixture
+from tests.production.conftest import build_floor
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("truncatable_database"),
+]
+
+
+def race(calls):
+    """Run the calls at the same moment in threads (each its own connection)."""
+    barrier = threading.Barrier(len(calls))
+    results, errors = [], []
+
+    def run(call):
+        try:
+            barrier.wait()
+            results.append(call())
+        except Exception as error:  # noqa: BLE001 - collected and asserted on
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+def test_one_hanger_event_handed_off_twice_at_once_makes_one_record():
+    floor = build_floor()
+
+    def hand_off():
+        return operation_record_create(
+            factory=floor.factory,
+            bundle=floor.bundles[0].pk,
+            operation=floor.operations[0].pk,
+            worker=floor.workers[0].badge_id,
+            source=OperationRecord.Source.DEVICE,
+            external_event_id="device:7:1001",
+        ).pk
+
+    results, errors = race([hand_off, hand_off, hand_off])
+    assert (errors, len(set(results)), OperationRecord.objects.count()) == ([], 1, 1)
+
+
+def test_two_scans_of_the_same_bundle_operation_at_once_make_one_record():
+    floor = build_floor()
+
+    def scan(worker):
+        return lambda: (
+            operation_record_create(
+                factory=floor.factory,
+                bundle=floor.bundles[0].pk,
+                operation=floor.operations[0].pk,
+                worker=floor.workers[worker].badge_id,
+                source=OperationRecord.Source.SCAN,
+            ).pk
+        )
+
+    results, errors = race([scan(0), scan(1)])
+    assert (len(results), [type(e) for e in errors], OperationRecord.objects.count()) == (
+        1,
+        [Conflict],
+        1,
+    )
