@@ -80,10 +80,13 @@ def _write_atomically(path: Path, text: str) -> None:
     temporary.replace(path)
 
 
-def broker_files_write(directory: str | Path | None = None, *, extra_users=()) -> tuple[Path, Path]:
+def broker_files_write(
+    directory: str | Path | None = None, *, extra_users=(), service=None
+) -> tuple[Path, Path]:
     """Write `passwd` and `acl` for every active MQTT device with credentials.
 
-    `extra_users` adds (username, password, acl lines) for tools such as the benchmark.
+    `extra_users` adds (username, password, acl lines) for tools such as the benchmark;
+    `service` = (username, password) overrides the ingest account taken from MQTT_URL.
     """
     directory = Path(directory or conf.get("MOSQUITTO_DIR"))
     rows = (
@@ -93,7 +96,7 @@ def broker_files_write(directory: str | Path | None = None, *, extra_users=()) -
         .values_list("mqtt_username", "mqtt_password_hash", "factory__organization__code", "code")
     )
     passwords = [f"{username}:{hashed}" for username, hashed, _f, _d in rows]
-    account = service_account()
+    account = service or service_account()
     if account:
         passwords.insert(0, f"{account[0]}:{mosquitto_password_hash(account[1])}")
     extra_acl = []

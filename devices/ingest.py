@@ -97,8 +97,10 @@ class DeviceDirectory:
     """
 
     MISS_TTL = 5.0
+    REFRESH_SECONDS = 60.0  # devices registered, retired or moved are seen within a minute
 
     def __init__(self):
+        self._loaded_at = clock.monotonic()
         self._factories: dict[str, int] = {}
         self._devices: dict[tuple[str, str], DeviceInfo] = {}
         self._by_id: dict[int, DeviceInfo] = {}
@@ -114,6 +116,8 @@ class DeviceDirectory:
         return self._factories.get(factory_code)
 
     def device(self, factory_code: str, device_code: str) -> DeviceInfo | None:
+        if clock.monotonic() - self._loaded_at > self.REFRESH_SECONDS:
+            self.clear()
         key = (factory_code, device_code)
         info = self._devices.get(key)
         if info is not None:
@@ -162,7 +166,26 @@ def topic_for(factory_code: str, device_code: str, channel: str) -> str:
     return f"factories/{factory_code}/devices/{device_code}/{channel}"
 
 
-def _parse_time(value, now: datetime) -> datetime:
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The knobs a batch is checked against, read once per batch (settings are slow to read)."""
+
+    earliest: datetime
+    latest: datetime
+    max_payload: int
+    max_records: int
+
+    @classmethod
+    def at(cls, now: datetime) -> "Limits":
+        return cls(
+            earliest=now - timedelta(days=conf.get("MAX_BACKFILL_DAYS")),
+            latest=now + timedelta(seconds=conf.get("MAX_CLOCK_AHEAD_SECONDS")),
+            max_payload=conf.get("MAX_PAYLOAD_BYTES"),
+            max_records=conf.get("MAX_RECORDS_PER_MESSAGE"),
+        )
+
+
+def _parse_time(value, limits: Limits) -> datetime:
     if isinstance(value, int) and not isinstance(value, bool):
         moment = datetime.fromtimestamp(value / 1000, UTC)
     elif isinstance(value, str):
@@ -174,14 +197,14 @@ def _parse_time(value, now: datetime) -> datetime:
             raise Rejected(DeadLetter.Reason.INVALID, "ts has no time zone")
     else:
         raise Rejected(DeadLetter.Reason.INVALID, "ts missing")
-    if moment < now - timedelta(days=conf.get("MAX_BACKFILL_DAYS")) or moment > now + timedelta(
-        seconds=conf.get("MAX_CLOCK_AHEAD_SECONDS")
-    ):
+    if moment < limits.earliest or moment > limits.latest:
         raise Rejected(DeadLetter.Reason.TIME_OUT_OF_RANGE, f"ts {moment.isoformat()}")
     return moment
 
 
-def _record_row(record, channel: str, info: DeviceInfo, received_at: datetime) -> tuple:
+def _record_row(
+    record, channel: str, info: DeviceInfo, received_at: datetime, limits: Limits
+) -> tuple:
     if not isinstance(record, dict):
         raise Rejected(DeadLetter.Reason.INVALID, "a record must be an object")
     sequence = record.get("seq")
@@ -198,13 +221,14 @@ def _record_row(record, channel: str, info: DeviceInfo, received_at: datetime) -
     for name in REQUIRED_TEXT.get(kind, ()):
         if not isinstance(record.get(name), str) or not record[name]:
             raise Rejected(DeadLetter.Reason.INVALID, f"{name} is required")
-    moment = _parse_time(record.get("ts"), received_at)
+    moment = _parse_time(record.get("ts"), limits)
     data = {key: value for key, value in record.items() if key not in RESERVED}
     return (info.factory_id, info.id, sequence, moment, received_at, kind, data)
 
 
-def decode(message: Incoming, now: datetime):
+def decode(message: Incoming, now: datetime, limits: Limits | None = None):
     """Yield ("row", row) for each good record and ("dead", DeadLetter) for each bad one."""
+    limits = limits or Limits.at(now)
     received_at = message.received_at or now
     parts = message.topic.split("/")
 
@@ -237,7 +261,7 @@ def decode(message: Incoming, now: datetime):
     if info is None:
         yield dead(DeadLetter.Reason.UNKNOWN_DEVICE, device_code, factory_id=factory_id)
         return
-    if len(message.payload) > conf.get("MAX_PAYLOAD_BYTES"):
+    if len(message.payload) > limits.max_payload:
         yield dead(
             DeadLetter.Reason.OVERSIZE,
             f"{len(message.payload)} bytes",
@@ -256,7 +280,7 @@ def decode(message: Incoming, now: datetime):
         if not isinstance(records, list) or not records:
             yield dead(DeadLetter.Reason.INVALID, "records must be a non-empty list", factory_id)
             return
-        if len(records) > conf.get("MAX_RECORDS_PER_MESSAGE"):
+        if len(records) > limits.max_records:
             yield dead(DeadLetter.Reason.OVERSIZE, f"{len(records)} records", factory_id, info.id)
             return
     else:
@@ -273,7 +297,7 @@ def decode(message: Incoming, now: datetime):
                 if child is None:
                     raise Rejected(DeadLetter.Reason.NOT_BEHIND_GATEWAY, str(child_code))
                 target = child
-            yield "row", _record_row(record, channel, target, received_at)
+            yield "row", _record_row(record, channel, target, received_at, limits)
         except Rejected as rejected:
             payload = message.payload if single else orjson.dumps(record)
             yield dead(rejected.reason, rejected.detail, factory_id, target.id, payload)
@@ -291,25 +315,28 @@ def _ensure_partitions(rows) -> None:
         _known_partition_days.add(day)
 
 
-def _copy_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
 def _copy_text(rows, ids) -> bytes:
     buffer = io.StringIO()
     write = buffer.write
+    stamps: dict[datetime, str] = {}  # many records of a batch share a time
     for row_id, (factory_id, device_id, sequence, moment, received_at, kind, data) in zip(
         ids, rows, strict=True
     ):
-        # orjson escapes control characters inside strings, so only backslashes need doubling.
+        moment_text = stamps.get(moment) or stamps.setdefault(moment, moment.isoformat())
+        received_text = stamps.get(received_at) or stamps.setdefault(
+            received_at, received_at.isoformat()
+        )
+        # orjson escapes control characters inside strings, so only backslashes need doubling;
+        # `kind` is one of TYPES (validated), so it needs no escaping at all.
         json_text = orjson.dumps(data).decode().replace("\\", "\\\\")
         write(
-            f"{row_id}\t{factory_id}\t{device_id}\t{sequence}\t{moment.isoformat()}\t"
-            f"{received_at.isoformat()}\t{_copy_escape(kind)}\t{json_text}\n"
+            f"{row_id}\t{factory_id}\t{device_id}\t{sequence}\t{moment_text}\t"
+            f"{received_text}\t{kind}\t{json_text}\n"
         )
     return buffer.getvalue().encode()
 
 
+ID_BLOCK = 1000
 COLUMNS = "id, factory_id, device_id, sequence, time, received_at, kind, data"
 
 
@@ -321,11 +348,12 @@ def _insert_postgres(rows) -> tuple[list[int], list[tuple]]:
     _ensure_partitions(rows)
     raw = connection.connection  # the psycopg 3 connection, inside Django's transaction
     with raw.cursor() as cursor:
+        # The sequence steps by ID_BLOCK (migration 0004): each nextval() reserves a block.
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [TABLE, len(rows)],
+            [TABLE, -(-len(rows) // ID_BLOCK)],
         )
-        ids = [row[0] for row in cursor.fetchall()]
+        ids = [start + n for (start,) in cursor.fetchall() for n in range(ID_BLOCK)][: len(rows)]
         text = _copy_text(rows, ids)
         try:
             with (
@@ -420,8 +448,9 @@ def ingest_messages(messages: list[Incoming]) -> IngestResult:
     seen_keys: set[tuple] = set()
     duplicates: list[tuple] = []
     topic_of: dict[int, str] = {}
+    limits = Limits.at(now)
     for message in messages:
-        for what, item in decode(message, now):
+        for what, item in decode(message, now, limits):
             if what == "dead":
                 dead.append(item)
                 continue

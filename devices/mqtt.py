@@ -66,6 +66,8 @@ class IngestStats:
     duplicates: int = 0
     dead_letters: int = 0
     commit_latencies_ms: list | None = None
+    first_message_at: float | None = None  # wall clock (time.time()), for benchmarks
+    last_commit_at: float | None = None
 
 
 class IngestLoop:
@@ -135,6 +137,8 @@ class IngestLoop:
         logger.warning("disconnected from the broker: %s", reason_code)
 
     def _on_message(self, client, userdata, message):
+        if self.stats.first_message_at is None:
+            self.stats.first_message_at = clock.time()
         self.pending.append(
             (message.mid, Incoming(message.topic, message.payload), clock.monotonic())
         )
@@ -232,6 +236,7 @@ class IngestLoop:
                 result = ingest_one_by_one(messages)
                 break
         committed = clock.monotonic()
+        self.stats.last_commit_at = clock.time()
         if self.connected:
             for mid, _incoming, _at in batch:
                 self.client.ack(mid, 1)

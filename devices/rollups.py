@@ -91,7 +91,7 @@ def rollup_minutes(*, factory_id: int, minutes: list[datetime]) -> int:
     return written
 
 
-def minutes_touched(*, since: datetime, horizon: timedelta = timedelta(days=1)) -> dict:
+def minutes_touched(*, since: datetime, horizon: timedelta = timedelta(hours=1)) -> dict:
     """{factory_id: [minute, ...]} of records received since `since` (device time within
     `horizon`, so the partitions to scan stay few)."""
     now = timezone.now()

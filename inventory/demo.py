@@ -19,47 +19,59 @@ from inventory.models import (
     Warehouse,
 )
 
+# The codes are the demo styles' BOM codes (orders/demo.py): LS-2601 shirt, LS-2602 dress,
+# LS-2603 tee. A fabric code covers its colours; each roll says its colour.
 FABRICS = [
-    # code, name, colour, composition, width cm, g/m², shrinkage %, price, MOQ, lead days
-    ("FAB-POPLIN-WHT", "全棉府绸", "白色", "100% 棉", "145", 120, "3.0", "16.80", "300", 10),
-    ("FAB-POPLIN-NVY", "全棉府绸", "藏青", "100% 棉", "145", 120, "3.0", "17.50", "300", 10),
-    ("FAB-TWILL-BLK", "弹力斜纹", "黑色", "97% 棉 3% 氨纶", "150", 260, "2.5", "24.00", "200", 12),
+    # code, name, unit, composition, width cm, g/m², shrinkage %, price, MOQ, lead days
+    ("FAB-POP-140", "全棉府绸 140cm", "m", "100% 棉", "140", 120, "3.0", "16.80", "300", 10),
     (
-        "FAB-DENIM-IND",
-        "靛蓝牛仔布 11oz",
-        "靛蓝",
-        "98% 棉 2% 氨纶",
+        "FAB-CRP-150",
+        "弹力绉布 150cm",
+        "m",
+        "95% 涤纶 5% 氨纶",
         "150",
-        373,
-        "4.0",
-        "28.50",
-        "500",
-        15,
+        180,
+        "1.5",
+        "22.00",
+        "300",
+        12,
     ),
-    (
-        "FAB-JERSEY-GRY",
-        "精梳棉汗布",
-        "麻灰",
-        "95% 棉 5% 氨纶",
-        "170",
-        200,
-        "5.0",
-        "21.00",
-        "200",
-        8,
-    ),
-    ("FAB-LINING-BLK", "涤纶里布", "黑色", "100% 涤纶", "150", 70, "1.0", "6.50", "500", 7),
+    ("FAB-JER-180", "精梳棉汗布 180g", "kg", "100% 精梳棉", "180", 180, "5.0", "58.00", "100", 8),
 ]
 TRIMS = [
     # code, name, trim type, unit, price, MOQ, lead days
-    ("BTN-18L-WHT", "18L 四眼树脂扣", "button", "pcs", "0.0800", "5000", 5),
-    ("ZIP-YKK-20", "YKK 尼龙拉链 20cm", "zip", "pcs", "1.2000", "1000", 10),
-    ("THR-402-WHT", "402 涤纶缝纫线", "thread", "cone", "6.5000", "50", 4),
-    ("THR-402-BLK", "402 涤纶缝纫线", "thread", "cone", "6.5000", "50", 4),
-    ("LBL-MAIN", "主唛（织唛）", "label", "pcs", "0.1500", "5000", 7),
-    ("INT-NW-30", "无纺衬 30g", "interlining", "m", "2.2000", "300", 6),
+    ("LIN-NW-30", "无纺衬 30g", "interlining", "m", "2.2000", "300", 6),
+    ("RIB-1X1", "1x1 罗纹领", "other", "m", "4.5000", "200", 7),
+    ("BTN-11", "11mm 贝壳扣", "button", "pcs", "0.3500", "5000", 5),
+    ("ZIP-55", "55cm 隐形拉链", "zip", "pcs", "1.2000", "1000", 10),
+    ("THR-402", "402 涤纶线", "thread", "cone", "6.5000", "50", 4),
+    ("LBL-MAIN", "主唛", "label", "pcs", "0.1500", "5000", 7),
 ]
-PACKAGING = [("PKG-POLYBAG", "自封袋 35×45", "pcs", "0.1200", "5000", 5)]
+PACKAGING = [("PLY-BAG", "胶袋", "pcs", "0.1200", "5000", 5)]
+# Rolls in stock: code → [(colour, dye lot, rolls, quantity per roll)]
+ROLLS = {
+    "FAB-POP-140": [
+        ("白色", "D2611A", 6, "98"),
+        ("雾蓝", "D2611B", 4, "95"),
+        ("雾蓝", "D2612B", 3, "102"),
+        ("燕麦", "D2610C", 3, "100"),
+    ],
+    "FAB-CRP-150": [("黑色", "D2609D", 5, "80"), ("酒红", "D2611E", 2, "85")],
+    "FAB-JER-180": [
+        ("黑色", "K2611A", 4, "25"),
+        ("白色", "K2611B", 4, "25"),
+        ("藏青", "K2610C", 2, "25"),
+    ],
+}
+BATCHES = {
+    "LIN-NW-30": "240",
+    "RIB-1X1": "150",
+    "BTN-11": "12000",
+    "ZIP-55": "400",
+    "THR-402": "60",
+    "LBL-MAIN": "9000",
+    "PLY-BAG": "6000",
+}
 
 
 def seed(world) -> None:
@@ -89,14 +101,13 @@ def seed(world) -> None:
     ]
 
     materials = {}
-    for code, name, colour, composition, width, gsm, shrink, price, moq, lead in FABRICS:
+    for code, name, unit, composition, width, gsm, shrink, price, moq, lead in FABRICS:
         materials[code] = _material(
             factory,
             code,
             name,
             Material.Kind.FABRIC,
-            Material.Unit.METRE,
-            colour=colour,
+            unit,
             composition=composition,
             width_cm=Decimal(width),
             weight_gsm=gsm,
@@ -169,30 +180,29 @@ def _materials_of_demo_boms(factory, materials) -> None:
 def _stock(factory, materials, fabric_supplier, trims_supplier, fabric_bins, trim_bins, clerk):
     """Stock as it came in: received against (now closed) purchase orders, rolls inspected."""
     today = timezone.localdate()
-    rolls = {
-        "FAB-POPLIN-WHT": [("D2611A", 6, "98")],
-        "FAB-POPLIN-NVY": [("D2611B", 4, "95"), ("D2612B", 3, "102")],
-        "FAB-TWILL-BLK": [("D2610C", 5, "80")],
-        "FAB-DENIM-IND": [("D2609D", 8, "105")],
-        "FAB-JERSEY-GRY": [("D2611E", 4, "60")],
-        "FAB-LINING-BLK": [("D2608F", 3, "150")],
-    }
     roll_no = 1
-    for index, (code, dye_lots) in enumerate(rolls.items()):
+    for index, (code, colours) in enumerate(ROLLS.items()):
         material = materials[code]
         lots = []
-        for dye_lot, count, metres in dye_lots:
+        for colour, dye_lot, count, quantity in colours:
             for _n in range(count):
                 lots.append(
-                    {"code": f"R{today:%y%m}{roll_no:04d}", "quantity": metres, "dye_lot": dye_lot}
+                    {
+                        "code": f"R{today:%y%m}{roll_no:04d}",
+                        "quantity": quantity,
+                        "dye_lot": dye_lot,
+                        "colour": colour,
+                    }
                 )
                 roll_no += 1
         received = _received_order(
             factory, fabric_supplier, material, lots, fabric_bins[index], clerk
         )
         for position, lot in enumerate(received):
-            # One roll of the twill came in with too many defects.
-            heavy = code == "FAB-TWILL-BLK" and position == 0
+            if lot.inspection != Lot.Inspection.PENDING:
+                continue  # knit sold by weight: not inspected by the four-point system
+            # One crepe roll came in with too many defects.
+            heavy = code == "FAB-CRP-150" and position == 0
             services.fabric_inspection_record(
                 lot=lot,
                 inspected_metres=lot.received_quantity,
@@ -200,16 +210,7 @@ def _stock(factory, materials, fabric_supplier, trims_supplier, fabric_bins, tri
                 defects={"1": 6, "2": 2, "4": 40 if heavy else 1},
                 by=clerk,
             )
-    batches = {
-        "BTN-18L-WHT": "12000",
-        "ZIP-YKK-20": "800",
-        "THR-402-WHT": "60",
-        "THR-402-BLK": "35",
-        "LBL-MAIN": "9000",
-        "INT-NW-30": "240",
-        "PKG-POLYBAG": "6000",
-    }
-    for index, (code, quantity) in enumerate(batches.items()):
+    for index, (code, quantity) in enumerate(BATCHES.items()):
         _received_order(
             factory,
             trims_supplier,
@@ -251,35 +252,34 @@ def _open_orders(factory, materials, fabric_supplier, trims_supplier, clerk) -> 
         factory=factory,
         supplier=fabric_supplier,
         by=clerk,
-        note="秋冬款面料",
+        note="春夏款面料",
         lines=[
             {
-                "material": materials["FAB-DENIM-IND"],
+                "material": materials["FAB-CRP-150"],
                 "quantity": "1200",
                 "need_date": today + dt.timedelta(days=12),
             },
             {
-                "material": materials["FAB-TWILL-BLK"],
+                "material": materials["FAB-POP-140"],
                 "quantity": "600",
                 "need_date": today + dt.timedelta(days=9),
             },
         ],
     )
-    services.purchase_order_send(
-        order=fabric_order, by=clerk
-    )  # awaiting the supplier's confirmation
+    # Sent, awaiting the supplier's confirmation in the portal.
+    services.purchase_order_send(order=fabric_order, by=clerk)
     trims_order = services.purchase_order_create(
         factory=factory,
         supplier=trims_supplier,
         by=clerk,
         lines=[
             {
-                "material": materials["ZIP-YKK-20"],
+                "material": materials["ZIP-55"],
                 "quantity": "3000",
                 "need_date": today + dt.timedelta(days=6),
             },
             {
-                "material": materials["THR-402-BLK"],
+                "material": materials["THR-402"],
                 "quantity": "80",
                 "need_date": today + dt.timedelta(days=4),
             },
@@ -305,7 +305,7 @@ def _open_orders(factory, materials, fabric_supplier, trims_supplier, clerk) -> 
         by=clerk,
         lines=[
             {
-                "material": materials["FAB-POPLIN-WHT"],
+                "material": materials["FAB-JER-180"],
                 "quantity": "500",
                 "need_date": today + dt.timedelta(days=20),
             }

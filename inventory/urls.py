@@ -19,6 +19,7 @@ urlpatterns = [
     path("suppliers/", views.suppliers, name="suppliers"),
     path("shortages/", views.shortages, name="shortages"),
     path("shortages/run/", views.mrp_run, name="mrp-run"),
+    path("shortages/release/", views.release_to_cutting, name="release"),
     path("shortages/order/", views.suggestions_order, name="suggestions-order"),
     path("counts/", views.counts, name="counts"),
     path("counts/<int:pk>/", views.count_detail, name="count"),

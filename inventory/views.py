@@ -293,6 +293,7 @@ def _purchase_order_action(request, order) -> None:
                         "code": request.POST.get("code", ""),
                         "quantity": request.POST.get("quantity"),
                         "dye_lot": request.POST.get("dye_lot", ""),
+                        "colour": request.POST.get("colour", ""),
                     }
                 ],
                 close=request.POST.get("close") == "on",
@@ -316,6 +317,8 @@ def suppliers(request):
 # --- MRP -----------------------------------------------------------------------------------
 @role_required(FACTORY_STAFF)
 def shortages(request):
+    from production.models import WorkOrder
+
     run = latest_run(_factory(request))
     shortage_rows = suggestions = []
     if run is not None:
@@ -333,6 +336,9 @@ def shortages(request):
             "shortages": shortage_rows,
             "suggestions": suggestions,
             "can_plan": request.role in PLANNING,
+            "planned": WorkOrder.objects.visible_to(request.organization)
+            .filter(status=WorkOrder.Status.PLANNED)
+            .order_by("due_date", "number")[:200],
         },
     )
 
@@ -345,6 +351,33 @@ def mrp_run(request):
         lambda: services.mrp_run(factory=_factory(request), by=request.user),
         _("MRP ran over the open work orders."),
     )
+    return redirect("inventory:shortages")
+
+
+@role_required(PLANNING)
+@require_POST
+def release_to_cutting(request):
+    """Release a work order to cutting (production's service, guarded by the material check)."""
+    from production.models import WorkOrder
+    from production.services import work_order_release
+
+    work_order = (
+        WorkOrder.objects.visible_to(request.organization)
+        .filter(pk=request.POST.get("work_order") or 0)
+        .first()
+    )
+    if work_order is None:
+        messages.error(request, _("Choose a work order."))
+    else:
+        _attempt(
+            request,
+            lambda: work_order_release(
+                work_order=work_order,
+                override_reason=request.POST.get("reason", ""),
+                by=request.user,
+            ),
+            _("Released to cutting."),
+        )
     return redirect("inventory:shortages")
 
 

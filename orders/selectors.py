@@ -60,10 +60,10 @@ def booked_minutes(factory: Factory) -> int:
         .aggregate(minutes=Sum(F("sam_per_garment") * F("cut_quantity")))["minutes"]
         or 0
     )
+    open_orders = Order.objects.filter(factory=factory, status__in=OPEN_ORDER_STATES)
     sam_by_version = dict(
         RoutingOperation.objects.filter(
-            factory=factory,
-            version__orders__status__in=OPEN_ORDER_STATES,
+            factory=factory, version_id__in=open_orders.values("version_id")
         )
         .values("version")
         .annotate(sam=Sum("sam"))
@@ -72,9 +72,7 @@ def booked_minutes(factory: Factory) -> int:
     unconverted = sum(
         (
             sam_by_version.get(row["version"], 0) * row["quantity"]
-            for row in Order.objects.filter(factory=factory, status__in=OPEN_ORDER_STATES)
-            .values("version")
-            .annotate(quantity=Sum("total_quantity"))
+            for row in open_orders.values("version").annotate(quantity=Sum("total_quantity"))
         ),
         Decimal(0),
     )
@@ -122,20 +120,22 @@ def capable_to_promise(
 # --- progress --------------------------------------------------------------------------------
 def order_progress(order: Order) -> dict:
     """What the merchant may know of production: cut, finished and shipped pieces, no internals."""
-    from production.models import Bundle, WorkOrder
+    from production.models import Bundle, Lay, WorkOrder
 
     work_order = WorkOrder.objects.filter(factory_id=order.factory_id, order=order).first()
     cut = finished = 0
     if work_order is not None:
-        totals = (
-            Bundle.objects.filter(factory_id=order.factory_id, work_order=work_order)
-            .values("status")
-            .annotate(pieces=Sum("quantity"))
+        # A bundle exists from conversion on; its pieces count as cut once its lay is cut or
+        # the bundle has moved on to sewing.
+        bundles = Bundle.objects.filter(factory_id=order.factory_id, work_order=work_order)
+        done = [Bundle.Status.FINISHED, Bundle.Status.PACKED]
+        totals = bundles.aggregate(
+            cut=Sum(
+                "quantity", filter=Q(lay__status=Lay.Status.CUT) | ~Q(status=Bundle.Status.CUT)
+            ),
+            finished=Sum("quantity", filter=Q(status__in=done)),
         )
-        for row in totals:
-            cut += row["pieces"]
-            if row["status"] in (Bundle.Status.FINISHED, Bundle.Status.PACKED):
-                finished += row["pieces"]
+        cut, finished = totals["cut"] or 0, totals["finished"] or 0
     total = order.total_quantity or 1
     return {
         "status": order.status,

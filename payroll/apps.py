@@ -5,3 +5,32 @@ from django.utils.translation import gettext_lazy as _
 class PayrollConfig(AppConfig):
     name = "payroll"
     verbose_name = _("Payroll")
+
+    def ready(self) -> None:
+        from django.conf import settings
+
+        # Our choice sets share field names (kind, source) with other apps': name them.
+        overrides = settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
+        overrides.update(
+            {
+                "PeriodKindEnum": "payroll.models.PeriodKind",
+                "RateAdjustmentKindEnum": "payroll.models.RateAdjustment.Kind",
+                "TimeKindEnum": "payroll.models.TimeKind",
+                "EntrySourceEnum": "payroll.models.EntrySource",
+            }
+        )
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "payroll-machine-down-import",
+            {"task": "payroll.tasks.machine_down_import_yesterday", "schedule": 6 * 3600.0},
+        )
+
+        # A calculation's results (wage lines, days, payslips) are rebuilt in bulk from the
+        # records; the period's own transitions (calculated, approved, paid) are the audit
+        # trail. Logging each derived row would cost more than the calculation itself.
+        from auditlog.registry import auditlog
+
+        from payroll.models import Payslip, WageDay, WageLine
+
+        for model in (WageLine, WageDay, Payslip):
+            if auditlog.contains(model):
+                auditlog.unregister(model)

@@ -105,6 +105,7 @@ class LotSerializer(TenantModelSerializer):
             "material_code",
             "code",
             "dye_lot",
+            "colour",
             "supplier",
             "purchase_order_line",
             "received_quantity",
@@ -220,6 +221,7 @@ class ReserveMaterialSerializer(_ScopedInput):
     work_order = serializers.PrimaryKeyRelatedField(queryset=WorkOrder.objects.all())
     material = serializers.PrimaryKeyRelatedField(queryset=Material.objects.all())
     quantity = serializers.DecimalField(**QUANTITY)
+    colour = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
 
 
 class PurchaseOrderLineSerializer(TenantModelSerializer):
@@ -295,6 +297,7 @@ class ReceiveLotSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=40)
     quantity = serializers.DecimalField(**QUANTITY)
     dye_lot = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    colour = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     width_cm = serializers.DecimalField(
         max_digits=6, decimal_places=1, required=False, allow_null=True, default=None
     )
@@ -463,3 +466,8 @@ class ReleaseOverrideSerializer(TenantModelSerializer):
         model = ReleaseOverride
         fields = ["id", "work_order", "reason", "shortages", "created_by", "created_at"]
         read_only_fields = fields
+
+
+class ReleaseSerializer(_ScopedInput):
+    work_order = serializers.PrimaryKeyRelatedField(queryset=WorkOrder.objects.all())
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")

@@ -410,9 +410,32 @@ class PurchaseSuggestionViewSet(TenantReadOnlyViewSet):
 
 
 class ReleaseOverrideViewSet(TenantReadOnlyViewSet):
-    """Work orders released to cutting although materials were short, with the reason."""
+    """Work orders released to cutting although materials were short, with the reason.
+    `release` releases a work order to cutting (refused while short, unless a reason is given).
+    """
 
     queryset = ReleaseOverride.objects.all()
     serializer_class = s.ReleaseOverrideSerializer
     read_roles = FACTORY_STAFF
+    action_roles = {"release": PLANNING}
     filterset_fields = ["work_order"]
+
+    @action(detail=False, methods=["post"])
+    def release(self, request):
+        from production.services import work_order_release
+
+        serializer = s.ReleaseSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        work_order = work_order_release(
+            work_order=serializer.validated_data["work_order"],
+            override_reason=serializer.validated_data["reason"],
+            by=request.user,
+        )
+        override = ReleaseOverride.objects.filter(work_order=work_order).first()
+        return Response(
+            {
+                "work_order": work_order.pk,
+                "status": work_order.status,
+                "override": self.get_serializer(override).data if override else None,
+            }
+        )

@@ -73,6 +73,9 @@ class Lot(FactoryOwned):
     )
     code = models.CharField(_("roll or batch number"), max_length=40)
     dye_lot = models.CharField(_("dye lot"), max_length=40, blank=True)
+    # One fabric code often comes in several colours (a BOM names the fabric, the order line
+    # the colour): the roll says which.
+    colour = models.CharField(_("colour"), max_length=60, blank=True)
     supplier = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,

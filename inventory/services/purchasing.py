@@ -219,10 +219,10 @@ def purchase_line_receive(
 ) -> list[Lot]:
     """Receive rolls or batches against a purchase order line.
 
-    `lots`: [{"code", "quantity", "dye_lot" (fabric), "width_cm" (optional)}]. The line's total
-    may not exceed the expected quantity by more than the order's tolerance. The line closes
-    when it reaches the lower tolerance (or `close` is set: short-closed). Fabric waits for
-    inspection before it can be cut.
+    `lots`: [{"code", "quantity", "dye_lot" (fabric), "colour" and "width_cm" (optional)}].
+    The line's total may not exceed the expected quantity by more than the order's tolerance.
+    The line closes when it reaches the lower tolerance (or `close` is set: short-closed).
+    Fabric sold by the metre waits for inspection before it can be cut.
     """
     order = _locked(line.purchase_order)
     line = PurchaseOrderLine.objects.select_for_update().select_related("material").get(pk=line.pk)
@@ -233,6 +233,8 @@ def purchase_line_receive(
         raise DomainError(_("Enter at least one roll or batch."), errors={"lots": [_("Required.")]})
     material = line.material
     is_fabric = material.kind == Material.Kind.FABRIC
+    # Rolls sold by length are inspected by the four-point system before cutting.
+    needs_inspection = is_fabric and material.unit == Material.Unit.METRE
     entries, codes = [], set()
     for index, entry in enumerate(lots):
         code = str(entry.get("code") or "").strip()
@@ -249,7 +251,8 @@ def purchase_line_receive(
                 errors={f"lots[{index}].dye_lot": [_("Required.")]},
             )
         quantity = positive_quantity(entry.get("quantity"), f"lots[{index}].quantity")
-        entries.append((code, dye_lot, quantity, entry.get("width_cm")))
+        colour = str(entry.get("colour") or material.colour).strip()
+        entries.append((code, dye_lot, colour, quantity, entry.get("width_cm")))
     taken = set(
         Lot.objects.filter(factory_id=order.factory_id, code__in=codes).values_list(
             "code", flat=True
@@ -261,7 +264,7 @@ def purchase_line_receive(
             % {"codes": ", ".join(sorted(taken))},
             errors={"lots": [_("Already received.")]},
         )
-    incoming = sum((q for _c, _d, q, _w in entries), ZERO)
+    incoming = sum((entry[3] for entry in entries), ZERO)
     expected = line.expected_quantity
     tolerance = order.tolerance_pct / HUNDRED
     ceiling = expected * (1 + tolerance)
@@ -282,17 +285,18 @@ def purchase_line_receive(
             errors={"lots": [_("Beyond the delivery tolerance.")]},
         )
     received = []
-    for code, dye_lot, quantity, width in entries:
+    for code, dye_lot, colour, quantity, width in entries:
         lot = Lot.objects.create(
             factory_id=order.factory_id,
             material=material,
             code=code,
             dye_lot=dye_lot,
+            colour=colour,
             supplier=order.supplier,
             purchase_order_line=line,
             received_quantity=quantity,
             width_cm=Decimal(str(width)) if width not in (None, "") else None,
-            inspection=Lot.Inspection.PENDING if is_fabric else Lot.Inspection.NOT_REQUIRED,
+            inspection=Lot.Inspection.PENDING if needs_inspection else Lot.Inspection.NOT_REQUIRED,
         )
         receipt_post(
             lot=lot,

@@ -87,16 +87,18 @@ def reservation_release(*, reservation: Reservation, by) -> Reservation:
 
 
 @transaction.atomic
-def material_reserve(*, work_order, material: Material, quantity, by) -> ReservationResult:
-    """Reserve `quantity` of a material for a work order, preferring one dye lot.
-
-    Reserves what there is and reports the rest as `short`; never over-reserves.
-    """
+def material_reserve(
+    *, work_order, material: Material, quantity, by, colour: str = ""
+) -> ReservationResult:
+    """Reserve `quantity` of a material (of one colour, when given) for a work order,
+    preferring one dye lot. Reserves what there is and reports the rest as `short`; never
+    over-reserves."""
     quantity = positive_quantity(quantity)
     same_factory(material.factory_id, work_order)
-    lots = [
-        lot_lock(lot) for lot in Lot.objects.filter(material=material).order_by("received_at", "pk")
-    ]
+    candidates = Lot.objects.filter(material=material)
+    if colour:
+        candidates = candidates.filter(colour=colour)
+    lots = [lot_lock(lot) for lot in candidates.order_by("received_at", "pk")]
     by_dye_lot: dict[str, list[tuple[Lot, Decimal]]] = defaultdict(list)
     for lot in lots:
         if not lot.is_usable:

@@ -230,10 +230,11 @@ def order_place(*, order: Order, by: User | None, acting: Organization | None = 
     from orders.selectors import capable_to_promise
 
     _require_side(order, acting, OrgKind.MERCHANT)
-    order = _transition(order, S.PLACED, by=by, acting=acting)
+    # Estimated before the order itself counts as booked load.
     promise = capable_to_promise(
         factory=order.factory, version=order.version, quantity=order.total_quantity
     )
+    order = _transition(order, S.PLACED, by=by, acting=acting)
     order.promised_date = promise.date
     order.save(update_fields=["promised_date"])
     return order

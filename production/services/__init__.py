@@ -23,6 +23,7 @@ from production.services.records import (
     operation_record_create,
     operation_record_void,
 )
+from production.services.release import work_order_release
 
 __all__ = [
     "bundle_id_from_scan",
@@ -39,5 +40,6 @@ __all__ = [
     "schedule_move",
     "schedule_replan",
     "schedule_unpin",
+    "work_order_release",
     "shipment_ship",
 ]

@@ -36,12 +36,15 @@ def wait_until(condition, timeout: float = 90, step: float = 0.2):
     return condition()
 
 
-def start_ingest(broker_url: str, db_url: str, client_id: str, log: Path) -> subprocess.Popen:
+def start_ingest(
+    broker_url: str, db_url: str, client_id: str, log: Path, share_group: str | None = None
+) -> subprocess.Popen:
     """An ingest process whose session exists before it returns (so nothing published from
     now on can miss it, however slowly the process starts)."""
     from devices.mqtt import IngestLoop
 
-    IngestLoop(broker_url, client_id=client_id).prepare_session()
+    IngestLoop(broker_url, client_id=client_id, share_group=share_group).prepare_session()
+    extra = [] if share_group is None else ["--share-group", share_group]
     env = {**os.environ, "DATABASE_URL": db_url, "MQTT_URL": broker_url}
     return subprocess.Popen(
         [
@@ -52,6 +55,7 @@ def start_ingest(broker_url: str, db_url: str, client_id: str, log: Path) -> sub
             client_id,
             "--batch-size",
             "500",
+            *extra,
         ],
         cwd=settings.BASE_DIR,
         env=env,

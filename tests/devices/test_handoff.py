@@ -29,11 +29,14 @@ def floor():
 
 @pytest.fixture
 def ingest(django_capture_on_commit_callbacks):
-    """The ingest entry point, running what it defers to after the commit (the hand-off)."""
+    """The ingest entry point, then the hand-off task it queues after the commit, run here
+    (with a real Celery broker the queued task would run in a worker)."""
 
     def run(messages):
-        with django_capture_on_commit_callbacks(execute=True):
-            return ingest_messages(messages)
+        with django_capture_on_commit_callbacks(execute=False):
+            result = ingest_messages(messages)
+        station_events_hand_off(result.station_record_ids)
+        return result
 
     return run
 

@@ -5,6 +5,7 @@ import pytest
 from devices.ingest import ingest_messages
 from devices.models import Device, StationHandoff, TelemetryRecord
 from devices.simulator import FactorySimulation
+from devices.tasks import station_events_hand_off
 from production.models import OperationRecord, WorkOrder
 from tests.factories import DeviceFactory
 from tests.production.conftest import build_floor
@@ -40,8 +41,9 @@ def test_hangers_move_every_bundle_through_its_operations_into_operation_records
     simulation = FactorySimulation(floor.factory, rate=50)
     assert len(simulation.hangers) == 3
     for _second in range(6):
-        with django_capture_on_commit_callbacks(execute=True):
-            ingest_messages(simulation.tick())
+        with django_capture_on_commit_callbacks(execute=False):
+            result = ingest_messages(simulation.tick())
+        station_events_hand_off(result.station_record_ids)
     records = OperationRecord.objects.filter(factory=floor.factory)
     # 3 bundles × 3 operations, each one arrival and one departure: all done in 18 events.
     assert records.count() == 9

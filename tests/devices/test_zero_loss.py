@@ -99,8 +99,13 @@ def test_killing_the_ingest_midway_loses_and_doubles_nothing(broker, tmp_path):
 
 
 def test_restarting_the_broker_midway_loses_and_doubles_nothing(broker, tmp_path):
+    # A plain persistent subscription: Mosquitto 2.0 does not restore *shared* subscriptions
+    # from its persistence file, so with $share the messages published between the restart
+    # and the ingest's re-subscription would be dropped (see docs/devices.md).
     db_url = database_url()
-    ingest = start_ingest(broker.ingest_url, db_url, "ingest-b", tmp_path / "ingest.log")
+    ingest = start_ingest(
+        broker.ingest_url, db_url, "ingest-b", tmp_path / "ingest.log", share_group=""
+    )
     try:
         publisher, outcome = publish_in_background(broker, interval=0.002)
         assert wait_until(lambda: row_counts(db_url)[0] >= N // 3)
@@ -211,12 +216,12 @@ class Listener:
 
 def test_a_device_cannot_publish_as_another_device_nor_read_another_factory(broker):
     watcher = Listener(broker.port, INGEST_USER, INGEST_PASSWORD, "watcher")
-    assert watcher.subscribe("factories/+/devices/+/+") is False
+    watcher.subscribe("factories/+/devices/+/+")
     m0, m1 = broker.logins[("zl", "m0")], broker.logins[("zl", "m1")]
     spy = Listener(broker.port, m0.username, m0.password, "spy")
-    refused_other_factory = spy.subscribe("factories/other/#")
-    refused_other_device = spy.subscribe(topic_for("zl", "m1", "commands"))
-    allowed_own_commands = not spy.subscribe(topic_for("zl", "m0", "commands"))
+    spy.subscribe("factories/other/#")
+    spy.subscribe(topic_for("zl", "m1", "commands"))
+    spy.subscribe(topic_for("zl", "m0", "commands"))
 
     device = DevicePublisher("127.0.0.1", broker.port, m0).start()
     device.publish("telemetry", sample(1, 1), topic=topic_for("zl", m1.device_code, "telemetry"))
@@ -227,16 +232,16 @@ def test_a_device_cannot_publish_as_another_device_nor_read_another_factory(brok
     other.publish("telemetry", sample(1, 1))
     assert other.wait_acked()
     other.stop()
-    assert wait_until(lambda: len(watcher.received) >= 2, timeout=10)
+    # The platform (ingest account) writes commands: only m0's may reach m0.
+    watcher.client.publish(topic_for("zl", "m1", "commands"), b"{}", qos=1).wait_for_publish(5)
+    watcher.client.publish(topic_for("zl", "m0", "commands"), b"{}", qos=1).wait_for_publish(5)
+    assert wait_until(lambda: len(watcher.received) >= 4 and spy.received, timeout=10)
     clock.sleep(0.5)
     spy.stop()
     watcher.stop()
-    assert (refused_other_factory, refused_other_device, allowed_own_commands) == (True, True, True)
-    assert sorted(watcher.received) == [
-        topic_for("other", "m0", "telemetry"),
-        topic_for("zl", "m0", "status"),
-    ]
-    assert spy.received == []
+    device_data = sorted(t for t in watcher.received if not t.endswith("/commands"))
+    assert device_data == [topic_for("other", "m0", "telemetry"), topic_for("zl", "m0", "status")]
+    assert spy.received == [topic_for("zl", "m0", "commands")]
 
 
 def test_anonymous_clients_are_refused(broker):

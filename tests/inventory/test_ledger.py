@@ -288,3 +288,32 @@ def test_shipping_more_finished_goods_than_in_stock_writes_nothing(factory, work
         )
     assert StockMove.objects.count() == moves
     assert StockBalance.objects.get(material__code="ST-100-Black-M").quantity == Decimal("10")
+
+
+def test_dye_lot_reservation_keeps_to_the_colour_asked_for(
+    factory, supplier, fabric, bin_a, work_order, clerk
+):
+    order = services.purchase_order_create(
+        factory=factory,
+        supplier=supplier,
+        lines=[{"material": fabric, "quantity": "200", "need_date": "2030-01-01"}],
+        by=clerk,
+    )
+    services.purchase_order_send(order=order, by=clerk)
+    lots = services.purchase_line_receive(
+        line=order.lines.get(),
+        bin=bin_a,
+        lots=[
+            {"code": "W1", "quantity": "100", "dye_lot": "D1", "colour": "White"},
+            {"code": "B1", "quantity": "100", "dye_lot": "D2", "colour": "Blue"},
+        ],
+        by=clerk,
+    )
+    for lot in lots:
+        services.fabric_inspection_record(
+            lot=lot, inspected_metres="10", width_cm="145", defects={}, by=clerk
+        )
+    result = services.material_reserve(
+        work_order=work_order, material=fabric, quantity="60", colour="Blue", by=clerk
+    )
+    assert [(r.lot.code, r.quantity) for r in result.reservations] == [("B1", Decimal("60"))]

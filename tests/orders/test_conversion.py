@@ -196,3 +196,14 @@ def test_another_factory_cannot_convert_the_order(accepted_order, planner):
         order_convert(order=accepted_order, by=planner, acting=other.organization)
 
     assert counts() == before
+
+
+def test_progress_counts_pieces_as_cut_once_their_lay_is_cut(accepted_order, planner):
+    from orders.selectors import order_progress
+
+    order_convert(order=accepted_order, by=planner)
+    assert order_progress(accepted_order)["cut"] == 0
+
+    Lay.objects.filter(cut_plan__work_order__order=accepted_order).update(status=Lay.Status.CUT)
+
+    assert order_progress(accepted_order)["cut"] == 103

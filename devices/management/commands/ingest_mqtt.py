@@ -57,6 +57,8 @@ class Command(BaseCommand):
                         "dead_letters": stats.dead_letters,
                         "batches": stats.batches,
                         "p99_commit_latency_ms": round(p99, 1),
+                        "first_message_at": stats.first_message_at,
+                        "last_commit_at": stats.last_commit_at,
                     }
                 )
             )

@@ -7,6 +7,7 @@ polling) run in this process too.
 """
 
 import contextlib
+import threading
 import time as clock
 from datetime import timedelta
 
@@ -47,6 +48,8 @@ class Command(BaseCommand):
             f"{len(simulation.machines)} machines, {len(simulation.modbus_ports)} Modbus) "
             f"{'over MQTT' if url else 'in-process'}; Ctrl-C to stop"
         )
+        # Run from `run_demo` (a thread of it), the beat schedule already runs in-process.
+        own_periodic_jobs = threading.current_thread() is threading.main_thread()
         started = clock.monotonic()
         sent = 0
         try:
@@ -57,7 +60,8 @@ class Command(BaseCommand):
                     send(messages)
                 else:
                     ingest_messages(messages)
-                    self._periodic(simulation.tick_count)
+                    if own_periodic_jobs:
+                        self._periodic(simulation.tick_count)
                 sent += len(messages)
                 if simulation.tick_count % 10 == 0:
                     self.stdout.write(f"{simulation.tick_count}s: {sent} messages")

@@ -1,0 +1,249 @@
+"""Serializers of orders/: thin shapes; every rule is in the services."""
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from core.api.serializers import TenantModelSerializer
+from core.roles import OrgKind
+from factories.models import Factory
+from orders.models import (
+    ConversionJob,
+    DailySale,
+    Order,
+    OrderShipment,
+    Style,
+    StyleVersion,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+
+
+def acting_kind(serializer) -> str | None:
+    request = serializer.context.get("request")
+    organization = getattr(request, "organization", None)
+    return getattr(organization, "kind", None)
+
+
+class StyleSerializer(TenantModelSerializer):
+    class Meta:
+        model = Style
+        fields = ["id", "number", "name", "category", "season", "merchant", "created_at"]
+        read_only_fields = ["merchant", "created_at"]
+
+
+def _decimals_as_text(value):
+    """Decimals as strings, as DRF renders every DecimalField (no float rounding on the way)."""
+    if isinstance(value, dict):
+        return {key: _decimals_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_decimals_as_text(item) for item in value]
+    return str(value) if isinstance(value, Decimal) else value
+
+
+class StyleVersionSerializer(TenantModelSerializer):
+    """A tech pack. BOM, routing (piece rates) and size chart are the factory's own: merchants
+    see sizes and colours only."""
+
+    style_number = serializers.CharField(source="style.number", read_only=True)
+    style_name = serializers.CharField(source="style.name", read_only=True)
+    bom = serializers.ListField(child=serializers.DictField(), required=False, write_only=True)
+    operations = serializers.ListField(
+        child=serializers.DictField(), required=False, write_only=True
+    )
+    size_chart = serializers.ListField(
+        child=serializers.DictField(), required=False, write_only=True
+    )
+
+    class Meta:
+        model = StyleVersion
+        fields = [
+            "id",
+            "style",
+            "style_number",
+            "style_name",
+            "version",
+            "status",
+            "sizes",
+            "colours",
+            "notes",
+            "released_at",
+            "bom",
+            "operations",
+            "size_chart",
+        ]
+        read_only_fields = ["version", "status", "released_at"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if acting_kind(self) == OrgKind.FACTORY:
+            from orders.services.techpacks import tech_pack_of
+
+            pack = _decimals_as_text(tech_pack_of(instance))
+            data.update(
+                bom=pack["bom"],
+                operations=pack["operations"],
+                size_chart=pack["size_chart"],
+                sam_per_garment=str(instance.sam_per_garment),
+            )
+        return data
+
+
+class GridCellSerializer(serializers.Serializer):
+    colour = serializers.CharField()
+    size = serializers.CharField()
+    quantity = serializers.IntegerField()
+    shipped_quantity = serializers.IntegerField(read_only=True)
+
+
+class OrderSerializer(TenantModelSerializer):
+    """An order with its grid and history. Creating one takes `quantities` as grid cells."""
+
+    factory = serializers.PrimaryKeyRelatedField(queryset=Factory.objects.all())
+    factory_name = serializers.CharField(source="factory.organization.name", read_only=True)
+    merchant_name = serializers.CharField(source="merchant.name", read_only=True)
+    style_number = serializers.CharField(source="version.style.number", read_only=True)
+    quantities = serializers.ListField(child=serializers.DictField(), write_only=True)
+    lines = GridCellSerializer(many=True, read_only=True)
+    events = serializers.SerializerMethodField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    place = serializers.BooleanField(default=True, write_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "number",
+            "factory",
+            "factory_name",
+            "merchant",
+            "merchant_name",
+            "version",
+            "style_number",
+            "status",
+            "requested_date",
+            "promised_date",
+            "ship_to",
+            "unit_price",
+            "amount",
+            "notes",
+            "external_ref",
+            "total_quantity",
+            "shipped_quantity",
+            "reorder_of",
+            "quantities",
+            "place",
+            "lines",
+            "events",
+            "created_at",
+        ]
+        read_only_fields = [
+            "number",
+            "merchant",
+            "status",
+            "promised_date",
+            "total_quantity",
+            "shipped_quantity",
+            "reorder_of",
+            "created_at",
+        ]
+
+    def get_events(self, order) -> list[dict]:
+        return [
+            {
+                "from": event.from_status,
+                "to": event.to_status,
+                "at": event.at,
+                "by": getattr(event.by_organization, "name", ""),
+                "note": event.note,
+            }
+            for event in order.events.all()
+        ]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class OrderShipmentSerializer(TenantModelSerializer):
+    order_number = serializers.CharField(source="order.number", read_only=True)
+
+    class Meta:
+        model = OrderShipment
+        fields = [
+            "id",
+            "order",
+            "order_number",
+            "carrier",
+            "tracking_no",
+            "quantity",
+            "lines",
+            "shipped_at",
+            "reference",
+        ]
+        read_only_fields = fields
+
+
+class WebhookEndpointSerializer(TenantModelSerializer):
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "url", "secret", "is_active", "created_at"]
+        read_only_fields = ["secret", "created_at"]
+
+
+class WebhookDeliverySerializer(TenantModelSerializer):
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "endpoint",
+            "event_id",
+            "event_type",
+            "body",
+            "status",
+            "attempts",
+            "attempt_log",
+            "last_status_code",
+            "next_attempt_at",
+            "delivered_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class DailySaleSerializer(TenantModelSerializer):
+    style_number = serializers.CharField(source="style.number", read_only=True)
+
+    class Meta:
+        model = DailySale
+        fields = [
+            "id",
+            "style",
+            "style_number",
+            "date",
+            "size",
+            "colour",
+            "quantity_sold",
+            "stock_on_hand",
+        ]
+
+
+class ConversionJobSerializer(TenantModelSerializer):
+    total = serializers.IntegerField(read_only=True)
+    percent = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ConversionJob
+        fields = [
+            "id",
+            "order_ids",
+            "status",
+            "total",
+            "done",
+            "failed",
+            "percent",
+            "results",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = ["status", "done", "failed", "results", "created_at", "finished_at"]

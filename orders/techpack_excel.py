@@ -1,0 +1,273 @@
+"""Tech packs as Excel workbooks (the template documented in docs/orders.md).
+
+Sheets: "Style" (field / value rows), "BOM" (one row a material, one consumption column per
+size), "Routing" (one row an operation) and "Size chart" (one row a point of measure, one
+column per size). Import reports every error by sheet and cell and writes nothing.
+"""
+
+import io
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
+
+from core.errors import DomainError
+from factories.models import Factory
+from orders.models import Style, StyleVersion
+from orders.services.techpacks import style_create, style_version_create, tech_pack_of
+
+STYLE_FIELDS = ["number", "name", "category", "season", "sizes", "colours", "notes"]
+BOM_HEAD = ["material_code", "description", "unit", "wastage_pct", "placement", "main_fabric"]
+ROUTING_HEAD = [
+    "sequence",
+    "code",
+    "name",
+    "machine_type",
+    "sam",
+    "skill_grade",
+    "piece_rate",
+    "scanned",
+]
+CHART_HEAD = ["code", "name", "tolerance_cm"]
+YES = {"y", "yes", "1", "true", "是"}
+
+
+def workbook_bytes(version: StyleVersion) -> bytes:
+    pack = tech_pack_of(version)
+    sizes = pack["sizes"]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Style"
+    style = version.style
+    for key, value in [
+        ("number", style.number),
+        ("name", style.name),
+        ("category", style.category),
+        ("season", style.season),
+        ("sizes", ",".join(sizes)),
+        ("colours", ",".join(pack["colours"])),
+        ("notes", pack["notes"]),
+    ]:
+        sheet.append([key, value])
+    bom = book.create_sheet("BOM")
+    bom.append(BOM_HEAD + sizes)
+    for line in pack["bom"]:
+        bom.append(
+            [
+                line["material_code"],
+                line["description"],
+                line["unit"],
+                float(line["wastage_pct"]),
+                line["placement"],
+                "Y" if line["is_main_fabric"] else "N",
+            ]
+            + [float(Decimal(str(line["consumption"].get(s, "0")))) for s in sizes]
+        )
+    routing = book.create_sheet("Routing")
+    routing.append(ROUTING_HEAD)
+    for op in pack["operations"]:
+        routing.append(
+            [
+                op["sequence"],
+                op["code"],
+                op["name"],
+                op["machine_type"],
+                float(op["sam"]),
+                op["skill_grade"],
+                float(op["piece_rate"]),
+                "Y" if op["is_scanned"] else "N",
+            ]
+        )
+    chart = book.create_sheet("Size chart")
+    chart.append(CHART_HEAD + sizes)
+    for point in pack["size_chart"]:
+        chart.append(
+            [point["code"], point["name"], float(point["tolerance_cm"])]
+            + [float(Decimal(str(point["values"].get(s, "0")))) for s in sizes]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+class _Cells:
+    """Collects errors keyed by `Sheet!A1`."""
+
+    def __init__(self):
+        self.errors: dict[str, list] = {}
+
+    def add(self, sheet, row, column, message):
+        self.errors.setdefault(f"{sheet}!{get_column_letter(column)}{row}", []).append(message)
+
+    def decimal(self, sheet, row, column, value, *, blank=None):
+        if value in (None, ""):
+            if blank is not None:
+                return blank
+            self.add(sheet, row, column, _("A number is required."))
+            return None
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            self.add(sheet, row, column, _("Not a number."))
+            return None
+        if number < 0:
+            self.add(sheet, row, column, _("Cannot be negative."))
+        return number
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _rows(book, name):
+    if name not in book.sheetnames:
+        return None
+    return [list(row) for row in book[name].iter_rows(values_only=True)]
+
+
+@transaction.atomic
+def tech_pack_import(*, factory: Factory, upload, by) -> StyleVersion:
+    """A new draft version from a workbook (a new style when the number is new)."""
+    cells = _Cells()
+    try:
+        book = load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=True)
+    except Exception:
+        raise DomainError(
+            _("The file is not an Excel workbook (.xlsx)."),
+            code="malformed_file",
+            errors={"file": [_("Not a readable .xlsx file.")]},
+        )
+    missing = [n for n in ("Style", "BOM", "Routing") if n not in book.sheetnames]
+    if missing:
+        raise DomainError(
+            _("The workbook lacks sheets: %(names)s") % {"names": ", ".join(missing)},
+            code="malformed_file",
+            errors={"file": [_("Missing sheets.")]},
+        )
+    fields = {
+        _text(r[0]).lower(): (i, r[1] if len(r) > 1 else None)
+        for i, r in enumerate(_rows(book, "Style"), start=1)
+        if r and r[0]
+    }
+    for name in ("number", "name", "category", "sizes", "colours"):
+        if not _text(fields.get(name, (0, None))[1]):
+            row = fields.get(name, (len(fields) + 1, None))[0]
+            cells.add("Style", row, 2, _("%(field)s is required.") % {"field": name})
+    sizes = [x.strip() for x in _text(fields.get("sizes", (0, ""))[1]).split(",") if x.strip()]
+    colours = [x.strip() for x in _text(fields.get("colours", (0, ""))[1]).split(",") if x.strip()]
+
+    bom = []
+    bom_rows = _rows(book, "BOM")
+    header = [_text(h).lower() for h in (bom_rows[0] if bom_rows else [])]
+    size_columns = {h: i for i, h in enumerate(header) if i >= len(BOM_HEAD)}
+    for size in sizes:
+        if size.lower() not in size_columns:
+            cells.add("BOM", 1, len(header) + 1, _("No column for size %(size)s.") % {"size": size})
+    for number, row in enumerate(bom_rows[1:], start=2):
+        if not any(v not in (None, "") for v in row):
+            continue
+        row = row + [None] * (len(header) - len(row))
+        code = _text(row[0])
+        if not code:
+            cells.add("BOM", number, 1, _("A material code is required."))
+        consumption = {}
+        for size in sizes:
+            column = size_columns.get(size.lower())
+            if column is not None:
+                value = cells.decimal("BOM", number, column + 1, row[column], blank=Decimal(0))
+                consumption[size] = str(value) if value is not None else "0"
+        bom.append(
+            {
+                "material_code": code,
+                "description": _text(row[1]),
+                "unit": _text(row[2]) or "m",
+                "wastage_pct": cells.decimal("BOM", number, 4, row[3], blank=Decimal(3)),
+                "placement": _text(row[4]),
+                "is_main_fabric": _text(row[5]).lower() in YES,
+                "consumption": consumption,
+            }
+        )
+    operations = []
+    for number, row in enumerate(_rows(book, "Routing")[1:], start=2):
+        if not any(v not in (None, "") for v in row):
+            continue
+        row = row + [None] * (len(ROUTING_HEAD) - len(row))
+        try:
+            sequence = int(_text(row[0]))
+        except ValueError:
+            cells.add("Routing", number, 1, _("A whole number is required."))
+            sequence = number
+        if not _text(row[2]):
+            cells.add("Routing", number, 3, _("A name is required."))
+        sam = cells.decimal("Routing", number, 5, row[4])
+        rate = cells.decimal("Routing", number, 7, row[6], blank="")
+        try:
+            grade = int(_text(row[5]) or 2)
+        except ValueError:
+            cells.add("Routing", number, 6, _("A whole number is required."))
+            grade = 2
+        operations.append(
+            {
+                "sequence": sequence,
+                "code": _text(row[1]),
+                "name": _text(row[2]),
+                "machine_type": _text(row[3]),
+                "sam": sam if sam is not None else Decimal(0),
+                "skill_grade": grade,
+                "piece_rate": rate,
+                "is_scanned": _text(row[7]).lower() in YES or _text(row[7]) == "",
+            }
+        )
+    size_chart = []
+    chart_rows = _rows(book, "Size chart") or []
+    if chart_rows:
+        head = [_text(h) for h in chart_rows[0]]
+        for number, row in enumerate(chart_rows[1:], start=2):
+            if not any(v not in (None, "") for v in row):
+                continue
+            values = {}
+            for column, size in enumerate(head[len(CHART_HEAD) :], start=len(CHART_HEAD)):
+                if size in sizes and column < len(row):
+                    value = cells.decimal("Size chart", number, column + 1, row[column], blank=0)
+                    values[size] = str(value)
+            size_chart.append(
+                {
+                    "code": _text(row[0]) or f"P{number}",
+                    "name": _text(row[1]),
+                    "tolerance_cm": cells.decimal("Size chart", number, 3, row[2], blank=1),
+                    "values": values,
+                }
+            )
+    if cells.errors:
+        raise DomainError(
+            _("The workbook has errors; nothing was imported."),
+            code="invalid_import",
+            errors=cells.errors,
+        )
+    number = _text(fields["number"][1])
+    style = Style.objects.filter(factory=factory, number=number).first()
+    if style is None:
+        style = style_create(
+            factory=factory,
+            number=number,
+            name=_text(fields["name"][1]),
+            category=_text(fields["category"][1]),
+            season=_text(fields.get("season", (0, ""))[1]),
+            by=by,
+        )
+    return style_version_create(
+        style=style,
+        sizes=sizes,
+        colours=colours,
+        bom=bom,
+        operations=operations,
+        size_chart=size_chart,
+        notes=_text(fields.get("notes", (0, ""))[1]),
+        by=by,
+    )

@@ -1,0 +1,324 @@
+"""The wage calculation: operation records → wage lines → wage days → payslips.
+
+The operation records are read once, aggregated by the database (`GROUP BY operator, day,
+operation`); everything after that works on those few aggregated rows (a few per operator and
+day), in exact Decimal arithmetic, so the numbers are the same on SQLite and PostgreSQL and the
+same on every re-run. Nothing here writes: `payroll.services.pay_period_calculate` stores the
+result; the operator's self-service page shows an unstored result for today.
+
+Rules (each has a hand-computed test in tests/payroll/test_calculation.py):
+  piece pay        good pieces × frozen piece rate × grade multiplier × difficulty multiplier
+  rework deduction own defective pieces × piece rate × policy.rework_deduction_ratio
+  time pay         minutes of non-piece work × the kind's hourly rate ÷ 60
+  efficiency bonus (earned minutes − threshold × piece-work minutes) × bonus per minute,
+                   when earned ÷ piece-work minutes exceeds the threshold
+  overtime premium day's pay × overtime share of attended minutes × (factor − 1)
+  minimum top-up   minimum monthly wage × normal minutes ÷ normal minutes a month (capped at a
+                   month, or half for half-monthly periods) − pay without overtime premiums
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+from factories.models import Worker
+from payroll.models import (
+    AttendanceDay,
+    PayPolicy,
+    PeriodKind,
+    RateAdjustment,
+    TimeEntry,
+    TimeRate,
+    WageDay,
+)
+from production.models import OperationRecord, WorkOrderOperation
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+ONE = Decimal("1")
+
+
+def q2(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Line:
+    worker_id: int
+    day: date
+    operation_id: int
+    operation_code: str
+    operation_name: str
+    records: int
+    good_pieces: int
+    defective_pieces: int
+    piece_rate: Decimal
+    multiplier: Decimal
+    earned_minutes: Decimal
+    amount: Decimal
+    deduction: Decimal
+
+
+@dataclass
+class Day:
+    worker_id: int
+    day: date
+    day_kind: str
+    good_pieces: int = 0
+    defective_pieces: int = 0
+    earned_minutes: Decimal = ZERO
+    attended_minutes: int = 0
+    time_minutes: int = 0
+    overtime_minutes: int = 0
+    efficiency: Decimal = ZERO
+    piece_pay: Decimal = ZERO
+    rework_deduction: Decimal = ZERO
+    time_pay: Decimal = ZERO
+    bonus: Decimal = ZERO
+    overtime_premium: Decimal = ZERO
+    total: Decimal = ZERO
+
+
+@dataclass
+class Slip:
+    worker_id: int
+    days_worked: int = 0
+    good_pieces: int = 0
+    earned_minutes: Decimal = ZERO
+    attended_minutes: int = 0
+    normal_minutes: int = 0
+    piece_pay: Decimal = ZERO
+    rework_deduction: Decimal = ZERO
+    time_pay: Decimal = ZERO
+    bonus: Decimal = ZERO
+    overtime_premium: Decimal = ZERO
+    adjustments: Decimal = ZERO
+    minimum_top_up: Decimal = ZERO
+    gross: Decimal = ZERO
+
+
+@dataclass
+class WageResult:
+    lines: list[Line] = field(default_factory=list)
+    days: list[Day] = field(default_factory=list)
+    slips: dict[int, Slip] = field(default_factory=dict)
+    records: int = 0
+
+    @property
+    def gross_total(self) -> Decimal:
+        return sum((slip.gross for slip in self.slips.values()), ZERO)
+
+
+def policy_for(factory) -> PayPolicy:
+    """The factory's pay policy (its defaults when the factory never set one)."""
+    policy = PayPolicy.objects.filter(factory=factory).first()
+    return policy or PayPolicy(factory=factory)
+
+
+def period_records(factory, starts_on: date, ends_on: date):
+    """The live (not voided) operation records of a factory's days [starts_on, ends_on].
+
+    `work_date` is the record's day in the factory's time zone, kept by production/.
+    """
+    return OperationRecord.objects.filter(
+        factory=factory, work_date__gte=starts_on, work_date__lte=ends_on, voided_at__isnull=True
+    )
+
+
+def aggregate_records(factory, starts_on: date, ends_on: date, worker_ids=None):
+    """One pass over the records: (operator, day, operation) → count, good, defective."""
+    records = period_records(factory, starts_on, ends_on)
+    if worker_ids is not None:
+        records = records.filter(worker_id__in=worker_ids)
+    return list(
+        records.order_by()
+        .values_list("worker_id", "work_date", "operation_id")
+        .annotate(count=Count("id"), good=Sum("good_pieces"), defective=Sum("defective_pieces"))
+    )
+
+
+def day_kind(policy: PayPolicy, day: date) -> str:
+    if day.isoformat() in (policy.holidays or []):
+        return WageDay.DayKind.HOLIDAY
+    if day.weekday() in (policy.rest_weekdays or []):
+        return WageDay.DayKind.REST_DAY
+    return WageDay.DayKind.WORKDAY
+
+
+def overtime_factor(policy: PayPolicy, kind: str) -> Decimal:
+    return {
+        WageDay.DayKind.WORKDAY: policy.overtime_workday,
+        WageDay.DayKind.REST_DAY: policy.overtime_rest_day,
+        WageDay.DayKind.HOLIDAY: policy.overtime_holiday,
+    }[kind]
+
+
+def calculate(
+    factory,
+    starts_on: date,
+    ends_on: date,
+    *,
+    period_kind: str = PeriodKind.MONTHLY,
+    worker_ids=None,
+    adjustments: dict[int, Decimal] | None = None,
+) -> WageResult:
+    """Compute every operator's lines, days and payslip for the days [starts_on, ends_on]."""
+    policy = policy_for(factory)
+    result = WageResult()
+    aggregated = aggregate_records(factory, starts_on, ends_on, worker_ids)
+    result.records = sum(row[3] for row in aggregated)
+    orphans = sum(row[3] for row in aggregated if row[0] is None)
+    if orphans:
+        raise DomainError(
+            _("%(count)d operation records of this period have no operator; assign or void them.")
+            % {"count": orphans},
+            code="records_without_operator",
+        )
+
+    scope = {"factory": factory, "day__gte": starts_on, "day__lte": ends_on}
+    if worker_ids is not None:
+        scope["worker_id__in"] = worker_ids
+    attended = {
+        (w, d): m
+        for w, d, m in AttendanceDay.objects.filter(**scope).values_list(
+            "worker_id", "day", "minutes"
+        )
+    }
+    time_rates = dict(TimeRate.objects.filter(factory=factory).values_list("kind", "hourly_rate"))
+    time_work = (
+        TimeEntry.objects.filter(**scope)
+        .order_by()
+        .values_list("worker_id", "day", "kind")
+        .annotate(minutes=Sum("minutes"))
+    )
+    adjustments = adjustments or {}
+
+    operation_ids = {row[2] for row in aggregated}
+    operations = {
+        op_id: (code, name, sam, rate)
+        for op_id, code, name, sam, rate in WorkOrderOperation.objects.filter(
+            factory=factory, pk__in=operation_ids
+        ).values_list("pk", "code", "name", "sam", "piece_rate")
+    }
+    grade_multiplier, difficulty_multiplier = {}, {}
+    for kind, grade, code, multiplier in RateAdjustment.objects.filter(factory=factory).values_list(
+        "kind", "grade", "operation_code", "multiplier"
+    ):
+        if kind == RateAdjustment.Kind.GRADE:
+            grade_multiplier[grade] = multiplier
+        else:
+            difficulty_multiplier[code] = multiplier
+
+    worker_keys = (
+        {row[0] for row in aggregated}
+        | {w for w, _d in attended}
+        | {row[0] for row in time_work}
+        | set(adjustments)
+    )
+    grades = dict(Worker.objects.filter(pk__in=worker_keys).values_list("pk", "grade"))
+
+    days: dict[tuple[int, date], Day] = {}
+    kinds: dict[date, str] = {}
+
+    def day_of(worker_id: int, day: date) -> Day:
+        entry = days.get((worker_id, day))
+        if entry is None:
+            kind = kinds.get(day) or kinds.setdefault(day, day_kind(policy, day))
+            entry = days[(worker_id, day)] = Day(worker_id=worker_id, day=day, day_kind=kind)
+        return entry
+
+    deduction_ratio = policy.rework_deduction_ratio
+    for worker_id, day, operation_id, count, good, defective in aggregated:
+        code, name, sam, rate = operations[operation_id]
+        good, defective = int(good or 0), int(defective or 0)
+        multiplier = grade_multiplier.get(grades.get(worker_id), ONE) * difficulty_multiplier.get(
+            code, ONE
+        )
+        line = Line(
+            worker_id=worker_id,
+            day=day,
+            operation_id=operation_id,
+            operation_code=code,
+            operation_name=name,
+            records=count,
+            good_pieces=good,
+            defective_pieces=defective,
+            piece_rate=rate,
+            multiplier=multiplier,
+            earned_minutes=q2(good * sam),
+            amount=q2(good * rate * multiplier),
+            deduction=q2(defective * rate * deduction_ratio),
+        )
+        result.lines.append(line)
+        entry = day_of(worker_id, day)
+        entry.good_pieces += good
+        entry.defective_pieces += defective
+        entry.earned_minutes += line.earned_minutes
+        entry.piece_pay += line.amount
+        entry.rework_deduction += line.deduction
+
+    for worker_id, day, kind, minutes in time_work:
+        entry = day_of(worker_id, day)
+        entry.time_minutes += minutes
+        entry.time_pay += q2(Decimal(minutes) * time_rates.get(kind, ZERO) / 60)
+    for (worker_id, day), minutes in attended.items():
+        day_of(worker_id, day).attended_minutes = minutes
+
+    for entry in days.values():
+        _finish_day(entry, policy)
+
+    result.days = sorted(days.values(), key=lambda d: (d.worker_id, d.day))
+    result.lines.sort(key=lambda x: (x.worker_id, x.day, x.operation_code, x.operation_id))
+    for entry in result.days:
+        slip = result.slips.setdefault(entry.worker_id, Slip(worker_id=entry.worker_id))
+        slip.days_worked += 1 if (entry.attended_minutes or entry.good_pieces) else 0
+        slip.good_pieces += entry.good_pieces
+        slip.earned_minutes += entry.earned_minutes
+        slip.attended_minutes += entry.attended_minutes
+        if entry.day_kind == WageDay.DayKind.WORKDAY:
+            slip.normal_minutes += entry.attended_minutes - entry.overtime_minutes
+        slip.piece_pay += entry.piece_pay
+        slip.rework_deduction += entry.rework_deduction
+        slip.time_pay += entry.time_pay
+        slip.bonus += entry.bonus
+        slip.overtime_premium += entry.overtime_premium
+    for worker_id, amount in adjustments.items():
+        result.slips.setdefault(worker_id, Slip(worker_id=worker_id)).adjustments += amount
+    for slip in result.slips.values():
+        _finish_slip(slip, policy, period_kind)
+    return result
+
+
+def _finish_day(entry: Day, policy: PayPolicy) -> None:
+    piece_minutes = max(0, entry.attended_minutes - entry.time_minutes)
+    if piece_minutes and entry.earned_minutes:
+        entry.efficiency = (entry.earned_minutes / piece_minutes).quantize(Decimal("0.001"))
+        threshold_minutes = policy.bonus_threshold * piece_minutes
+        if entry.earned_minutes > threshold_minutes:
+            entry.bonus = q2((entry.earned_minutes - threshold_minutes) * policy.bonus_per_minute)
+    if entry.day_kind == WageDay.DayKind.WORKDAY:
+        entry.overtime_minutes = max(0, entry.attended_minutes - policy.standard_day_minutes)
+    else:
+        entry.overtime_minutes = entry.attended_minutes
+    base = entry.piece_pay - entry.rework_deduction + entry.time_pay
+    if entry.overtime_minutes and base > 0:
+        factor = overtime_factor(policy, entry.day_kind) - ONE
+        entry.overtime_premium = q2(base * entry.overtime_minutes / entry.attended_minutes * factor)
+    entry.total = base + entry.bonus + entry.overtime_premium
+
+
+def _finish_slip(slip: Slip, policy: PayPolicy, period_kind: str) -> None:
+    pay_for_normal_hours = slip.piece_pay - slip.rework_deduction + slip.time_pay + slip.bonus
+    cap = ONE if period_kind == PeriodKind.MONTHLY else Decimal("0.5")
+    share = min(cap, Decimal(slip.normal_minutes) / policy.standard_month_minutes)
+    required = q2(policy.minimum_monthly_wage * share)
+    slip.minimum_top_up = max(ZERO, required - pay_for_normal_hours)
+    slip.gross = (
+        pay_for_normal_hours + slip.overtime_premium + slip.minimum_top_up + slip.adjustments
+    )

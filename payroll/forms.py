@@ -1,0 +1,144 @@
+"""Forms of the payroll pages (the rules are checked again by the services)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from factories.models import Worker
+from payroll.models import (
+    AttendanceEvent,
+    PayPeriod,
+    PayPolicy,
+    PeriodKind,
+    RateAdjustment,
+    TimeKind,
+)
+
+CONTROL = {"class": "form-control"}
+SELECT = {"class": "form-select"}
+
+
+class WorkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.employee_no} {obj.name}"
+
+
+class FactoryForm(forms.Form):
+    """A form whose worker and period choices are the acting factory's own."""
+
+    def __init__(self, *args, factory=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "worker" in self.fields:
+            self.fields["worker"].queryset = Worker.objects.filter(factory=factory, is_active=True)
+        if "corrects_period" in self.fields:
+            self.fields["corrects_period"].queryset = PayPeriod.objects.filter(
+                factory=factory, status__in=PayPeriod.LOCKED
+            )
+
+
+class PeriodOpenForm(forms.Form):
+    starts_on = forms.DateField(
+        label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date", **CONTROL})
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=PeriodKind.choices, widget=forms.Select(attrs=SELECT)
+    )
+
+
+class AdjustmentForm(FactoryForm):
+    worker = WorkerChoiceField(
+        label=_("Worker"), queryset=Worker.objects.none(), widget=forms.Select(attrs=SELECT)
+    )
+    amount = forms.DecimalField(
+        label=_("Amount (yuan)"), max_digits=12, decimal_places=2, widget=forms.NumberInput(CONTROL)
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.TextInput(CONTROL))
+    corrects_period = forms.ModelChoiceField(
+        label=_("Corrects period"),
+        queryset=PayPeriod.objects.none(),
+        required=False,
+        widget=forms.Select(attrs=SELECT),
+    )
+
+
+class AttendanceForm(FactoryForm):
+    worker = WorkerChoiceField(
+        label=_("Worker"), queryset=Worker.objects.none(), widget=forms.Select(attrs=SELECT)
+    )
+    at = forms.DateTimeField(
+        label=_("Time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local", **CONTROL})
+    )
+    direction = forms.ChoiceField(
+        label=_("Direction"),
+        choices=AttendanceEvent.Direction.choices,
+        widget=forms.Select(attrs=SELECT),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200, widget=forms.TextInput(CONTROL))
+
+
+class TimeEntryForm(FactoryForm):
+    worker = WorkerChoiceField(
+        label=_("Worker"), queryset=Worker.objects.none(), widget=forms.Select(attrs=SELECT)
+    )
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date", **CONTROL}))
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=TimeKind.choices, widget=forms.Select(attrs=SELECT)
+    )
+    minutes = forms.IntegerField(
+        label=_("Minutes"), min_value=1, max_value=1440, widget=forms.NumberInput(CONTROL)
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200, widget=forms.TextInput(CONTROL))
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = PayPolicy
+        fields = [
+            "period_kind", "minimum_monthly_wage", "standard_day_minutes",
+            "standard_month_minutes", "rework_deduction_ratio", "bonus_threshold",
+            "bonus_per_minute", "overtime_workday", "overtime_rest_day", "overtime_holiday",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+
+class RateAdjustmentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=RateAdjustment.Kind.choices, widget=forms.Select(attrs=SELECT)
+    )
+    grade = forms.IntegerField(
+        label=_("Grade"), required=False, min_value=0, widget=forms.NumberInput(CONTROL)
+    )
+    operation_code = forms.CharField(
+        label=_("Operation code"), required=False, max_length=40, widget=forms.TextInput(CONTROL)
+    )
+    multiplier = forms.DecimalField(
+        label=_("Multiplier"), max_digits=5, decimal_places=3, widget=forms.NumberInput(CONTROL)
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=200, widget=forms.TextInput(CONTROL)
+    )
+
+
+class TimeRateForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=TimeKind.choices, widget=forms.Select(attrs=SELECT)
+    )
+    hourly_rate = forms.DecimalField(
+        label=_("Yuan per hour"), max_digits=8, decimal_places=2, widget=forms.NumberInput(CONTROL)
+    )
+
+
+class DisputeForm(forms.Form):
+    day = forms.DateField(widget=forms.HiddenInput)
+    operation = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    subject = forms.CharField(max_length=200, widget=forms.HiddenInput)
+    message = forms.CharField(
+        label=_("What is wrong?"), widget=forms.Textarea(attrs={"rows": 2, **CONTROL})
+    )
+
+
+class DisputeAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 2, **CONTROL}))

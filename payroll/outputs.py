@@ -1,0 +1,156 @@
+"""Documents of a calculated period: payslips (PDF, Chinese), wage sheet (Excel), bank file (CSV).
+
+The bank file and the wage sheet list exactly the period's payslips with a positive total, so
+the period total, the sum of the payslips and the sum of the bank-file lines always agree.
+"""
+
+import csv
+import io
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from reportlab.lib.pagesizes import A5
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from payroll.models import PayPeriod, Payslip
+
+CJK_FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+
+SLIP_PARTS = [
+    ("piece_pay", "计件工资"),
+    ("rework_deduction", "返工扣款"),
+    ("time_pay", "计时工资"),
+    ("bonus", "效率奖"),
+    ("overtime_premium", "加班费"),
+    ("adjustments", "调整"),
+    ("minimum_top_up", "最低工资补差"),
+]
+
+
+def payable_payslips(period: PayPeriod):
+    return Payslip.objects.filter(period=period, gross__gt=0).order_by("employee_no")
+
+
+def payslips_pdf(period: PayPeriod, payslips) -> bytes:
+    """One A5 page per payslip, in Chinese (payslips are read by the operators themselves)."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A5)
+    pdf.setTitle(f"工资条 {period.starts_on:%Y-%m-%d}")
+    width, height = A5
+    factory_name = period.factory.organization.name
+    for slip in payslips:
+        y = height - 18 * mm
+        pdf.setFont(CJK_FONT, 14)
+        pdf.drawString(14 * mm, y, f"{factory_name} 工资条")
+        y -= 8 * mm
+        pdf.setFont(CJK_FONT, 10)
+        pdf.drawString(
+            14 * mm,
+            y,
+            f"工资期间：{period.starts_on:%Y年%m月%d日} 至 {period.ends_on:%Y年%m月%d日}",
+        )
+        y -= 6 * mm
+        pdf.drawString(14 * mm, y, f"工号：{slip.employee_no}    姓名：{slip.worker_name}")
+        y -= 6 * mm
+        pdf.drawString(14 * mm, y, f"产线：{slip.line_name or '—'}    部门：{slip.department}")
+        y -= 6 * mm
+        pdf.drawString(
+            14 * mm,
+            y,
+            f"出勤天数：{slip.days_worked}    出勤分钟：{slip.attended_minutes}    "
+            f"合格件数：{slip.good_pieces}",
+        )
+        y -= 9 * mm
+        for field, label in SLIP_PARTS:
+            value = getattr(slip, field)
+            if field == "rework_deduction" and value:
+                value = -value
+            pdf.drawString(18 * mm, y, label)
+            pdf.drawRightString(width - 18 * mm, y, f"{value:,.2f}")
+            y -= 6 * mm
+        pdf.line(18 * mm, y + 3 * mm, width - 18 * mm, y + 3 * mm)
+        pdf.setFont(CJK_FONT, 12)
+        pdf.drawString(18 * mm, y - 2 * mm, "实发工资（元）")
+        pdf.drawRightString(width - 18 * mm, y - 2 * mm, f"{slip.gross:,.2f}")
+        pdf.setFont(CJK_FONT, 8)
+        pdf.drawString(14 * mm, 12 * mm, f"银行账号：{slip.bank_account or '—'}")
+        pdf.drawString(14 * mm, 8 * mm, "如有疑问，请在手机“我的工资”页面对相应明细提出异议。")
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+SHEET_COLUMNS = [
+    ("employee_no", "工号"),
+    ("worker_name", "姓名"),
+    ("line_name", "产线"),
+    ("department", "部门"),
+    ("days_worked", "出勤天数"),
+    ("attended_minutes", "出勤分钟"),
+    ("good_pieces", "合格件数"),
+    ("earned_minutes", "标准工时(分)"),
+    *SLIP_PARTS,
+    ("gross", "应发合计"),
+    ("bank_account", "银行账号"),
+]
+
+
+def wage_sheet_xlsx(period: PayPeriod) -> bytes:
+    """The period's wage sheet: one row per payslip, a total row, amounts as numbers."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"{period.starts_on:%Y-%m-%d}"
+    sheet.append([f"{period.factory.organization.name} 工资表 {period}"])
+    sheet.append([label for _field, label in SHEET_COLUMNS])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    totals: dict[str, Decimal] = {}
+    for slip in Payslip.objects.filter(period=period).order_by("employee_no"):
+        row = []
+        for field, _label in SHEET_COLUMNS:
+            value = getattr(slip, field)
+            if isinstance(value, Decimal):
+                totals[field] = totals.get(field, Decimal("0")) + value
+            row.append(value)
+        sheet.append(row)
+    sheet.append(
+        [
+            "合计" if index == 0 else totals.get(field)
+            for index, (field, _label) in enumerate(SHEET_COLUMNS)
+        ]
+    )
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for column in sheet.iter_cols(min_row=3):
+        for cell in column:
+            if isinstance(cell.value, Decimal | float):
+                cell.number_format = "#,##0.00"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+BANK_HEADER = ["employee_no", "name", "bank_account", "amount", "reference"]
+
+
+def bank_transfer_csv(period: PayPeriod) -> str:
+    """One transfer per payslip with pay; amounts with two decimals, UTF-8 with BOM for Excel."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(BANK_HEADER)
+    reference = _("Wages %(start)s–%(end)s") % {
+        "start": f"{period.starts_on:%Y-%m-%d}",
+        "end": f"{period.ends_on:%Y-%m-%d}",
+    }
+    for slip in payable_payslips(period):
+        writer.writerow(
+            [slip.employee_no, slip.worker_name, slip.bank_account, f"{slip.gross:.2f}", reference]
+        )
+    return out.getvalue()

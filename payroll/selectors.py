@@ -1,0 +1,198 @@
+"""Reads of payroll/: period totals, dashboard figures, an operator's own earnings.
+
+`period_figures` and `factory_payroll_figures` are what dashboards/ calls: factory-level
+aggregates only, never an individual's pay (a district never sees a worker's wage).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from factories.models import Worker
+from payroll import calculation
+from payroll.models import Dispute, PayPeriod, Payslip, PeriodKind, WageDay, WageLine
+from payroll.services import period_end
+
+ZERO = Decimal("0.00")
+
+
+def money(value) -> Decimal:
+    """A sum as yuan with two places (SQLite sums decimals as floats)."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+def factory_today(factory) -> date:
+    return timezone.localdate(timezone=ZoneInfo(factory.time_zone))
+
+
+def periods_of(factory):
+    return PayPeriod.objects.filter(factory=factory).order_by("-starts_on")
+
+
+def period_for_day(factory, day: date) -> PayPeriod | None:
+    return PayPeriod.objects.filter(factory=factory, starts_on__lte=day, ends_on__gte=day).first()
+
+
+def _totals(period: PayPeriod, key: str) -> list[dict]:
+    rows = (
+        Payslip.objects.filter(period=period)
+        .order_by()
+        .values(key)
+        .annotate(
+            workers=Count("pk"),
+            good_pieces=Sum("good_pieces"),
+            piece_pay=Sum("piece_pay"),
+            gross=Sum("gross"),
+        )
+        .order_by(key)
+    )
+    return [
+        {
+            **row,
+            "name": row[key] or "—",
+            "piece_pay": money(row["piece_pay"]),
+            "gross": money(row["gross"]),
+        }
+        for row in rows
+    ]
+
+
+def totals_by_line(period: PayPeriod) -> list[dict]:
+    return _totals(period, "line_name")
+
+
+def totals_by_department(period: PayPeriod) -> list[dict]:
+    return _totals(period, "department")
+
+
+def period_figures(period: PayPeriod) -> dict:
+    """Earned vs paid, average wage and output per person per day of one period."""
+    worker_days = period.worker_days or 0
+    workers = period.workers or 0
+    earned = period.gross_total if period.status != PayPeriod.Status.OPEN else ZERO
+    return {
+        "period_id": period.pk,
+        "starts_on": period.starts_on,
+        "ends_on": period.ends_on,
+        "status": period.status,
+        "earned": earned,
+        "paid": earned if period.status == PayPeriod.Status.PAID else ZERO,
+        "workers": workers,
+        "average_wage": (earned / workers).quantize(Decimal("0.01")) if workers else ZERO,
+        "good_pieces": period.good_pieces,
+        "output_per_person_day": (
+            (Decimal(period.good_pieces) / worker_days).quantize(Decimal("0.1"))
+            if worker_days
+            else Decimal("0.0")
+        ),
+    }
+
+
+def factory_payroll_figures(factory, *, periods: int = 6) -> list[dict]:
+    """The last few periods' figures of a factory, newest first (for dashboards)."""
+    return [period_figures(p) for p in periods_of(factory)[:periods]]
+
+
+def open_dispute_counts(factory) -> dict[int, int]:
+    """Open disputes per period id (for the clerk's period list)."""
+    counts = {}
+    for period in periods_of(factory):
+        counts[period.pk] = Dispute.objects.filter(
+            factory=factory,
+            status=Dispute.Status.OPEN,
+            day__gte=period.starts_on,
+            day__lte=period.ends_on,
+        ).count()
+    return counts
+
+
+def worker_of(user, factory) -> Worker | None:
+    """The worker record of a signed-in operator in the acting factory."""
+    if user is None or not user.is_authenticated or factory is None:
+        return None
+    return Worker.objects.filter(factory_id=factory.pk, user=user).first()
+
+
+@dataclass
+class MyEarnings:
+    """What an operator sees on the phone: today and each day of the current period."""
+
+    today: date
+    today_lines: list
+    today_day: object | None
+    period_start: date
+    period_end: date
+    period: PayPeriod | None
+    days: list
+    total: Decimal
+    stored: bool
+
+
+def my_earnings(worker: Worker) -> MyEarnings:
+    """Live for an open period (calculated on the fly for this one worker), stored otherwise."""
+    factory = worker.factory
+    today = factory_today(factory)
+    period = period_for_day(factory, today)
+    if period is not None:
+        start, end, kind = period.starts_on, period.ends_on, period.kind
+    else:
+        kind = calculation.policy_for(factory).period_kind
+        start = today.replace(day=1 if kind == PeriodKind.MONTHLY or today.day <= 15 else 16)
+        end = period_end(start, kind)
+    stored = period is not None and period.status != PayPeriod.Status.OPEN
+    if stored:
+        days = list(WageDay.objects.filter(period=period, worker=worker).order_by("day"))
+        lines = list(WageLine.objects.filter(period=period, worker=worker, day=today))
+        total = Payslip.objects.filter(period=period, worker=worker).values_list(
+            "gross", flat=True
+        ).first() or sum((d.total for d in days), ZERO)
+    else:
+        result = calculation.calculate(
+            factory, start, min(end, today), period_kind=kind, worker_ids=[worker.pk]
+        )
+        days = result.days
+        lines = [x for x in result.lines if x.day == today]
+        total = sum((d.total for d in days), ZERO)
+    today_day = next((d for d in days if d.day == today), None)
+    return MyEarnings(
+        today=today,
+        today_lines=lines,
+        today_day=today_day,
+        period_start=start,
+        period_end=end,
+        period=period,
+        days=sorted(days, key=lambda d: d.day, reverse=True),
+        total=total,
+        stored=stored,
+    )
+
+
+def my_disputes(worker: Worker):
+    return Dispute.objects.filter(worker=worker).order_by("-created_at")
+
+
+def disputes_for_clerk(factory, *, status: str | None = Dispute.Status.OPEN):
+    disputes = Dispute.objects.filter(factory=factory).select_related("worker")
+    if status:
+        disputes = disputes.filter(status=status)
+    return disputes.order_by("status", "-created_at")
+
+
+def period_summary(period: PayPeriod) -> dict:
+    aggregates = Payslip.objects.filter(period=period).aggregate(
+        piece_pay=Sum("piece_pay"),
+        rework_deduction=Sum("rework_deduction"),
+        time_pay=Sum("time_pay"),
+        bonus=Sum("bonus"),
+        overtime_premium=Sum("overtime_premium"),
+        adjustments=Sum("adjustments"),
+        minimum_top_up=Sum("minimum_top_up"),
+        gross=Sum("gross"),
+    )
+    summary = {key: money(value) for key, value in aggregates.items()}
+    summary["topped_up"] = Payslip.objects.filter(period=period, minimum_top_up__gt=0).count()
+    return summary

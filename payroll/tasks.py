@@ -1,0 +1,43 @@
+"""Celery tasks of payroll/: they take ids, are idempotent, acknowledge late and retry a
+bounded number of times. The nightly import is scheduled in PayrollConfig.ready()."""
+
+from datetime import date, timedelta
+
+from celery import shared_task
+from django.db import OperationalError
+
+TASK = {
+    "acks_late": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(**TASK)
+def machine_down_import_task(factory_id: int, day_iso: str) -> int:
+    """Machine-down time of one factory and day from the devices' rollups (idempotent)."""
+    from core.audit import acting_as
+    from factories.models import Factory
+    from payroll.services import machine_down_import
+
+    factory = Factory.objects.get(pk=factory_id)
+    day = date.fromisoformat(day_iso)
+    with acting_as():
+        return machine_down_import(factory=factory, starts_on=day, ends_on=day)
+
+
+@shared_task(**TASK)
+def machine_down_import_yesterday() -> int:
+    """Queue yesterday's import for every factory with devices that have an operator (beat)."""
+    from django.utils import timezone
+
+    from devices.models import Device
+
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    factory_ids = Device.objects.filter(operator__isnull=False).values_list("factory_id", flat=True)
+    queued = 0
+    for factory_id in sorted(set(factory_ids)):
+        machine_down_import_task.delay(factory_id, yesterday)
+        queued += 1
+    return queued
