@@ -6,8 +6,7 @@ its work order) and acknowledge late, so a worker lost mid-task leaves the messa
 
 import datetime as dt
 
-from celery import shared_task
-from django.conf import settings
+from celery import current_app, shared_task
 from django.utils import timezone
 
 from orders import webhooks
@@ -36,7 +35,7 @@ def webhook_retry_due() -> int:
     With a broker the task's own retry comes first; the sweep only picks up what is overdue by
     a grace period (a retry message that was lost).
     """
-    grace = dt.timedelta(seconds=0 if settings.CELERY_TASK_ALWAYS_EAGER else 120)
+    grace = dt.timedelta(seconds=0 if current_app.conf.task_always_eager else 120)
     due = list(
         WebhookDelivery.objects.filter(
             status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=timezone.now() - grace

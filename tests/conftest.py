@@ -84,6 +84,31 @@ def _test_defaults(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def eager_celery():
+    """Tasks run in-process in tests, with or without REDIS_URL: a test that exercises the real
+    broker and worker path (marked `redis`) turns this off and starts `celery -A config worker`
+    itself (see tests/orders/test_webhook_worker.py, tests/core/test_services_wiring.py)."""
+    from config.celery_app import app
+
+    previous = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """A transactional test's flush re-creates content types with new ids; a stale cache would
+    point audit entries at rows that no longer exist."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
+
 @pytest.fixture
 def api():
     from rest_framework.test import APIClient

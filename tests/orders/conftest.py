@@ -70,12 +70,3 @@ def accepted_order(place_order, planner, factory):
     return order_accept(order=place_order(), by=planner, acting=factory.organization)
 
 
-@pytest.fixture(autouse=True)
-def eager_celery():
-    """Tasks run in-process here; the worker test in test_webhook_worker.py uses a real one."""
-    from config.celery_app import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield app
-    app.conf.task_always_eager = previous
