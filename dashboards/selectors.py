@@ -304,6 +304,8 @@ def _wages(factory: Factory) -> dict | None:
     period = sources.pay_period(factory=factory)
     if period is None:
         return None
+    if not period:
+        return {"label": _("No pay period covers today."), "total": None, "status": None}
     total = period["earned"]
     if not total:
         total = FactoryDay.objects.filter(

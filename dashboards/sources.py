@@ -327,14 +327,15 @@ def material_shortages(*, factory_id: int) -> list[dict] | None:
 
 def pay_period(*, factory) -> dict | None:
     """The pay period covering today (payroll's selectors): label, first and last day,
-    status, and payroll's own earned figure once the period is calculated."""
+    status, and payroll's own earned figure once the period is calculated; {} when no period
+    covers today."""
     payroll = selectors_of("payroll")
     if payroll is None or not hasattr(payroll, "period_for_day"):
         return None
     today = payroll.factory_today(factory)
     period = payroll.period_for_day(factory, today)
     if period is None:
-        return None
+        return {}
     figures = payroll.period_figures(period)
     return {
         "label": f"{period.starts_on:%m-%d} – {period.ends_on:%m-%d}",

@@ -9,7 +9,6 @@ the periodic catch-up repairs anything a lost message or a late record left behi
 from datetime import date, datetime, timedelta
 
 from celery import shared_task
-from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -59,10 +58,15 @@ def buckets_for(kind: str, data: dict) -> list[tuple[str, str]]:
     return []
 
 
+def eager() -> bool:
+    """Tasks run in-process (demo, tests): the Celery app's own setting is the one that counts."""
+    return bool(output_hour_rebuild.app.conf.task_always_eager)
+
+
 def rollups_schedule(*, factory_id: int, kind: str, data: dict) -> None:
     for what, bucket in buckets_for(kind, data):
         task = {"output": output_hour_rebuild, "machine": machine_hour_rebuild, "day": day_rebuild}
-        if settings.CELERY_TASK_ALWAYS_EAGER:
+        if eager():
             task[what].apply(args=[factory_id, bucket])
             continue
         # The task clears the key before it reads, so a change that arrives while it runs
@@ -83,7 +87,7 @@ def _pushed(factory_id: int) -> None:
     from dashboards.live import pusher
 
     services.data_changed(factory_id=factory_id)
-    if not settings.CELERY_TASK_ALWAYS_EAGER:
+    if not eager():
         pusher.request(factory_id, "dashboard.rollup")
 
 

@@ -265,6 +265,8 @@ class IngestLoop:
         self.running = False
 
     def run(self) -> IngestStats:
+        """Receive until stopped (SIGTERM), `stop_after` messages, or `idle_exit` seconds with
+        nothing received since the first message (waiting for the first one does not count)."""
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, self.stop)
             signal.signal(signal.SIGINT, self.stop)
@@ -284,6 +286,7 @@ class IngestLoop:
                 break
             if (
                 self.idle_exit is not None
+                and self.stats.first_message_at is not None
                 and not self.pending
                 and clock.monotonic() - self.last_activity > self.idle_exit
             ):

@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
 class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = _("Design and orders")
+
+    def ready(self) -> None:
+        # The sweep behind webhook back-off: sends pending deliveries whose time has come when
+        # there is no broker (eager demo), or whose retry message was lost.
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "orders-webhook-retry-due",
+            {"task": "orders.tasks.webhook_retry_due", "schedule": 30.0},
+        )

@@ -84,6 +84,19 @@ def _test_defaults(settings):
     }
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """django-auditlog's first migration creates its own `auditlog_logentry` although
+    `core.AuditEntry` replaces the model (AUDITLOG_LOGENTRY_MODEL). Nothing uses that table,
+    but its foreign keys make a transactional test's TRUNCATE fail on PostgreSQL, so the test
+    database goes without it."""
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cascade = " CASCADE" if connection.vendor == "postgresql" else ""
+        cursor.execute(f"DROP TABLE IF EXISTS auditlog_logentry{cascade}")
+
+
 @pytest.fixture(autouse=True)
 def eager_celery():
     """Tasks run in-process in tests, with or without REDIS_URL: a test that exercises the real

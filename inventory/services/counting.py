@@ -116,19 +116,19 @@ def cycle_count_record(*, count: CycleCount, entries: list[dict], by) -> CycleCo
 
 @transaction.atomic
 def cycle_count_submit(*, count: CycleCount, by) -> CycleCount:
-    """Finish counting. Lots not counted were not found (counted zero)."""
+    """Finish counting. Every lot the ledger expects must be counted — a lot that is not there
+    is counted as 0 on purpose, never by forgetting it."""
     count = _open(count)
     lines = list(count.lines.select_related("lot"))
-    if not any(line.counted_quantity is not None for line in lines):
+    uncounted = [line.lot.code for line in lines if line.counted_quantity is None]
+    if uncounted or not lines:
         raise DomainError(
-            _("Count at least one lot before submitting."), errors={"entries": [_("Required.")]}
+            _("Count every lot of the bin (enter 0 for a lot that is not there): %(lots)s")
+            % {"lots": ", ".join(uncounted) or "—"},
+            code="count_incomplete",
+            errors={"entries": [_("Not counted yet.")]},
         )
-    value = ZERO
-    for line in lines:
-        if line.counted_quantity is None:
-            line.counted_quantity = ZERO
-            line.save(update_fields=["counted_quantity"])
-        value += abs(line.variance) * line.unit_cost
+    value = sum((abs(line.variance) * line.unit_cost for line in lines), ZERO)
     count.variance_value = value.quantize(Decimal("0.01"), ROUND_HALF_UP)
     count.submitted_at = timezone.now()
     if count.variance_value > Decimal(conf.get("COUNT_APPROVAL_THRESHOLD_YUAN")):

@@ -185,8 +185,65 @@ def station_event(factory, device, sequence, kind):
     )
 
 
-def test_factory_screen_follows_the_floor_on_a_phone_and_a_wall(server, browser):
-    from devices.ingest import ingest_messages
+class Publisher:
+    """Publishes device messages: over MQTT through devices' `ingest_mqtt` process when
+    MQTT_URL is set, else straight into the ingest entry point."""
+
+    def __init__(self):
+        self.url = os.environ.get("MQTT_URL", "")
+        self.ingest = self.client = None
+        if self.url:
+            import paho.mqtt.client as mqtt
+
+            from devices.mqtt import BrokerAddress
+
+            env = {**os.environ, "DATABASE_URL": database_url(), "CONN_MAX_AGE": "0"}
+            self.ingest = subprocess.Popen(
+                [sys.executable, "manage.py", "ingest_mqtt", "--client-id", "dash-browser"]
+                + ["--share-group", "", "--max-wait", "0.05"],
+                cwd=BASE_DIR,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            address = BrokerAddress.from_url(self.url)
+            self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="dash-pub")
+            if address.username:
+                self.client.username_pw_set(address.username, address.password)
+            self.client.connect(address.host, address.port)
+            self.client.loop_start()
+            time.sleep(3)  # the ingest's subscription is in place
+
+    def publish(self, message) -> None:
+        from devices.ingest import ingest_messages
+        from devices.models import TelemetryRecord
+
+        if not self.url:
+            ingest_messages([message])
+            return
+        before = TelemetryRecord.objects.count()
+        self.client.publish(message.topic, message.payload, qos=1).wait_for_publish(10)
+        deadline = time.monotonic() + 15
+        while TelemetryRecord.objects.count() == before and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert TelemetryRecord.objects.count() > before, "the ingest stored nothing"
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.loop_stop()
+            self.client.disconnect()
+            self.ingest.terminate()
+            self.ingest.wait(timeout=30)
+
+
+@pytest.fixture
+def publisher(server):
+    publisher = Publisher()
+    yield publisher
+    publisher.close()
+
+
+def test_factory_screen_follows_the_floor_on_a_phone_and_a_wall(server, browser, publisher):
     from devices.rollups import rollup_minutes
 
     factory = FactoryFactory(organization__name="Lusong Demo", organization__code="lusong-demo")
@@ -202,7 +259,7 @@ def test_factory_screen_follows_the_floor_on_a_phone_and_a_wall(server, browser)
         visit.text_becomes("#kpi-output", str(20 * index))
 
         record(floor, floor.bundles[index], floor.last)  # 20 garments finished
-        ingest_messages([station_event(factory, device, 10 + index, "station.arrive")])
+        publisher.publish(station_event(factory, device, 10 + index, "station.arrive"))
         rollup_minutes(factory_id=factory.pk, minutes=[timezone.now()])
 
         visit.text_becomes("#kpi-output", str(20 * (index + 1)))

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.roles import Role
-from dashboards import selectors
+from dashboards import selectors, sources
 from tests.dashboards.conftest import member
 from tests.factories import FactoryDayFactory, LineDayFactory, OutputHourFactory
 
@@ -68,7 +68,17 @@ def test_a_worker_may_not_open_the_factory_screen(factory, client):
     assert response.status_code == 403
 
 
-def test_missing_sources_are_null_not_zero(factory, manager_client):
+def test_without_a_pay_period_the_wages_say_so(factory, manager_client, monkeypatch):
+    monkeypatch.setattr(sources, "pay_period", lambda factory: {})
+
+    data = manager_client.get(reverse("dashboards:factory-data")).json()
+
+    assert data["wages"] == {"label": "No pay period covers today.", "total": None, "status": None}
+
+
+def test_a_source_that_is_not_there_is_null_not_zero(factory, manager_client, monkeypatch):
+    monkeypatch.setattr(sources, "pay_period", lambda factory: None)
+
     data = manager_client.get(reverse("dashboards:factory-data")).json()
 
     assert data["wages"] is None

@@ -74,8 +74,11 @@ def test_day_rebuild_counts_active_employees(factory, line, hours):
 
 
 @pytest.fixture
-def floor(factory, line):
+def floor(factory, line, settings):
     from tests.dashboards.floor import build_floor
+
+    # The rebuild itself is under test here, not the trip through a Celery worker.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
 
     return build_floor(factory, line)
 

@@ -14,15 +14,6 @@ from tests.inventory.conftest import receive
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _no_unused_auditlog_table(transactional_db):
-    """auditlog's migrations create `auditlog_logentry` although core swaps the model out; its
-    foreign key to core_user makes the flush after a transactional test fail on PostgreSQL.
-    The table is never used, so it goes."""
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS auditlog_logentry CASCADE")
-
-
 def issue_concurrently(lot_id, bin, work_orders, clerk) -> list:
     """Each thread issues the whole roll to its own work order at the same moment."""
     barrier = threading.Barrier(len(work_orders))

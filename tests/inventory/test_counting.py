@@ -70,11 +70,14 @@ def test_a_small_variance_posts_an_adjustment_at_once(rolls, factory, clerk):
 
 def test_a_large_variance_waits_for_approval(rolls, factory, clerk, manager):
     count = services.cycle_count_start(factory=factory, barcode="BIN:A-01", by=clerk)
-    services.cycle_count_record(count=count, entries=[{"lot": "R1", "quantity": "80"}], by=clerk)
+    services.cycle_count_record(
+        count=count,
+        entries=[{"lot": "R1", "quantity": "80"}, {"lot": "R2", "quantity": "0"}],
+        by=clerk,
+    )
     count = services.cycle_count_submit(count=count, by=clerk)
     assert (count.status, StockMove.objects.filter(kind="adjustment").count()) == ("pending", 0)
     services.cycle_count_approve(count=count, by=manager)
-    # R2 was not counted: not found, so it is adjusted to zero too.
     assert dict(StockBalance.objects.values_list("lot__code", "quantity")) == {
         "R1": Decimal("80"),
         "R2": Decimal("0"),
@@ -83,7 +86,11 @@ def test_a_large_variance_waits_for_approval(rolls, factory, clerk, manager):
 
 def test_a_rejected_count_adjusts_nothing_and_unlocks_the_bin(rolls, factory, clerk, manager):
     count = services.cycle_count_start(factory=factory, barcode="BIN:A-01", by=clerk)
-    services.cycle_count_record(count=count, entries=[{"lot": "R1", "quantity": "1"}], by=clerk)
+    services.cycle_count_record(
+        count=count,
+        entries=[{"lot": "R1", "quantity": "1"}, {"lot": "R2", "quantity": "50"}],
+        by=clerk,
+    )
     services.cycle_count_submit(count=count, by=clerk)
     services.cycle_count_reject(count=CycleCount.objects.get(), by=manager)
     assert StockMove.objects.filter(kind="adjustment").count() == 0
@@ -118,7 +125,28 @@ def test_counting_an_unknown_lot_writes_nothing(rolls, factory, clerk):
 
 def test_a_posted_count_cannot_be_recounted(rolls, factory, clerk):
     count = services.cycle_count_start(factory=factory, barcode="BIN:A-01", by=clerk)
-    services.cycle_count_record(count=count, entries=[{"lot": "R1", "quantity": "100"}], by=clerk)
+    services.cycle_count_record(
+        count=count,
+        entries=[{"lot": "R1", "quantity": "100"}, {"lot": "R2", "quantity": "50"}],
+        by=clerk,
+    )
     services.cycle_count_submit(count=count, by=clerk)
     with pytest.raises(NotAllowed):
         services.cycle_count_record(count=count, entries=[{"lot": "R1", "quantity": "1"}], by=clerk)
+
+
+def test_submitting_with_a_lot_left_uncounted_is_refused(rolls, factory, clerk):
+    count = services.cycle_count_start(factory=factory, barcode="BIN:A-01", by=clerk)
+    services.cycle_count_record(count=count, entries=[{"lot": "R1", "quantity": "99"}], by=clerk)
+    with pytest.raises(DomainError) as error:
+        services.cycle_count_submit(count=count, by=clerk)
+    count.refresh_from_db()
+    assert (
+        error.value.code,
+        count.status,
+        StockMove.objects.filter(kind="adjustment").count(),
+    ) == (
+        "count_incomplete",
+        "open",
+        0,
+    )

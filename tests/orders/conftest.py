@@ -68,5 +68,3 @@ def place_order(factory, merchant, version, buyer):
 @pytest.fixture
 def accepted_order(place_order, planner, factory):
     return order_accept(order=place_order(), by=planner, acting=factory.organization)
-
-

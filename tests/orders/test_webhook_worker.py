@@ -39,10 +39,6 @@ def worker(eager_celery, transactional_db):
         stderr=subprocess.PIPE,
     )
     yield process
-    # django-auditlog's own table stays in the schema although core.AuditEntry replaces it, and
-    # its foreign keys make the transactional test's TRUNCATE fail; nothing uses it, so drop it.
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS auditlog_logentry")
     process.terminate()
     try:
         process.wait(timeout=20)

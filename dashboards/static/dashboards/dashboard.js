@@ -113,7 +113,7 @@
       "<li><strong>" + esc(o.order) + "</strong> " + esc(o.merchant || "") + " · " + T.due + " " + esc(o.due_date) +
       " · " + T.expected + " " + esc(o.expected_finish || "–") + "</li>").join("");
     const wages = d.wages;
-    text("kpi-wages", wages ? "¥" + Number(wages.total).toLocaleString() : "–");
+    text("kpi-wages", wages && wages.total !== null ? "¥" + Number(wages.total).toLocaleString() : "–");
     text("kpi-wages-period", wages ? wages.label || "" : T.missing);
   }
 
