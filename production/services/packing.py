@@ -134,6 +134,17 @@ def finished_goods_receive(
         quantity=quantity,
         received_by=by,
     )
+    from inventory.services import finished_goods_receive as stock_finished_goods_receive
+
+    # The same pieces enter the finished-goods store in inventory's ledger.
+    stock_finished_goods_receive(
+        work_order=work_order,
+        colour=colour,
+        size=size,
+        quantity=quantity,
+        by=by,
+        reference=f"{work_order.number}-R{receipt.pk}",
+    )
     WorkOrder.objects.filter(pk=work_order.pk, status=WorkOrder.Status.SEWING).update(
         status=WorkOrder.Status.FINISHING
     )
@@ -261,6 +272,19 @@ def shipment_ship(
     grid: dict[Cell, int] = defaultdict(int)
     for line in CartonLine.objects.filter(carton__in=found):
         grid[(line.colour, line.size)] += line.quantity
+    from inventory.services import finished_goods_ship as stock_finished_goods_ship
+
+    # The shipped pieces leave the finished-goods store in inventory's ledger.
+    for (colour, size), pieces in sorted(grid.items()):
+        stock_finished_goods_ship(
+            factory=work_order.factory,
+            style_code=work_order.version.style.number,
+            colour=colour,
+            size=size,
+            quantity=pieces,
+            reference=shipment.number,
+            by=by,
+        )
     if work_order.order_id:
         from orders.services import order_shipment_record
 

@@ -127,3 +127,17 @@ def test_received_and_packed_pieces_move_whole_bundles_along(floor):
         .values_list("status", flat=True)
     )
     assert statuses == [Bundle.Status.PACKED, Bundle.Status.FINISHED, Bundle.Status.SEWN]
+
+
+def test_receipts_and_shipments_post_to_the_finished_goods_ledger(floor):
+    from inventory.models import StockMove
+
+    finish(floor, bundles=(0,))
+    finished_goods_receive(work_order=floor.work_order, colour="Black", size="M", quantity=20)
+    carton = carton_pack(work_order=floor.work_order, contents={("Black", "M"): 12})
+    shipment_ship(work_order=floor.work_order, cartons=[carton], carrier="SF", tracking_number="1")
+    moves = sorted(
+        (move.kind, int(move.quantity))
+        for move in StockMove.objects.filter(factory=floor.factory)
+    )
+    assert moves == [(StockMove.Kind.FG_RECEIPT, 20), (StockMove.Kind.SHIPMENT, 12)]
