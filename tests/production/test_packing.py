@@ -137,7 +137,6 @@ def test_receipts_and_shipments_post_to_the_finished_goods_ledger(floor):
     carton = carton_pack(work_order=floor.work_order, contents={("Black", "M"): 12})
     shipment_ship(work_order=floor.work_order, cartons=[carton], carrier="SF", tracking_number="1")
     moves = sorted(
-        (move.kind, int(move.quantity))
-        for move in StockMove.objects.filter(factory=floor.factory)
+        (move.kind, int(move.quantity)) for move in StockMove.objects.filter(factory=floor.factory)
     )
     assert moves == [(StockMove.Kind.FG_RECEIPT, 20), (StockMove.Kind.SHIPMENT, 12)]
