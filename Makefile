@@ -50,6 +50,8 @@ format: install
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans --no-location -i "node_modules/*" -i ".venv/*" \
 		-i "var/*" -i "staticfiles/*" -i "tests/*" -i "artifacts/*"
+	# compilemessages skips a .mo newer than its .po, which a merge can make stale: start afresh.
+	find . -path ./node_modules -prune -o -path ./.venv -prune -o -name django.mo -print | xargs -r rm
 	$(PY) manage.py compilemessages -i .venv -i node_modules
 
 check-translations: install
