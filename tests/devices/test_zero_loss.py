@@ -32,7 +32,6 @@ pytestmark = [
     pytest.mark.mqtt,
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("truncatable_database"),
 ]
 
 DEVICES = 3

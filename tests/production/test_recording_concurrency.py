@@ -9,13 +9,11 @@ from django.db import connection
 from core.errors import Conflict
 from production.models import OperationRecord
 from production.services import operation_record_create
-from tests.devices.conftest import truncatable_database  # noqa: F401 - a fixture
 from tests.production.conftest import build_floor
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("truncatable_database"),
 ]
 
 
