@@ -13,16 +13,10 @@ def memberships_of(user):
     )
 
 
-def acting_membership(user, organization_id=None) -> Membership | None:
+def acting_membership(memberships, organization_id=None) -> Membership | None:
     """The membership the user acts through: the chosen one, else the first."""
-    if user is None or not user.is_authenticated:
-        return None
-    memberships = memberships_of(user)
-    if organization_id is not None:
-        chosen = memberships.filter(organization_id=organization_id).first()
-        if chosen is not None:
-            return chosen
-    return memberships.first()
+    chosen = [m for m in memberships if m.organization_id == organization_id]
+    return (chosen or list(memberships) or [None])[0]
 
 
 def set_acting(request, *, organization=None, role=None, membership=None) -> None:

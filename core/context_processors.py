@@ -1,6 +1,5 @@
 """Template context for the web shell: acting organization, memberships, navigation."""
 
-from core.acting import memberships_of
 from core.navigation import navigation_for
 
 
@@ -12,6 +11,6 @@ def shell(request) -> dict:
     return {
         "acting_organization": getattr(request, "organization", None),
         "acting_role": role,
-        "my_memberships": memberships_of(user),
+        "my_memberships": getattr(request, "memberships", []),
         "navigation": navigation_for(role),
     }

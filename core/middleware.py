@@ -2,7 +2,7 @@
 
 from django.utils import translation
 
-from core.acting import SESSION_KEY, acting_membership, set_acting
+from core.acting import SESSION_KEY, acting_membership, memberships_of, set_acting
 
 
 class UserLanguageMiddleware:
@@ -26,7 +26,11 @@ class ActingOrganizationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        membership = acting_membership(request.user, request.session.get(SESSION_KEY))
+        # Loaded once per request: the shell's organization switcher lists them too.
+        request.memberships = (
+            list(memberships_of(request.user)) if request.user.is_authenticated else []
+        )
+        membership = acting_membership(request.memberships, request.session.get(SESSION_KEY))
         if membership is None:
             set_acting(request)
         else:
