@@ -1,0 +1,56 @@
+"""Writes of payroll/. One module per area; everything importable from here.
+
+Every function is one transaction: a refused request writes nothing. An approved (or paid)
+period is locked: its results are never recalculated, and attendance and time work on its days
+cannot change; a correction is a `PayAdjustment` in a later open period, with a reason and who.
+"""
+
+from payroll.services.attendance import (
+    MIN_MACHINE_DOWN_MINUTES,
+    attendance_clock,
+    attendance_day_refresh,
+    attended_minutes,
+    machine_down_import,
+    time_entry_record,
+)
+from payroll.services.disputes import dispute_answer, dispute_open, open_disputes_of
+from payroll.services.periods import (
+    bulk_insert,
+    pay_adjustment_add,
+    pay_period_approve,
+    pay_period_calculate,
+    pay_period_mark_paid,
+    pay_period_open,
+    pay_period_update,
+    period_end,
+)
+from payroll.services.policy import (
+    POLICY_FIELDS,
+    pay_policy_update,
+    rate_adjustment_set,
+    time_rate_set,
+)
+
+__all__ = [
+    "MIN_MACHINE_DOWN_MINUTES",
+    "POLICY_FIELDS",
+    "attendance_clock",
+    "attendance_day_refresh",
+    "attended_minutes",
+    "bulk_insert",
+    "dispute_answer",
+    "dispute_open",
+    "machine_down_import",
+    "open_disputes_of",
+    "pay_adjustment_add",
+    "pay_period_approve",
+    "pay_period_calculate",
+    "pay_period_mark_paid",
+    "pay_period_open",
+    "pay_period_update",
+    "pay_policy_update",
+    "period_end",
+    "rate_adjustment_set",
+    "time_entry_record",
+    "time_rate_set",
+]
