@@ -11,19 +11,21 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from dashboards.models import FactoryDay, LineDay, MachineHour, OutputHour
-from dashboards.selectors import SHIFT_HOURS
+from factories.calendar import shift_window
 from factories.models import Factory, SewingLine, Station, Worker
 
 BATCH = 5000
 
 
-def _shift_hours(factory: Factory, day: date, until: datetime) -> list[datetime]:
-    zone = ZoneInfo(factory.time_zone)
-    hours = [
-        datetime(day.year, day.month, day.day, hour, tzinfo=zone).astimezone(UTC)
-        for hour in sorted(SHIFT_HOURS)
-    ]
-    return [h for h in hours if h + timedelta(hours=1) <= until]
+def _shift_hours(factory: Factory, day: date, until: datetime | None = None) -> list[datetime]:
+    """The whole clock hours of the factory's default shift on `day` (ended by `until`)."""
+    window = shift_window(factory, day)
+    hours, hour = [], window.start.astimezone(UTC)
+    while hour + timedelta(hours=1) <= window.end:
+        if until is None or hour + timedelta(hours=1) <= until:
+            hours.append(hour)
+        hour += timedelta(hours=1)
+    return hours
 
 
 def fill(
@@ -85,7 +87,6 @@ def fill(
                         defective=defective,
                         finished=finished,
                         earned_minutes=minutes,
-                        piece_wages=(minutes * rate).quantize(Decimal("0.01")),
                     )
                 )
                 line_totals[worker.line_id][0] += finished
@@ -141,7 +142,8 @@ def fill(
             continue
         operators = len(workers) - rng.randint(0, max(1, len(workers) // 15))
         if not day_totals["good"]:
-            per_person = rng.gauss(48, 5) * growth * (len(hours) / len(SHIFT_HOURS) or 1)
+            full_shift = len(_shift_hours(factory, day))
+            per_person = rng.gauss(48, 5) * growth * (len(hours) / full_shift or 1)
             day_totals["finished"] = int(per_person * operators)
             day_totals["good"] = day_totals["finished"] * 8
             day_totals["defective"] = int(day_totals["good"] * rng.uniform(0.01, 0.03))
@@ -157,10 +159,11 @@ def fill(
                 good=day_totals["good"],
                 defective=day_totals["defective"],
                 earned_minutes=minutes,
-                available_minutes=Decimal(operators * 480),
+                available_minutes=Decimal(operators * shift_window(factory, day).minutes),
                 operators=operators,
                 employees=len(workers) + 10,
-                piece_wages=(minutes * rate).quantize(Decimal("0.01")),
+                wages=(minutes * rate).quantize(Decimal("0.01")),
+                wage_days=operators,
                 running_seconds=int(len(device_ids) * len(hours) * 3600 * 0.65 * growth),
                 idle_seconds=int(len(device_ids) * len(hours) * 3600 * 0.25),
                 stopped_seconds=int(len(device_ids) * len(hours) * 3600 * 0.1),

@@ -11,9 +11,11 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 from core.roles import DISTRICT, FACTORY_STAFF, MANAGERS, MERCHANTS
 from core.views import role_required
-from dashboards import exports, selectors, services, sources
+from dashboards import exports, selectors, services
 from dashboards.models import ProfileLink
 from factories.models import District, Factory
+from orders.selectors import tracked_orders
+from production.selectors import orders_progress
 
 
 def _factory(request) -> Factory:
@@ -72,11 +74,17 @@ def factory_dashboard_data(request):
 
 @role_required(MERCHANTS)
 def merchant_tracking(request):
-    orders = sources.merchant_orders(merchant=request.organization)
+    orders = list(tracked_orders(request.organization))
+    progress = orders_progress(orders)
     partial = request.headers.get("HX-Request")
     template = "dashboards/_tracking.html" if partial else "dashboards/tracking.html"
     return render(
-        request, template, {"orders": orders, "refresh_seconds": refresh_seconds(request)}
+        request,
+        template,
+        {
+            "orders": [progress[order.pk] for order in orders],
+            "refresh_seconds": refresh_seconds(request),
+        },
     )
 
 

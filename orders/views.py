@@ -26,6 +26,7 @@ from orders.models import (
 )
 from orders.services import imports, sales
 from orders.services import webhooks as webhook_services
+from production import selectors as production_selectors
 from production.models import WorkOrder
 
 READERS = FACTORY_STAFF | MERCHANTS
@@ -97,7 +98,7 @@ def order_detail(request, pk):
             "sizes": version.sizes,
             "grid": grid,
             "events": order.events.select_related("by_organization"),
-            "progress": selectors.order_progress(order),
+            "progress": production_selectors.order_progress(order),
             "work_order": work_order,
             "is_factory": _is_factory(request),
             "can_plan": request.role in PLANNING,

@@ -29,6 +29,7 @@ from orders.models import (
 )
 from orders.services import imports, sales
 from orders.services import webhooks as webhook_services
+from production import selectors as production_selectors
 
 ORDER_READERS = FACTORY_STAFF | MERCHANTS
 UPLOADS = [MultiPartParser, FormParser, JSONParser]
@@ -244,7 +245,7 @@ class OrderViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMix
 
     @action(detail=True, methods=["get"])
     def progress(self, request, pk=None):
-        return Response(selectors.order_progress(self.get_object()))
+        return Response(production_selectors.order_progress(self.get_object()))
 
     @action(detail=True, methods=["post"])
     def reorder(self, request, pk=None):

@@ -38,9 +38,8 @@ def hours(factory, line):
 def test_day_rebuild_sums_the_local_days_hours(factory, hours):
     day = services.day_rebuild(factory_id=factory.pk, day=DAY)
 
-    assert (day.finished, day.good, day.defective, day.operators) == (55, 440, 10, 2)
+    assert (day.finished, day.good, day.defective) == (55, 440, 10)
     assert day.earned_minutes == Decimal("240.00")
-    assert day.available_minutes == Decimal("960")
     assert (day.running_seconds, day.idle_seconds) == (3000, 600)
 
 
