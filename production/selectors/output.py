@@ -1,6 +1,7 @@
 """Output: finished garments, operator-days, pieces per person-day, earned and available
 minutes, capacity utilisation."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -27,6 +28,22 @@ def last_operations(work_order_ids: Iterable[int]) -> dict[int, int]:
     return {work_order_id: pk for work_order_id, (_sequence, pk) in last.items()}
 
 
+def finished_by(records, *fields: str) -> dict[tuple, int]:
+    """Finished garments among `records` (live operation records), grouped by `fields`: the
+    good pieces — first pass or reworked — recorded at their work order's last scanned
+    operation. The one definition of a finished garment."""
+    last = last_operations(records.values_list("work_order_id", flat=True).distinct().order_by())
+    result: dict[tuple, int] = defaultdict(int)
+    for row in (
+        records.filter(operation_id__in=list(last.values()))
+        .values(*fields)
+        .annotate(finished=Sum("good_pieces"))
+        .order_by()
+    ):
+        result[tuple(row[field] for field in fields)] += row["finished"] or 0
+    return result
+
+
 def output_rows(factory: Factory, start: datetime, end: datetime) -> list[dict]:
     """Live operation records done in [start, end), per line × operator × work order.
 
@@ -34,11 +51,11 @@ def output_rows(factory: Factory, start: datetime, end: datetime) -> list[dict]:
     pieces mended on rework, `finished` the garments through their work order's last scanned
     operation, `earned_minutes` standard minutes (frozen SAM × good pieces, rework included).
     """
+    records = OperationRecord.objects.filter(
+        LIVE, factory=factory, recorded_at__gte=start, recorded_at__lt=end
+    )
     rows = list(
-        OperationRecord.objects.filter(
-            LIVE, factory=factory, recorded_at__gte=start, recorded_at__lt=end
-        )
-        .values("line_id", "worker_id", "work_order_id", "operation_id", "is_rework")
+        records.values("line_id", "worker_id", "work_order_id", "operation_id", "is_rework")
         .annotate(good=Sum("good_pieces"), defective=Sum("defective_pieces"))
         .order_by()
     )
@@ -47,7 +64,7 @@ def output_rows(factory: Factory, start: datetime, end: datetime) -> list[dict]:
             "pk", "sam"
         )
     )
-    last = set(last_operations({row["work_order_id"] for row in rows}).values())
+    finished = finished_by(records, "line_id", "worker_id", "work_order_id")
     grouped: dict[tuple, dict] = {}
     for row in rows:
         key = (row["line_id"], row["worker_id"], row["work_order_id"])
@@ -60,15 +77,13 @@ def output_rows(factory: Factory, start: datetime, end: datetime) -> list[dict]:
                 "good": 0,
                 "defective": 0,
                 "reworked": 0,
-                "finished": 0,
+                "finished": finished.get(key, 0),
                 "earned_minutes": Decimal("0"),
             },
         )
         good = row["good"] or 0
         target["defective"] += row["defective"] or 0
         target["reworked" if row["is_rework"] else "good"] += good
-        if row["operation_id"] in last:
-            target["finished"] += good
         target["earned_minutes"] += sam.get(row["operation_id"], Decimal("0")) * good
     return list(grouped.values())
 

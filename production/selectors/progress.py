@@ -23,7 +23,7 @@ from production.models import (
     WorkOrderOperation,
 )
 from production.selectors.common import LIVE, OPEN_STATES
-from production.selectors.output import last_operations
+from production.selectors.output import finished_by
 
 CUT = Q(lay__status=Lay.Status.CUT) | ~Q(status=Bundle.Status.CUT)
 
@@ -52,7 +52,6 @@ def _figures_of(factory: Factory, work_orders: list[WorkOrder], *, now) -> dict:
         "sequence", "pk"
     ):
         operations[op.work_order_id].append(op)
-    last = last_operations(ids)
     live = OperationRecord.objects.filter(LIVE, factory=factory, work_order_id__in=ids)
     done: dict = defaultdict(lambda: {"good": 0, "defective": 0, "reworked": 0})
     for row in live.values("operation_id", "is_rework").annotate(
@@ -64,15 +63,7 @@ def _figures_of(factory: Factory, work_orders: list[WorkOrder], *, now) -> dict:
         else:
             entry["good"] += row["good"] or 0
             entry["defective"] += row["defective"] or 0
-    finished = defaultdict(int)
-    for row in (
-        live.filter(operation_id__in=list(last.values()))
-        .values("work_order_id", "bundle__colour", "bundle__size")
-        .annotate(good=Sum("good_pieces"))
-    ):
-        finished[(row["work_order_id"], row["bundle__colour"], row["bundle__size"])] += (
-            row["good"] or 0
-        )
+    finished = finished_by(live, "work_order_id", "bundle__colour", "bundle__size")
     cut = defaultdict(int)
     for row in (
         Bundle.objects.filter(CUT, factory=factory, work_order_id__in=ids)
