@@ -13,6 +13,7 @@ from production.selectors.common import LIVE, OPEN_STATES, pct
 from production.selectors.output import (
     available_minutes,
     capacity_utilisation,
+    finished_by,
     last_operations,
     output,
     output_rows,
@@ -62,6 +63,7 @@ __all__ = [
     "booked_minutes_by_line_day",
     "capacity_utilisation",
     "expected_finish",
+    "finished_by",
     "first_pass_yield",
     "gantt",
     "inspection_rows",
