@@ -127,21 +127,9 @@ def _series(factory: Factory, window: Window, plan_by_day: dict) -> dict:
 
 
 def _window_totals(factory: Factory, window: Window) -> tuple[dict, dict]:
-    """Output and quality of the window in all and per line (hours: the hourly rollup and
-    production's inspections of the window; days: the day rollups)."""
-    if window.hours:
-        per_line = {
-            row["line_id"]: row
-            for row in _hours(factory, window)
-            .values("line_id")
-            .annotate(**{n: Sum(n) for n in OUTPUT})
-            .order_by()
-        }
-        for line_id, row in production.inspection_rows(
-            factory, window.start, window.end, by="line"
-        ).items():
-            per_line.setdefault(line_id, {"line_id": line_id}).update(row)
-    else:
+    """Output and quality of the window in all and per line: by the hour, the hourly rollup
+    and production's inspections of the window; by the day, the day rollups."""
+    if not window.hours:
         per_line = {
             row["line_id"]: row
             for row in LineDay.objects.filter(
@@ -151,10 +139,18 @@ def _window_totals(factory: Factory, window: Window) -> tuple[dict, dict]:
             .annotate(**{n: Sum(n) for n in OUTPUT + QUALITY})
             .order_by()
         }
-    if window.hours:
-        totals = {n: sum(row.get(n) or 0 for row in per_line.values()) for n in OUTPUT + QUALITY}
-    else:
-        totals = _sums(_days(factory, window), OUTPUT + QUALITY)
+        return _sums(_days(factory, window), OUTPUT + QUALITY), per_line
+    per_line = {
+        row["line_id"]: row
+        for row in _hours(factory, window)
+        .values("line_id")
+        .annotate(**{n: Sum(n) for n in OUTPUT})
+        .order_by()
+    }
+    inspected = production.inspection_rows(factory, window.start, window.end, by="line")
+    for line_id, row in inspected.items():
+        per_line.setdefault(line_id, {"line_id": line_id}).update(row)
+    totals = {n: sum(row.get(n) or 0 for row in per_line.values()) for n in OUTPUT + QUALITY}
     return totals, per_line
 
 

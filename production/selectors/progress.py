@@ -5,6 +5,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Max, Q, Sum
 
@@ -53,7 +54,52 @@ def _figures_of(factory: Factory, work_orders: list[WorkOrder], *, now) -> dict:
     ):
         operations[op.work_order_id].append(op)
     live = OperationRecord.objects.filter(LIVE, factory=factory, work_order_id__in=ids)
-    done: dict = defaultdict(lambda: {"good": 0, "defective": 0, "reworked": 0})
+    done = _done_by_operation(live)
+    finished = finished_by(live, "work_order_id", "bundle__colour", "bundle__size")
+    cells = _cells(factory, ids, finished)
+    sam = {op.pk: op.sam for ops in operations.values() for op in ops}
+    pace = _recent_pace(factory, ids, sam, today)
+    planned_finish = dict(
+        ScheduleEntry.objects.filter(
+            factory=factory, work_order_id__in=ids, finish_date__isnull=False
+        ).values_list("work_order_id", "finish_date")
+    )
+    result = {}
+    for wo in work_orders:
+        ops = operations[wo.pk]
+        cut = sum(cell["cut"] for cell in cells[wo.pk])
+        total_sam = sum((op.sam for op in ops), Decimal(0)) * wo.cut_quantity
+        done_sam = sum((op.sam * done[op.pk]["completed"] for op in ops), Decimal(0))
+        remaining = total_sam - done_sam
+        expected = expected_finish(
+            factory,
+            remaining_sam=float(remaining),
+            pace=pace.get(wo.pk),
+            planned_finish=planned_finish.get(wo.pk),
+            today=today,
+        )
+        result[wo.pk] = {
+            "id": wo.pk,
+            "number": wo.number,
+            "status": wo.status,
+            "due_date": wo.due_date,
+            "quantity": wo.quantity,
+            "to_cut": wo.cut_quantity,
+            "cut": cut,
+            "finished": sum(cell["finished"] for cell in cells[wo.pk]),
+            "percent": min(100, round(100 * done_sam / total_sam)) if total_sam else 0,
+            "expected_finish": expected,
+            "at_risk": remaining > 0
+            and (expected > wo.due_date if expected else wo.due_date <= today),
+            "cells": cells[wo.pk],
+            "operations": _per_operation(wo, ops, done, supply=cut),
+        }
+    return result
+
+
+def _done_by_operation(live) -> dict[int, dict]:
+    """Per operation: first-pass good and defective pieces, pieces completed (both), reworked."""
+    done: dict = defaultdict(lambda: {"good": 0, "defective": 0, "completed": 0, "reworked": 0})
     for row in live.values("operation_id", "is_rework").annotate(
         good=Sum("good_pieces"), defective=Sum("defective_pieces")
     ):
@@ -63,7 +109,13 @@ def _figures_of(factory: Factory, work_orders: list[WorkOrder], *, now) -> dict:
         else:
             entry["good"] += row["good"] or 0
             entry["defective"] += row["defective"] or 0
-    finished = finished_by(live, "work_order_id", "bundle__colour", "bundle__size")
+            entry["completed"] = entry["good"] + entry["defective"]
+    return done
+
+
+def _cells(factory: Factory, ids: list[int], finished: dict) -> dict[int, list[dict]]:
+    """Per work order, every size × colour it plans, cuts or finishes (a bundle's cell counts
+    even where no planned line names it): ordered, to cut, cut and finished pieces."""
     cut = defaultdict(int)
     for row in (
         Bundle.objects.filter(CUT, factory=factory, work_order_id__in=ids)
@@ -71,8 +123,6 @@ def _figures_of(factory: Factory, work_orders: list[WorkOrder], *, now) -> dict:
         .annotate(n=Sum("quantity"))
     ):
         cut[(row["work_order_id"], row["colour"], row["size"])] += row["n"] or 0
-    # Every size × colour the work order plans, cuts or finishes (a bundle's cell counts even
-    # where no planned line names it).
     planned = {
         (line.work_order_id, line.colour, line.size): line
         for line in WorkOrderLine.objects.filter(factory=factory, work_order_id__in=ids)
@@ -90,66 +140,29 @@ def _figures_of(factory: Factory, work_orders: list[WorkOrder], *, now) -> dict:
                 "finished": finished.get(key, 0),
             }
         )
-    sam = {op.pk: float(op.sam) for ops in operations.values() for op in ops}
-    pace = _recent_pace(factory, ids, sam, today)
-    planned_finish = dict(
-        ScheduleEntry.objects.filter(
-            factory=factory, work_order_id__in=ids, finish_date__isnull=False
-        ).values_list("work_order_id", "finish_date")
-    )
-    cut_total, finished_total = defaultdict(int), defaultdict(int)
-    for (work_order_id, _colour, _size), n in cut.items():
-        cut_total[work_order_id] += n
-    for (work_order_id, _colour, _size), n in finished.items():
-        finished_total[work_order_id] += n
-    result = {}
-    for wo in work_orders:
-        ops = operations[wo.pk]
-        cut_pieces = cut_total[wo.pk]
-        per_operation, supply = [], cut_pieces
-        for op in ops:
-            d = done[op.pk]
-            completed = d["good"] + d["defective"]
-            per_operation.append(
-                {
-                    "operation": op,
-                    "planned": wo.cut_quantity,
-                    "completed": completed,
-                    "good": d["good"] + d["reworked"],
-                    "defective": d["defective"],
-                    "percent": round(100 * completed / wo.cut_quantity) if wo.cut_quantity else 0,
-                    "wip": max(0, supply - completed) if op.is_scanned else 0,
-                }
-            )
-            if op.is_scanned:
-                supply = completed
-        total_sam = sum(sam[op.pk] for op in ops) * wo.cut_quantity
-        done_sam = sum(sam[op.pk] * (done[op.pk]["good"] + done[op.pk]["defective"]) for op in ops)
-        remaining = total_sam - done_sam
-        expected = expected_finish(
-            factory,
-            remaining_sam=remaining,
-            pace=pace.get(wo.pk),
-            planned_finish=planned_finish.get(wo.pk),
-            today=today,
+    return cells
+
+
+def _per_operation(wo: WorkOrder, ops: list, done: dict, *, supply: int) -> list[dict]:
+    """Planned vs completed per operation, and the pieces waiting at each scanned one: done at
+    the scanned operation before (the first: cut) and not yet here."""
+    rows = []
+    for op in ops:
+        d = done[op.pk]
+        rows.append(
+            {
+                "operation": op,
+                "planned": wo.cut_quantity,
+                "completed": d["completed"],
+                "good": d["good"] + d["reworked"],
+                "defective": d["defective"],
+                "percent": round(100 * d["completed"] / wo.cut_quantity) if wo.cut_quantity else 0,
+                "wip": max(0, supply - d["completed"]) if op.is_scanned else 0,
+            }
         )
-        result[wo.pk] = {
-            "id": wo.pk,
-            "number": wo.number,
-            "status": wo.status,
-            "due_date": wo.due_date,
-            "quantity": wo.quantity,
-            "to_cut": wo.cut_quantity,
-            "cut": cut_pieces,
-            "finished": finished_total[wo.pk],
-            "percent": min(100, round(100 * done_sam / total_sam)) if total_sam else 0,
-            "expected_finish": expected,
-            "at_risk": remaining > 0
-            and (expected > wo.due_date if expected else wo.due_date <= today),
-            "cells": cells[wo.pk],
-            "operations": per_operation,
-        }
-    return result
+        if op.is_scanned:
+            supply = d["completed"]
+    return rows
 
 
 def _recent_pace(factory: Factory, ids: list[int], sam: dict, today: date) -> dict[int, float]:
@@ -169,7 +182,9 @@ def _recent_pace(factory: Factory, ids: list[int], sam: dict, today: date) -> di
         .order_by()
     ):
         pieces = (row["good"] or 0) + (row["defective"] or 0)
-        by_day[row["work_order_id"]][row["work_date"]] += pieces * sam.get(row["operation_id"], 0)
+        by_day[row["work_order_id"]][row["work_date"]] += pieces * float(
+            sam.get(row["operation_id"], 0)
+        )
     pace = {}
     for work_order_id, days in by_day.items():
         recent = sorted(days.items(), reverse=True)[:3]
