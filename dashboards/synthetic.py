@@ -6,22 +6,24 @@ for buckets that have no rows yet (never overwriting rollups rebuilt from real r
 """
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from dashboards.models import FactoryDay, LineDay, MachineHour, OutputHour
 from factories.calendar import shift_window
+from factories.clock import hour_floor
 from factories.models import Factory, SewingLine, Station, Worker
 
 BATCH = 5000
 
 
 def _shift_hours(factory: Factory, day: date, until: datetime | None = None) -> list[datetime]:
-    """The whole clock hours of the factory's default shift on `day` (ended by `until`)."""
+    """The factory's local clock hours (their UTC starts, as the rollups key them) that its
+    default shift on `day` works in, those ended by `until` only."""
     window = shift_window(factory, day)
-    hours, hour = [], window.start.astimezone(UTC)
-    while hour + timedelta(hours=1) <= window.end:
+    hours, hour = [], hour_floor(factory, window.start)
+    while hour < window.end:
         if until is None or hour + timedelta(hours=1) <= until:
             hours.append(hour)
         hour += timedelta(hours=1)

@@ -151,38 +151,38 @@ def promise_from_plan(
 def planned_output(factory: Factory, first: date, last: date) -> dict[int, dict[date, float]]:
     """Garments each active line is planned to finish on each day from first to last.
 
-    A line the schedule has placed work on in these days follows the schedule: each day's
-    booked SAM minutes ÷ the work order's SAM per garment (nothing on a day it left free).
-    Any other line: its capacity that day (factories.calendar.line_capacity — its shift, the
-    factory's calendar and the line-day plan) ÷ the SAM per garment of its open work orders;
-    nothing without one.
+    A line's capacity that day (`factories.calendar.line_capacity`: its shift, the factory's
+    calendar, the line-day plan's headcount and efficiency) ÷ the SAM per garment of the work
+    it sews: what the schedule placed on it that day (weighted by booked minutes), else its
+    open work orders. Nothing on a day off, nor for a line without work.
     """
     lines = list(SewingLine.objects.filter(factory=factory, is_active=True))
-    plan: dict[int, dict[date, float]] = {line.pk: {} for line in lines}
-    scheduled = set()
+    booked: dict[tuple[int, date], list[float]] = defaultdict(lambda: [0.0, 0.0])
     for line_id, daily, sam in ScheduleEntry.objects.filter(
         factory=factory, line__in=lines, start_date__lte=last, finish_date__gte=first
     ).values_list("line_id", "daily_minutes", "work_order__sam_per_garment"):
-        scheduled.add(line_id)
         for iso, minutes in (daily or {}).items():
             day = date.fromisoformat(iso)
-            if first <= day <= last and sam:
-                plan[line_id][day] = plan[line_id].get(day, 0.0) + float(minutes) / float(sam)
-    unscheduled = [line for line in lines if line.pk not in scheduled]
-    if unscheduled:
-        sam_by_line = dict(
-            WorkOrder.objects.filter(
-                factory=factory, line__in=unscheduled, status__in=OPEN_STATES, sam_per_garment__gt=0
-            )
-            .values("line_id")
-            .annotate(sam=Avg("sam_per_garment"))
-            .values_list("line_id", "sam")
+            if first <= day <= last and sam and minutes:
+                entry = booked[(line_id, day)]
+                entry[0] += float(minutes)
+                entry[1] += float(minutes) / float(sam)
+    open_sam = dict(
+        WorkOrder.objects.filter(
+            factory=factory, line__in=lines, status__in=OPEN_STATES, sam_per_garment__gt=0
         )
-        capacity = line_capacity(factory=factory, start=first, end=last, lines=unscheduled)
-        for line in unscheduled:
-            sam = sam_by_line.get(line.pk)
-            if sam:
-                plan[line.pk] = {day: m / float(sam) for day, m in capacity[line.pk].items() if m}
+        .values("line_id")
+        .annotate(sam=Avg("sam_per_garment"))
+        .values_list("line_id", "sam")
+    )
+    capacity = line_capacity(factory=factory, start=first, end=last, lines=lines)
+    plan: dict[int, dict[date, float]] = {line.pk: {} for line in lines}
+    for line in lines:
+        for day, minutes in capacity[line.pk].items():
+            minutes_booked, garments_booked = booked.get((line.pk, day), (0.0, 0.0))
+            sam = minutes_booked / garments_booked if garments_booked else open_sam.get(line.pk)
+            if minutes and sam:
+                plan[line.pk][day] = minutes / float(sam)
     return plan
 
 

@@ -81,21 +81,24 @@ def test_an_unscheduled_line_plans_its_capacity_over_the_garment_sam(factory, li
     assert date(2026, 3, 8) not in plan[line.pk]
 
 
-def test_a_scheduled_line_follows_the_schedule(factory, line):
-    work_order = WorkOrderFactory(
-        version__factory=factory, line=line, sam_per_garment=Decimal("15.000")
+def test_the_schedules_work_sets_the_garment_sam_of_its_days(factory, line):
+    WorkOrderFactory(version__factory=factory, line=line, sam_per_garment=Decimal("12.000"))
+    scheduled = WorkOrderFactory(
+        version__factory=factory, line=line, sam_per_garment=Decimal("16.000")
     )
     ScheduleEntryFactory(
-        work_order=work_order,
+        work_order=scheduled,
         line=line,
         start_date=date(2026, 3, 2),
-        finish_date=date(2026, 3, 3),
-        daily_minutes={"2026-03-02": 600, "2026-03-03": 300},
+        finish_date=date(2026, 3, 2),
+        daily_minutes={"2026-03-02": 600},
     )
 
-    plan = selectors.planned_output(factory, date(2026, 3, 2), date(2026, 3, 4))
+    plan = selectors.planned_output(factory, date(2026, 3, 2), date(2026, 3, 3))
 
-    assert plan[line.pk] == {date(2026, 3, 2): 40.0, date(2026, 3, 3): 20.0}
+    # 4,800 minutes of capacity: of the scheduled work on 03-02, of both open work orders
+    # (14 SAM on average) on 03-03.
+    assert plan[line.pk] == {date(2026, 3, 2): 300.0, date(2026, 3, 3): 4800 / 14}
 
 
 def test_the_hourly_plan_spreads_the_day_over_the_shift(factory, line):
