@@ -8,11 +8,10 @@ for buckets that have no rows yet (never overwriting rollups rebuilt from real r
 import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from dashboards.models import FactoryDay, LineDay, MachineHour, OutputHour
 from factories.calendar import shift_window
-from factories.clock import hour_floor
+from factories.clock import factory_today, hour_floor
 from factories.models import Factory, SewingLine, Station, Worker
 
 BATCH = 5000
@@ -43,8 +42,7 @@ def fill(
     """Fill `days` of FactoryDay, `line_days` of LineDay and `hourly_days` of hourly rows per
     operator and machine, ending now; returns how many rows were written per table."""
     rng = random.Random(f"{seed}-{factory.pk}")
-    zone = ZoneInfo(factory.time_zone)
-    today = now.astimezone(zone).date()
+    today = factory_today(factory, now)
     lines = list(SewingLine.objects.filter(factory=factory, is_active=True))
     workers = list(Worker.objects.filter(factory=factory, is_active=True, line__isnull=False))
     if device_ids is None:
