@@ -290,6 +290,14 @@ def dashboard_data(factory: Factory, window_name: str, now: datetime | None = No
     return _jsonable(data)
 
 
+def merchant_tracking(merchant) -> list[dict]:
+    """The merchant's live orders at every factory, newest first, each as production's
+    `order_progress` shows it (the order page and its API show the same)."""
+    tracked = list(orders.tracked_orders(merchant))
+    progress = production.orders_progress(tracked)
+    return [progress[order.pk] for order in tracked]
+
+
 # --- Monthly and weekly figures from FactoryDay (district report, data profile) ---------------
 
 SUMMED = (

@@ -14,8 +14,6 @@ from core.views import role_required
 from dashboards import exports, selectors, services
 from dashboards.models import ProfileLink
 from factories.models import District, Factory
-from orders.selectors import tracked_orders
-from production.selectors import orders_progress
 
 
 def _factory(request) -> Factory:
@@ -74,15 +72,13 @@ def factory_dashboard_data(request):
 
 @role_required(MERCHANTS)
 def merchant_tracking(request):
-    orders = list(tracked_orders(request.organization))
-    progress = orders_progress(orders)
     partial = request.headers.get("HX-Request")
     template = "dashboards/_tracking.html" if partial else "dashboards/tracking.html"
     return render(
         request,
         template,
         {
-            "orders": [progress[order.pk] for order in orders],
+            "orders": selectors.merchant_tracking(request.organization),
             "refresh_seconds": refresh_seconds(request),
         },
     )

@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 
 from core.roles import OrgKind, Role
-from orders.selectors import tracked_orders
-from production.selectors import orders_progress
+from dashboards.selectors import merchant_tracking
 from production.services import operation_record_create
 from tests.factories import (
     BundleFactory,
@@ -63,14 +62,8 @@ def order(merchant):
     return order
 
 
-def tracked(merchant) -> list[dict]:
-    orders = list(tracked_orders(merchant))
-    progress = orders_progress(orders)
-    return [progress[order.pk] for order in orders]
-
-
 def test_progress_by_size_and_colour(merchant, order):
-    [progress] = tracked(merchant)
+    [progress] = merchant_tracking(merchant)
 
     assert progress["sizes"] == ["M", "L"]
     assert progress["matrix"] == [
@@ -84,7 +77,7 @@ def test_another_merchants_orders_are_not_listed(order):
     other = OrganizationFactory(kind=OrgKind.MERCHANT)
     own = OrderFactory(merchant=other, version__factory=FactoryFactory())
 
-    assert [o["number"] for o in tracked(other)] == [own.number]
+    assert [o["number"] for o in merchant_tracking(other)] == [own.number]
 
 
 def test_the_page_shows_the_tracking_number(client, merchant, order):
