@@ -114,7 +114,6 @@ def _build(count: int, styles: int, rng: random.Random):
 
 
 def run(options, stdout) -> dict:
-    from orders.conversion import orders_convert
     from production.models import (
         Bundle,
         CutPlan,
@@ -125,6 +124,7 @@ def run(options, stdout) -> dict:
         WorkOrderLine,
         WorkOrderOperation,
     )
+    from production.services import orders_convert
 
     rng = random.Random(options["seed"])
     with transaction.atomic():

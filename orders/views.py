@@ -15,9 +15,8 @@ from core.errors import DomainError
 from core.roles import FACTORY_STAFF, MERCHANTS, PLANNING, OrgKind
 from core.views import role_required
 from factories.models import Factory
-from orders import conversion, selectors, services
+from orders import selectors, services
 from orders.models import (
-    ConversionJob,
     Order,
     Style,
     StyleVersion,
@@ -26,7 +25,10 @@ from orders.models import (
 )
 from orders.services import imports, sales
 from orders.services import webhooks as webhook_services
-from production.models import WorkOrder
+from production.models import ConversionJob, WorkOrder
+from production.services import order_convert
+from production.services.conversion_queue import conversion_job_create
+from production.tickets import bundle_tickets_pdf
 
 READERS = FACTORY_STAFF | MERCHANTS
 
@@ -135,7 +137,7 @@ ACTIONS = {
     ),
     "convert": (
         PLANNING,
-        lambda o, r, reason: conversion.order_convert(order=o, by=r.user, acting=r.organization),
+        lambda o, r, reason: order_convert(order=o, by=r.user, acting=r.organization),
     ),
     "reorder": (
         MERCHANTS,
@@ -245,7 +247,7 @@ def conversion_start(request):
         pk__in=ids, status=Order.Status.ACCEPTED
     )
     try:
-        job = conversion.conversion_job_create(
+        job = conversion_job_create(
             factory=Factory.objects.get(pk=request.organization.pk), orders=orders, by=request.user
         )
     except DomainError as error:
@@ -268,8 +270,6 @@ conversion_job.model = ConversionJob
 
 @role_required(FACTORY_STAFF)
 def bundle_tickets(request, pk):
-    from orders.tickets import bundle_tickets_pdf
-
     work_order = get_object_or_404(
         WorkOrder.objects.visible_to(request.organization).select_related("version__style"),
         pk=pk,

@@ -8,7 +8,6 @@ from core.api.serializers import TenantModelSerializer
 from core.roles import OrgKind
 from factories.models import Factory
 from orders.models import (
-    ConversionJob,
     DailySale,
     Order,
     OrderShipment,
@@ -226,24 +225,3 @@ class DailySaleSerializer(TenantModelSerializer):
             "quantity_sold",
             "stock_on_hand",
         ]
-
-
-class ConversionJobSerializer(TenantModelSerializer):
-    total = serializers.IntegerField(read_only=True)
-    percent = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = ConversionJob
-        fields = [
-            "id",
-            "order_ids",
-            "status",
-            "total",
-            "done",
-            "failed",
-            "percent",
-            "results",
-            "created_at",
-            "finished_at",
-        ]
-        read_only_fields = ["status", "done", "failed", "results", "created_at", "finished_at"]

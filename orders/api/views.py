@@ -1,5 +1,5 @@
 """Endpoints of orders/: tech packs, merchant orders (e-commerce integrations), shipments,
-webhooks, daily sales, bulk conversion. Thin: validate, call a service, serialize."""
+webhooks, daily sales. Thin: validate, call a service, serialize."""
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
@@ -14,11 +14,9 @@ from rest_framework.response import Response
 from core.api.viewsets import TenantModelViewSet, TenantReadOnlyViewSet, TenantViewSet
 from core.errors import DomainError
 from core.roles import FACTORY_STAFF, MERCHANTS, PLANNING
-from factories.models import Factory
-from orders import conversion, selectors, services
+from orders import selectors, services
 from orders.api import serializers as s
 from orders.models import (
-    ConversionJob,
     DailySale,
     Order,
     OrderShipment,
@@ -29,6 +27,7 @@ from orders.models import (
 )
 from orders.services import imports, sales
 from orders.services import webhooks as webhook_services
+from production.services import order_convert
 
 ORDER_READERS = FACTORY_STAFF | MERCHANTS
 UPLOADS = [MultiPartParser, FormParser, JSONParser]
@@ -230,7 +229,7 @@ class OrderViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMix
 
     @action(detail=True, methods=["post"])
     def convert(self, request, pk=None):
-        result = conversion.order_convert(
+        result = order_convert(
             order=self.get_object(), by=request.user, acting=request.organization
         )
         return Response(
@@ -439,23 +438,3 @@ class DailySaleViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveMode
                 ],
             }
         )
-
-
-class ConversionJobViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
-    """Bulk conversion of accepted orders by a Celery task; poll for its progress."""
-
-    queryset = ConversionJob.objects.all()
-    serializer_class = s.ConversionJobSerializer
-    read_roles = PLANNING
-    write_roles = PLANNING
-
-    def create(self, request, *args, **kwargs):
-        ids = request.data.get("order_ids") if hasattr(request.data, "get") else None
-        if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
-            raise serializers.ValidationError({"order_ids": [_("A list of order ids.")]})
-        orders = Order.objects.visible_to(request.organization).filter(pk__in=ids)
-        job = conversion.conversion_job_create(
-            factory=Factory.objects.get(pk=request.organization.pk), orders=orders, by=request.user
-        )
-        job.refresh_from_db()
-        return Response(self.get_serializer(job).data, status=status.HTTP_201_CREATED)

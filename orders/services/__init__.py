@@ -1,6 +1,7 @@
 """Writes of orders/: tech packs, merchant orders and their lifecycle, webhooks, sales.
 
-Conversion lives in `orders.conversion` (`order_convert`, `orders_convert`).
+Conversion into work orders is production's (`production.services.order_convert`); it moves the
+orders into production with `orders_production_start`.
 """
 
 from orders.services.lifecycle import (
@@ -11,6 +12,7 @@ from orders.services.lifecycle import (
     order_place,
     order_reject,
     order_shipment_record,
+    orders_production_start,
 )
 from orders.services.techpacks import (
     default_piece_rate,
@@ -29,6 +31,7 @@ __all__ = [
     "order_place",
     "order_reject",
     "order_shipment_record",
+    "orders_production_start",
     "style_create",
     "style_version_create",
     "style_version_release",

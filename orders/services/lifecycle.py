@@ -21,8 +21,8 @@ from core.realtime import notify
 from core.roles import OrgKind
 from factories.models import Factory
 from factories.services import require_partner
-from orders import webhooks
 from orders.models import Order, OrderEvent, OrderLine, OrderShipment, StyleVersion
+from orders.services.webhooks import webhooks_publish
 
 S = Order.Status
 ALLOWED: dict[str, frozenset[str]] = {
@@ -84,7 +84,7 @@ def record_transitions(
     OrderEvent.objects.bulk_create(events)
     for order in orders:
         notify(order.factory_id, "order.status", {"order": order.pk, "status": to})
-    webhooks.publish(orders, "order.status_changed")
+    webhooks_publish(orders=orders, event_type="order.status_changed")
 
 
 def _transition(
@@ -238,6 +238,19 @@ def order_place(*, order: Order, by: User | None, acting: Organization | None = 
     order.promised_date = promise.date
     order.save(update_fields=["promised_date"])
     return order
+
+
+@transaction.atomic
+def orders_production_start(
+    *, orders: Sequence[Order], by: User | None, acting: Organization | None = None
+) -> None:
+    """Accepted orders go into production: production's conversion calls this with the orders
+    it has locked and turned into work orders."""
+    for order in orders:
+        _require_side(order, acting, OrgKind.FACTORY)
+        if S.IN_PRODUCTION not in ALLOWED[order.status]:
+            raise _refuse(order, S.IN_PRODUCTION)
+    record_transitions(orders, S.IN_PRODUCTION, by=by, acting=acting)
 
 
 @transaction.atomic

@@ -1,5 +1,5 @@
 from core.api.routers import api_router
-from production.api import views
+from production.api import order_views, views
 
 api_router.register("operation-records", views.OperationRecordViewSet, basename="operationrecord")
 api_router.register("schedule", views.ScheduleEntryViewSet, basename="scheduleentry")
@@ -10,3 +10,4 @@ api_router.register("final-audits", views.FinalAuditViewSet, basename="finalaudi
 api_router.register("finished-goods-receipts", views.ReceiptViewSet, basename="receipt")
 api_router.register("cartons", views.CartonViewSet, basename="carton")
 api_router.register("shipments", views.ShipmentViewSet, basename="shipment")
+api_router.register("conversion-jobs", order_views.ConversionJobViewSet, basename="conversionjob")

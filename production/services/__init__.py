@@ -1,5 +1,10 @@
-"""Writes of production/ (keyword-only, one transaction each), one module per concern."""
+"""Writes of production/ (keyword-only, one transaction each), one module per concern.
 
+`conversion_job_create` is imported from services/conversion_queue.py, not from here: it
+enqueues production.tasks, which imports this package (see that module).
+"""
+
+from production.services.conversion import order_convert, orders_convert
 from production.services.packing import (
     carton_pack,
     finished_goods_receive,
@@ -35,6 +40,8 @@ __all__ = [
     "inspection_record",
     "line_balance_create",
     "open_rework_pieces",
+    "order_convert",
+    "orders_convert",
     "operation_record_create",
     "operation_record_void",
     "packing_position",

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from orders.models import ConversionJob, Order
-from production.models import WorkOrder
+from orders.models import Order
+from production.models import ConversionJob, WorkOrder
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_a_merchant_cannot_convert_from_the_page(buyer_client, accepted_order):
 
 
 def test_bundle_tickets_are_a_pdf(planner_client, accepted_order, planner):
-    from orders.conversion import order_convert
+    from production.services import order_convert
 
     result = order_convert(order=accepted_order, by=planner)
 

@@ -5,7 +5,6 @@ from decimal import Decimal
 import pytest
 
 from core.errors import NotAllowed
-from orders.conversion import order_convert, orders_convert
 from orders.models import Order, OrderEvent
 from orders.services import order_accept, order_create
 from production.models import (
@@ -18,6 +17,7 @@ from production.models import (
     WorkOrderLine,
     WorkOrderOperation,
 )
+from production.services import order_convert, orders_convert
 
 SPINE = (WorkOrder, WorkOrderLine, WorkOrderOperation, MaterialRequirement, CutPlan, Marker, Lay)
 

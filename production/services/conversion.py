@@ -18,16 +18,18 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import acting_as
 from core.bulk import insert_rows
-from core.errors import NotAllowed
+from core.errors import DomainError, NotAllowed
 from core.models import Organization, User
 from core.realtime import notify
-from orders import conf
-from orders.cutplan import CutLimits, CutPlanResult, cut_target, efficiency_pct, plan_cuts
-from orders.models import ConversionJob, Order, RoutingOperation
-from orders.services.lifecycle import record_transitions
+from orders.models import Order, RoutingOperation
+from orders.services import orders_production_start
+from production import conf
+from production.cutplan import CutLimits, CutPlanResult, cut_target, efficiency_pct, plan_cuts
 from production.models import (
     Bundle,
+    ConversionJob,
     CutPlan,
     Lay,
     Marker,
@@ -120,7 +122,7 @@ def orders_convert(
     plans = [_plan(order, limits, reusable.get(order.reorder_of_id, [])) for order in todo]
     _write(plans, limits, by)
     if todo:
-        record_transitions(todo, Order.Status.IN_PRODUCTION, by=by, acting=acting)
+        orders_production_start(orders=todo, by=by, acting=acting)
         for item in plans:
             notify(item.order.factory_id, "work_order.created", {"work_order": item.work_order.pk})
     results = []
@@ -417,32 +419,12 @@ def cut_targets(order: Order, limits: CutLimits | None = None) -> dict[tuple[str
     }
 
 
-# --- bulk conversion job ---------------------------------------------------------------------
+# --- bulk conversion job (queued by services/conversion_queue.py) ---------------------------
 JOB_CHUNK = 20
-
-
-@transaction.atomic
-def conversion_job_create(*, factory, orders: Sequence[Order], by: User | None) -> ConversionJob:
-    """Queue a bulk conversion of the factory's accepted orders (run by a Celery task)."""
-    from orders.tasks import conversion_job_run
-
-    ids = [o.pk for o in orders if o.factory_id == factory.pk]
-    if not ids:
-        from core.errors import DomainError
-
-        raise DomainError(
-            _("Choose at least one accepted order."), errors={"orders": [_("None chosen.")]}
-        )
-    job = ConversionJob.objects.create(factory=factory, order_ids=ids, started_by=by)
-    transaction.on_commit(lambda: conversion_job_run.delay(job.pk))
-    return job
 
 
 def conversion_job_execute(*, job_id: int) -> str:
     """Convert a job's orders chunk by chunk; a chunk that fails is retried order by order."""
-    from core.audit import acting_as
-    from core.errors import DomainError
-
     job = ConversionJob.objects.select_related("started_by").get(pk=job_id)
     if job.status == ConversionJob.Status.DONE:
         return job.status
