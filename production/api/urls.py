@@ -10,4 +10,9 @@ api_router.register("final-audits", views.FinalAuditViewSet, basename="finalaudi
 api_router.register("finished-goods-receipts", views.ReceiptViewSet, basename="receipt")
 api_router.register("cartons", views.CartonViewSet, basename="carton")
 api_router.register("shipments", views.ShipmentViewSet, basename="shipment")
+# Doors at orders' routes that need production (production/api/order_views.py).
+api_router.register("orders", order_views.OrderProductionViewSet, basename="orderproduction")
+api_router.register(
+    "daily-sales", order_views.DailySaleProductionViewSet, basename="dailysaleproduction"
+)
 api_router.register("conversion-jobs", order_views.ConversionJobViewSet, basename="conversionjob")

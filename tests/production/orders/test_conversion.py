@@ -17,6 +17,7 @@ from production.models import (
     WorkOrderLine,
     WorkOrderOperation,
 )
+from production.selectors import order_progress
 from production.services import order_convert, orders_convert
 
 SPINE = (WorkOrder, WorkOrderLine, WorkOrderOperation, MaterialRequirement, CutPlan, Marker, Lay)
@@ -199,8 +200,6 @@ def test_another_factory_cannot_convert_the_order(accepted_order, planner):
 
 
 def test_progress_counts_pieces_as_cut_once_their_lay_is_cut(accepted_order, planner):
-    from orders.selectors import order_progress
-
     order_convert(order=accepted_order, by=planner)
     assert order_progress(accepted_order)["cut"] == 0
 
