@@ -29,7 +29,7 @@ def run_mrp(options, stdout) -> dict:
     try:
         with transaction.atomic():
             factory = _world(options["work_orders"], random.Random(options["seed"]))
-            from inventory.services import mrp_run
+            from production.services import mrp_run
 
             started = time.perf_counter()
             run = mrp_run(factory=factory)

@@ -18,9 +18,10 @@ from inventory.services.ledger import (
     stock_transfer,
 )
 from inventory.services.planning import (
+    Shortage,
     material_release_check,
     material_release_guard,
-    mrp_run,
+    mrp_results_store,
     purchase_suggestions_order,
 )
 from inventory.services.purchasing import (
@@ -38,6 +39,7 @@ from inventory.services.reservations import (
 )
 
 __all__ = [
+    "Shortage",
     "bin_from_barcode",
     "cycle_count_approve",
     "cycle_count_record",
@@ -51,7 +53,7 @@ __all__ = [
     "material_release_check",
     "material_release_guard",
     "material_reserve",
-    "mrp_run",
+    "mrp_results_store",
     "purchase_line_receive",
     "purchase_order_cancel",
     "purchase_order_confirm",

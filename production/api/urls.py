@@ -1,5 +1,5 @@
 from core.api.routers import api_router
-from production.api import order_views, views
+from production.api import inventory_views, order_views, views
 
 api_router.register("operation-records", views.OperationRecordViewSet, basename="operationrecord")
 api_router.register("schedule", views.ScheduleEntryViewSet, basename="scheduleentry")
@@ -16,3 +16,8 @@ api_router.register(
     "daily-sales", order_views.DailySaleProductionViewSet, basename="dailysaleproduction"
 )
 api_router.register("conversion-jobs", order_views.ConversionJobViewSet, basename="conversionjob")
+# Doors at inventory's routes that need production (production/api/inventory_views.py).
+api_router.register("mrp-runs", inventory_views.MrpRunViewSet, basename="mrprun")
+api_router.register(
+    "release-overrides", inventory_views.ReleaseToCuttingViewSet, basename="releasetocutting"
+)

@@ -5,6 +5,7 @@ enqueues production.tasks, which imports this package (see that module).
 """
 
 from production.services.conversion import order_convert, orders_convert
+from production.services.mrp import mrp_run
 from production.services.packing import (
     carton_pack,
     finished_goods_receive,
@@ -39,6 +40,7 @@ __all__ = [
     "finished_goods_receive",
     "inspection_record",
     "line_balance_create",
+    "mrp_run",
     "open_rework_pieces",
     "order_convert",
     "orders_convert",
