@@ -7,4 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform core")
 
     def ready(self) -> None:
-        from core.api import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        # Registers the OpenAPI auth extension; drf-spectacular asks for it here, once the app
+        # registry is ready (the extension module reaches DRF's settings and models).
+        from core.api import schema  # noqa: F401

@@ -11,6 +11,8 @@ from io import BytesIO
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from inventory import conf
 from inventory.models import (
@@ -183,9 +185,6 @@ def supplier_performance(factory) -> list[SupplierPerformance]:
 
 # --- Excel exports ------------------------------------------------------------------------
 def _workbook(title: str, header: list, rows) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     book = Workbook(write_only=False)
     sheet = book.active
     sheet.title = title[:31]

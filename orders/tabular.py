@@ -4,6 +4,7 @@ import csv
 import io
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from core.errors import DomainError
 
@@ -68,8 +69,6 @@ def _read_csv(data: bytes) -> list[dict[str, str]]:
 
 
 def _read_xlsx(data: bytes, sheet: str | None) -> list[dict[str, str]]:
-    from openpyxl import load_workbook
-
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     worksheet = workbook[sheet] if sheet and sheet in workbook.sheetnames else workbook.active
     values = list(worksheet.iter_rows(values_only=True))

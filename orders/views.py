@@ -23,6 +23,7 @@ from orders.models import (
 )
 from orders.services import imports
 from orders.services import webhooks as webhook_services
+from orders.techpack_excel import tech_pack_import
 
 READERS = FACTORY_STAFF | MERCHANTS
 
@@ -151,8 +152,6 @@ def style_list(request):
     )
     import_errors = None
     if request.method == "POST" and request.role in PLANNING and request.FILES.get("file"):
-        from orders.techpack_excel import tech_pack_import
-
         try:
             version = tech_pack_import(
                 factory=request.organization.factory, upload=request.FILES["file"], by=request.user

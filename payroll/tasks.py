@@ -5,6 +5,12 @@ from datetime import date, timedelta
 
 from celery import shared_task
 from django.db import OperationalError
+from django.utils import timezone
+
+from core.audit import acting_as
+from devices.models import Device
+from factories.models import Factory
+from payroll.services import machine_down_import
 
 TASK = {
     "acks_late": True,
@@ -17,10 +23,6 @@ TASK = {
 @shared_task(**TASK)
 def machine_down_import_task(factory_id: int, day_iso: str) -> int:
     """Machine-down time of one factory and day from the devices' rollups (idempotent)."""
-    from core.audit import acting_as
-    from factories.models import Factory
-    from payroll.services import machine_down_import
-
     factory = Factory.objects.get(pk=factory_id)
     day = date.fromisoformat(day_iso)
     with acting_as():
@@ -30,10 +32,6 @@ def machine_down_import_task(factory_id: int, day_iso: str) -> int:
 @shared_task(**TASK)
 def machine_down_import_yesterday() -> int:
     """Queue yesterday's import for every factory with devices that have an operator (beat)."""
-    from django.utils import timezone
-
-    from devices.models import Device
-
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
     factory_ids = Device.objects.filter(operator__isnull=False).values_list("factory_id", flat=True)
     queued = 0

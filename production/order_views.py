@@ -22,7 +22,7 @@ from orders.models import Order, Style, StyleVersion
 from orders.services import imports, sales
 from production import selectors, services
 from production.models import ConversionJob, WorkOrder
-from production.services.conversion_queue import conversion_job_create
+from production.services import conversion_job_create
 from production.tickets import bundle_tickets_pdf
 
 READERS = FACTORY_STAFF | MERCHANTS

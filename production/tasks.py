@@ -1,11 +1,17 @@
-"""Celery tasks of production/: take ids, call a service, safe to run twice."""
+"""Celery tasks of production/: take ids, call a service, safe to run twice.
+
+`conversion_job_run` lives next to the service that queues it (services/conversion_jobs.py) and
+is importable from here.
+"""
 
 from celery import shared_task
 
 from factories.models import Factory
 from production.models import OperationRecord
-from production.services.conversion import conversion_job_execute
+from production.services.conversion_jobs import conversion_job_run
 from production.services.planning import worker_skills_measure as measure
+
+__all__ = ["conversion_job_run", "worker_skills_measure", "worker_skills_measure_all"]
 
 
 @shared_task(acks_late=True, ignore_result=True, max_retries=3)
@@ -22,17 +28,3 @@ def worker_skills_measure_all() -> int:
     for factory_id in factory_ids:
         worker_skills_measure.delay(factory_id)
     return len(factory_ids)
-
-
-# Registered under its old name (it was orders.tasks.conversion_job_run before conversion moved
-# to production/), so jobs queued before a deploy still run.
-@shared_task(
-    name="orders.tasks.conversion_job_run",
-    bind=True,
-    acks_late=True,
-    max_retries=3,
-    ignore_result=True,
-)
-def conversion_job_run(self, job_id: int) -> str:
-    """Convert a bulk conversion job's orders in chunks, saving progress after each."""
-    return conversion_job_execute(job_id=job_id)

@@ -16,6 +16,7 @@ from orders.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from orders.services.techpacks import tech_pack_of
 
 
 def acting_kind(serializer) -> str | None:
@@ -76,8 +77,6 @@ class StyleVersionSerializer(TenantModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if acting_kind(self) == OrgKind.FACTORY:
-            from orders.services.techpacks import tech_pack_of
-
             pack = _decimals_as_text(tech_pack_of(instance))
             data.update(
                 bom=pack["bom"],

@@ -24,6 +24,7 @@ from orders.models import (
 )
 from orders.services import imports, sales
 from orders.services import webhooks as webhook_services
+from orders.techpack_excel import tech_pack_import, workbook_bytes
 
 ORDER_READERS = FACTORY_STAFF | MERCHANTS
 UPLOADS = [MultiPartParser, FormParser, JSONParser]
@@ -106,8 +107,6 @@ class StyleVersionViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveM
 
     @action(detail=True, methods=["get"])
     def workbook(self, request, pk=None):
-        from orders.techpack_excel import workbook_bytes
-
         version = self.get_object()
         response = HttpResponse(
             workbook_bytes(version),
@@ -120,8 +119,6 @@ class StyleVersionViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveM
 
     @action(detail=False, methods=["post"], url_path="import")
     def import_workbook(self, request):
-        from orders.techpack_excel import tech_pack_import
-
         version = tech_pack_import(
             factory=request.organization.factory, upload=_upload(request), by=request.user
         )

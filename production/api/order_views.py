@@ -22,7 +22,7 @@ from orders.services import sales
 from production import selectors, services
 from production.api import serializers as s
 from production.models import ConversionJob
-from production.services.conversion_queue import conversion_job_create
+from production.services import conversion_job_create
 
 ORDER_READERS = FACTORY_STAFF | MERCHANTS
 

@@ -1,10 +1,7 @@
-"""Writes of production/ (keyword-only, one transaction each), one module per concern.
-
-`conversion_job_create` is imported from services/conversion_queue.py, not from here: it
-enqueues production.tasks, which imports this package (see that module).
-"""
+"""Writes of production/ (keyword-only, one transaction each), one module per concern."""
 
 from production.services.conversion import order_convert, orders_convert
+from production.services.conversion_jobs import conversion_job_create
 from production.services.mrp import mrp_run
 from production.services.packing import (
     carton_pack,
@@ -35,6 +32,7 @@ from production.services.release import work_order_release
 __all__ = [
     "bundle_id_from_scan",
     "carton_pack",
+    "conversion_job_create",
     "defect_codes_ensure",
     "final_audit_record",
     "finished_goods_receive",

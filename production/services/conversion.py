@@ -18,9 +18,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import acting_as
 from core.bulk import insert_rows
-from core.errors import DomainError, NotAllowed
+from core.errors import NotAllowed
 from core.models import Organization, User
 from core.realtime import notify
 from orders.models import Order, RoutingOperation
@@ -29,7 +28,6 @@ from production import conf
 from production.cutplan import CutLimits, CutPlanResult, cut_target, efficiency_pct, plan_cuts
 from production.models import (
     Bundle,
-    ConversionJob,
     CutPlan,
     Lay,
     Marker,
@@ -417,57 +415,3 @@ def cut_targets(order: Order, limits: CutLimits | None = None) -> dict[tuple[str
         (line.colour, line.size): cut_target(line.quantity, limits.over_cut_pct)
         for line in order.lines.all()
     }
-
-
-# --- bulk conversion job (queued by services/conversion_queue.py) ---------------------------
-JOB_CHUNK = 20
-
-
-def conversion_job_execute(*, job_id: int) -> str:
-    """Convert a job's orders chunk by chunk; a chunk that fails is retried order by order."""
-    job = ConversionJob.objects.select_related("started_by").get(pk=job_id)
-    if job.status == ConversionJob.Status.DONE:
-        return job.status
-    ConversionJob.objects.filter(pk=job.pk).update(status=ConversionJob.Status.RUNNING)
-    finished = {row["order"] for row in job.results}
-    pending = [pk for pk in job.order_ids if pk not in finished]
-    results = list(job.results)
-    with acting_as(user=job.started_by, organization=job.factory.organization):
-        for start in range(0, len(pending), JOB_CHUNK):
-            chunk = list(
-                Order.objects.filter(
-                    factory_id=job.factory_id, pk__in=pending[start : start + JOB_CHUNK]
-                )
-            )
-            try:
-                outcomes = [
-                    {"order": r.order_id, "work_order": r.work_order_id, "created": r.created}
-                    for r in orders_convert(orders=chunk, by=job.started_by)
-                ]
-            except DomainError:
-                outcomes = []
-                for order in chunk:
-                    try:
-                        r = order_convert(order=order, by=job.started_by)
-                        outcomes.append(
-                            {
-                                "order": r.order_id,
-                                "work_order": r.work_order_id,
-                                "created": r.created,
-                            }
-                        )
-                    except DomainError as error:
-                        outcomes.append({"order": order.pk, "error": str(error.message)})
-            missing = set(pending[start : start + JOB_CHUNK]) - {o["order"] for o in outcomes}
-            outcomes += [{"order": pk, "error": str(_("Not found."))} for pk in missing]
-            results += outcomes
-            ConversionJob.objects.filter(pk=job.pk).update(
-                results=results,
-                done=sum(1 for r in results if "error" not in r),
-                failed=sum(1 for r in results if "error" in r),
-            )
-            notify(job.factory_id, "conversion_job.progress", {"job": job.pk})
-    ConversionJob.objects.filter(pk=job.pk).update(
-        status=ConversionJob.Status.DONE, finished_at=timezone.now()
-    )
-    return ConversionJob.Status.DONE

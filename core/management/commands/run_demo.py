@@ -11,12 +11,11 @@ import threading
 import time
 from datetime import datetime
 
+from celery import current_app as celery_app
 from celery.schedules import maybe_schedule
 from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
-
-from config.celery_app import app as celery_app
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +66,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-simulator", action="store_true")
 
     def handle(self, *args, **options):
+        # Lazy on purpose: daphne pulls in Twisted, which only this command needs; every other
+        # manage.py command would pay for it at start-up.
         from daphne.cli import CommandLineInterface
 
         stop = threading.Event()

@@ -6,7 +6,7 @@ from config.celery_app import app
 from core.errors import DomainError
 from orders.models import Order
 from production.models import ConversionJob, WorkOrder
-from production.services.conversion_queue import conversion_job_create
+from production.services import conversion_job_create
 from tests.factories import FactoryFactory
 
 
