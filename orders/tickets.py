@@ -19,7 +19,8 @@ def bundle_tickets_pdf(work_order) -> bytes:
     operations = [op for op in work_order.operations.all() if op.is_scanned]
     bundles = work_order.bundles.select_related("lay").order_by("number")
     style = work_order.version.style
-    pdf = PdfCanvas(pagesize=A4, title=f"{work_order.number} {_('Bundle tickets')}")
+    title = _("Bundle tickets")
+    pdf = PdfCanvas(pagesize=A4, title=f"{work_order.number} {title}")
     width, height = A4
     rows = max(1, -(-len(operations) // COUPON_COLUMNS))
     ticket_height = HEADER_HEIGHT + rows * COUPON_HEIGHT + 4 * mm
