@@ -16,9 +16,28 @@ from datetime import time as clock_time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
+from django.conf import settings
 from django.db import connection, transaction
 
+from core.audit import acting_as
 from core.bulk import insert_lines, insert_rows
+from core.models import Organization
+from core.roles import OrgKind
+from factories.models import Factory, SewingLine, Worker
+from orders.models import Style, StyleVersion
+from payroll import services
+from payroll.calculation import period_records
+from payroll.models import AttendanceDay, PayPeriod
+from production.models import (
+    Bundle,
+    CutPlan,
+    Lay,
+    Marker,
+    OperationRecord,
+    WorkOrder,
+    WorkOrderOperation,
+)
 
 OPERATIONS = 40
 WORK_ORDERS = 25
@@ -36,9 +55,6 @@ def add_arguments(parser):
 
 
 def run(options, stdout) -> dict:
-    from core.audit import acting_as
-    from payroll import services
-
     workers, days, wanted = options["workers"], options["days"], options["records"]
     with acting_as():
         factory, period = _month(workers, days, wanted, options["fresh"], stdout)
@@ -64,8 +80,6 @@ def run(options, stdout) -> dict:
 
 def _limit_query(factory, period) -> list:
     """The bare aggregation the calculation cannot beat: pieces per operator and day."""
-    from production.models import OperationRecord
-
     table = OperationRecord._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -78,15 +92,10 @@ def _limit_query(factory, period) -> list:
 
 
 def _count_records(factory, period) -> int:
-    from payroll.calculation import period_records
-
     return period_records(factory, period.starts_on, period.ends_on).count()
 
 
 def _month(workers: int, days: int, wanted: int, fresh: bool, stdout):
-    from core.models import Organization
-    from payroll.models import PayPeriod
-
     code = f"bench-payroll-{workers}-{days}-{wanted}"
     organization = Organization.objects.filter(code=code).first()
     if organization is not None and not fresh:
@@ -151,9 +160,6 @@ def _indexes_rebuilt_after(table: str):
 
 def _drop(organization) -> None:
     """Remove a previous bench month: every factory-owned row of the bench factory."""
-    from django.apps import apps
-    from django.conf import settings
-
     factory_id = organization.pk
     with transaction.atomic():
         _skip_foreign_key_triggers()
@@ -161,28 +167,11 @@ def _drop(organization) -> None:
             names = {field.name for field in model._meta.concrete_fields}
             if model._meta.app_label in settings.PROJECT_APPS and "factory" in names:
                 model.objects.filter(factory_id=factory_id)._raw_delete(connection.alias)
-        apps.get_model("factories", "Factory").objects.filter(pk=factory_id)._raw_delete(
-            connection.alias
-        )
+        Factory.objects.filter(pk=factory_id)._raw_delete(connection.alias)
         organization.delete()
 
 
 def _generate(code: str, workers: int, days: int, wanted: int):
-    from core.models import Organization
-    from core.roles import OrgKind
-    from factories.models import Factory, SewingLine, Worker
-    from orders.models import Style, StyleVersion
-    from payroll.models import AttendanceDay, PayPeriod
-    from production.models import (
-        Bundle,
-        CutPlan,
-        Lay,
-        Marker,
-        OperationRecord,
-        WorkOrder,
-        WorkOrderOperation,
-    )
-
     organization = Organization.objects.create(kind=OrgKind.FACTORY, code=code, name=code)
     factory = Factory.objects.create(organization=organization, headcount=workers)
     lines = [
@@ -348,6 +337,3 @@ def _record_lines(
                 f"{head}{bundle_id}\t{operation_id}\t{work_order_id}\t{worker_id}\t"
                 f"{line_id}{middle}{BUNDLE_SIZE - defective}\t{defective}{tail}"
             )
-
-
-BENCHMARKS = {"payroll": (add_arguments, run)}
