@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from core.realtime import notify
 from factories.calendar import line_capacity
+from factories.clock import factory_today
 from factories.models import Factory, SewingLine
 from production import scheduling
 from production.models import OperationRecord, ScheduleEntry, WorkOrder, WorkOrderOperation
@@ -18,12 +19,6 @@ from production.models import OperationRecord, ScheduleEntry, WorkOrder, WorkOrd
 PLANNED_STATUSES = (WorkOrder.Status.PLANNED, WorkOrder.Status.CUTTING, WorkOrder.Status.SEWING)
 MIN_HORIZON_DAYS = 60
 MAX_HORIZON_DAYS = 730
-
-
-def factory_today(factory: Factory) -> date:
-    from zoneinfo import ZoneInfo
-
-    return timezone.now().astimezone(ZoneInfo(factory.time_zone or "Asia/Shanghai")).date()
 
 
 def remaining_loads(factory: Factory, work_orders) -> dict[int, float]:
