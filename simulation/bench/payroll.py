@@ -104,8 +104,11 @@ def _month(workers: int, days: int, wanted: int, fresh: bool, stdout):
             starts_on=MONTH_START,
             defaults={"kind": "monthly", "ends_on": MONTH_START + timedelta(days=30)},
         )
-        PayPeriod.objects.filter(pk=period.pk).update(status=PayPeriod.Status.OPEN)
-        period.refresh_from_db()
+        if period.status == PayPeriod.Status.CALCULATED:
+            # Calculate from an open period again, through the period's own transition.
+            with transaction.atomic():
+                period = PayPeriod.objects.select_for_update().get(pk=period.pk)
+                services.pay_period_transition(period=period, to=PayPeriod.Status.OPEN, by=None)
         return organization.factory, period
     if organization is not None:
         _drop(organization)
