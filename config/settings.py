@@ -149,6 +149,9 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 
+# --- Documents: the CJK font every PDF embeds (TrueType outlines; see core/pdf.py) ------------
+PDF_CJK_FONT = env("PDF_CJK_FONT", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
 # --- Services --------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 MQTT_URL = env("MQTT_URL", default="")

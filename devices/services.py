@@ -1,7 +1,5 @@
 """Writes of devices/: registry, credentials, alarms, policies."""
 
-import csv
-import io
 import secrets
 from collections.abc import Sequence
 
@@ -12,12 +10,13 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError, NotAllowed
 from core.models import User
 from core.realtime import notify
+from core.tabular import TableRow
 from core.transitions import TransitionTable, transitions_apply
 from devices.broker import mosquitto_password_hash
 from devices.models import Alarm, Device, DeviceKind, Protocol, RegisterMap, TelemetryPolicy
 from factories.models import Factory, SewingLine, Station, Worker
 
-CSV_COLUMNS = (
+IMPORT_COLUMNS = (
     "code",
     "name",
     "kind",
@@ -117,26 +116,28 @@ def device_register(*, factory: Factory, data: dict, by: User | None = None) -> 
 
 
 @transaction.atomic
-def devices_import_csv(*, factory: Factory, text: str, by: User | None = None) -> list[Device]:
-    """Bulk registration: one device per CSV row (header: see CSV_COLUMNS; only code and kind
-    are required; line, station, operator and gateway by code). All rows or none."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = {"code", "kind"} - set(reader.fieldnames or ())
-    if missing:
+def devices_import(
+    *, factory: Factory, rows: list[TableRow], by: User | None = None
+) -> list[Device]:
+    """Bulk registration: one device per row of a CSV or Excel file read by core.tabular
+    (header: see IMPORT_COLUMNS; only code and kind are required; line, station, operator and
+    gateway by code). All rows or none."""
+    missing = {"code", "kind"} - set(rows[0] if rows else ())
+    if rows and missing:
         raise DomainError(
-            _("The CSV needs the columns: %(columns)s") % {"columns": ", ".join(CSV_COLUMNS)},
+            _("The file needs the columns: %(columns)s") % {"columns": ", ".join(IMPORT_COLUMNS)},
             errors={"file": [_("Missing columns: %(m)s") % {"m": ", ".join(sorted(missing))}]},
         )
     devices, errors, codes = [], {}, set()
     existing = set(Device.objects.filter(factory=factory).values_list("code", flat=True))
-    for number, row in enumerate(reader, start=2):
+    for row in rows:
         row_errors: dict = {}
         device = _validated_device(factory, row, row_errors)
         if device.code in existing or device.code in codes:
             row_errors.setdefault("code", []).append(_("Duplicate code."))
         codes.add(device.code)
         for field, messages in row_errors.items():
-            errors.setdefault(f"row {number}", []).extend(f"{field}: {m}" for m in messages)
+            errors.setdefault(f"row {row.number}", []).extend(f"{field}: {m}" for m in messages)
         devices.append(device)
     if not devices:
         errors["file"] = [_("The file has no rows.")]

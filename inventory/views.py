@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.pdf import pdf_response
 from core.roles import FACTORY_STAFF, MANAGERS, PLANNING, QUALITY, SUPPLIERS, WAREHOUSE, OrgKind
 from core.views import role_required
 from inventory import selectors, services
@@ -122,7 +123,7 @@ def lot_label(request, pk):
         Lot.objects.visible_to(request.organization).select_related("material"), pk=pk
     )
     pdf = labels_pdf([(lot.code, selectors.lot_label_lines(lot), lot.label_payload)])
-    return _pdf(pdf, f"lot-{lot.code}.pdf")
+    return pdf_response(pdf, f"lot-{lot.code}.pdf")
 
 
 lot_label.model = Lot
@@ -134,7 +135,7 @@ def bin_label(request, pk):
         Bin.objects.visible_to(request.organization).select_related("warehouse"), pk=pk
     )
     pdf = labels_pdf([(bin.code, [bin.warehouse.name], bin.label_payload)])
-    return _pdf(pdf, f"bin-{bin.code}.pdf")
+    return pdf_response(pdf, f"bin-{bin.code}.pdf")
 
 
 bin_label.model = Bin
@@ -145,13 +146,7 @@ def bin_labels(request):
     bins = Bin.objects.visible_to(request.organization).select_related("warehouse")
     bins = bins.filter(is_active=True).order_by("code")
     pdf = labels_pdf([(b.code, [b.warehouse.name], b.label_payload) for b in bins])
-    return _pdf(pdf, "bins.pdf")
-
-
-def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return pdf_response(pdf, "bins.pdf")
 
 
 @role_required(FACTORY_STAFF)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.models import Organization, User
+from core.tabular import TableRow
 from orders.models import DailySale, Order, Style
 
 
@@ -36,7 +37,8 @@ def daily_sales_record(
     errors: dict[str, list] = {}
     clean = []
     for index, row in enumerate(rows):
-        key = f"rows[{index + first_row}]"
+        # A row read from a file knows its spreadsheet row (blank rows are left out).
+        key = f"rows[{row.number if isinstance(row, TableRow) else index + first_row}]"
         style = by_number.get(str(row.get("style", ""))) or by_id.get(str(row.get("style", "")))
         problems = []
         if style is None:

@@ -16,7 +16,6 @@ from payroll.services.attendance import (
 from payroll.services.disputes import dispute_answer, dispute_open, open_disputes_of
 from payroll.services.periods import (
     PAY_PERIOD_TRANSITIONS,
-    bulk_insert,
     pay_adjustment_add,
     pay_period_approve,
     pay_period_calculate,
@@ -40,7 +39,6 @@ __all__ = [
     "attendance_clock",
     "attendance_day_refresh",
     "attended_minutes",
-    "bulk_insert",
     "dispute_answer",
     "dispute_open",
     "machine_down_import",

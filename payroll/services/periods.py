@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.bulk import insert_rows
 from core.errors import Conflict, DomainError, NotAllowed
 from core.realtime import notify
 from core.transitions import TransitionTable, transition_apply
@@ -197,6 +198,8 @@ def _tune_for_one_big_aggregation() -> None:
 
 
 def _store(period: PayPeriod, result: calculation.WageResult) -> None:
+    """Write the results in bulk. They are derived data: per-row audit entries would only repeat
+    the period's own audit trail (who calculated, approved and paid it)."""
     factory_id, period_id = period.factory_id, period.pk
     workers = {
         w["pk"]: w
@@ -204,7 +207,7 @@ def _store(period: PayPeriod, result: calculation.WageResult) -> None:
             "pk", "employee_no", "name", "line__name", "department", "bank_account"
         )
     }
-    bulk_insert(
+    insert_rows(
         WageLine,
         [
             "factory_id",
@@ -244,7 +247,7 @@ def _store(period: PayPeriod, result: calculation.WageResult) -> None:
             for x in result.lines
         ),
     )
-    bulk_insert(
+    insert_rows(
         WageDay,
         [
             "factory_id",
@@ -290,7 +293,7 @@ def _store(period: PayPeriod, result: calculation.WageResult) -> None:
             for d in result.days
         ),
     )
-    bulk_insert(
+    insert_rows(
         Payslip,
         [
             "factory_id",
@@ -342,28 +345,6 @@ def _store(period: PayPeriod, result: calculation.WageResult) -> None:
             for s in result.slips.values()
         ),
     )
-
-
-def bulk_insert(model, columns: list[str], rows) -> None:
-    """Insert many rows at once: COPY on PostgreSQL, multi-row INSERTs elsewhere.
-
-    Results are derived data written in bulk; per-row audit entries would only repeat the
-    period's own audit trail (who calculated, approved and paid it).
-    """
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(
-            (model(**dict(zip(columns, row, strict=True))) for row in rows), batch_size=500
-        )
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
-    # write_row adapts each value in C (psycopg's binary package): faster than formatting here.
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from core.audit import acting_as
+from core.bulk import insert_lines, insert_rows
 from core.models import Organization
 from core.roles import OrgKind
 from factories.models import Factory, SewingLine, Worker
@@ -28,7 +29,6 @@ from orders.models import Style, StyleVersion
 from payroll import services
 from payroll.calculation import period_records
 from payroll.models import AttendanceDay, PayPeriod
-from payroll.services import bulk_insert
 from production.models import (
     Bundle,
     CutPlan,
@@ -270,7 +270,7 @@ def _generate(code: str, workers: int, days: int, wanted: int):
             plies=1,
             fabric_length_m=1,
         )
-        _bulk(
+        insert_rows(
             Bundle,
             [
                 "factory_id",
@@ -306,7 +306,7 @@ def _generate(code: str, workers: int, days: int, wanted: int):
             stamp=stamp,
             zone=zone,
         )
-        _copy_lines(OperationRecord, record_columns, lines)
+        insert_lines(OperationRecord, record_columns, lines)
     days_worked = [month_start + timedelta(days=d) for d in range(days)]
     AttendanceDay.objects.bulk_create(
         (
@@ -325,7 +325,7 @@ def _record_lines(
 ):  # fmt: skip
     """Every bundle through every operation, as COPY text lines (formatted once per row)."""
     head = f"{factory_id}\t"
-    tail = f"\tf\tdevice\t\t\t{stamp}\t\n"
+    tail = f"\tf\tdevice\t\t\t{stamp}\t"
     for index, bundle_id in enumerate(bundle_ids):
         # Work orders follow each other through the month: a day sews one or two of them.
         position = shift * len(bundle_ids) + index
@@ -340,42 +340,3 @@ def _record_lines(
                 f"{head}{bundle_id}\t{operation_id}\t{work_order_id}\t{worker_id}\t"
                 f"{line_id}{middle}{BUNDLE_SIZE - defective}\t{defective}{tail}"
             )
-
-
-def _bulk(model, columns: list[str], rows) -> None:
-    if connection.vendor != "postgresql":
-        bulk_insert(model, columns, rows)
-        return
-    _copy_lines(model, columns, ("\t".join(map(str, row)) + "\n" for row in rows))
-
-
-def _copy_lines(model, columns: list[str], lines) -> None:
-    """COPY tab-separated text lines in large chunks (PostgreSQL); plain inserts elsewhere."""
-    if connection.vendor != "postgresql":
-        values = (_parse(model, columns, line) for line in lines)
-        bulk_insert(model, columns, values)
-        return
-    table = model._meta.db_table
-    names = ", ".join(model._meta.get_field(c).column for c in columns)
-    with connection.cursor() as cursor:
-        chunk: list[str] = []
-        for line in lines:
-            chunk.append(line)
-            if len(chunk) == 250_000:
-                _copy(cursor, table, names, chunk)
-                chunk = []
-        if chunk:
-            _copy(cursor, table, names, chunk)
-
-
-def _parse(model, columns, line: str) -> tuple:
-    values = []
-    for column, text in zip(columns, line.rstrip("\n").split("\t"), strict=True):
-        field = model._meta.get_field(column)
-        values.append(field.to_python(text) if text != "" else text)
-    return tuple(values)
-
-
-def _copy(cursor, table: str, names: str, chunk: list[str]) -> None:
-    with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-        copy.write("".join(chunk))
