@@ -7,7 +7,6 @@ app and the PDFs open in any reader that has the Adobe Asian font pack (all comm
 from io import BytesIO
 
 from django.http import HttpResponse
-from django.utils import timezone
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -16,6 +15,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
+
+from factories.clock import factory_today
 
 FONT = "STSong-Light"
 LABEL_SIZE = (100 * mm, 75 * mm)
@@ -94,7 +95,7 @@ def packing_list_pdf(work_order, cartons, *, shipment=None) -> bytes:
         f"工厂 {work_order.factory}",
         f"生产单 {work_order.number}    订单 {_order_ref(work_order)}",
         f"款号 {work_order.version.style.number} {work_order.version.style.name}",
-        f"日期 {timezone.localdate():%Y-%m-%d}",
+        f"日期 {factory_today(work_order.factory):%Y-%m-%d}",
     ]
     if shipment is not None:
         header.append(

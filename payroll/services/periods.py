@@ -1,6 +1,5 @@
 """Writes of pay periods: open, calculate, approve, pay, adjust. An approved period is locked."""
 
-from calendar import monthrange
 from datetime import date
 from decimal import Decimal
 
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError, NotAllowed
 from core.realtime import notify
+from factories.clock import month_last
 from factories.models import Factory, Worker
 from payroll import calculation
 from payroll.models import (
@@ -28,10 +28,10 @@ from payroll.services.disputes import open_disputes_of
 
 
 def period_end(starts_on: date, kind: str) -> date:
-    last = monthrange(starts_on.year, starts_on.month)[1]
+    last = month_last(starts_on)
     if kind == PeriodKind.MONTHLY:
-        return starts_on.replace(day=last)
-    return starts_on.replace(day=15) if starts_on.day <= 15 else starts_on.replace(day=last)
+        return last
+    return starts_on.replace(day=15) if starts_on.day <= 15 else last
 
 
 def _refuse_overlap(factory: Factory, starts_on: date, ends_on: date, exclude=None) -> None:
