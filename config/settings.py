@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "auditlog",
     "channels",
     *PROJECT_APPS,
+    # The demo world, simulators, load generators and benchmarks (management commands only):
+    # above every app of PROJECT_APPS, imported by none. Not one of PROJECT_APPS, whose pages,
+    # API, routes, navigation, catalogues and test worlds are discovered from that list.
+    "simulation",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,13 @@ class ProductionConfig(AppConfig):
     def ready(self) -> None:
         from celery.schedules import crontab
 
+        from core.signals import order_cancelling
+        from production.receivers import order_cancelling_received
+
+        order_cancelling.connect(
+            order_cancelling_received, dispatch_uid="production.order_cancelling"
+        )
+
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "production-worker-skills-measure",
             {

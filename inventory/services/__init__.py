@@ -24,20 +24,24 @@ from inventory.services.planning import (
     purchase_suggestions_order,
 )
 from inventory.services.purchasing import (
+    PURCHASE_ORDER_TRANSITIONS,
     fabric_inspection_record,
     purchase_line_receive,
     purchase_order_cancel,
     purchase_order_confirm,
     purchase_order_create,
     purchase_order_send,
+    purchase_order_transition,
 )
 from inventory.services.reservations import (
     material_reserve,
     reservation_create,
     reservation_release,
+    work_order_reservations_release,
 )
 
 __all__ = [
+    "PURCHASE_ORDER_TRANSITIONS",
     "bin_from_barcode",
     "cycle_count_approve",
     "cycle_count_record",
@@ -57,6 +61,7 @@ __all__ = [
     "purchase_order_confirm",
     "purchase_order_create",
     "purchase_order_send",
+    "purchase_order_transition",
     "purchase_suggestions_order",
     "reservation_create",
     "reservation_release",
@@ -65,4 +70,5 @@ __all__ = [
     "stock_transfer",
     "supplier_by_code",
     "supplier_item_create",
+    "work_order_reservations_release",
 ]

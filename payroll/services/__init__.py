@@ -15,12 +15,14 @@ from payroll.services.attendance import (
 )
 from payroll.services.disputes import dispute_answer, dispute_open, open_disputes_of
 from payroll.services.periods import (
+    PAY_PERIOD_TRANSITIONS,
     bulk_insert,
     pay_adjustment_add,
     pay_period_approve,
     pay_period_calculate,
     pay_period_mark_paid,
     pay_period_open,
+    pay_period_transition,
     pay_period_update,
     period_end,
 )
@@ -33,6 +35,7 @@ from payroll.services.policy import (
 
 __all__ = [
     "MIN_MACHINE_DOWN_MINUTES",
+    "PAY_PERIOD_TRANSITIONS",
     "POLICY_FIELDS",
     "attendance_clock",
     "attendance_day_refresh",
@@ -47,6 +50,7 @@ __all__ = [
     "pay_period_calculate",
     "pay_period_mark_paid",
     "pay_period_open",
+    "pay_period_transition",
     "pay_period_update",
     "pay_policy_update",
     "period_end",

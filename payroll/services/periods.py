@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError, NotAllowed
 from core.realtime import notify
+from core.transitions import TransitionTable, transition_apply
 from factories.clock import month_last
 from factories.models import Factory, Worker
 from payroll import calculation
@@ -25,6 +26,19 @@ from payroll.services.common import invalid, require_same_factory
 from payroll.services.disputes import open_disputes_of
 
 # --- pay periods --------------------------------------------------------------------------------
+
+S = PayPeriod.Status
+# open → calculated → approved → paid. Calculating again stays calculated; a change to a
+# calculated period (dates, an adjustment) drops its results and reopens it. Approved is locked.
+PAY_PERIOD_TRANSITIONS = TransitionTable(
+    PayPeriod,
+    {
+        S.OPEN: {S.CALCULATED},
+        S.CALCULATED: {S.CALCULATED, S.OPEN, S.APPROVED},
+        S.APPROVED: {S.PAID},
+        S.PAID: set(),
+    },
+)
 
 
 def period_end(starts_on: date, kind: str) -> date:
@@ -78,6 +92,24 @@ def _locked_period(period_id: int) -> PayPeriod:
     return PayPeriod.objects.select_for_update().get(pk=period_id)
 
 
+@transaction.atomic
+def pay_period_transition(
+    *, period: PayPeriod, to: str, by, reason: str = "", values: dict | None = None
+) -> PayPeriod:
+    """Move a locked pay period to `to` if its table allows it (else NotAllowed, nothing
+    written); the move and `values` (the figures, who approved) are audited with `reason`."""
+    transition_apply(
+        table=PAY_PERIOD_TRANSITIONS,
+        instance=period,
+        to=to,
+        by=by,
+        reason=reason,
+        values=values,
+    )
+    notify(period.factory_id, "payroll.period", {"period": period.pk, "status": period.status})
+    return period
+
+
 def _refuse_if_locked(period: PayPeriod) -> None:
     if period.is_locked:
         raise NotAllowed(
@@ -96,8 +128,9 @@ def pay_period_update(*, period: PayPeriod, by, starts_on: date, ends_on: date) 
     _refuse_overlap(period.factory, starts_on, ends_on, exclude=period)
     _clear_results(period)
     period.starts_on, period.ends_on = starts_on, ends_on
-    period.status = PayPeriod.Status.OPEN
-    period.save()
+    period.save(update_fields=["starts_on", "ends_on"])
+    if period.status == S.CALCULATED:
+        pay_period_transition(period=period, to=S.OPEN, by=by)
     return period
 
 
@@ -135,16 +168,19 @@ def pay_period_calculate(*, period: PayPeriod, by) -> PayPeriod:
         )
     _clear_results(period)
     _store(period, result)
-    period.status = PayPeriod.Status.CALCULATED
-    period.calculated_at = timezone.now()
-    period.records = result.records
-    period.workers = sum(1 for slip in result.slips.values() if slip.gross > 0)
-    period.worker_days = sum(1 for d in result.days if d.good_pieces)
-    period.good_pieces = sum(d.good_pieces for d in result.days)
-    period.gross_total = result.gross_total
-    period.save()
-    notify(factory.pk, "payroll.period", {"period": period.pk, "status": period.status})
-    return period
+    return pay_period_transition(
+        period=period,
+        to=S.CALCULATED,
+        by=by,
+        values={
+            "calculated_at": timezone.now(),
+            "records": result.records,
+            "workers": sum(1 for slip in result.slips.values() if slip.gross > 0),
+            "worker_days": sum(1 for d in result.days if d.good_pieces),
+            "good_pieces": sum(d.good_pieces for d in result.days),
+            "gross_total": result.gross_total,
+        },
+    )
 
 
 def _tune_for_one_big_aggregation() -> None:
@@ -334,10 +370,7 @@ def bulk_insert(model, columns: list[str], rows) -> None:
 def pay_period_approve(*, period: PayPeriod, by, confirm_open_disputes: bool = False) -> PayPeriod:
     """Approve a calculated period; it is locked from now on."""
     period = _locked_period(period.pk)
-    if period.is_locked:
-        raise NotAllowed(_("This pay period is already approved."), code="already_approved")
-    if period.status != PayPeriod.Status.CALCULATED:
-        raise NotAllowed(_("Calculate the period before approving it."), code="not_calculated")
+    PAY_PERIOD_TRANSITIONS.check(period, S.APPROVED)
     open_disputes = open_disputes_of(period).count()
     if open_disputes and not confirm_open_disputes:
         raise Conflict(
@@ -346,26 +379,26 @@ def pay_period_approve(*, period: PayPeriod, by, confirm_open_disputes: bool = F
             code="open_disputes",
             errors={"confirm_open_disputes": [_("Confirm to approve with open disputes.")]},
         )
-    period.status = PayPeriod.Status.APPROVED
-    period.approved_at = timezone.now()
-    period.approved_by = by
-    period.approved_with_open_disputes = open_disputes
-    period.save()
-    notify(period.factory_id, "payroll.period", {"period": period.pk, "status": period.status})
-    return period
+    return pay_period_transition(
+        period=period,
+        to=S.APPROVED,
+        by=by,
+        values={
+            "approved_at": timezone.now(),
+            "approved_by": by,
+            "approved_with_open_disputes": open_disputes,
+        },
+    )
 
 
 @transaction.atomic
 def pay_period_mark_paid(*, period: PayPeriod, by) -> PayPeriod:
-    period = _locked_period(period.pk)
-    if period.status != PayPeriod.Status.APPROVED:
-        raise NotAllowed(_("Only an approved period can be marked paid."), code="not_approved")
-    period.status = PayPeriod.Status.PAID
-    period.paid_at = timezone.now()
-    period.paid_by = by
-    period.save()
-    notify(period.factory_id, "payroll.period", {"period": period.pk, "status": period.status})
-    return period
+    return pay_period_transition(
+        period=_locked_period(period.pk),
+        to=S.PAID,
+        by=by,
+        values={"paid_at": timezone.now(), "paid_by": by},
+    )
 
 
 @transaction.atomic
@@ -398,8 +431,7 @@ def pay_adjustment_add(
         corrects_period=corrects_period,
         created_by=by,
     )
-    if period.status == PayPeriod.Status.CALCULATED:
+    if period.status == S.CALCULATED:
         _clear_results(period)
-        period.status = PayPeriod.Status.OPEN
-        period.save(update_fields=["status"])
+        pay_period_transition(period=period, to=S.OPEN, by=by, reason=adjustment.reason)
     return adjustment

@@ -14,6 +14,8 @@ from core.realtime import notify
 from factories.clock import local_date
 from factories.models import Factory, Station, Worker
 from production.models import Bundle, OperationRecord, WorkOrder, WorkOrderOperation
+from production.services.bundles import bundles_transition
+from production.services.work_orders import work_order_transition
 
 BUNDLE_QR_PREFIX = "SLB:"
 Source = OperationRecord.Source
@@ -236,7 +238,7 @@ def operation_record_create(
                 return existing
         raise Conflict(_("This bundle operation was just recorded."), code="already_recorded")
 
-    _advance_bundle_and_work_order(bundle)
+    _advance_bundle_and_work_order(bundle, by=by)
     notify(
         factory.pk,
         "operation_recorded",
@@ -270,19 +272,17 @@ def _scanned_operations_done(bundle: Bundle) -> bool:
     return bool(wanted) and wanted <= done
 
 
-def _advance_bundle_and_work_order(bundle: Bundle) -> None:
+def _advance_bundle_and_work_order(bundle: Bundle, *, by) -> None:
     """A bundle is in sewing from its first record and sewn when every scanned operation is
-    done; a planned or cutting work order is sewing from its first record."""
+    done; a planned or cutting work order is sewing from its first record. Both are locked
+    (`_resolve_bundle`), and a scan that changes neither writes nothing here."""
     if bundle.status in (Bundle.Status.FINISHED, Bundle.Status.PACKED):
         return
     status = Bundle.Status.SEWN if _scanned_operations_done(bundle) else Bundle.Status.IN_SEWING
     if status != bundle.status:
-        Bundle.objects.filter(pk=bundle.pk).update(status=status)
-        bundle.status = status
-    WorkOrder.objects.filter(
-        pk=bundle.work_order_id,
-        status__in=[WorkOrder.Status.PLANNED, WorkOrder.Status.CUTTING],
-    ).update(status=WorkOrder.Status.SEWING)
+        bundles_transition(bundles=[bundle], to=status, by=by)
+    if bundle.work_order.status in (WorkOrder.Status.PLANNED, WorkOrder.Status.CUTTING):
+        work_order_transition(work_order=bundle.work_order, to=WorkOrder.Status.SEWING, by=by)
 
 
 @transaction.atomic
@@ -300,7 +300,7 @@ def operation_record_void(*, record: OperationRecord, reason: str, by) -> Operat
     record.save(update_fields=["voided_at", "voided_by", "void_reason"])
     bundle = Bundle.objects.select_for_update().get(pk=record.bundle_id)
     if bundle.status == Bundle.Status.SEWN and not _scanned_operations_done(bundle):
-        Bundle.objects.filter(pk=bundle.pk).update(status=Bundle.Status.IN_SEWING)
+        bundles_transition(bundles=[bundle], to=Bundle.Status.IN_SEWING, by=by, reason=reason)
     notify(
         record.factory_id,
         "operation_voided",

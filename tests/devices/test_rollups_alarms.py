@@ -9,7 +9,8 @@ from devices.alarms import alarms_evaluate
 from devices.ingest import ingest_messages
 from devices.models import Alarm, Device, MinuteRollup, TelemetryPolicy
 from devices.rollups import rollup_minutes
-from devices.services import alarm_acknowledge, alarm_clear
+from devices.services import alarm_acknowledge, alarm_clear, alarm_clear_condition
+from tests.audit_trail import moves_of
 from tests.devices.conftest import message
 from tests.factories import ShiftFactory, StationFactory, UserFactory
 
@@ -147,3 +148,21 @@ def test_an_alarm_is_acknowledged_then_cleared_and_not_acknowledged_twice(plant)
     with pytest.raises(NotAllowed):
         alarm_acknowledge(alarm=alarm, by=user)
     assert alarm_clear(alarm=alarm, by=user).state == "cleared"
+
+
+def test_an_alarm_cleared_by_its_condition_is_audited_and_cannot_be_acknowledged(plant):
+    factory, _station, machine = plant
+    alarm = Alarm.objects.create(
+        factory=factory, kind="device_offline", subject="device:1", message="x", opened_at=MINUTE
+    )
+
+    cleared = alarm_clear_condition(
+        factory_id=factory.pk, kind="device_offline", subject="device:1"
+    )
+
+    assert cleared == 1
+    assert moves_of(alarm, field="state") == [("open", "cleared")]
+    with pytest.raises(NotAllowed) as refused:
+        alarm_acknowledge(alarm=alarm, by=UserFactory())
+    assert refused.value.code == "invalid_transition"
+    assert Alarm.objects.get(pk=alarm.pk).acknowledged_by is None

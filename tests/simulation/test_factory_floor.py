@@ -1,12 +1,17 @@
-"""The simulator carries real bundles through real stations into production's records."""
+"""The factory-floor simulator carries real bundles through real stations into production's
+records, in-process or from `manage.py simulate`."""
+
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from devices.ingest import ingest_messages
 from devices.models import Device, StationHandoff, TelemetryRecord
-from devices.simulator import FactorySimulation
 from devices.tasks import station_events_hand_off
 from production.models import OperationRecord, WorkOrder
+from simulation.factory_floor import FactorySimulation
 from tests.factories import DeviceFactory
 from tests.production.conftest import build_floor
 
@@ -65,3 +70,29 @@ def test_station_events_arrive_as_the_controller_batches_for_its_stations(connec
     assert events.count() == 3
     assert set(events.values_list("device_id", flat=True)) <= station_ids
     assert all("/devices/ctl/events" in m.topic for m in messages if b"station." in m.payload)
+
+
+def test_simulate_feeds_one_second_of_the_floor_into_the_ingest(connected_floor):
+    # given a connected floor with three bundles on the rail
+    out = StringIO()
+    # when `simulate` runs in-process (no broker) for one second
+    call_command(
+        "simulate",
+        factory=connected_floor.factory.code,
+        rate=10,
+        seconds=1,
+        url="",
+        no_modbus=True,
+        stdout=out,
+    )
+    # then that second's three arrivals were ingested, as the controller's batch
+    records = TelemetryRecord.objects.filter(factory=connected_floor.factory)
+    assert records.filter(kind="station.arrive").count() == 3
+    assert "in-process" in out.getvalue()
+    assert out.getvalue().rstrip().endswith("in 1s")
+
+
+def test_simulate_refuses_an_unknown_factory_and_ingests_nothing(connected_floor):
+    with pytest.raises(CommandError, match="no-such-factory"):
+        call_command("simulate", factory="no-such-factory", seconds=1, url="", stdout=StringIO())
+    assert TelemetryRecord.objects.count() == 0

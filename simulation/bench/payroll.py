@@ -16,7 +16,28 @@ from datetime import time as clock_time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
+from django.conf import settings
 from django.db import connection, transaction
+
+from core.audit import acting_as
+from core.models import Organization
+from core.roles import OrgKind
+from factories.models import Factory, SewingLine, Worker
+from orders.models import Style, StyleVersion
+from payroll import services
+from payroll.calculation import period_records
+from payroll.models import AttendanceDay, PayPeriod
+from payroll.services import bulk_insert
+from production.models import (
+    Bundle,
+    CutPlan,
+    Lay,
+    Marker,
+    OperationRecord,
+    WorkOrder,
+    WorkOrderOperation,
+)
 
 OPERATIONS = 40
 WORK_ORDERS = 25
@@ -34,9 +55,6 @@ def add_arguments(parser):
 
 
 def run(options, stdout) -> dict:
-    from core.audit import acting_as
-    from payroll import services
-
     workers, days, wanted = options["workers"], options["days"], options["records"]
     with acting_as():
         factory, period = _month(workers, days, wanted, options["fresh"], stdout)
@@ -62,8 +80,6 @@ def run(options, stdout) -> dict:
 
 def _limit_query(factory, period) -> list:
     """The bare aggregation the calculation cannot beat: pieces per operator and day."""
-    from production.models import OperationRecord
-
     table = OperationRecord._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -76,15 +92,10 @@ def _limit_query(factory, period) -> list:
 
 
 def _count_records(factory, period) -> int:
-    from payroll.calculation import period_records
-
     return period_records(factory, period.starts_on, period.ends_on).count()
 
 
 def _month(workers: int, days: int, wanted: int, fresh: bool, stdout):
-    from core.models import Organization
-    from payroll.models import PayPeriod
-
     code = f"bench-payroll-{workers}-{days}-{wanted}"
     organization = Organization.objects.filter(code=code).first()
     if organization is not None and not fresh:
@@ -93,8 +104,11 @@ def _month(workers: int, days: int, wanted: int, fresh: bool, stdout):
             starts_on=MONTH_START,
             defaults={"kind": "monthly", "ends_on": MONTH_START + timedelta(days=30)},
         )
-        PayPeriod.objects.filter(pk=period.pk).update(status=PayPeriod.Status.OPEN)
-        period.refresh_from_db()
+        if period.status == PayPeriod.Status.CALCULATED:
+            # Calculate from an open period again, through the period's own transition.
+            with transaction.atomic():
+                period = PayPeriod.objects.select_for_update().get(pk=period.pk)
+                services.pay_period_transition(period=period, to=PayPeriod.Status.OPEN, by=None)
         return organization.factory, period
     if organization is not None:
         _drop(organization)
@@ -149,9 +163,6 @@ def _indexes_rebuilt_after(table: str):
 
 def _drop(organization) -> None:
     """Remove a previous bench month: every factory-owned row of the bench factory."""
-    from django.apps import apps
-    from django.conf import settings
-
     factory_id = organization.pk
     with transaction.atomic():
         _skip_foreign_key_triggers()
@@ -159,28 +170,11 @@ def _drop(organization) -> None:
             names = {field.name for field in model._meta.concrete_fields}
             if model._meta.app_label in settings.PROJECT_APPS and "factory" in names:
                 model.objects.filter(factory_id=factory_id)._raw_delete(connection.alias)
-        apps.get_model("factories", "Factory").objects.filter(pk=factory_id)._raw_delete(
-            connection.alias
-        )
+        Factory.objects.filter(pk=factory_id)._raw_delete(connection.alias)
         organization.delete()
 
 
 def _generate(code: str, workers: int, days: int, wanted: int):
-    from core.models import Organization
-    from core.roles import OrgKind
-    from factories.models import Factory, SewingLine, Worker
-    from orders.models import Style, StyleVersion
-    from payroll.models import AttendanceDay, PayPeriod
-    from production.models import (
-        Bundle,
-        CutPlan,
-        Lay,
-        Marker,
-        OperationRecord,
-        WorkOrder,
-        WorkOrderOperation,
-    )
-
     organization = Organization.objects.create(kind=OrgKind.FACTORY, code=code, name=code)
     factory = Factory.objects.create(organization=organization, headcount=workers)
     lines = [
@@ -350,8 +344,6 @@ def _record_lines(
 
 def _bulk(model, columns: list[str], rows) -> None:
     if connection.vendor != "postgresql":
-        from payroll.services import bulk_insert
-
         bulk_insert(model, columns, rows)
         return
     _copy_lines(model, columns, ("\t".join(map(str, row)) + "\n" for row in rows))
@@ -360,8 +352,6 @@ def _bulk(model, columns: list[str], rows) -> None:
 def _copy_lines(model, columns: list[str], lines) -> None:
     """COPY tab-separated text lines in large chunks (PostgreSQL); plain inserts elsewhere."""
     if connection.vendor != "postgresql":
-        from payroll.services import bulk_insert
-
         values = (_parse(model, columns, line) for line in lines)
         bulk_insert(model, columns, values)
         return
@@ -389,6 +379,3 @@ def _parse(model, columns, line: str) -> tuple:
 def _copy(cursor, table: str, names: str, chunk: list[str]) -> None:
     with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
         copy.write("".join(chunk))
-
-
-BENCHMARKS = {"payroll": (add_arguments, run)}

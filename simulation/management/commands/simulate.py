@@ -1,4 +1,4 @@
-"""`manage.py simulate --factory CODE --rate N`: a running factory (see devices.simulator).
+"""`manage.py simulate --factory CODE --rate N`: a running factory (see simulation.factory_floor).
 
 With MQTT_URL (or --url) set, the devices publish to the broker with their own credentials
 (the simulator issues them, as a device's installer would); otherwise every second's messages
@@ -15,10 +15,17 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from devices.alarms import alarms_evaluate
 from devices.ingest import ingest_messages
-from devices.modbus_sim import MachinesInBackground
+from devices.modbus import poll_due_devices
+from devices.models import Device
 from devices.mqtt import BrokerAddress
+from devices.rollups import minute_floor, rollup_minutes
+from devices.services import device_credentials_issue
 from factories.models import Factory
+from simulation.device_publisher import DeviceLogin, DevicePublisher
+from simulation.factory_floor import FactorySimulation
+from simulation.modbus_machines import MachinesInBackground
 
 
 class Command(BaseCommand):
@@ -32,8 +39,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-modbus", action="store_true", help="serve no Modbus machines")
 
     def handle(self, *args, **options):
-        from devices.simulator import FactorySimulation
-
         factory = Factory.objects.filter(organization__code=options["factory"]).first()
         if factory is None:
             raise CommandError(f"No factory with the code {options['factory']!r}.")
@@ -78,11 +83,6 @@ class Command(BaseCommand):
     @staticmethod
     def _periodic(tick: int) -> None:
         """The beat's work, for the embedded mode (no Celery beat running)."""
-        from devices.alarms import alarms_evaluate
-        from devices.modbus import poll_due_devices
-        from devices.models import Device
-        from devices.rollups import minute_floor, rollup_minutes
-
         poll_due_devices()
         if tick % 10 == 0:
             now = timezone.now()
@@ -95,9 +95,6 @@ class Command(BaseCommand):
                     alarms_evaluate(factory_id=factory_id)
 
     def _mqtt_sender(self, simulation, url: str):
-        from devices.loadgen import DeviceLogin, DevicePublisher
-        from devices.services import device_credentials_issue
-
         address = BrokerAddress.from_url(url)
         publishers = {}
         for device in simulation.publisher_logins():

@@ -7,6 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from core.models import User
+from factories.models import Worker
 from payroll import services
 from payroll.models import (
     AttendanceDay,
@@ -18,6 +19,7 @@ from payroll.models import (
     TimeKind,
     TimeRate,
 )
+from production.models import OperationRecord
 
 TIME_RATES = {
     TimeKind.TRAINING: Decimal("20.00"),
@@ -66,8 +68,6 @@ def seed(world) -> None:
 
 
 def _worker_days(factory) -> set:
-    from production.models import OperationRecord
-
     return set(
         OperationRecord.objects.filter(factory=factory, voided_at__isnull=True)
         .order_by()
@@ -129,14 +129,10 @@ def _time_work(factory, worker_days: set, clerk) -> None:
 
 
 def factory_worker(factory, worker_id):
-    from factories.models import Worker
-
     return Worker.objects.get(factory=factory, pk=worker_id)
 
 
 def _dispute(factory, day: date) -> None:
-    from factories.models import Worker
-
     worker = Worker.objects.filter(factory=factory, user__isnull=False).first()
     if worker is None or Dispute.objects.filter(factory=factory, worker=worker).exists():
         return

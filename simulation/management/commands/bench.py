@@ -1,25 +1,15 @@
 """`manage.py bench <name> [options]`: one benchmark, one JSON line printed last.
 
-Each app declares its benchmarks in `<app>/bench.py` as
-`BENCHMARKS = {"name": (add_arguments, run)}` where `add_arguments(parser)` adds options and
-`run(options, stdout) -> dict` returns the figures. Benchmarks are not tests: nothing here
-asserts a time, and CI never gates on them.
+The benchmarks are listed in `simulation.bench.BENCHMARKS`. Benchmarks are not tests: nothing
+here asserts a time, and CI never gates on them.
 """
 
 import json
 import resource
-from importlib import import_module, util
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-
-def all_benchmarks() -> dict:
-    found = {}
-    for app in settings.PROJECT_APPS:
-        if util.find_spec(f"{app}.bench"):
-            found.update(import_module(f"{app}.bench").BENCHMARKS)
-    return found
+from simulation.bench import BENCHMARKS
 
 
 def peak_rss_mb() -> float:
@@ -34,15 +24,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         subparsers = parser.add_subparsers(dest="benchmark", required=True)
-        for name, (add_arguments, _run) in sorted(all_benchmarks().items()):
+        for name, (add_arguments, _run) in sorted(BENCHMARKS.items()):
             add_arguments(subparsers.add_parser(name))
 
     def handle(self, *args, **options):
-        benchmarks = all_benchmarks()
         name = options["benchmark"]
-        if name not in benchmarks:
-            raise CommandError(f"Unknown benchmark {name!r}; known: {sorted(benchmarks)}")
-        _add_arguments, run = benchmarks[name]
+        if name not in BENCHMARKS:
+            raise CommandError(f"Unknown benchmark {name!r}; known: {sorted(BENCHMARKS)}")
+        _add_arguments, run = BENCHMARKS[name]
         result = run(options, self.stdout)
         result.setdefault("peak_rss_mb", peak_rss_mb())
         self.stdout.write(json.dumps({"bench": name, **result}, ensure_ascii=False, default=str))

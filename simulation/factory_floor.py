@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from devices import modbus_sim
 from devices.ingest import Incoming, topic_for
 from devices.models import Device, DeviceKind, Protocol
 from factories.models import Factory, Station, Worker
 from production.models import Bundle, WorkOrder, WorkOrderOperation
+from simulation import modbus_machines
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class FactorySimulation:
             devices.filter(
                 protocol=Protocol.MODBUS_TCP,
                 modbus_host__in=("127.0.0.1", "localhost"),
-                register_map__vendor=modbus_sim.VENDOR,
+                register_map__vendor=modbus_machines.VENDOR,
             ).values_list("modbus_port", flat=True)
         )
         self.state = {d.code: SimulatedDevice(d.code) for d in devices}

@@ -19,14 +19,19 @@ import tempfile
 import time
 from pathlib import Path
 
+import paho.mqtt.client as mqtt
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
 from core.models import Membership, Organization, User
 from core.roles import OrgKind, Role
-from dashboards import selectors, services, synthetic
+from dashboards import selectors, services
+from devices.ingest import topic_for
+from devices.models import Device, DeviceKind
+from devices.mqtt import BrokerAddress
 from factories.models import Factory, SewingLine, Station, Worker
+from simulation import synthetic_history
 
 BENCH_CODE = "bench-dashboard"
 BASE_DIR = Path(settings.BASE_DIR)
@@ -49,8 +54,6 @@ def percentile(values: list[float], share: float) -> float:
 
 def bench_factory(options) -> tuple[Factory, User, dict]:
     """The bench factory with its floor, machines and a manager (created once)."""
-    from devices.models import Device, DeviceKind
-
     org, _ = Organization.objects.get_or_create(
         code=BENCH_CODE, defaults={"name": "Bench Garments", "kind": OrgKind.FACTORY}
     )
@@ -131,11 +134,6 @@ def wait_for_port(port: int, process, seconds: float = 60) -> None:
 
 def measure_pushes(factory: Factory, user: User, devices: dict, options, stdout) -> dict:
     """Publish station events over MQTT; time until every connected page hears the push."""
-    import paho.mqtt.client as mqtt
-
-    from devices.ingest import topic_for
-    from devices.models import Device
-
     processes = []
     scratch = tempfile.TemporaryDirectory()
     try:
@@ -200,9 +198,7 @@ def measure_pushes(factory: Factory, user: User, devices: dict, options, stdout)
 
 
 async def _push_rounds(port, factory_id, cookie, mqtt, mqtt_url, topic, clients, options):
-    import websockets
-
-    from devices.mqtt import BrokerAddress
+    import websockets  # a dev extra, not installed in production images
 
     url = f"ws://127.0.0.1:{port}/ws/dashboards/factory/{factory_id}/"
     headers = {"Cookie": cookie, "Origin": f"http://127.0.0.1:{port}"}
@@ -263,7 +259,7 @@ async def _next_update(socket_) -> float | None:
 def run(options, stdout) -> dict:
     started = time.perf_counter()
     factory, user, devices = bench_factory(options)
-    written = synthetic.fill(
+    written = synthetic_history.fill(
         factory,
         days=options["days"],
         hourly_days=options["days"],
@@ -296,6 +292,3 @@ def run(options, stdout) -> dict:
     result.update(measure_pushes(factory, user, devices, options, stdout))
     result["clients"] = options["clients"]
     return result
-
-
-BENCHMARKS = {"dashboard": (add_arguments, run)}

@@ -18,9 +18,10 @@ from inventory.models import (
     SupplierItem,
     Warehouse,
 )
+from orders.models import BomLine
 
-# The codes are the demo styles' BOM codes (orders/demo.py): LS-2601 shirt, LS-2602 dress,
-# LS-2603 tee. A fabric code covers its colours; each roll says its colour.
+# The codes are the demo styles' BOM codes (simulation/demo/orders.py): LS-2601 shirt,
+# LS-2602 dress, LS-2603 tee. A fabric code covers its colours; each roll says its colour.
 FABRICS = [
     # code, name, unit, composition, width cm, g/m², shrinkage %, price, MOQ, lead days
     ("FAB-POP-140", "全棉府绸 140cm", "m", "100% 棉", "140", 120, "3.0", "16.80", "300", 10),
@@ -158,8 +159,6 @@ def _offer(factory, material, supplier, price, moq, lead) -> None:
 
 def _materials_of_demo_boms(factory, materials) -> None:
     """Every material code the demo styles' BOMs name must exist here (codes join the apps)."""
-    from orders.models import BomLine
-
     for code, description, unit in (
         BomLine.objects.filter(factory=factory)
         .values_list("material_code", "description", "unit")

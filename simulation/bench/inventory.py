@@ -10,6 +10,23 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core.models import Organization
+from core.roles import OrgKind
+from factories.models import Factory
+from inventory.models import (
+    Bin,
+    Lot,
+    Material,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    StockBalance,
+    SupplierItem,
+    Warehouse,
+)
+from inventory.services import mrp_run
+from orders.models import Style, StyleVersion
+from production.models import MaterialRequirement, WorkOrder
+
 MATERIALS = 80
 LOTS_PER_MATERIAL = 6
 OPEN_PO_LINES = 120
@@ -29,8 +46,6 @@ def run_mrp(options, stdout) -> dict:
     try:
         with transaction.atomic():
             factory = _world(options["work_orders"], random.Random(options["seed"]))
-            from inventory.services import mrp_run
-
             started = time.perf_counter()
             run = mrp_run(factory=factory)
             seconds = time.perf_counter() - started
@@ -47,22 +62,6 @@ def run_mrp(options, stdout) -> dict:
 
 
 def _world(work_order_count: int, rng: random.Random):
-    from core.models import Organization
-    from core.roles import OrgKind
-    from factories.models import Factory
-    from inventory.models import (
-        Bin,
-        Lot,
-        Material,
-        PurchaseOrder,
-        PurchaseOrderLine,
-        StockBalance,
-        SupplierItem,
-        Warehouse,
-    )
-    from orders.models import Style, StyleVersion
-    from production.models import MaterialRequirement, WorkOrder
-
     stamp = timezone.now().strftime("%H%M%S%f")
     factory = Factory.objects.create(
         organization=Organization.objects.create(
@@ -173,6 +172,3 @@ def _world(work_order_count: int, rng: random.Random):
             )
     MaterialRequirement.objects.bulk_create(requirements, batch_size=2000)
     return factory
-
-
-BENCHMARKS = {"mrp": (add_mrp_arguments, run_mrp)}

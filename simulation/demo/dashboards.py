@@ -1,12 +1,13 @@
 """The demo's rollups: rebuilt from the records the other apps seeded, plus a year of history
-(see dashboards.synthetic) so the factory screen, the district report and the data profiles
+(see simulation.synthetic_history) so the factory screen, the district report and the data profiles
 are populated. Idempotent: only empty buckets are filled."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
-from dashboards import services, synthetic
+from dashboards import services
+from simulation import synthetic_history
 
 
 def seed(world) -> None:
@@ -17,7 +18,7 @@ def seed(world) -> None:
             hour = services.hour_floor(now) - timedelta(hours=back)
             services.output_hour_rebuild(factory_id=factory.pk, hour=hour)
             services.machine_hour_rebuild(factory_id=factory.pk, hour=hour)
-        synthetic.fill(factory, days=370, hourly_days=2, line_days=35, now=now)
+        synthetic_history.fill(factory, days=370, hourly_days=2, line_days=35, now=now)
         for back in range(3):
             services.day_rebuild(
                 factory_id=factory.pk,

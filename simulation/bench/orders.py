@@ -12,6 +12,22 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.models import Organization
+from core.roles import OrgKind
+from factories.models import Factory, Partnership
+from orders.conversion import orders_convert
+from orders.models import BomLine, Order, OrderLine, RoutingOperation, Style, StyleVersion
+from production.models import (
+    Bundle,
+    CutPlan,
+    Lay,
+    Marker,
+    MaterialRequirement,
+    WorkOrder,
+    WorkOrderLine,
+    WorkOrderOperation,
+)
+
 SIZE_RUNS = [
     ["XS", "S", "M", "L", "XL", "2XL", "3XL", "4XL"],
     ["S", "M", "L", "XL", "2XL", "3XL"],
@@ -31,11 +47,6 @@ def add_arguments(parser):
 
 
 def _build(count: int, styles: int, rng: random.Random):
-    from core.models import Organization
-    from core.roles import OrgKind
-    from factories.models import Factory, Partnership
-    from orders.models import BomLine, Order, OrderLine, RoutingOperation, Style, StyleVersion
-
     tag = f"bench-{int(time.time() * 1000)}"
     factory = Factory.objects.create(
         organization=Organization.objects.create(kind=OrgKind.FACTORY, code=tag, name=tag),
@@ -114,18 +125,6 @@ def _build(count: int, styles: int, rng: random.Random):
 
 
 def run(options, stdout) -> dict:
-    from orders.conversion import orders_convert
-    from production.models import (
-        Bundle,
-        CutPlan,
-        Lay,
-        Marker,
-        MaterialRequirement,
-        WorkOrder,
-        WorkOrderLine,
-        WorkOrderOperation,
-    )
-
     rng = random.Random(options["seed"])
     with transaction.atomic():
         factory, orders = _build(options["orders"], options["styles"], rng)
@@ -160,6 +159,3 @@ def run(options, stdout) -> dict:
         "rows_written": rows,
         "database": connection.vendor,
     }
-
-
-BENCHMARKS = {"convert": (add_arguments, run)}

@@ -1,16 +1,15 @@
-"""`manage.py seed_demo`: the demo world. Each app adds its part in `<app>/demo.py`.
+"""`manage.py seed_demo`: the demo world, step by step (see simulation.demo.SEED_STEPS).
 
 Every step is idempotent (get-or-create by natural keys), so running it twice changes nothing.
 """
 
-from importlib import import_module, util
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core.audit import acting_as
+from simulation.demo import SEED_STEPS
 
 
 class Command(BaseCommand):
@@ -19,9 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         world = SimpleNamespace(logins=[], password="seamline-demo")
         with transaction.atomic(), acting_as():
-            for app in settings.PROJECT_APPS:
-                if util.find_spec(f"{app}.demo"):
-                    import_module(f"{app}.demo").seed(world)
+            for seed in SEED_STEPS:
+                seed(world)
         self.stdout.write(
             self.style.SUCCESS(f"Demo world ready. Logins (password: {world.password}):")
         )

@@ -22,10 +22,16 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from core.models import Organization
 from devices.broker import broker_files_write
-from devices.loadgen import DeviceLogin, publish_samples
-from devices.localbroker import LocalBroker, free_port
+from devices.modbus import poll_due_devices
+from devices.models import DeadLetter, Device, TelemetryRecord
 from devices.mqtt import IngestLoop
+from devices.services import device_credentials_issue, register_map_save
+from factories.models import Factory
+from simulation import modbus_machines
+from simulation.device_publisher import DeviceLogin, publish_samples
+from simulation.local_broker import LocalBroker, free_port
 
 BENCH_FACTORY = "bench-ingest"
 SHARE_GROUP = "bench"
@@ -34,11 +40,6 @@ INGEST = ("bench-ingest", "bench-ingest-secret")
 
 
 def _devices(count: int) -> list[DeviceLogin]:
-    from core.models import Organization
-    from devices.models import Device
-    from devices.services import device_credentials_issue
-    from factories.models import Factory
-
     organization, _ = Organization.objects.get_or_create(
         code=BENCH_FACTORY, defaults={"name": "Benchmark factory", "kind": "factory"}
     )
@@ -55,8 +56,6 @@ def _devices(count: int) -> list[DeviceLogin]:
 
 
 def _clear_rows() -> None:
-    from devices.models import DeadLetter, TelemetryRecord
-
     TelemetryRecord.objects.filter(factory__organization__code=BENCH_FACTORY).delete()
     DeadLetter.objects.filter(topic__startswith=f"factories/{BENCH_FACTORY}/").delete()
 
@@ -222,13 +221,6 @@ def add_modbus_arguments(parser):
 def run_modbus(options, stdout) -> dict:
     """Poll N simulated machines once a second for a while: did every round finish in time
     and read every device?"""
-    from core.models import Organization
-    from devices import modbus_sim
-    from devices.modbus import poll_due_devices
-    from devices.models import Device, TelemetryRecord
-    from devices.services import register_map_save
-    from factories.models import Factory
-
     count = min(options["devices"], 80)
     ports = list(range(15020, 15020 + count))
     organization, _ = Organization.objects.get_or_create(
@@ -237,9 +229,9 @@ def run_modbus(options, stdout) -> dict:
     factory, _ = Factory.objects.get_or_create(organization=organization)
     register_map = register_map_save(
         factory=factory,
-        vendor=modbus_sim.VENDOR,
-        model_name=modbus_sim.MODEL,
-        registers=modbus_sim.REGISTER_MAP,
+        vendor=modbus_machines.VENDOR,
+        model_name=modbus_machines.MODEL,
+        registers=modbus_machines.REGISTER_MAP,
     )
     Device.objects.filter(factory=factory).delete()
     devices = Device.objects.bulk_create(
@@ -299,14 +291,9 @@ def run_modbus(options, stdout) -> dict:
 
 _SERVE = """
 import asyncio
-from devices.modbus_sim import serve_machines
+from simulation.modbus_machines import serve_machines
 async def main():
     await serve_machines({ports})
     await asyncio.Event().wait()
 asyncio.run(main())
 """
-
-BENCHMARKS = {
-    "ingest": (add_ingest_arguments, run_ingest),
-    "modbus": (add_modbus_arguments, run_modbus),
-}

@@ -12,6 +12,13 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from core.models import Organization
+from core.roles import OrgKind
+from factories.models import Factory, SewingLine, Shift
+from orders.models import Style, StyleVersion
+from production.models import WorkOrder, WorkOrderOperation
+from production.services import schedule_replan
+
 
 def add_schedule_arguments(parser) -> None:
     parser.add_argument("--orders", type=int, default=500)
@@ -24,13 +31,6 @@ class _Rollback(Exception):
 
 
 def run_schedule(options, stdout) -> dict:
-    from core.models import Organization
-    from core.roles import OrgKind
-    from factories.models import Factory, SewingLine, Shift
-    from orders.models import Style, StyleVersion
-    from production.models import WorkOrder, WorkOrderOperation
-    from production.services import schedule_replan
-
     rng = random.Random(options["seed"])
     result: dict = {}
     try:
@@ -115,6 +115,3 @@ def run_schedule(options, stdout) -> dict:
     except _Rollback:
         pass
     return result
-
-
-BENCHMARKS = {"schedule": (add_schedule_arguments, run_schedule)}

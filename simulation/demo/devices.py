@@ -2,10 +2,10 @@
 station, MQTT sewing machines, an automatic cutter and a spreader, and Modbus TCP machines
 that `manage.py simulate` serves on local ports."""
 
-from devices import modbus_sim
 from devices.models import Device, DeviceKind, Protocol, TelemetryPolicy
 from devices.services import register_map_save
 from factories.models import SewingLine, Station, Worker
+from simulation import modbus_machines
 
 SEWING_MACHINES_PER_LINE = 8
 MODBUS_PORTS = (15020, 15021, 15022, 15023)
@@ -79,9 +79,9 @@ def seed(world) -> None:
     ]
     register_map = register_map_save(
         factory=factory,
-        vendor=modbus_sim.VENDOR,
-        model_name=modbus_sim.MODEL,
-        registers=modbus_sim.REGISTER_MAP,
+        vendor=modbus_machines.VENDOR,
+        model_name=modbus_machines.MODEL,
+        registers=modbus_machines.REGISTER_MAP,
     )
     line = lines[-1] if lines else None
     devices += [
@@ -90,8 +90,8 @@ def seed(world) -> None:
             code=f"mb-{port}",
             name=f"Modbus 平车 {n + 1}",
             kind=DeviceKind.SEWING_MACHINE,
-            vendor=modbus_sim.VENDOR,
-            model_name=modbus_sim.MODEL,
+            vendor=modbus_machines.VENDOR,
+            model_name=modbus_machines.MODEL,
             protocol=Protocol.MODBUS_TCP,
             line=line,
             register_map=register_map,

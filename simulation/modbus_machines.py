@@ -6,6 +6,7 @@ model (vendor "Seamline", model "SIM-SM1").
 """
 
 import asyncio
+import threading
 import time as clock
 
 from pymodbus.server import ModbusTcpServer
@@ -92,8 +93,6 @@ class MachinesInBackground:
     """Simulated machines served from a thread of their own (for tests, bench and simulate)."""
 
     def __init__(self, ports: list[int], host: str = "127.0.0.1"):
-        import threading
-
         self.ports, self.host = ports, host
         self.loop = asyncio.new_event_loop()
         self.servers = []

@@ -1,6 +1,6 @@
 """Start a real Mosquitto from deploy/mosquitto/mosquitto.conf on a port of our choosing.
 
-Used by the zero-loss tests and `manage.py bench ingest`: the project's broker configuration
+Used by devices' zero-loss tests and `manage.py bench ingest`: the project's broker configuration
 (queue limits, persistence, in-flight window, anonymous off) with only the listener port and
 the folders changed.
 """

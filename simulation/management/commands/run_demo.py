@@ -1,9 +1,9 @@
 """`manage.py run_demo`: the whole platform in one process, for `make demo` on a bare machine.
 
 The web server (daphne, HTTP + WebSockets), the periodic jobs of CELERY_BEAT_SCHEDULE (run
-in-process, since there is no beat without a broker) and, when the devices app provides it, the
-factory simulator feeding the ingest entry point — all in one process, so the in-memory channel
-layer reaches every open dashboard.
+in-process, since there is no beat without a broker) and the factory-floor simulator
+(`manage.py simulate`) feeding the ingest entry point — all in one process, so the in-memory
+channel layer reaches every open dashboard.
 """
 
 import logging
@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from celery.schedules import maybe_schedule
 from django.conf import settings
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from config.celery_app import app as celery_app
@@ -67,13 +67,14 @@ class Command(BaseCommand):
         parser.add_argument("--no-simulator", action="store_true")
 
     def handle(self, *args, **options):
+        # Not at the top: importing daphne installs Twisted's asyncio reactor, only for serving.
         from daphne.cli import CommandLineInterface
 
         stop = threading.Event()
         threading.Thread(
             target=run_periodic_jobs, args=(stop,), daemon=True, name="periodic-jobs"
         ).start()
-        if not options["no_simulator"] and "simulate" in get_commands():
+        if not options["no_simulator"]:
             threading.Thread(
                 target=run_simulator,
                 args=(options["factory"], options["rate"], stop),
