@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import chinese_calendar
 
-from factories.clock import factory_zone
+from factories.clock import factory_zone, local_date
 from factories.models import CalendarDay, LineDayPlan, SewingLine, Shift, StatutoryCalendar
 
 DayKind = CalendarDay.Kind
@@ -179,6 +179,17 @@ def shift_windows(factory, start: date, end: date) -> list[ShiftWindow]:
         for day in working_days(factory, start, end)
         for shift in shifts
     ]
+
+
+def shift_window_at(factory, moment: datetime) -> ShiftWindow | None:
+    """The factory's shift window that contains `moment` on a working day of its calendar (a
+    night shift begun the evening before counts), or None outside every shift: on a rest day or
+    a holiday no shift runs."""
+    day = local_date(factory, moment)
+    for window in shift_windows(factory, day - timedelta(days=1), day):
+        if window.start <= moment < window.end:
+            return window
+    return None
 
 
 # --- capacity --------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ portal), cycle counting on the phone, MRP shortages, value report and Excel expo
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +12,7 @@ from core.errors import DomainError
 from core.pdf import pdf_response
 from core.roles import FACTORY_STAFF, MANAGERS, PLANNING, QUALITY, SUPPLIERS, WAREHOUSE, OrgKind
 from core.views import role_required
+from factories.clock import factory_today
 from inventory import selectors, services
 from inventory.labels import labels_pdf
 from inventory.models import (
@@ -158,22 +158,24 @@ def stock_value(request):
 
 @role_required(FACTORY_STAFF)
 def export_stock(request):
-    return _xlsx(selectors.stock_export_xlsx(_factory(request)), "stock")
+    factory = _factory(request)
+    return _xlsx(selectors.stock_export_xlsx(factory), "stock", factory)
 
 
 @role_required(FACTORY_STAFF)
 def export_moves(request):
+    factory = _factory(request)
     content = selectors.moves_export_xlsx(
-        _factory(request),
+        factory,
         since=parse_date(request.GET.get("since", "")),
         until=parse_date(request.GET.get("until", "")),
     )
-    return _xlsx(content, "moves")
+    return _xlsx(content, "moves", factory)
 
 
-def _xlsx(content: bytes, name: str) -> HttpResponse:
+def _xlsx(content: bytes, name: str, factory) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
-    stamp = timezone.localdate().isoformat()
+    stamp = factory_today(factory).isoformat()
     response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.xlsx"'
     return response
 

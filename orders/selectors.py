@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import F, Max, Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from factories.models import Factory, Partnership, SewingLine
+from factories import calendar
+from factories.clock import factory_today, local_date
+from factories.models import Factory, Partnership
 from orders import conf
 from orders.models import DailySale, Order, OrderLine, RoutingOperation, Style, StyleVersion
 
@@ -28,25 +29,18 @@ class Promise:
     method: str = "booked-sam"
 
 
-def working_days_after(start: dt.date, days: int) -> dt.date:
-    """The date `days` working days (Monday–Saturday) after `start`."""
-    current = start
-    while days > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() != 6:
-            days -= 1
-    return current
-
-
-def daily_capacity_minutes(factory: Factory) -> int:
-    """Productive sewing minutes a day: operators × shift minutes × efficiency of active lines."""
-    shift = int(conf.get("SHIFT_MINUTES"))
-    lines = SewingLine.objects.filter(factory=factory, is_active=True)
-    total = sum(
-        (Decimal(line.planned_headcount) * shift * line.efficiency for line in lines), Decimal(0)
-    )
+def daily_capacity_minutes(factory: Factory, *, day: dt.date | None = None) -> int:
+    """Productive sewing minutes of the factory's next working day (or of `day`): the
+    calendar's line capacity (headcount × shift minutes × efficiency); a factory without lines
+    counts its headcount on its default shift."""
+    day = day or calendar.working_days_after(factory, factory_today(factory), 1)
+    capacity = calendar.line_capacity(factory=factory, start=day, end=day)
+    total = sum(per_day.get(day, 0) for per_day in capacity.values())
     if total <= 0:
-        total = Decimal(factory.headcount) * shift * Decimal(str(conf.get("DEFAULT_EFFICIENCY")))
+        shift = calendar.default_shift(factory)
+        minutes = shift.minutes if shift else calendar.DEFAULT_SHIFT_MINUTES
+        efficiency = Decimal(str(conf.get("DEFAULT_EFFICIENCY")))
+        total = int(Decimal(factory.headcount) * minutes * efficiency)
     return max(1, int(total))
 
 
@@ -87,7 +81,8 @@ def capable_to_promise(
     Reads production's finite-capacity plan: the order goes into the free capacity the plan
     leaves on each line, day by day (calendar, shifts, headcount and overtime included), after
     the committed work that is not in the plan yet (orders not converted, work orders not
-    planned); then a buffer for materials, finishing and shipping.
+    planned); then a buffer, in working days of the factory's calendar, for materials,
+    finishing and shipping.
     """
     from production.selectors import planned_work_minutes, promise_from_plan
 
@@ -102,17 +97,14 @@ def capable_to_promise(
         style=str(version.style_id) if version is not None else "",
     )
     buffer = int(conf.get("CTP_BUFFER_DAYS"))
-    today = timezone.localdate()
-    date = working_days_after(max(plan.finish, today), buffer)
-    working_days = sum(
-        1 for n in range(1, (date - today).days + 1) if (today + dt.timedelta(n)).weekday() != 6
-    )
+    today = factory_today(factory)
+    date = calendar.working_days_after(factory, max(plan.finish, today), buffer)
     return Promise(
         date=date,
         booked_minutes=booked,
         order_minutes=order_minutes,
         daily_capacity_minutes=daily_capacity_minutes(factory),
-        working_days=working_days,
+        working_days=calendar.working_days_between(factory, today, date),
         method="finite-capacity-plan",
     )
 
@@ -196,7 +188,7 @@ def sell_through(*, merchant, style: Style, today: dt.date | None = None) -> Sel
     Suggested = daily sales rate over the window × (the factory's lead time + days to cover)
     − stock on hand − pieces ordered and not yet received, never below zero.
     """
-    today = today or timezone.localdate()
+    today = today or factory_today(style.factory)
     window = int(conf.get("SALES_WINDOW_DAYS"))
     orders = Order.objects.filter(merchant=merchant, version__style=style).exclude(
         status__in=[Order.Status.DRAFT, Order.Status.REJECTED, Order.Status.CANCELLED]
@@ -265,9 +257,7 @@ def on_time_delivery_pct(factory: Factory) -> int | None:
     ]
     if not shipped:
         return None
-    on_time = sum(
-        1 for o in shipped if timezone.localtime(o.last_shipped).date() <= o.requested_date
-    )
+    on_time = sum(1 for o in shipped if local_date(factory, o.last_shipped) <= o.requested_date)
     return round(100 * on_time / len(shipped))
 
 

@@ -1,12 +1,12 @@
 """Packing list and carton label PDFs (Chinese, with QR codes), drawn with core's PDF kit
 (embedded CJK font) and QR kit."""
 
-from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
 from core.pdf import PdfCanvas
 from core.qr import draw_qr
+from factories.clock import factory_today
 
 LABEL_SIZE = (100 * mm, 75 * mm)
 
@@ -65,7 +65,7 @@ def packing_list_pdf(work_order, cartons, *, shipment=None) -> bytes:
         f"工厂 {work_order.factory}",
         f"生产单 {work_order.number}    订单 {_order_ref(work_order)}",
         f"款号 {work_order.version.style.number} {work_order.version.style.name}",
-        f"日期 {timezone.localdate():%Y-%m-%d}",
+        f"日期 {factory_today(work_order.factory):%Y-%m-%d}",
     ]
     if shipment is not None:
         header.append(

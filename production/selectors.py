@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Max, Q, Sum
 
 from factories.calendar import line_capacity
+from factories.clock import factory_today, week_first
 from factories.models import Factory, SewingLine
 from production import scheduling
 from production.models import (
@@ -20,7 +21,6 @@ from production.models import (
     WorkOrderLine,
     WorkOrderOperation,
 )
-from production.services.planning import factory_today
 
 LIVE = Q(voided_at__isnull=True)
 
@@ -77,7 +77,7 @@ def booked_minutes_by_line_day(factory: Factory) -> dict[int, dict[date, int]]:
 def load_by_week(factory: Factory, *, weeks: int = 12, today: date | None = None) -> list[dict]:
     """Capacity, booked load and free capacity (SAM minutes) per week, from this week."""
     today = today or factory_today(factory)
-    monday = today - timedelta(days=today.weekday())
+    monday = week_first(today)
     end = monday + timedelta(days=7 * weeks - 1)
     capacity = line_capacity(factory=factory, start=monday, end=end)
     booked = booked_minutes_by_line_day(factory)

@@ -14,6 +14,7 @@ from core.models import Organization
 from core.realtime import notify
 from core.roles import OrgKind
 from core.transitions import TransitionTable, transition_apply
+from factories.clock import factory_today
 from factories.services import require_partner
 from inventory import conf
 from inventory.models import (
@@ -59,7 +60,7 @@ def _as_date(value, field: str) -> date:
 
 
 def _next_number(factory) -> str:
-    today = timezone.localdate()
+    today = factory_today(factory)
     prefix = f"PO{today:%y%m%d}-"
     taken = PurchaseOrder.objects.filter(factory=factory, number__startswith=prefix).count()
     return f"{prefix}{taken + 1:03d}"
@@ -333,7 +334,7 @@ def purchase_line_receive(
     line.received_quantity += incoming
     if close or line.received_quantity >= expected * (1 - tolerance):
         line.is_closed = True
-        line.received_on = timezone.localdate()
+        line.received_on = factory_today(order.factory)
     line.save(update_fields=["received_quantity", "is_closed", "received_on"])
     open_lines = order.lines.filter(is_closed=False).exists()
     purchase_order_transition(order=order, to=S.PARTIAL if open_lines else S.RECEIVED, by=by)

@@ -21,6 +21,7 @@ from core.realtime import notify
 from core.roles import OrgKind
 from core.signals import order_cancelling
 from core.transitions import TransitionTable, transitions_apply
+from factories.clock import factory_today
 from factories.models import Factory
 from factories.services import require_partner
 from orders import webhooks
@@ -166,7 +167,7 @@ def order_create(
         raise DomainError(_("This tech pack cannot be ordered."), errors=errors)
     grid = parse_grid(version, quantities)
     total = sum(grid.values())
-    today = timezone.localdate()
+    today = factory_today(factory)
     if requested_date <= today:
         errors["requested_date"] = [_("The delivery date must be in the future.")]
     if total < factory.minimum_order_quantity:

@@ -1,6 +1,5 @@
 """Writes of pay periods: open, calculate, approve, pay, adjust. An approved period is locked."""
 
-from calendar import monthrange
 from datetime import date
 from decimal import Decimal
 
@@ -12,6 +11,7 @@ from core.bulk import insert_rows
 from core.errors import Conflict, DomainError, NotAllowed
 from core.realtime import notify
 from core.transitions import TransitionTable, transition_apply
+from factories.clock import month_last
 from factories.models import Factory, Worker
 from payroll import calculation
 from payroll.models import (
@@ -43,10 +43,10 @@ PAY_PERIOD_TRANSITIONS = TransitionTable(
 
 
 def period_end(starts_on: date, kind: str) -> date:
-    last = monthrange(starts_on.year, starts_on.month)[1]
+    last = month_last(starts_on)
     if kind == PeriodKind.MONTHLY:
-        return starts_on.replace(day=last)
-    return starts_on.replace(day=15) if starts_on.day <= 15 else starts_on.replace(day=last)
+        return last
+    return starts_on.replace(day=15) if starts_on.day <= 15 else last
 
 
 def _refuse_overlap(factory: Factory, starts_on: date, ends_on: date, exclude=None) -> None:

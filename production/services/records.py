@@ -3,7 +3,6 @@ station events. Everything a caller passes is resolved inside the acting factory
 factory's bundle, badge or station is simply not found; bad input raises and writes nothing."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError, NotAllowed
 from core.realtime import notify
+from factories.clock import local_date
 from factories.models import Factory, Station, Worker
 from production.models import Bundle, OperationRecord, WorkOrder, WorkOrderOperation
 from production.services.bundles import bundles_transition
@@ -110,10 +110,6 @@ def open_rework_pieces(*, bundle: Bundle, operation: WorkOrderOperation) -> int:
         or 0
     )
     return max(0, first_pass + sent_back - reworked)
-
-
-def _local_date(factory: Factory, moment: datetime):
-    return moment.astimezone(ZoneInfo(factory.time_zone or "Asia/Shanghai")).date()
 
 
 @transaction.atomic
@@ -223,7 +219,7 @@ def operation_record_create(
                 station=station,
                 line_id=station.line_id if station else worker.line_id,
                 recorded_at=recorded_at,
-                work_date=_local_date(factory, recorded_at),
+                work_date=local_date(factory, recorded_at),
                 good_pieces=good_pieces,
                 defective_pieces=defective_pieces,
                 is_rework=is_rework,

@@ -35,9 +35,7 @@ SHIFTS = [((7, 55), (12, 0)), ((13, 30), (17, 35))]
 def seed(world) -> None:
     factory = world.factory
     clerk = User.objects.filter(username=f"{factory.code}-payroll").first()
-    PayPolicy.objects.get_or_create(
-        factory=factory, defaults={"rest_weekdays": [6], "holidays": ["2026-10-01"]}
-    )
+    PayPolicy.objects.get_or_create(factory=factory)  # rest days and holidays: its calendar
     for kind, rate in TIME_RATES.items():
         TimeRate.objects.get_or_create(factory=factory, kind=kind, defaults={"hourly_rate": rate})
     for grade, multiplier in GRADE_MULTIPLIERS.items():

@@ -5,7 +5,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from orders.selectors import capable_to_promise, factory_matches, working_days_after
+from factories import calendar
+from factories.clock import factory_today
+from orders.selectors import capable_to_promise, factory_matches
 from tests.factories import (
     FactoryFactory,
     OrderFactory,
@@ -23,7 +25,7 @@ def test_the_promise_is_the_load_at_daily_capacity_plus_the_buffer(factory, vers
     assert promise.daily_capacity_minutes == 3600
     assert promise.order_minutes == 3600
     assert promise.working_days == 1 + 7
-    assert promise.date == working_days_after(timezone.localdate(), 8)
+    assert promise.date == calendar.working_days_after(factory, factory_today(factory), 8)
 
 
 def test_booked_orders_push_the_promise_later(factory, version, merchant):
@@ -34,12 +36,6 @@ def test_booked_orders_push_the_promise_later(factory, version, merchant):
 
     assert promise.booked_minutes == 7200
     assert promise.working_days == 3 + 7
-
-
-def test_working_days_skip_sundays():
-    saturday = dt.date(2026, 11, 28)
-
-    assert working_days_after(saturday, 1) == dt.date(2026, 11, 30)
 
 
 def test_matching_ranks_partner_factories_and_says_why(merchant, factory, version):

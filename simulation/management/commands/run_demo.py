@@ -9,7 +9,7 @@ channel layer reaches every open dashboard.
 import logging
 import threading
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 
 from celery.schedules import maybe_schedule
 from django.conf import settings
@@ -50,7 +50,7 @@ def run_simulator(factory: str, rate: float, stop: threading.Event) -> None:
             call_command("simulate", factory=factory, rate=rate)
             return
         except Exception:
-            logger.exception("simulator stopped; restarting in 5 s (%s)", datetime.now())
+            logger.exception("simulator stopped; restarting in 5 s (%s)", datetime.now(UTC))
             stop.wait(5)
 
 
