@@ -158,10 +158,11 @@ WAGE_DAY_KIND = {
 def day_kinds(factory, starts_on: date, ends_on: date) -> dict[date, str]:
     """The wage kind of every day [starts_on, ends_on] from the factory's calendar (its own
     days, China's statutory holidays and 调休, its working week), read in one query: a statutory
-    holiday pays the holiday factor, a rest day (a day off in lieu too) the rest-day factor, and
+    holiday pays the holiday factor (also where the factory works it: the law's premium does not
+    depend on the factory's plan), a rest day (a day off in lieu too) the rest-day factor, and
     an adjusted working weekend is an ordinary workday."""
     return {
-        day: WAGE_DAY_KIND[entry.kind]
+        day: WageDay.DayKind.HOLIDAY if entry.statutory_holiday else WAGE_DAY_KIND[entry.kind]
         for day, entry in calendar_days(factory, starts_on, ends_on).items()
     }
 
