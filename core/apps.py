@@ -7,6 +7,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform core")
 
     def ready(self) -> None:
-        # Registers the OpenAPI auth extension; drf-spectacular asks for it here, once the app
-        # registry is ready (the extension module reaches DRF's settings and models).
-        from core.api import schema  # noqa: F401
+        from core import checks  # noqa: F401  (registers the system checks)
+        from core.api import schema  # noqa: F401  (registers the OpenAPI auth extension)

@@ -6,7 +6,6 @@ from the sources in one transaction, so it is idempotent and safe to run late or
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db import transaction
@@ -25,6 +24,8 @@ from dashboards.models import (
     ProfileLink,
     ProfileLinkView,
 )
+from factories.clock import day_bounds
+from factories.clock import local_date as local_day
 from factories.models import Factory
 
 HOUR = timedelta(hours=1)
@@ -33,17 +34,6 @@ ZERO = Decimal("0")
 
 def hour_floor(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-
-
-def local_day(factory: Factory, moment: datetime) -> date:
-    return moment.astimezone(ZoneInfo(factory.time_zone)).date()
-
-
-def day_bounds(factory: Factory, day: date) -> tuple[datetime, datetime]:
-    """The UTC instants where the factory's local `day` starts and ends."""
-    zone = ZoneInfo(factory.time_zone)
-    start = datetime(day.year, day.month, day.day, tzinfo=zone)
-    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
 
 
 @transaction.atomic

@@ -5,8 +5,6 @@ Telemetry is written by the ingest (MQTT) and the Modbus poller through one path
 migrations/0002 and `devices.partitions`), elsewhere a plain table.
 """
 
-from datetime import time
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -245,7 +243,8 @@ class DeadLetter(TenantModel):
 
 
 class TelemetryPolicy(FactoryOwned):
-    """A factory's telemetry settings: retention and alarm thresholds (one row per factory)."""
+    """A factory's telemetry settings: retention and alarm thresholds (one row per factory).
+    The alarms' shift window is the factory's shifts on its working days (factories.calendar)."""
 
     retention_days = models.PositiveIntegerField(_("keep raw telemetry (days)"), default=90)
     offline_after_minutes = models.PositiveIntegerField(
@@ -255,8 +254,6 @@ class TelemetryPolicy(FactoryOwned):
         _("machine stopped alarm after (minutes)"), default=10
     )
     wip_threshold = models.PositiveIntegerField(_("station WIP alarm above (hangers)"), default=12)
-    shift_start = models.TimeField(_("shift starts"), default=time(8, 0))
-    shift_end = models.TimeField(_("shift ends"), default=time(18, 0))
 
     class Meta:
         verbose_name = _("telemetry policy")

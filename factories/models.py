@@ -54,6 +54,18 @@ class Category(models.TextChoices):
     UNDERWEAR = "underwear", _("Underwear")
 
 
+def default_working_weekdays() -> list[int]:
+    """Monday to Saturday: garment factories commonly work six days a week."""
+    return [0, 1, 2, 3, 4, 5]
+
+
+class StatutoryCalendar(models.TextChoices):
+    """Where a factory's public holidays and adjusted working days come from."""
+
+    CHINA = "CN", _("China (statutory holidays and adjusted working days)")
+    NONE = "", _("None (the factory's own calendar only)")
+
+
 class Factory(TenantModel):
     """A garment factory: the tenant. Its primary key is its organization's."""
 
@@ -84,6 +96,19 @@ class Factory(TenantModel):
         validators=[MinValueValidator(Decimal("0"))],
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    working_weekdays = models.JSONField(
+        _("working weekdays"),
+        default=default_working_weekdays,
+        blank=True,
+        help_text=_("Weekdays the factory works by default: 0 is Monday, 6 is Sunday."),
+    )
+    statutory_calendar = models.CharField(
+        _("statutory holidays"),
+        max_length=8,
+        choices=StatutoryCalendar.choices,
+        default=StatutoryCalendar.CHINA,
+        blank=True,
+    )
     shares_with_district = models.BooleanField(
         _("shares its figures with the district"), default=False
     )
@@ -319,15 +344,14 @@ class WorkerSkill(FactoryOwned):
 
 
 class CalendarDay(FactoryOwned):
-    """An exception to the factory's working week: a holiday, or a day with overtime.
-
-    A date without a row is a working day when its weekday is in the factory's working week
-    (`factories.calendar.WORKING_WEEKDAYS`), with the lines' shifts and no overtime.
-    """
+    """The factory's own word on one date: a working day (with overtime), a rest day or a
+    public holiday. It overrides the factory's working week and the statutory calendar; a date
+    without a row follows those (see `factories.calendar`)."""
 
     class Kind(models.TextChoices):
         WORKDAY = "workday", _("Working day")
-        HOLIDAY = "holiday", _("Holiday")
+        REST = "rest", _("Rest day")
+        HOLIDAY = "holiday", _("Public holiday")
 
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.WORKDAY)

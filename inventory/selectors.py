@@ -9,11 +9,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
 
 from django.db.models import F, Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from factories.clock import factory_zone, local_midnight
 from inventory import conf
 from inventory.models import (
     FabricInspection,
@@ -236,10 +236,11 @@ def moves_export_xlsx(factory, *, since=None, until=None) -> bytes:
     moves = StockMove.objects.filter(factory=factory).select_related(
         "material", "lot", "from_bin", "to_bin", "created_by"
     )
+    # `since` and `until` are the factory's days, not the server's: cut on its local midnights.
     if since:
-        moves = moves.filter(created_at__date__gte=since)
+        moves = moves.filter(created_at__gte=local_midnight(factory, since))
     if until:
-        moves = moves.filter(created_at__date__lte=until)
+        moves = moves.filter(created_at__lt=local_midnight(factory, until + timedelta(days=1)))
     header = [
         _("At"),
         _("Kind"),
@@ -252,10 +253,10 @@ def moves_export_xlsx(factory, *, since=None, until=None) -> bytes:
         _("Reference"),
         _("By"),
     ]
-    zone = timezone.get_current_timezone()
+    zone = factory_zone(factory)
     rows = (
         [
-            timezone.localtime(m.created_at, zone).replace(tzinfo=None),
+            m.created_at.astimezone(zone).replace(tzinfo=None),
             m.get_kind_display(),
             m.material.code,
             m.lot.code,

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Max, Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from factories.clock import factory_today, local_date
 from factories.models import Factory, Partnership
 from orders import conf
 from orders.models import DailySale, Order, OrderLine, Style, StyleVersion
@@ -83,7 +83,7 @@ def sell_through(
     − stock on hand − pieces ordered and not yet received, never below zero. `lead_days` is the
     factory's lead time now for `sell_through_version` (production's capable-to-promise).
     """
-    today = today or timezone.localdate()
+    today = today or factory_today(style.factory)
     window = int(conf.get("SALES_WINDOW_DAYS"))
     orders = _ordered(merchant, style)
     version = sell_through_version(merchant=merchant, style=style)
@@ -146,9 +146,7 @@ def on_time_delivery_pct(factory: Factory) -> int | None:
     ]
     if not shipped:
         return None
-    on_time = sum(
-        1 for o in shipped if timezone.localtime(o.last_shipped).date() <= o.requested_date
-    )
+    on_time = sum(1 for o in shipped if local_date(factory, o.last_shipped) <= o.requested_date)
     return round(100 * on_time / len(shipped))
 
 

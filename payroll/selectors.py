@@ -7,11 +7,10 @@ aggregates only, never an individual's pay (a district never sees a worker's wag
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Sum
-from django.utils import timezone
 
+from factories.clock import factory_today
 from factories.models import Worker
 from payroll import calculation
 from payroll.models import Dispute, PayPeriod, Payslip, PeriodKind, WageDay, WageLine
@@ -23,10 +22,6 @@ ZERO = Decimal("0.00")
 def money(value) -> Decimal:
     """A sum as yuan with two places (SQLite sums decimals as floats)."""
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
-
-
-def factory_today(factory) -> date:
-    return timezone.localdate(timezone=ZoneInfo(factory.time_zone))
 
 
 def periods_of(factory):

@@ -3,7 +3,7 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core.signals import order_placed
+from core.signals import order_cancelling, order_placed
 
 
 class ProductionConfig(AppConfig):
@@ -17,6 +17,10 @@ class ProductionConfig(AppConfig):
         order_placed.connect(
             receivers.order_placed_promise, dispatch_uid="production.order_placed_promise"
         )
+        order_cancelling.connect(
+            receivers.order_cancelling_received, dispatch_uid="production.order_cancelling"
+        )
+
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "production-worker-skills-measure",
             {

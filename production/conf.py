@@ -19,9 +19,9 @@ DEFAULTS = {
     "BUNDLE_SIZE": 20,
     # Materials must be in the factory this many days before the work order is due.
     "MATERIAL_NEED_DAYS_BEFORE_DUE": 10,
-    # Capable-to-promise: a working day's minutes, the share of them that is productive,
-    # and days for materials, finishing and shipping on top of the sewing load.
-    "SHIFT_MINUTES": 480,
+    # Capable-to-promise: the productive share of a factory's shift when it has no lines yet,
+    # and working days (of the factory's calendar) for materials, finishing and shipping on
+    # top of the sewing load. Shift minutes come from the factory's shifts.
     "DEFAULT_EFFICIENCY": Decimal("0.70"),
     "CTP_BUFFER_DAYS": 7,
 }

@@ -9,7 +9,9 @@ from decimal import Decimal
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
-from factories.calendar import line_capacity, working_minutes_by_day
+from factories import calendar
+from factories.calendar import line_capacity
+from factories.clock import factory_today, week_first
 from factories.models import Factory, SewingLine, Worker
 from orders.models import Order, RoutingOperation, Style, StyleVersion
 from orders.selectors import sell_through_version
@@ -26,7 +28,6 @@ from production.models import (
     WorkOrderLine,
     WorkOrderOperation,
 )
-from production.services.planning import factory_today
 
 LIVE = Q(voided_at__isnull=True)
 
@@ -83,7 +84,7 @@ def booked_minutes_by_line_day(factory: Factory) -> dict[int, dict[date, int]]:
 def load_by_week(factory: Factory, *, weeks: int = 12, today: date | None = None) -> list[dict]:
     """Capacity, booked load and free capacity (SAM minutes) per week, from this week."""
     today = today or factory_today(factory)
-    monday = today - timedelta(days=today.weekday())
+    monday = week_first(today)
     end = monday + timedelta(days=7 * weeks - 1)
     capacity = line_capacity(factory=factory, start=monday, end=end)
     booked = booked_minutes_by_line_day(factory)
@@ -170,38 +171,18 @@ class Promise:
     method: str = "booked-sam"
 
 
-def working_days_after(*, factory: Factory, start: date, days: int) -> date:
-    """The date `days` working days of the factory's calendar after `start`."""
-    current, left = start, days
-    while left > 0:
-        span = working_minutes_by_day(
-            factory=factory, start=current + timedelta(days=1), end=current + timedelta(days=14)
-        )
-        for day, (working, _overtime) in span.items():
-            current = day
-            left -= 1 if working else 0
-            if left == 0:
-                break
-    return current
-
-
-def working_days_between(*, factory: Factory, start: date, end: date) -> int:
-    """Working days of the factory's calendar after `start`, up to and including `end`."""
-    if end <= start:
-        return 0
-    span = working_minutes_by_day(factory=factory, start=start + timedelta(days=1), end=end)
-    return sum(1 for working, _overtime in span.values() if working)
-
-
-def daily_capacity_minutes(factory: Factory) -> int:
-    """Productive sewing minutes a day: operators × shift minutes × efficiency of active lines."""
-    shift = int(conf.get("SHIFT_MINUTES"))
-    lines = SewingLine.objects.filter(factory=factory, is_active=True)
-    total = sum(
-        (Decimal(line.planned_headcount) * shift * line.efficiency for line in lines), Decimal(0)
-    )
+def daily_capacity_minutes(factory: Factory, *, day: date | None = None) -> int:
+    """Productive sewing minutes of the factory's next working day (or of `day`): the
+    calendar's line capacity (headcount × shift minutes × efficiency); a factory without lines
+    counts its headcount on its default shift."""
+    day = day or calendar.working_days_after(factory, factory_today(factory), 1)
+    capacity = line_capacity(factory=factory, start=day, end=day)
+    total = sum(per_day.get(day, 0) for per_day in capacity.values())
     if total <= 0:
-        total = Decimal(factory.headcount) * shift * Decimal(str(conf.get("DEFAULT_EFFICIENCY")))
+        shift = calendar.default_shift(factory)
+        minutes = shift.minutes if shift else calendar.DEFAULT_SHIFT_MINUTES
+        efficiency = Decimal(str(conf.get("DEFAULT_EFFICIENCY")))
+        total = int(Decimal(factory.headcount) * minutes * efficiency)
     return max(1, int(total))
 
 
@@ -262,15 +243,13 @@ def capable_to_promise(
     )
     today = factory_today(factory)
     start = max(plan.finish, today)
-    promised = working_days_after(
-        factory=factory, start=start, days=int(conf.get("CTP_BUFFER_DAYS"))
-    )
+    promised = calendar.working_days_after(factory, start, int(conf.get("CTP_BUFFER_DAYS")))
     return Promise(
         date=promised,
         booked_minutes=booked,
         order_minutes=order_minutes,
         daily_capacity_minutes=daily_capacity_minutes(factory),
-        working_days=working_days_between(factory=factory, start=today, end=promised),
+        working_days=calendar.working_days_between(factory, today, promised),
         method="finite-capacity-plan",
     )
 

@@ -1,48 +1,26 @@
 """Bundle tickets: a printable PDF with Chinese text, a QR code per bundle (encoding its id) and
 a tear-off coupon for every scanned operation."""
 
-import io
-
-import qrcode
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
 
-FONT = "STSong-Light"
+from core.pdf import PdfCanvas
+from core.qr import draw_qr
+
 COUPON_COLUMNS = 5
 COUPON_HEIGHT = 13 * mm
 HEADER_HEIGHT = 34 * mm
 MARGIN = 10 * mm
 
 
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
-
-
-def _qr(data: str) -> ImageReader:
-    image = qrcode.make(data, box_size=4, border=1)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    buffer.seek(0)
-    return ImageReader(buffer)
-
-
 def bundle_tickets_pdf(work_order) -> bytes:
     """One ticket per bundle of the work order, in bundle number order."""
-    font = _font()
     operations = [op for op in work_order.operations.all() if op.is_scanned]
     bundles = work_order.bundles.select_related("lay").order_by("number")
     style = work_order.version.style
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
     title = _("Bundle tickets")
-    pdf.setTitle(f"{work_order.number} {title}")
+    pdf = PdfCanvas(pagesize=A4, title=f"{work_order.number} {title}")
     width, height = A4
     rows = max(1, -(-len(operations) // COUPON_COLUMNS))
     ticket_height = HEADER_HEIGHT + rows * COUPON_HEIGHT + 4 * mm
@@ -55,15 +33,15 @@ def bundle_tickets_pdf(work_order) -> bytes:
         inner = width - 2 * MARGIN
         pdf.setDash()
         pdf.rect(MARGIN, top - ticket_height + 2 * mm, inner, ticket_height - 2 * mm)
-        pdf.drawImage(_qr(bundle.qr_payload), MARGIN + 2 * mm, top - 32 * mm, 30 * mm, 30 * mm)
+        draw_qr(pdf, bundle.qr_payload, x=MARGIN + 2 * mm, y=top - 32 * mm, size=30 * mm)
         x = MARGIN + 36 * mm
-        pdf.setFont(font, 14)
+        pdf.font(14)
         pdf.drawString(
             x,
             top - 8 * mm,
             _("Bundle %(number)s") % {"number": f"{bundle.number:04d}"} + f"   {work_order.number}",
         )
-        pdf.setFont(font, 11)
+        pdf.font(11)
         pdf.drawString(x, top - 15 * mm, f"{_('Style')} {style.number}  {style.name}")
         pdf.drawString(
             x,
@@ -83,7 +61,7 @@ def bundle_tickets_pdf(work_order) -> bytes:
             left = MARGIN + column * coupon_width
             bottom = top - HEADER_HEIGHT - (row + 1) * COUPON_HEIGHT
             pdf.rect(left, bottom, coupon_width, COUPON_HEIGHT)
-            pdf.setFont(font, 8)
+            pdf.font(8)
             pdf.drawString(left + 1.5 * mm, bottom + 8.5 * mm, f"{op.sequence}. {op.name}"[:18])
             pdf.drawString(
                 left + 1.5 * mm,
@@ -95,12 +73,11 @@ def bundle_tickets_pdf(work_order) -> bytes:
         pdf.setDash()
         y = top - ticket_height
     if not bundles:
-        pdf.setFont(font, 12)
+        pdf.font(12)
         pdf.drawString(
             MARGIN,
             height - 2 * MARGIN,
             _("%(number)s has no bundles.") % {"number": work_order.number},
         )
     pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    return pdf.finish()

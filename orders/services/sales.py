@@ -4,11 +4,12 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.models import Organization, User
+from core.tabular import TableRow
+from factories.clock import factory_today
 from orders.models import DailySale, Order, Style
 from orders.selectors import sell_through
 from orders.services.lifecycle import order_create
@@ -32,13 +33,16 @@ def daily_sales_record(
 
     A row's `style` is the style number (or id) of a style the merchant sees.
     """
-    styles = Style.objects.visible_to(merchant).prefetch_related("versions")
+    styles = (
+        Style.objects.visible_to(merchant).select_related("factory").prefetch_related("versions")
+    )
     by_number = {s.number: s for s in styles}
     by_id = {str(s.pk): s for s in by_number.values()}
     errors: dict[str, list] = {}
     clean = []
     for index, row in enumerate(rows):
-        key = f"rows[{index + first_row}]"
+        # A row read from a file knows its spreadsheet row (blank rows are left out).
+        key = f"rows[{row.number if isinstance(row, TableRow) else index + first_row}]"
         style = by_number.get(str(row.get("style", ""))) or by_id.get(str(row.get("style", "")))
         problems = []
         if style is None:
@@ -52,7 +56,8 @@ def daily_sales_record(
                 problems.append(_("colour: the style has no such colour."))
         try:
             day = dt.date.fromisoformat(str(row.get("date", ""))[:10])
-            if day > timezone.localdate():
+            # A sale is dated on the style's factory's clock: a merchant has no clock of its own.
+            if style is not None and day > factory_today(style.factory):
                 problems.append(_("date: in the future."))
         except ValueError:
             problems.append(_("date: use YYYY-MM-DD."))
@@ -114,10 +119,11 @@ def order_reorder(
                 errors={"quantities": [_("Nothing to re-order.")]},
             )
     if requested_date is None:
-        requested_date = max(
-            order.promised_date or order.requested_date, timezone.localdate()
-        ) + dt.timedelta(days=1)
-        requested_date = max(requested_date, timezone.localdate() + dt.timedelta(days=21))
+        today = factory_today(order.factory)
+        requested_date = max(order.promised_date or order.requested_date, today) + dt.timedelta(
+            days=1
+        )
+        requested_date = max(requested_date, today + dt.timedelta(days=21))
     return order_create(
         merchant=acting,
         factory=order.factory,

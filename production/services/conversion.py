@@ -15,13 +15,14 @@ from decimal import ROUND_CEILING, Decimal
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.bulk import insert_rows
 from core.errors import NotAllowed
 from core.models import Organization, User
 from core.realtime import notify
+from factories.clock import factory_today
+from factories.models import Factory
 from orders.models import Order, RoutingOperation
 from orders.services import orders_production_start
 from production import conf
@@ -300,7 +301,8 @@ def _write(plans: list[_Plan], limits: CutLimits, by: User | None) -> None:
     )
     lay_ids_by_number = _ids_by_number(Lay, cut_plan_ids)
 
-    today = timezone.localdate()
+    factories = Factory.objects.in_bulk({item.work_order.factory_id for item in plans})
+    today_of = {pk: factory_today(factory) for pk, factory in factories.items()}
     need_before = dt.timedelta(days=int(conf.get("MATERIAL_NEED_DAYS_BEFORE_DUE")))
     bundles, lines, operations, materials = [], [], [], []
     for item in plans:
@@ -333,7 +335,7 @@ def _write(plans: list[_Plan], limits: CutLimits, by: User | None) -> None:
                     op.is_scanned,
                 )
             )
-        need_date = max(today, item.work_order.due_date - need_before)
+        need_date = max(today_of[factory_id], item.work_order.due_date - need_before)
         for bom_line in item.order.version.bom.all():
             net = sum(
                 (bom_line.consumption_for(size) * cut for size, cut in cut_by_size.items()),

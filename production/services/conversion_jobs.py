@@ -43,11 +43,13 @@ def conversion_job_execute(*, job_id: int) -> str:
     job = ConversionJob.objects.select_related("started_by").get(pk=job_id)
     if job.status == ConversionJob.Status.DONE:
         return job.status
-    ConversionJob.objects.filter(pk=job.pk).update(status=ConversionJob.Status.RUNNING)
     finished = {row["order"] for row in job.results}
     pending = [pk for pk in job.order_ids if pk not in finished]
     results = list(job.results)
     with acting_as(user=job.started_by, organization=job.factory.organization):
+        # Saved through the ORM, as every status change, so that the audit log records it.
+        job.status = ConversionJob.Status.RUNNING
+        job.save(update_fields=["status"])
         for start in range(0, len(pending), JOB_CHUNK):
             chunk = list(
                 Order.objects.filter(
@@ -82,9 +84,9 @@ def conversion_job_execute(*, job_id: int) -> str:
                 failed=sum(1 for r in results if "error" in r),
             )
             notify(job.factory_id, "conversion_job.progress", {"job": job.pk})
-    ConversionJob.objects.filter(pk=job.pk).update(
-        status=ConversionJob.Status.DONE, finished_at=timezone.now()
-    )
+        job.status = ConversionJob.Status.DONE
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "finished_at"])
     return ConversionJob.Status.DONE
 
 

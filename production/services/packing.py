@@ -27,6 +27,8 @@ from production.models import (
     WorkOrderLine,
     WorkOrderOperation,
 )
+from production.services.bundles import bundles_transition
+from production.services.work_orders import work_order_transition
 
 Cell = tuple[str, str]  # (colour, size)
 
@@ -147,11 +149,10 @@ def finished_goods_receive(
         by=by,
         reference=f"{work_order.number}-R{receipt.pk}",
     )
-    WorkOrder.objects.filter(pk=work_order.pk, status=WorkOrder.Status.SEWING).update(
-        status=WorkOrder.Status.FINISHING
-    )
+    if work_order.status == WorkOrder.Status.SEWING:
+        work_order_transition(work_order=work_order, to=WorkOrder.Status.FINISHING, by=by)
     _advance_bundles(
-        work_order, cell, received_by_cell(work_order).get(cell, 0), Bundle.Status.FINISHED
+        work_order, cell, received_by_cell(work_order).get(cell, 0), Bundle.Status.FINISHED, by
     )
     notify(
         work_order.factory_id,
@@ -209,11 +210,11 @@ def carton_pack(
     )
     packed_now = packed_by_cell(work_order)
     for cell in contents:
-        _advance_bundles(work_order, cell, packed_now.get(cell, 0), Bundle.Status.PACKED)
+        _advance_bundles(work_order, cell, packed_now.get(cell, 0), Bundle.Status.PACKED, by)
     return carton
 
 
-def _advance_bundles(work_order: WorkOrder, cell: Cell, pieces: int, status: str) -> None:
+def _advance_bundles(work_order: WorkOrder, cell: Cell, pieces: int, status: str, by) -> None:
     """Move whole bundles of a size × colour to `status` (finished, then packed) while the
     pieces received (or packed) cover them, so a merchant's progress can count bundles."""
     done = [Bundle.Status.FINISHED, Bundle.Status.PACKED]
@@ -225,12 +226,15 @@ def _advance_bundles(work_order: WorkOrder, cell: Cell, pieces: int, status: str
     )
     covered = bundles.filter(status__in=done).aggregate(n=Sum("quantity"))["n"] or 0
     move = []
-    for bundle in bundles.filter(status__in=earlier).order_by("number"):
+    # The work order (locked by the caller) is shared by its bundles' str() in the audit entries.
+    candidates = bundles.filter(status__in=earlier).select_for_update().order_by("number")
+    for bundle in candidates:
         if covered + bundle.quantity > pieces:
             break
         covered += bundle.quantity
-        move.append(bundle.pk)
-    Bundle.objects.filter(pk__in=move).update(status=status)
+        bundle.work_order = work_order
+        move.append(bundle)
+    bundles_transition(bundles=move, to=status, by=by)
 
 
 @transaction.atomic
@@ -297,8 +301,8 @@ def shipment_ship(
             by=by,
             acting=work_order.factory.organization,
         )
-    if _everything_ordered_shipped(work_order):
-        WorkOrder.objects.filter(pk=work_order.pk).update(status=WorkOrder.Status.DONE)
+    if work_order.status != WorkOrder.Status.DONE and _everything_ordered_shipped(work_order):
+        work_order_transition(work_order=work_order, to=WorkOrder.Status.DONE, by=by)
     notify(
         work_order.factory_id,
         "shipment_shipped",

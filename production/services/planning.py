@@ -2,7 +2,6 @@
 
 from datetime import date, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import DecimalField, ExpressionWrapper, F, Sum
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from core.realtime import notify
 from factories.calendar import line_capacity
+from factories.clock import factory_today
 from factories.models import Factory, SewingLine, Worker, WorkerSkill
 from production import scheduling
 from production.balancing import Operation, Operator, balance
@@ -26,10 +26,6 @@ from production.models import (
 PLANNED_STATUSES = (WorkOrder.Status.PLANNED, WorkOrder.Status.CUTTING, WorkOrder.Status.SEWING)
 MIN_HORIZON_DAYS = 60
 MAX_HORIZON_DAYS = 730
-
-
-def factory_today(factory: Factory) -> date:
-    return timezone.now().astimezone(ZoneInfo(factory.time_zone or "Asia/Shanghai")).date()
 
 
 def remaining_loads(factory: Factory, work_orders) -> dict[int, float]:

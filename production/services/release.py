@@ -4,12 +4,11 @@ with a reason that inventory logs as an override."""
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
-from core.errors import NotAllowed
 from core.realtime import notify
 from inventory.services import material_release_guard
 from production.models import MaterialRequirement, WorkOrder
+from production.services.work_orders import WORK_ORDER_TRANSITIONS, work_order_transition
 
 
 @transaction.atomic
@@ -17,16 +16,17 @@ def work_order_release(*, work_order: WorkOrder, by, override_reason: str = "") 
     """Planned → cutting. Refused (`materials_short`) while materials are short, unless a
     reason is given."""
     work_order = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
-    if work_order.status != WorkOrder.Status.PLANNED:
-        raise NotAllowed(_("Only a planned work order can be released to cutting."))
+    # Refuse an illegal move before inventory logs an override for it.
+    WORK_ORDER_TRANSITIONS.check(work_order, WorkOrder.Status.CUTTING)
     material_release_guard(
         work_order=work_order,
         requirements=material_requirements(work_order),
         by=by,
         override_reason=override_reason,
     )
-    work_order.status = WorkOrder.Status.CUTTING
-    work_order.save(update_fields=["status"])
+    work_order_transition(
+        work_order=work_order, to=WorkOrder.Status.CUTTING, by=by, reason=override_reason
+    )
     notify(work_order.factory_id, "work_order_released", {"work_order": work_order.pk})
     return work_order
 

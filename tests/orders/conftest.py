@@ -3,6 +3,7 @@ from tests.orders.fixtures import (  # noqa: F401  (pytest finds fixtures by nam
     buyer,
     factory,
     merchant,
+    merchant_api,
     place_order,
     planner,
     version,

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from core.roles import OrgKind, Role
+from core.services import api_token_create
 from orders.services import order_accept, order_create
 from tests.factories import (
     FactoryFactory,
@@ -71,3 +72,11 @@ def place_order(factory, merchant, version, buyer):
 @pytest.fixture
 def accepted_order(place_order, planner, factory):
     return order_accept(order=place_order(), by=planner, acting=factory.organization)
+
+
+@pytest.fixture
+def merchant_api(api, merchant, buyer):
+    """The API as the merchant's shop system: a write token of its own."""
+    _token, key = api_token_create(organization=merchant, name="shop", scope="write", by=buyer)
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return api

@@ -6,15 +6,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from core.services import api_token_create
 from orders.models import Order, OrderLine, StyleVersion
-
-
-@pytest.fixture
-def merchant_api(api, merchant, buyer):
-    _token, key = api_token_create(organization=merchant, name="shop", scope="write", by=buyer)
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
-    return api
 
 
 @pytest.fixture

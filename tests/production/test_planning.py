@@ -7,6 +7,7 @@ import pytest
 
 from core.errors import DomainError
 from factories.calendar import line_capacity
+from factories.clock import factory_today
 from factories.models import CalendarDay
 from production.models import LineBalance, ScheduleEntry
 from production.selectors import (
@@ -16,7 +17,6 @@ from production.selectors import (
     promise_from_plan,
 )
 from production.services import line_balance_create, schedule_move, schedule_replan
-from production.services.planning import factory_today
 from tests.factories import (
     SewingLineFactory,
     WorkerSkillFactory,

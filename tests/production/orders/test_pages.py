@@ -8,10 +8,11 @@ from django.test import Client
 from django.utils.formats import date_format
 
 from orders.models import Order
-from production.models import ConversionJob, WorkOrder
+from production.models import Bundle, ConversionJob, WorkOrder
 from production.selectors import capable_to_promise
 from production.services import order_convert
 from tests.factories import DailySaleFactory
+from tests.pdfs import assert_every_font_embedded, pdf_text, qr_payloads
 
 
 @pytest.fixture
@@ -129,6 +130,25 @@ def test_bundle_tickets_are_a_pdf(planner_client, accepted_order, planner):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_bundle_tickets_embed_their_font_read_back_and_scan(
+    planner_client, accepted_order, planner, version, tmp_path
+):
+    version.style.name = "女式衬衫"
+    version.style.save(update_fields=["name"])
+    work_order_id = order_convert(order=accepted_order, by=planner).work_order_id
+    bundles = Bundle.objects.filter(work_order_id=work_order_id).order_by("number")
+
+    response = planner_client.get(f"/orders/work-orders/{work_order_id}/tickets.pdf")
+
+    assert_every_font_embedded(response.content)
+    text = pdf_text(response.content, tmp_path)
+    first = bundles[0]
+    assert "女式衬衫" in text
+    assert f"{first.number:04d} · {first.quantity} " in text  # the coupon line, "·" intact
+    assert "\u2612" not in text and "\ufffd" not in text  # no box, no replacement character
+    assert sorted(qr_payloads(response.content, tmp_path)) == sorted(b.qr_payload for b in bundles)
 
 
 def test_bulk_conversion_runs_the_task_and_shows_progress(

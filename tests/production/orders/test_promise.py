@@ -1,13 +1,12 @@
 """Capable-to-promise from booked SAM and capacity, and the promised date of a placed order."""
 
-import datetime as dt
 from decimal import Decimal
 
-from factories.models import CalendarDay
+from factories.calendar import working_days_after
+from factories.clock import factory_today
 from orders.services import order_place
-from production.selectors import capable_to_promise, working_days_after
-from production.services.planning import factory_today
-from tests.factories import CalendarDayFactory, OrderFactory, SewingLineFactory
+from production.selectors import capable_to_promise
+from tests.factories import OrderFactory, SewingLineFactory
 
 
 def test_the_promise_is_the_load_at_daily_capacity_plus_the_buffer(factory, version):
@@ -20,7 +19,7 @@ def test_the_promise_is_the_load_at_daily_capacity_plus_the_buffer(factory, vers
     assert promise.order_minutes == 3600
     assert promise.working_days == 1 + 7
     today = factory_today(factory)
-    assert promise.date == working_days_after(factory=factory, start=today, days=8)
+    assert promise.date == working_days_after(factory, today, 8)
 
 
 def test_booked_orders_push_the_promise_later(factory, version, merchant):
@@ -31,19 +30,6 @@ def test_booked_orders_push_the_promise_later(factory, version, merchant):
 
     assert promise.booked_minutes == 7200
     assert promise.working_days == 3 + 7
-
-
-def test_working_days_skip_sundays(factory):
-    saturday = dt.date(2026, 11, 28)
-
-    assert working_days_after(factory=factory, start=saturday, days=1) == dt.date(2026, 11, 30)
-
-
-def test_working_days_follow_the_factory_calendar(factory):
-    saturday = dt.date(2026, 11, 28)
-    CalendarDayFactory(factory=factory, date=dt.date(2026, 11, 30), kind=CalendarDay.Kind.HOLIDAY)
-
-    assert working_days_after(factory=factory, start=saturday, days=1) == dt.date(2026, 12, 1)
 
 
 def test_placing_an_order_stores_the_promise_made_before_it_counted_as_booked(
