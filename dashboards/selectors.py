@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from dashboards import conf, sources
 from dashboards.models import FactoryDay, LineDay, MachineHour, OutputHour
 from dashboards.services import data_version_key, day_bounds, hour_floor
-from factories.models import Factory, SewingLine
+from factories.models import Category, Factory, SewingLine
 
 WINDOWS = ("12h", "week", "month")
 # A six-day week and a day shift of 08–12 and 13–17 local time: the plan's shape.
@@ -513,7 +513,6 @@ def district_report(district, today: date | None = None) -> dict:
     for factory in sharing:
         for category in factory.categories or []:
             categories.setdefault(category, []).append(factory)
-    from factories.models import Category
 
     labels = dict(Category.choices)
     minimum = conf.get("DISTRICT_MIN_AGGREGATE")

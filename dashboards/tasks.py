@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from dashboards import conf, services, sources
+from dashboards.live import pusher
 from factories.models import Factory
 
 # Which rollup a notification kind touches (by prefix); any other kind is only pushed.
@@ -84,8 +85,6 @@ def _pending_key(what: str, factory_id: int, bucket: str) -> str:
 def _pushed(factory_id: int) -> None:
     """Tell the screens a rebuild landed. Eager rebuilds run inside the listener, which pushes
     right after them anyway."""
-    from dashboards.live import pusher
-
     services.data_changed(factory_id=factory_id)
     if not eager():
         pusher.request(factory_id, "dashboard.rollup")

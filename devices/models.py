@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import OrgKind
 from core.tenancy import TenantModel
 from factories.tenancy import FactoryOwned
 
@@ -236,8 +237,6 @@ class DeadLetter(TenantModel):
 
     @classmethod
     def scope_for(cls, org) -> Q:
-        from core.roles import OrgKind
-
         if org.kind == OrgKind.FACTORY:
             return Q(factory_id=org.pk)
         return Q(pk__in=[])

@@ -12,7 +12,7 @@ from core.models import User
 from core.realtime import notify
 from core.tabular import TableRow
 from core.transitions import TransitionTable, transitions_apply
-from devices.broker import mosquitto_password_hash
+from devices.broker import broker_files_refresh, mosquitto_password_hash
 from devices.models import Alarm, Device, DeviceKind, Protocol, RegisterMap, TelemetryPolicy
 from factories.models import Factory, SewingLine, Station, Worker
 
@@ -35,8 +35,6 @@ REGISTER_WIDTH = {"int16": 1, "uint16": 1, "int32": 2, "uint32": 2, "float32": 2
 
 
 def _refresh_broker_files() -> None:
-    from devices.tasks import broker_files_refresh
-
     transaction.on_commit(broker_files_refresh.delay)
 
 

@@ -24,7 +24,6 @@ from inventory.models import (
     PurchaseSuggestion,
     StockMove,
 )
-from inventory.services.planning import latest_run
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INSPECTORS = WAREHOUSE | QUALITY
@@ -314,9 +313,10 @@ def suppliers(request):
 # --- MRP -----------------------------------------------------------------------------------
 @role_required(FACTORY_STAFF)
 def shortages(request):
-    from production.models import WorkOrder
-
-    run = latest_run(_factory(request))
+    """The last MRP run's shortages and suggestions. Running MRP and the release-to-cutting form
+    are production's (production/inventory_views.py, at /inventory/shortages/run/ and
+    /inventory/shortages/release/)."""
+    run = selectors.latest_run(_factory(request))
     shortage_rows = suggestions = []
     if run is not None:
         shortage_rows = run.shortage_rows.select_related("work_order").order_by(
@@ -333,49 +333,8 @@ def shortages(request):
             "shortages": shortage_rows,
             "suggestions": suggestions,
             "can_plan": request.role in PLANNING,
-            "planned": WorkOrder.objects.visible_to(request.organization)
-            .filter(status=WorkOrder.Status.PLANNED)
-            .order_by("due_date", "number")[:200],
         },
     )
-
-
-@role_required(PLANNING)
-@require_POST
-def mrp_run(request):
-    _attempt(
-        request,
-        lambda: services.mrp_run(factory=_factory(request), by=request.user),
-        _("MRP ran over the open work orders."),
-    )
-    return redirect("inventory:shortages")
-
-
-@role_required(PLANNING)
-@require_POST
-def release_to_cutting(request):
-    """Release a work order to cutting (production's service, guarded by the material check)."""
-    from production.models import WorkOrder
-    from production.services import work_order_release
-
-    work_order = (
-        WorkOrder.objects.visible_to(request.organization)
-        .filter(pk=request.POST.get("work_order") or 0)
-        .first()
-    )
-    if work_order is None:
-        messages.error(request, _("Choose a work order."))
-    else:
-        _attempt(
-            request,
-            lambda: work_order_release(
-                work_order=work_order,
-                override_reason=request.POST.get("reason", ""),
-                by=request.user,
-            ),
-            _("Released to cutting."),
-        )
-    return redirect("inventory:shortages")
 
 
 @role_required(PLANNING)

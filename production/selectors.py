@@ -1,20 +1,27 @@
 """Reads of production/: the plan (Gantt, load vs capacity, capable-to-promise), work-order
-progress and WIP, and quality figures."""
+and merchant-order progress and WIP, and quality figures."""
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
+from django.utils import timezone
 
+from factories import calendar
 from factories.calendar import line_capacity
 from factories.clock import factory_today, week_first
-from factories.models import Factory, SewingLine
-from production import scheduling
+from factories.models import Factory, SewingLine, Worker
+from orders.models import Order, RoutingOperation, Style, StyleVersion
+from orders.selectors import sell_through_version
+from production import conf, scheduling
 from production.models import (
     Bundle,
     Inspection,
     InspectionDefect,
+    Lay,
+    LineBalance,
     OperationRecord,
     ScheduleEntry,
     WorkOrder,
@@ -110,8 +117,6 @@ class PlanPromise:
 def planned_work_minutes(factory: Factory) -> int:
     """SAM minutes (per garment × cut pieces) of the open work orders the plan has placed, and
     of those past sewing (finishing): what orders' booked load has that the plan accounts for."""
-    from django.db.models import F
-
     return int(
         WorkOrder.objects.filter(factory=factory)
         .filter(Q(schedule_entries__line__isnull=False) | Q(status=WorkOrder.Status.FINISHING))
@@ -150,6 +155,113 @@ def promise_from_plan(
     return PlanPromise(
         finish=booking.finish, line_id=booking.line, order_minutes=int(order_minutes)
     )
+
+
+# --- capable-to-promise ----------------------------------------------------------------------
+OPEN_ORDER_STATES = (Order.Status.PLACED, Order.Status.ACCEPTED)
+
+
+@dataclass(frozen=True)
+class Promise:
+    date: date
+    booked_minutes: int
+    order_minutes: int
+    daily_capacity_minutes: int
+    working_days: int
+    method: str = "booked-sam"
+
+
+def daily_capacity_minutes(factory: Factory, *, day: date | None = None) -> int:
+    """Productive sewing minutes of the factory's next working day (or of `day`): the
+    calendar's line capacity (headcount × shift minutes × efficiency); a factory without lines
+    counts its headcount on its default shift."""
+    day = day or calendar.working_days_after(factory, factory_today(factory), 1)
+    capacity = line_capacity(factory=factory, start=day, end=day)
+    total = sum(per_day.get(day, 0) for per_day in capacity.values())
+    if total <= 0:
+        shift = calendar.default_shift(factory)
+        minutes = shift.minutes if shift else calendar.DEFAULT_SHIFT_MINUTES
+        efficiency = Decimal(str(conf.get("DEFAULT_EFFICIENCY")))
+        total = int(Decimal(factory.headcount) * minutes * efficiency)
+    return max(1, int(total))
+
+
+def booked_minutes(factory: Factory, *, excluding_order: Order | None = None) -> int:
+    """SAM minutes already committed: open work orders and accepted or placed orders (all but
+    `excluding_order`, the one being promised)."""
+    work = (
+        WorkOrder.objects.filter(factory=factory)
+        .exclude(status__in=[WorkOrder.Status.DONE, WorkOrder.Status.CANCELLED])
+        .aggregate(minutes=Sum(F("sam_per_garment") * F("cut_quantity")))["minutes"]
+        or 0
+    )
+    open_orders = Order.objects.filter(factory=factory, status__in=OPEN_ORDER_STATES)
+    if excluding_order is not None:
+        open_orders = open_orders.exclude(pk=excluding_order.pk)
+    sam_by_version = dict(
+        RoutingOperation.objects.filter(
+            factory=factory, version_id__in=open_orders.values("version_id")
+        )
+        .values("version")
+        .annotate(sam=Sum("sam"))
+        .values_list("version", "sam")
+    )
+    unconverted = sum(
+        (
+            sam_by_version.get(row["version"], 0) * row["quantity"]
+            for row in open_orders.values("version").annotate(quantity=Sum("total_quantity"))
+        ),
+        Decimal(0),
+    )
+    return int(Decimal(work) + unconverted)
+
+
+def capable_to_promise(
+    *,
+    factory: Factory,
+    version: StyleVersion | None,
+    quantity: int,
+    sam: Decimal | None = None,
+    excluding_order: Order | None = None,
+) -> Promise:
+    """The earliest date the factory can deliver `quantity` of `version` given its booked load.
+
+    Reads the finite-capacity plan: the order goes into the free capacity the plan leaves on
+    each line, day by day (calendar, shifts, headcount and overtime included), after the
+    committed work that is not in the plan yet (orders not converted, work orders not planned);
+    then a buffer of working days for materials, finishing and shipping.
+    """
+    if sam is None:
+        sam = version.sam_per_garment if version is not None else Decimal("15")
+    booked = booked_minutes(factory, excluding_order=excluding_order)
+    order_minutes = int(Decimal(sam) * quantity)
+    outside_plan = max(0, booked - planned_work_minutes(factory))
+    plan = promise_from_plan(
+        factory=factory,
+        order_minutes=order_minutes + outside_plan,
+        style=str(version.style_id) if version is not None else "",
+    )
+    today = factory_today(factory)
+    start = max(plan.finish, today)
+    promised = calendar.working_days_after(factory, start, int(conf.get("CTP_BUFFER_DAYS")))
+    return Promise(
+        date=promised,
+        booked_minutes=booked,
+        order_minutes=order_minutes,
+        daily_capacity_minutes=daily_capacity_minutes(factory),
+        working_days=calendar.working_days_between(factory, today, promised),
+        method="finite-capacity-plan",
+    )
+
+
+def reorder_lead_days(*, merchant, style: Style) -> int:
+    """Days from today until the style's factory could deliver a merchant's re-order of it (the
+    lead time orders' sell-through suggestion covers); 0 without a version to re-order."""
+    version = sell_through_version(merchant=merchant, style=style)
+    if version is None:
+        return 0
+    promise = capable_to_promise(factory=style.factory, version=version, quantity=0)
+    return (promise.date - factory_today(style.factory)).days
 
 
 # --- progress and WIP ------------------------------------------------------------------------
@@ -271,6 +383,34 @@ def expected_finish(work_order: WorkOrder, remaining_sam: float, *, today: date)
     return finish
 
 
+def order_progress(order: Order) -> dict:
+    """What the merchant may know of production: cut, finished and shipped pieces, no internals."""
+    work_order = WorkOrder.objects.filter(factory_id=order.factory_id, order=order).first()
+    cut = finished = 0
+    if work_order is not None:
+        # A bundle exists from conversion on; its pieces count as cut once its lay is cut or
+        # the bundle has moved on to sewing.
+        bundles = Bundle.objects.filter(factory_id=order.factory_id, work_order=work_order)
+        done = [Bundle.Status.FINISHED, Bundle.Status.PACKED]
+        totals = bundles.aggregate(
+            cut=Sum(
+                "quantity", filter=Q(lay__status=Lay.Status.CUT) | ~Q(status=Bundle.Status.CUT)
+            ),
+            finished=Sum("quantity", filter=Q(status__in=done)),
+        )
+        cut, finished = totals["cut"] or 0, totals["finished"] or 0
+    total = order.total_quantity or 1
+    return {
+        "status": order.status,
+        "ordered": order.total_quantity,
+        "cut": cut,
+        "finished": finished,
+        "shipped": order.shipped_quantity,
+        "percent_shipped": round(100 * order.shipped_quantity / total),
+        "promised_date": order.promised_date,
+    }
+
+
 def wip_by_operation(factory: Factory, *, line: SewingLine | None = None) -> list[dict]:
     """Open work orders on the floor with pieces waiting at each scanned operation."""
     work_orders = WorkOrder.objects.filter(
@@ -367,10 +507,6 @@ PACE_TOLERANCE = 0.15
 def actual_pace(work_order: WorkOrder, *, hours: int = 4) -> dict[int, float]:
     """Each balanced operator's actual pace ÷ planned pace on this work order, over the last
     `hours` of records (the span they cover, at least 30 minutes). 1.0 = on plan."""
-    from django.utils import timezone
-
-    from production.models import LineBalance
-
     current = LineBalance.objects.filter(
         factory_id=work_order.factory_id, work_order=work_order, is_current=True
     ).first()
@@ -414,8 +550,6 @@ def balance_view(current) -> dict:
             factory_id=current.factory_id, work_order_id=current.work_order_id
         )
     }
-    from factories.models import Worker
-
     workers = {
         w.pk: w
         for w in Worker.objects.filter(

@@ -12,7 +12,6 @@ api_router.register("reservations", views.ReservationViewSet, basename="reservat
 api_router.register("purchase-orders", views.PurchaseOrderViewSet, basename="purchaseorder")
 api_router.register("inspections", views.FabricInspectionViewSet, basename="fabricinspection")
 api_router.register("cycle-counts", views.CycleCountViewSet, basename="cyclecount")
-api_router.register("mrp-runs", views.MrpRunViewSet, basename="mrprun")
 api_router.register("shortages", views.MaterialShortageViewSet, basename="materialshortage")
 api_router.register(
     "purchase-suggestions", views.PurchaseSuggestionViewSet, basename="purchasesuggestion"

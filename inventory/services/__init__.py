@@ -18,9 +18,10 @@ from inventory.services.ledger import (
     stock_transfer,
 )
 from inventory.services.planning import (
+    Shortage,
     material_release_check,
     material_release_guard,
-    mrp_run,
+    mrp_results_store,
     purchase_suggestions_order,
 )
 from inventory.services.purchasing import (
@@ -41,6 +42,7 @@ from inventory.services.reservations import (
 )
 
 __all__ = [
+    "Shortage",
     "PURCHASE_ORDER_TRANSITIONS",
     "bin_from_barcode",
     "cycle_count_approve",
@@ -55,7 +57,7 @@ __all__ = [
     "material_release_check",
     "material_release_guard",
     "material_reserve",
-    "mrp_run",
+    "mrp_results_store",
     "purchase_line_receive",
     "purchase_order_cancel",
     "purchase_order_confirm",

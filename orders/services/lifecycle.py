@@ -19,13 +19,13 @@ from core.errors import DomainError, NotAllowed
 from core.models import Organization, User
 from core.realtime import notify
 from core.roles import OrgKind
-from core.signals import order_cancelling
+from core.signals import order_cancelling, order_placed
 from core.transitions import TransitionTable, transitions_apply
 from factories.clock import factory_today
 from factories.models import Factory
 from factories.services import require_partner
-from orders import webhooks
 from orders.models import Order, OrderEvent, OrderLine, OrderShipment, StyleVersion
+from orders.services.webhooks import webhooks_publish
 
 S = Order.Status
 ORDER_TRANSITIONS = TransitionTable(
@@ -87,7 +87,7 @@ def record_transitions(
     OrderEvent.objects.bulk_create(events)
     for order in orders:
         notify(order.factory_id, "order.status", {"order": order.pk, "status": to})
-    webhooks.publish(orders, "order.status_changed")
+    webhooks_publish(orders=orders, event_type="order.status_changed")
 
 
 def _transition(
@@ -228,18 +228,33 @@ def order_create(
 
 @transaction.atomic
 def order_place(*, order: Order, by: User | None, acting: Organization | None = None) -> Order:
-    """The merchant sends its draft to the factory; the promised date is estimated now."""
-    from orders.selectors import capable_to_promise
-
+    """The merchant sends its draft to the factory; production answers with the promised date
+    (core.signals.order_placed → order_promise_set) in the same transaction."""
     _require_side(order, acting, OrgKind.MERCHANT)
-    # Estimated before the order itself counts as booked load.
-    promise = capable_to_promise(
-        factory=order.factory, version=order.version, quantity=order.total_quantity
-    )
     order = _transition(order, S.PLACED, by=by, acting=acting)
-    order.promised_date = promise.date
-    order.save(update_fields=["promised_date"])
+    order_placed.send(sender=Order, order=order)
+    order.refresh_from_db(fields=["promised_date"])
     return order
+
+
+@transaction.atomic
+def order_promise_set(*, order: Order, promised_date: dt.date) -> Order:
+    """Record the date the factory promises for a placed order (production's capable-to-promise,
+    estimated before the order itself counted as booked load)."""
+    Order.objects.filter(pk=order.pk).update(promised_date=promised_date, updated_at=timezone.now())
+    order.promised_date = promised_date
+    return order
+
+
+@transaction.atomic
+def orders_production_start(
+    *, orders: Sequence[Order], by: User | None, acting: Organization | None = None
+) -> None:
+    """Accepted orders go into production: production's conversion calls this with the orders
+    it has locked and turned into work orders."""
+    for order in orders:
+        _require_side(order, acting, OrgKind.FACTORY)
+    record_transitions(orders, S.IN_PRODUCTION, by=by, acting=acting)
 
 
 @transaction.atomic

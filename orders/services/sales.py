@@ -11,6 +11,8 @@ from core.models import Organization, User
 from core.tabular import TableRow
 from factories.clock import factory_today
 from orders.models import DailySale, Order, Style
+from orders.selectors import sell_through
+from orders.services.lifecycle import order_create
 
 
 def _int(value, *, allow_blank=False):
@@ -91,17 +93,19 @@ def order_reorder(
     order: Order,
     by: User | None,
     acting: Organization,
+    lead_days: int,
     quantities: list[Mapping] | None = None,
     requested_date: dt.date | None = None,
 ) -> Order:
-    """Re-order the same tech-pack version; by default the sell-through suggestion per cell."""
-    from orders.selectors import sell_through
-    from orders.services.lifecycle import order_create
+    """Re-order the same tech-pack version; by default the sell-through suggestion per cell.
 
+    `lead_days` is the factory's lead time for the style now (production's capable-to-promise),
+    which the suggestion covers.
+    """
     if acting.pk != order.merchant_id:
         raise DomainError(_("Only the order's merchant can re-order it."), status_code=403)
     if quantities is None:
-        figures = sell_through(merchant=acting, style=order.version.style)
+        figures = sell_through(merchant=acting, style=order.version.style, lead_days=lead_days)
         quantities = [
             {"colour": row.colour, "size": row.size, "quantity": row.suggested}
             for row in figures.rows

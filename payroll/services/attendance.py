@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict
+from devices.models import MinuteRollup
 from factories.clock import day_bounds, days_bounds, local_date
 from factories.models import Factory, Worker
 from payroll.models import (
@@ -163,8 +164,6 @@ def machine_down_import(*, factory: Factory, starts_on: date, ends_on: date) -> 
     the stopped seconds inside the operator's attended window of each day become a
     machine-down `TimeEntry` (source device). Re-importing updates the same entry; days of an
     approved period are left alone. Returns how many entries were written."""
-    from devices.models import MinuteRollup
-
     windows = {
         (worker_id, day): (first_in, last_out)
         for worker_id, day, first_in, last_out in AttendanceDay.objects.filter(

@@ -1,6 +1,9 @@
 """Writes of production/ (keyword-only, one transaction each), one module per concern."""
 
 from production.services.bundles import BUNDLE_TRANSITIONS, bundles_transition
+from production.services.conversion import order_convert, orders_convert
+from production.services.conversion_jobs import conversion_job_create
+from production.services.mrp import mrp_run
 from production.services.packing import (
     carton_pack,
     finished_goods_receive,
@@ -39,12 +42,16 @@ __all__ = [
     "bundle_id_from_scan",
     "bundles_transition",
     "carton_pack",
+    "conversion_job_create",
     "defect_codes_ensure",
     "final_audit_record",
     "finished_goods_receive",
     "inspection_record",
     "line_balance_create",
+    "mrp_run",
     "open_rework_pieces",
+    "order_convert",
+    "orders_convert",
     "operation_record_create",
     "operation_record_void",
     "order_work_orders_cancel",

@@ -13,6 +13,9 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError, NotAllowed
 from core.realtime import notify
+from inventory.services import finished_goods_receive as stock_finished_goods_receive
+from inventory.services import finished_goods_ship as stock_finished_goods_ship
+from orders.services import order_shipment_record
 from production.models import (
     Bundle,
     Carton,
@@ -136,7 +139,6 @@ def finished_goods_receive(
         quantity=quantity,
         received_by=by,
     )
-    from inventory.services import finished_goods_receive as stock_finished_goods_receive
 
     # The same pieces enter the finished-goods store in inventory's ledger.
     stock_finished_goods_receive(
@@ -276,7 +278,6 @@ def shipment_ship(
     grid: dict[Cell, int] = defaultdict(int)
     for line in CartonLine.objects.filter(carton__in=found):
         grid[(line.colour, line.size)] += line.quantity
-    from inventory.services import finished_goods_ship as stock_finished_goods_ship
 
     # The shipped pieces leave the finished-goods store in inventory's ledger.
     for (colour, size), pieces in sorted(grid.items()):
@@ -290,8 +291,6 @@ def shipment_ship(
             by=by,
         )
     if work_order.order_id:
-        from orders.services import order_shipment_record
-
         order_shipment_record(
             order=work_order.order,
             carrier=carrier,

@@ -13,7 +13,13 @@ from core.errors import Conflict, DomainError, NotAllowed
 from core.realtime import notify
 from factories.clock import local_date
 from factories.models import Factory, Station, Worker
-from production.models import Bundle, OperationRecord, WorkOrder, WorkOrderOperation
+from production.models import (
+    Bundle,
+    InspectionDefect,
+    OperationRecord,
+    WorkOrder,
+    WorkOrderOperation,
+)
 from production.services.bundles import bundles_transition
 from production.services.work_orders import work_order_transition
 
@@ -93,8 +99,6 @@ def _resolve_station(factory: Factory, station) -> Station | None:
 def open_rework_pieces(*, bundle: Bundle, operation: WorkOrderOperation) -> int:
     """Pieces of a bundle waiting to be reworked at an operation: those recorded defective
     there plus those an inspection sent back to it, less those already reworked."""
-    from production.models import InspectionDefect
-
     live = OperationRecord.objects.filter(
         factory_id=bundle.factory_id, bundle=bundle, operation=operation, voided_at__isnull=True
     )

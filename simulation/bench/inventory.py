@@ -23,9 +23,9 @@ from inventory.models import (
     SupplierItem,
     Warehouse,
 )
-from inventory.services import mrp_run
 from orders.models import Style, StyleVersion
 from production.models import MaterialRequirement, WorkOrder
+from production.services import mrp_run
 
 MATERIALS = 80
 LOTS_PER_MATERIAL = 6

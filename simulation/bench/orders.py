@@ -15,7 +15,6 @@ from django.utils import timezone
 from core.models import Organization
 from core.roles import OrgKind
 from factories.models import Factory, Partnership
-from orders.conversion import orders_convert
 from orders.models import BomLine, Order, OrderLine, RoutingOperation, Style, StyleVersion
 from production.models import (
     Bundle,
@@ -27,6 +26,7 @@ from production.models import (
     WorkOrderLine,
     WorkOrderOperation,
 )
+from production.services import orders_convert
 
 SIZE_RUNS = [
     ["XS", "S", "M", "L", "XL", "2XL", "3XL", "4XL"],

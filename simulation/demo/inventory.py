@@ -19,6 +19,7 @@ from inventory.models import (
     Warehouse,
 )
 from orders.models import BomLine
+from production.services import mrp_run
 
 # The codes are the demo styles' BOM codes (simulation/demo/orders.py): LS-2601 shirt,
 # LS-2602 dress, LS-2603 tee. A fabric code covers its colours; each roll says its colour.
@@ -132,7 +133,7 @@ def seed(world) -> None:
     ).exists():
         _open_orders(factory, materials, fabric_supplier, trims_supplier, clerk)
     if not MrpRun.objects.filter(factory=factory).exists():
-        services.mrp_run(factory=factory, by=clerk)
+        mrp_run(factory=factory, by=clerk)
 
 
 def _material(factory, code, name, kind, unit, **attributes) -> Material:

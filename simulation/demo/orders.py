@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.utils import timezone
 
 from core.models import User
-from orders.conversion import order_convert
 from orders.models import DailySale, Order, Style
 from orders.services import (
     order_accept,
@@ -21,6 +20,7 @@ from orders.services import (
     style_version_create,
     style_version_release,
 )
+from production.services import order_convert
 
 SHIRT_OPS = [
     ("做领", "平车", "0.90", 3),

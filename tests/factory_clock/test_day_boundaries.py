@@ -17,12 +17,12 @@ import pytest
 import time_machine
 
 from factories.models import Factory, StatutoryCalendar
-from orders.selectors import capable_to_promise
 from payroll import calculation
 from payroll.models import AttendanceDay
 from payroll.selectors import my_earnings
 from payroll.services import attendance_clock
 from production.models import OperationRecord
+from production.selectors import capable_to_promise
 from production.services import operation_record_create
 from tests.factories import (
     BundleFactory,

@@ -11,10 +11,10 @@ from core.roles import OrgKind
 from inventory import services as stock
 from inventory.models import Reservation
 from inventory.services.reservations import lot_available
-from orders.conversion import order_convert
 from orders.models import Order
 from orders.services import order_cancel
 from production.models import CutPlan, Lay, WorkOrder
+from production.services import order_convert
 from tests.audit_trail import entries_of, moves_of
 from tests.factories import (
     BinFactory,

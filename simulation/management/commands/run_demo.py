@@ -11,12 +11,11 @@ import threading
 import time
 from datetime import UTC, datetime
 
+from celery import current_app as celery_app
 from celery.schedules import maybe_schedule
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-
-from config.celery_app import app as celery_app
 
 logger = logging.getLogger(__name__)
 

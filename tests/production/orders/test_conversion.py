@@ -5,7 +5,6 @@ from decimal import Decimal
 import pytest
 
 from core.errors import NotAllowed
-from orders.conversion import order_convert, orders_convert
 from orders.models import Order, OrderEvent
 from orders.services import order_accept, order_create
 from production.models import (
@@ -18,6 +17,8 @@ from production.models import (
     WorkOrderLine,
     WorkOrderOperation,
 )
+from production.selectors import order_progress
+from production.services import order_convert, orders_convert
 
 SPINE = (WorkOrder, WorkOrderLine, WorkOrderOperation, MaterialRequirement, CutPlan, Marker, Lay)
 
@@ -199,8 +200,6 @@ def test_another_factory_cannot_convert_the_order(accepted_order, planner):
 
 
 def test_progress_counts_pieces_as_cut_once_their_lay_is_cut(accepted_order, planner):
-    from orders.selectors import order_progress
-
     order_convert(order=accepted_order, by=planner)
     assert order_progress(accepted_order)["cut"] == 0
 

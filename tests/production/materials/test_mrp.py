@@ -1,15 +1,16 @@
-"""MRP: requirements minus stock minus open purchases by need date; suggestions by supplier
-with minimum quantities; the release check before cutting."""
+"""MRP: requirements minus stock minus open purchases by need date (production's netting);
+suggestions by supplier with minimum quantities (inventory stores them)."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from core.errors import DomainError
 from core.realtime import listen
 from inventory import services
-from inventory.models import MaterialShortage, PurchaseOrder, PurchaseSuggestion, ReleaseOverride
+from inventory.models import MaterialShortage, PurchaseOrder, PurchaseSuggestion
+from production.models import ScheduleEntry
+from production.services import mrp_run
 from tests.factories import MaterialFactory
 from tests.inventory.conftest import need, receive
 
@@ -42,7 +43,7 @@ def test_stock_goes_to_the_earliest_need_first(
 ):
     need(work_order, fabric, 50, days=5)
     need(other_work_order, fabric, 50, days=3)
-    services.mrp_run(factory=factory, by=manager)
+    mrp_run(factory=factory, by=manager)
     assert shortages() == [("WO-1", fabric.code, Decimal("10"), Decimal("0"), Decimal("40"))]
 
 
@@ -57,7 +58,7 @@ def test_open_purchases_arriving_in_time_cover_a_need(
         by=manager,
     )
     services.purchase_order_send(order=order, by=manager)
-    services.mrp_run(factory=factory, by=manager)
+    mrp_run(factory=factory, by=manager)
     assert shortages() == [("WO-1", fabric.code, Decimal("0"), Decimal("70"), Decimal("30"))]
 
 
@@ -72,7 +73,7 @@ def test_a_purchase_arriving_after_the_need_does_not_cover_it(
         by=manager,
     )
     services.purchase_order_send(order=order, by=manager)
-    services.mrp_run(factory=factory, by=manager)
+    mrp_run(factory=factory, by=manager)
     assert shortages() == [("WO-1", fabric.code, Decimal("0"), Decimal("0"), Decimal("100"))]
     # …but it is still coming: only the rest is suggested (expedite the late order).
     assert PurchaseSuggestion.objects.get().short_quantity == Decimal("100")
@@ -87,7 +88,7 @@ def test_reserved_and_issued_material_counts_for_its_own_work_order(
     need(other_work_order, fabric, 40, days=1)
     services.reservation_create(lot=roll, work_order=work_order, quantity="30", by=clerk)
     services.stock_issue(lot=roll, bin=bin_a, quantity="20", work_order=work_order, by=clerk)
-    services.mrp_run(factory=factory, by=manager)
+    mrp_run(factory=factory, by=manager)
     # WO-1: 20 issued + 10 still reserved = covered, although WO-2 needs it earlier.
     # WO-2 gets the free 30 (40 on hand, 10 reserved).
     assert shortages() == [("WO-2", fabric.code, Decimal("30"), Decimal("0"), Decimal("10"))]
@@ -97,7 +98,7 @@ def test_suggestions_are_rounded_up_to_the_minimum_and_dated_by_lead_time(
     factory, fabric, offer, work_order, supplier, manager
 ):
     need(work_order, fabric, 120, days=20)
-    services.mrp_run(factory=factory, by=manager)
+    mrp_run(factory=factory, by=manager)
     suggestion = PurchaseSuggestion.objects.get()
     assert (
         suggestion.supplier,
@@ -109,7 +110,7 @@ def test_suggestions_are_rounded_up_to_the_minimum_and_dated_by_lead_time(
 
 def test_an_unknown_material_code_is_short_in_full(factory, work_order, manager):
     need(work_order, "NO-SUCH", 12)
-    services.mrp_run(factory=factory, by=manager)
+    mrp_run(factory=factory, by=manager)
     assert shortages() == [("WO-1", "NO-SUCH", Decimal("0"), Decimal("0"), Decimal("12"))]
     assert PurchaseSuggestion.objects.count() == 0
 
@@ -125,7 +126,7 @@ def test_suggestions_become_draft_orders_one_per_supplier(
     )
     need(work_order, fabric, 120)
     need(work_order, button, 600)
-    run = services.mrp_run(factory=factory, by=manager)
+    run = mrp_run(factory=factory, by=manager)
     (order,) = services.purchase_suggestions_order(
         factory=factory, suggestions=run.suggestion_rows.all(), by=manager
     )
@@ -145,7 +146,7 @@ def test_shortages_are_announced(
     try:
         need(work_order, fabric, 10)
         with django_capture_on_commit_callbacks(execute=True):
-            services.mrp_run(factory=factory, by=manager)
+            mrp_run(factory=factory, by=manager)
     finally:
         from core import realtime
 
@@ -156,60 +157,6 @@ def test_shortages_are_announced(
         1,
         [fabric.code],
     )
-
-
-def test_release_passes_when_nothing_is_short(factory, fabric, stock_60, work_order, manager):
-    need(work_order, fabric, 60)
-    assert services.material_release_guard(work_order=work_order, by=manager) is None
-    assert ReleaseOverride.objects.count() == 0
-
-
-def test_release_is_refused_while_materials_are_short(
-    factory, fabric, stock_60, work_order, manager
-):
-    need(work_order, fabric, 61)
-    with pytest.raises(DomainError) as error:
-        services.material_release_guard(work_order=work_order, by=manager)
-    assert error.value.code == "materials_short"
-    assert error.value.errors == {"materials": [f"{fabric.code}: 1.000"]}
-    assert ReleaseOverride.objects.count() == 0
-
-
-def test_uninspected_rolls_do_not_count_for_release(
-    factory, supplier, fabric, bin_a, work_order, clerk, manager
-):
-    receive(
-        factory=factory,
-        supplier=supplier,
-        material=fabric,
-        bin=bin_a,
-        lots=[("R1", "60", "D1")],
-        by=clerk,
-        inspect=False,
-    )
-    need(work_order, fabric, 10)
-    assert [row["short"] for row in services.material_release_check(work_order=work_order)] == [
-        "10.000"
-    ]
-
-
-def test_release_with_a_reason_is_logged(factory, fabric, work_order, manager):
-    need(work_order, fabric, 5)
-    override = services.material_release_guard(
-        work_order=work_order, by=manager, override_reason="Merchant accepts a late start"
-    )
-    assert (override.reason, override.created_by, override.shortages[0]["material_code"]) == (
-        "Merchant accepts a late start",
-        manager,
-        fabric.code,
-    )
-
-
-def test_a_blank_reason_is_no_override(factory, fabric, work_order, manager):
-    need(work_order, fabric, 5)
-    with pytest.raises(DomainError):
-        services.material_release_guard(work_order=work_order, by=manager, override_reason="  ")
-    assert ReleaseOverride.objects.count() == 0
 
 
 def test_cancelled_purchase_orders_are_not_supply(
@@ -224,17 +171,34 @@ def test_cancelled_purchase_orders_are_not_supply(
     )
     services.purchase_order_send(order=order, by=manager)
     services.purchase_order_cancel(order=order, by=manager)
-    services.mrp_run(factory=factory, by=manager)
+    mrp_run(factory=factory, by=manager)
     assert PurchaseOrder.objects.get(pk=order.pk).status == "cancelled"
     assert shortages() == [("WO-1", fabric.code, Decimal("0"), Decimal("0"), Decimal("50"))]
 
 
 def test_the_scheduled_start_brings_the_need_forward(factory, fabric, offer, work_order, manager):
-    from production.models import ScheduleEntry
-
     need(work_order, fabric, 10, days=20)
     ScheduleEntry.objects.create(
         factory=factory, work_order=work_order, start_date=TODAY + dt.timedelta(days=4)
     )
-    services.mrp_run(factory=factory, by=manager)
+    mrp_run(factory=factory, by=manager)
     assert MaterialShortage.objects.get().need_date == TODAY + dt.timedelta(days=4)
+
+
+def test_mrp_runs_through_the_api(api, manager, factory):
+    api.force_login(manager)
+
+    response = api.post("/api/v1/mrp-runs/")
+
+    assert (response.status_code, response.json()["work_orders"]) == (201, 0)
+
+
+def test_a_clerk_reads_runs_but_cannot_run_mrp(api, clerk, factory, manager):
+    mrp_run(factory=factory, by=manager)
+    api.force_login(clerk)
+
+    listed = api.get("/api/v1/mrp-runs/")
+    refused = api.post("/api/v1/mrp-runs/")
+
+    assert (listed.status_code, len(listed.json()["results"])) == (200, 1)
+    assert refused.status_code == 403

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orders.cutplan import CutLimits, cut_target, plan_cuts
+from production.cutplan import CutLimits, cut_target, plan_cuts
 
 SIZES = ["XS", "S", "M", "L", "XL", "2XL", "3XL", "4XL"]
 COLOURS = ["black", "white", "navy", "red", "khaki"]

@@ -15,7 +15,6 @@ from decimal import ROUND_CEILING, Decimal
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.bulk import insert_rows
@@ -24,10 +23,10 @@ from core.models import Organization, User
 from core.realtime import notify
 from factories.clock import factory_today
 from factories.models import Factory
-from orders import conf
-from orders.cutplan import CutLimits, CutPlanResult, cut_target, efficiency_pct, plan_cuts
-from orders.models import ConversionJob, Order, RoutingOperation
-from orders.services.lifecycle import record_transitions
+from orders.models import Order, RoutingOperation
+from orders.services import orders_production_start
+from production import conf
+from production.cutplan import CutLimits, CutPlanResult, cut_target, efficiency_pct, plan_cuts
 from production.models import (
     Bundle,
     CutPlan,
@@ -122,7 +121,7 @@ def orders_convert(
     plans = [_plan(order, limits, reusable.get(order.reorder_of_id, [])) for order in todo]
     _write(plans, limits, by)
     if todo:
-        record_transitions(todo, Order.Status.IN_PRODUCTION, by=by, acting=acting)
+        orders_production_start(orders=todo, by=by, acting=acting)
         for item in plans:
             notify(item.order.factory_id, "work_order.created", {"work_order": item.work_order.pk})
     results = []
@@ -418,79 +417,3 @@ def cut_targets(order: Order, limits: CutLimits | None = None) -> dict[tuple[str
         (line.colour, line.size): cut_target(line.quantity, limits.over_cut_pct)
         for line in order.lines.all()
     }
-
-
-# --- bulk conversion job ---------------------------------------------------------------------
-JOB_CHUNK = 20
-
-
-@transaction.atomic
-def conversion_job_create(*, factory, orders: Sequence[Order], by: User | None) -> ConversionJob:
-    """Queue a bulk conversion of the factory's accepted orders (run by a Celery task)."""
-    from orders.tasks import conversion_job_run
-
-    ids = [o.pk for o in orders if o.factory_id == factory.pk]
-    if not ids:
-        from core.errors import DomainError
-
-        raise DomainError(
-            _("Choose at least one accepted order."), errors={"orders": [_("None chosen.")]}
-        )
-    job = ConversionJob.objects.create(factory=factory, order_ids=ids, started_by=by)
-    transaction.on_commit(lambda: conversion_job_run.delay(job.pk))
-    return job
-
-
-def conversion_job_execute(*, job_id: int) -> str:
-    """Convert a job's orders chunk by chunk; a chunk that fails is retried order by order."""
-    from core.audit import acting_as
-    from core.errors import DomainError
-
-    job = ConversionJob.objects.select_related("started_by").get(pk=job_id)
-    if job.status == ConversionJob.Status.DONE:
-        return job.status
-    with acting_as(user=job.started_by, organization=job.factory.organization):
-        # Saved through the ORM, as every status change, so that the audit log records it.
-        job.status = ConversionJob.Status.RUNNING
-        job.save(update_fields=["status"])
-        finished = {row["order"] for row in job.results}
-        pending = [pk for pk in job.order_ids if pk not in finished]
-        results = list(job.results)
-        for start in range(0, len(pending), JOB_CHUNK):
-            chunk = list(
-                Order.objects.filter(
-                    factory_id=job.factory_id, pk__in=pending[start : start + JOB_CHUNK]
-                )
-            )
-            try:
-                outcomes = [
-                    {"order": r.order_id, "work_order": r.work_order_id, "created": r.created}
-                    for r in orders_convert(orders=chunk, by=job.started_by)
-                ]
-            except DomainError:
-                outcomes = []
-                for order in chunk:
-                    try:
-                        r = order_convert(order=order, by=job.started_by)
-                        outcomes.append(
-                            {
-                                "order": r.order_id,
-                                "work_order": r.work_order_id,
-                                "created": r.created,
-                            }
-                        )
-                    except DomainError as error:
-                        outcomes.append({"order": order.pk, "error": str(error.message)})
-            missing = set(pending[start : start + JOB_CHUNK]) - {o["order"] for o in outcomes}
-            outcomes += [{"order": pk, "error": str(_("Not found."))} for pk in missing]
-            results += outcomes
-            ConversionJob.objects.filter(pk=job.pk).update(
-                results=results,
-                done=sum(1 for r in results if "error" not in r),
-                failed=sum(1 for r in results if "error" in r),
-            )
-            notify(job.factory_id, "conversion_job.progress", {"job": job.pk})
-        job.status = ConversionJob.Status.DONE
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "finished_at"])
-    return ConversionJob.Status.DONE

@@ -1,4 +1,7 @@
-"""Background work of orders/ whose progress a page shows."""
+"""Bulk conversion of accepted orders into work orders, run in the background.
+
+The model moved here from orders/ with its rows (orders 0002, production 0003).
+"""
 
 from django.conf import settings
 from django.db import models
