@@ -6,6 +6,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gettext nodejs npm mosquitto-clients curl \
+    fonts-wqy-microhei \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "auditlog",
     "channels",
     *PROJECT_APPS,
+    # The demo world, simulators, load generators and benchmarks (management commands only):
+    # above every app of PROJECT_APPS, imported by none. Not one of PROJECT_APPS, whose pages,
+    # API, routes, navigation, catalogues and test worlds are discovered from that list.
+    "simulation",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.UserLanguageMiddleware",
     "core.middleware.ActingOrganizationMiddleware",
+    "factories.middleware.FactoryTimeZoneMiddleware",
     "core.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -144,6 +149,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+
+# --- Documents: the CJK font every PDF embeds (TrueType outlines; see core/pdf.py) ------------
+PDF_CJK_FONT = env("PDF_CJK_FONT", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 # --- Services --------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")

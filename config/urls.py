@@ -18,6 +18,12 @@ for app in settings.PROJECT_APPS:
         api_extra_patterns += getattr(import_module(f"{app}.api.urls"), "urlpatterns", [])
     if app != "core" and util.find_spec(f"{app}.urls"):
         html_patterns.append(path(f"{app}/", include(f"{app}.urls")))
+# Pages at orders' and inventory's addresses that need production (the order grid with its
+# promised date, conversion, tickets, sell-through, factory matching; running MRP, releasing to
+# cutting): lower apps cannot import production/, so production serves them next to the apps'
+# own URLs (docs/architecture.md, "Layers").
+html_patterns.append(path("orders/", include("production.order_urls")))
+html_patterns.append(path("inventory/", include("production.inventory_urls")))
 
 urlpatterns = [
     path("api/v1/", include(api_extra_patterns + api_router.urls)),

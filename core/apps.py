@@ -7,4 +7,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform core")
 
     def ready(self) -> None:
+        from core import checks  # noqa: F401  (registers the system checks)
         from core.api import schema  # noqa: F401  (registers the OpenAPI auth extension)

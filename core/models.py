@@ -5,6 +5,7 @@ import secrets as token_secrets
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -80,8 +81,6 @@ class Membership(TenantModel):
         return f"{self.user} · {self.organization} · {self.get_role_display()}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if self.role not in ROLES_BY_KIND.get(self.organization.kind, ()):
             raise ValidationError({"role": _("This role does not exist for this organization.")})
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.acting import SESSION_KEY, memberships_of
 from core.errors import DomainError, NotAllowed
 from core.models import ApiToken, Membership, Organization, User
 from core.roles import ROLES_BY_KIND, Role, default_role_for
@@ -110,8 +111,6 @@ def membership_deactivate(*, membership: Membership) -> Membership:
 
 def acting_organization_switch(*, request, organization_id: int) -> Membership:
     """Make the request's session act for another organization the user belongs to."""
-    from core.acting import SESSION_KEY, memberships_of
-
     membership = memberships_of(request.user).filter(organization_id=organization_id).first()
     if membership is None:
         raise DomainError(_("You are not a member of this organization."), status_code=404)

@@ -4,7 +4,8 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.db import connection
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -16,7 +17,8 @@ from core import services
 from core.errors import DomainError
 from core.forms import ApiTokenForm, LoginForm, ProfileForm
 from core.models import ApiToken, AuditEntry, Membership
-from core.roles import MERCHANTS, OWNERS, SUPPLIERS
+from core.navigation import navigation_for
+from core.roles import MERCHANTS, OWNERS, ROLES_BY_KIND, SUPPLIERS, Role
 
 TOKEN_ADMINS = OWNERS | MERCHANTS | SUPPLIERS
 
@@ -46,8 +48,6 @@ def role_required(roles):
 
 @login_required
 def home(request):
-    from core.navigation import navigation_for
-
     return render(request, "core/home.html", {"tiles": navigation_for(request.role)[1:]})
 
 
@@ -136,9 +136,6 @@ def audit(request):
 
 def healthz(request):
     """Liveness and database readiness for load balancers and docker-compose."""
-    from django.db import connection
-    from django.http import JsonResponse
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
@@ -147,8 +144,6 @@ def healthz(request):
 @role_required(TOKEN_ADMINS)
 def people(request):
     """The acting organization's members: add by username, change role, deactivate."""
-    from core.roles import ROLES_BY_KIND, Role
-
     if request.method == "POST":
         try:
             services.membership_add(

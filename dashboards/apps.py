@@ -2,15 +2,17 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.realtime import listen
+from dashboards import conf
+
 
 class DashboardsConfig(AppConfig):
     name = "dashboards"
     verbose_name = _("Dashboards and reports")
 
     def ready(self) -> None:
-        from core.realtime import listen
-        from dashboards import conf
-        from dashboards.live import on_notify
+        # Not at module level: the listener imports models, which load after the AppConfigs.
+        from dashboards.listener import on_notify
 
         listen(on_notify)
         settings.CELERY_BEAT_SCHEDULE.setdefault(

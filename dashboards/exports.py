@@ -1,20 +1,16 @@
-"""The district report as an Excel workbook and as a PDF (Chinese text in reportlab's built-in
-CID font STSong-Light, so no font file has to be shipped)."""
+"""The district report as an Excel workbook and as a PDF (core's PDF kit: CJK font embedded)."""
 
 from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table
+
+from core.pdf import document_pdf, paragraph_styles, table_style
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CID_FONT = "STSong-Light"
 
 
 def figure_columns() -> list[tuple[str, str]]:
@@ -86,13 +82,7 @@ def district_xlsx(report: dict) -> bytes:
 
 
 def district_pdf(report: dict) -> bytes:
-    if CID_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
-    styles = getSampleStyleSheet()
-    for style in styles.byName.values():
-        style.fontName = CID_FONT
-    buffer = BytesIO()
-    document = SimpleDocTemplate(buffer, pagesize=landscape(A4), title=report["district"])
+    styles = paragraph_styles()
     story = [
         Paragraph(_("District report: %(name)s") % {"name": report["district"]}, styles["Title"]),
         Paragraph(_("As of %(day)s") % {"day": report["as_of"]}, styles["Normal"]),
@@ -101,17 +91,5 @@ def district_pdf(report: dict) -> bytes:
         story += [Spacer(1, 10), Paragraph(title, styles["Heading2"])]
         cells = [[Paragraph(str(h), styles["BodyText"]) for h in header]]
         cells += [[str(value) for value in row] for row in rows]
-        table = Table(cells, repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("FONT", (0, 0), (-1, -1), CID_FONT, 8),
-                    ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9ecef")),
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ]
-            )
-        )
-        story.append(table)
-    document.build(story)
-    return buffer.getvalue()
+        story.append(Table(cells, repeatRows=1, style=table_style(size=8)))
+    return document_pdf(story, pagesize=landscape(A4), title=report["district"])

@@ -1,4 +1,5 @@
-"""Live pushes: `core.realtime` notifications → one coalesced message per factory group.
+"""Live pushes: one coalesced message per factory group (the `core.realtime` listener in
+dashboards/listener.py asks for them).
 
 The listener may be called from any thread (a request's on_commit, a Celery task, the MQTT
 ingest). It hands the factory id to the pusher's event loop, which sends at most one message per
@@ -91,13 +92,3 @@ class Pusher:
 
 
 pusher = Pusher()
-
-
-def on_notify(factory_id: int, kind: str, data: dict) -> None:
-    """The `core.realtime` listener: refresh the rollups the change touches, then push."""
-    from dashboards.services import data_changed
-    from dashboards.tasks import rollups_schedule
-
-    rollups_schedule(factory_id=factory_id, kind=kind, data=data)
-    data_changed(factory_id=factory_id)
-    pusher.request(factory_id, kind)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from dashboards import conf, services
+from dashboards.live import pusher
 from factories.clock import hour_floor, hours_back, local_date
 from factories.models import Factory
 from production.models import OperationRecord
@@ -88,8 +89,6 @@ def _pending_key(what: str, factory_id: int, bucket: str) -> str:
 def _pushed(factory_id: int) -> None:
     """Tell the screens a rebuild landed. Eager rebuilds run inside the listener, which pushes
     right after them anyway."""
-    from dashboards.live import pusher
-
     services.data_changed(factory_id=factory_id)
     if not eager():
         pusher.request(factory_id, "dashboard.rollup")

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.pdf import pdf_response
 from core.roles import DISTRICT, FACTORY_STAFF, MANAGERS, MERCHANTS
 from core.views import role_required
 from dashboards import exports, selectors, services
@@ -139,9 +140,9 @@ def district_report_xlsx(request):
 @role_required(DISTRICT)
 def district_report_pdf(request):
     report = selectors.district_report(_district(request))
-    response = HttpResponse(exports.district_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="district-{report["month"]}.pdf"'
-    return response
+    return pdf_response(
+        exports.district_pdf(report), f"district-{report['month']}.pdf", attachment=True
+    )
 
 
 def profile_table() -> dict:

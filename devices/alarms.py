@@ -2,7 +2,6 @@
 already live, or clearing one that is not, changes nothing)."""
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -11,16 +10,19 @@ from django.utils.translation import gettext as _
 from devices import services
 from devices.models import Alarm, Device, DeviceKind, MinuteRollup
 from devices.selectors import station_wip
+from factories.calendar import shift_window_at
+from factories.clock import local_date, local_midnight
 from factories.models import Factory
 
 
-def _in_shift(now: datetime, policy, time_zone: str) -> tuple[bool, datetime]:
-    local = now.astimezone(ZoneInfo(time_zone))
-    start = local.replace(
-        hour=policy.shift_start.hour, minute=policy.shift_start.minute, second=0, microsecond=0
-    )
-    in_shift = policy.shift_start <= local.time() < policy.shift_end
-    return in_shift, start
+def shift_now(factory: Factory, now: datetime) -> tuple[bool, datetime]:
+    """Whether `now` is inside one of the factory's shifts on a working day of its calendar
+    (`factories.calendar`: its shifts, its week, holidays and 调休), and where the alarms' shift
+    began: the current shift's start, or outside a shift the start of the factory's day."""
+    window = shift_window_at(factory, now)
+    if window is not None:
+        return True, window.start
+    return False, local_midnight(factory, local_date(factory, now))
 
 
 def devices_offline_check(*, factory_id: int, now: datetime, policy) -> None:
@@ -101,7 +103,7 @@ def alarms_evaluate(*, factory_id: int, now: datetime | None = None) -> None:
     now = now or timezone.now()
     factory = Factory.objects.get(pk=factory_id)
     policy = services.telemetry_policy_for(factory_id)
-    in_shift, shift_start = _in_shift(now, policy, factory.time_zone)
+    in_shift, shift_start = shift_now(factory, now)
     devices_offline_check(factory_id=factory_id, now=now, policy=policy)
     machines_stopped_check(factory_id=factory_id, now=now, policy=policy, in_shift=in_shift)
     station_wip_check(factory_id=factory_id, shift_start=shift_start, policy=policy)

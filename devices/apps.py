@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,8 +8,6 @@ class DevicesConfig(AppConfig):
     verbose_name = _("Devices and telemetry")
 
     def ready(self):
-        from django.conf import settings
-
         schedule = {
             "devices-poll-modbus": {"task": "devices.tasks.poll_modbus", "schedule": 1.0},
             "devices-rollups": {"task": "devices.tasks.rollups_refresh", "schedule": 60.0},
@@ -23,6 +22,7 @@ class DevicesConfig(AppConfig):
 
         # High-volume rows written by the ingest and rebuilt by tasks: auditing them would
         # double every write and turn retention deletes into row-by-row work.
+        # Imported here, not at module level: models load after the AppConfigs.
         from auditlog.registry import auditlog
 
         from devices.models import DeadLetter, MinuteRollup, StationHandoff, TelemetryRecord

@@ -2,7 +2,8 @@
 
 Mosquitto reads a password file and an ACL file; the platform writes both from the device
 registry (atomically, then SIGHUP to reload). Only password hashes are stored, in Mosquitto's
-own `$7$` PBKDF2-SHA512 format, so the files can be rewritten at any time.
+own `$7$` PBKDF2-SHA512 format, so the files can be rewritten at any time. The registry's
+services queue `broker_files_refresh` after a change; it lives here, next to what it runs.
 """
 
 import base64
@@ -12,10 +13,12 @@ import secrets
 import signal
 from pathlib import Path
 
+from celery import shared_task
 from django.conf import settings
 
 from devices import conf
 from devices.models import Device
+from devices.mqtt import BrokerAddress
 
 ITERATIONS = 101  # what mosquitto_passwd 2.0 uses
 CHANNELS_WRITE = ("telemetry", "events", "status")
@@ -40,8 +43,6 @@ def mosquitto_password_check(password: str, hashed: str) -> bool:
 
 def service_account() -> tuple[str, str] | None:
     """The ingest's own username and password, taken from MQTT_URL."""
-    from devices.mqtt import BrokerAddress
-
     url = getattr(settings, "MQTT_URL", "")
     if not url:
         return None
@@ -126,3 +127,11 @@ def broker_reload(pid: int | None = None) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+# Registered under the name it had in devices.tasks, so queued messages still run.
+@shared_task(name="devices.tasks.broker_files_refresh", **conf.TASK_OPTIONS)
+def broker_files_refresh() -> bool:
+    """Rewrite Mosquitto's password file and ACL from the registry, then reload it."""
+    broker_files_write()
+    return broker_reload()

@@ -4,6 +4,7 @@ these defaults."""
 import os
 
 from django.conf import settings
+from django.db import OperationalError
 
 DEFAULTS = {
     # Ingest
@@ -37,3 +38,13 @@ def get(name: str):
     if raw is None:
         return default
     return type(default)(raw) if not isinstance(default, str) else raw
+
+
+# How every Celery task of devices/ runs: acknowledged late, retried a few times when the
+# database is briefly away (tasks are idempotent, so a retry is safe).
+TASK_OPTIONS = {
+    "acks_late": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "max_retries": 5,
+}

@@ -2,15 +2,19 @@
 
 Production records it through its own recording service (the one the phone scan uses), for
 payroll and dashboards. A `StationHandoff` row, written in the same transaction, is the key
-that makes one event one record however often the task runs.
+that makes one event one record however often the task runs. The ingest queues the task after
+it commits; the task lives here, next to what it runs, so the ingest needs nothing of
+devices.tasks (which imports the ingest's callers).
 """
 
 import logging
 
+from celery import shared_task
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from devices import conf
 from devices.models import StationHandoff, TelemetryRecord
 from production.models import OperationRecord
 from production.services import operation_record_create
@@ -79,3 +83,13 @@ def _operation_record(record: TelemetryRecord) -> OperationRecord:
         recorded_at=record.time,
         external_event_id=f"device:{record.device_id}:{record.sequence}",
     )
+
+
+# Registered under the name it had in devices.tasks, so queued messages still run.
+@shared_task(name="devices.tasks.station_events_hand_off", **conf.TASK_OPTIONS)
+def station_events_hand_off(record_ids: list[int]) -> int:
+    """Hanger events → production operation records (one record per event, ever)."""
+    handed = 0
+    for record_id in record_ids:
+        handed += station_event_hand_off(record_id=record_id) is not None
+    return handed

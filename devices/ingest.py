@@ -17,12 +17,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import orjson
 import psycopg
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from core.realtime import notify
 from devices import conf
+from devices.handoff import station_events_hand_off
 from devices.models import DeadLetter, Device, TelemetryRecord
 from devices.partitions import TABLE, partition_ensure
+from factories.models import Factory
 
 logger = logging.getLogger(__name__)
 
@@ -148,8 +150,6 @@ class DeviceDirectory:
             self._codes[(factory_id, code)] = info
             self._by_id[device_id] = info
         if factory_code not in self._factories:
-            from factories.models import Factory
-
             factory_id = (
                 Factory.objects.filter(organization__code=factory_code)
                 .values_list("pk", flat=True)
@@ -495,16 +495,12 @@ def ingest_messages(messages: list[Incoming]) -> IngestResult:
 
 
 def _hand_off(record_ids: list[int]) -> None:
-    from devices.tasks import station_events_hand_off
-
     for start in range(0, len(record_ids), 200):
         station_events_hand_off.delay(record_ids=record_ids[start : start + 200])
 
 
 def ingest_one_by_one(messages: list[Incoming]) -> IngestResult:
     """Store messages one at a time; one the database refuses becomes a dead letter."""
-    from django.db import DatabaseError
-
     total = IngestResult()
     for message in messages:
         try:

@@ -5,13 +5,12 @@ Telemetry is written by the ingest (MQTT) and the Modbus poller through one path
 migrations/0002 and `devices.partitions`), elsewhere a plain table.
 """
 
-from datetime import time
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import OrgKind
 from core.tenancy import TenantModel
 from factories.tenancy import FactoryOwned
 
@@ -238,15 +237,14 @@ class DeadLetter(TenantModel):
 
     @classmethod
     def scope_for(cls, org) -> Q:
-        from core.roles import OrgKind
-
         if org.kind == OrgKind.FACTORY:
             return Q(factory_id=org.pk)
         return Q(pk__in=[])
 
 
 class TelemetryPolicy(FactoryOwned):
-    """A factory's telemetry settings: retention and alarm thresholds (one row per factory)."""
+    """A factory's telemetry settings: retention and alarm thresholds (one row per factory).
+    The alarms' shift window is the factory's shifts on its working days (factories.calendar)."""
 
     retention_days = models.PositiveIntegerField(_("keep raw telemetry (days)"), default=90)
     offline_after_minutes = models.PositiveIntegerField(
@@ -256,8 +254,6 @@ class TelemetryPolicy(FactoryOwned):
         _("machine stopped alarm after (minutes)"), default=10
     )
     wip_threshold = models.PositiveIntegerField(_("station WIP alarm above (hangers)"), default=12)
-    shift_start = models.TimeField(_("shift starts"), default=time(8, 0))
-    shift_end = models.TimeField(_("shift ends"), default=time(18, 0))
 
     class Meta:
         verbose_name = _("telemetry policy")

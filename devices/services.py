@@ -1,8 +1,7 @@
 """Writes of devices/: registry, credentials, alarms, policies."""
 
-import csv
-import io
 import secrets
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,11 +10,13 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError, NotAllowed
 from core.models import User
 from core.realtime import notify
-from devices.broker import mosquitto_password_hash
+from core.tabular import TableRow
+from core.transitions import TransitionTable, transitions_apply
+from devices.broker import broker_files_refresh, mosquitto_password_hash
 from devices.models import Alarm, Device, DeviceKind, Protocol, RegisterMap, TelemetryPolicy
 from factories.models import Factory, SewingLine, Station, Worker
 
-CSV_COLUMNS = (
+IMPORT_COLUMNS = (
     "code",
     "name",
     "kind",
@@ -34,8 +35,6 @@ REGISTER_WIDTH = {"int16": 1, "uint16": 1, "int32": 2, "uint32": 2, "float32": 2
 
 
 def _refresh_broker_files() -> None:
-    from devices.tasks import broker_files_refresh
-
     transaction.on_commit(broker_files_refresh.delay)
 
 
@@ -115,26 +114,28 @@ def device_register(*, factory: Factory, data: dict, by: User | None = None) -> 
 
 
 @transaction.atomic
-def devices_import_csv(*, factory: Factory, text: str, by: User | None = None) -> list[Device]:
-    """Bulk registration: one device per CSV row (header: see CSV_COLUMNS; only code and kind
-    are required; line, station, operator and gateway by code). All rows or none."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = {"code", "kind"} - set(reader.fieldnames or ())
-    if missing:
+def devices_import(
+    *, factory: Factory, rows: list[TableRow], by: User | None = None
+) -> list[Device]:
+    """Bulk registration: one device per row of a CSV or Excel file read by core.tabular
+    (header: see IMPORT_COLUMNS; only code and kind are required; line, station, operator and
+    gateway by code). All rows or none."""
+    missing = {"code", "kind"} - set(rows[0] if rows else ())
+    if rows and missing:
         raise DomainError(
-            _("The CSV needs the columns: %(columns)s") % {"columns": ", ".join(CSV_COLUMNS)},
+            _("The file needs the columns: %(columns)s") % {"columns": ", ".join(IMPORT_COLUMNS)},
             errors={"file": [_("Missing columns: %(m)s") % {"m": ", ".join(sorted(missing))}]},
         )
     devices, errors, codes = [], {}, set()
     existing = set(Device.objects.filter(factory=factory).values_list("code", flat=True))
-    for number, row in enumerate(reader, start=2):
+    for row in rows:
         row_errors: dict = {}
         device = _validated_device(factory, row, row_errors)
         if device.code in existing or device.code in codes:
             row_errors.setdefault("code", []).append(_("Duplicate code."))
         codes.add(device.code)
         for field, messages in row_errors.items():
-            errors.setdefault(f"row {number}", []).extend(f"{field}: {m}" for m in messages)
+            errors.setdefault(f"row {row.number}", []).extend(f"{field}: {m}" for m in messages)
         devices.append(device)
     if not devices:
         errors["file"] = [_("The file has no rows.")]
@@ -218,6 +219,32 @@ def telemetry_policy_for(factory_id: int) -> TelemetryPolicy:
 
 # --- alarms --------------------------------------------------------------------------------
 
+A = Alarm.State
+# open → acknowledged → cleared; an open alarm may clear without being acknowledged.
+ALARM_TRANSITIONS = TransitionTable(
+    Alarm,
+    {A.OPEN: {A.ACKNOWLEDGED, A.CLEARED}, A.ACKNOWLEDGED: {A.CLEARED}, A.CLEARED: set()},
+    field="state",
+)
+
+
+@transaction.atomic
+def alarms_transition(
+    *, alarms: Sequence[Alarm], to: str, by: User | None, reason: str = "", values=None
+) -> int:
+    """Move locked alarms to `to` if the table allows it for each (else NotAllowed, nothing
+    written); audited with `reason`, announced to live screens. Returns how many moved."""
+    moved = transitions_apply(
+        table=ALARM_TRANSITIONS, instances=alarms, to=to, by=by, reason=reason, values=values
+    )
+    for alarm in alarms:
+        notify(
+            alarm.factory_id,
+            "alarm",
+            {"id": alarm.pk, "kind": alarm.kind, "subject": alarm.subject, "state": alarm.state},
+        )
+    return moved
+
 
 @transaction.atomic
 def alarm_raise(
@@ -254,27 +281,29 @@ def alarm_raise(
 @transaction.atomic
 def alarm_clear_condition(*, factory_id: int, kind: str, subject: str) -> int:
     """The condition is gone: clear the live alarm of this subject (if any)."""
-    cleared = (
-        Alarm.objects.filter(factory_id=factory_id, kind=kind, subject=subject)
-        .exclude(state=Alarm.State.CLEARED)
-        .update(state=Alarm.State.CLEARED, cleared_at=timezone.now())
+    live = list(
+        Alarm.objects.select_for_update()
+        .filter(factory_id=factory_id, kind=kind, subject=subject)
+        .exclude(state=A.CLEARED)
     )
-    if cleared:
-        notify(factory_id, "alarm", {"kind": kind, "subject": subject, "state": "cleared"})
-    return cleared
+    return alarms_transition(
+        alarms=live,
+        to=A.CLEARED,
+        by=None,
+        values={"cleared_at": timezone.now()},
+    )
 
 
 @transaction.atomic
 def alarm_acknowledge(*, alarm: Alarm, by: User) -> Alarm:
     """A person has seen the alarm and is on it."""
     alarm = Alarm.objects.select_for_update().get(pk=alarm.pk)
-    if alarm.state != Alarm.State.OPEN:
-        raise NotAllowed(_("Only an open alarm can be acknowledged."))
-    alarm.state = Alarm.State.ACKNOWLEDGED
-    alarm.acknowledged_at = timezone.now()
-    alarm.acknowledged_by = by
-    alarm.save(update_fields=["state", "acknowledged_at", "acknowledged_by"])
-    notify(alarm.factory_id, "alarm", {"id": alarm.pk, "state": alarm.state})
+    alarms_transition(
+        alarms=[alarm],
+        to=A.ACKNOWLEDGED,
+        by=by,
+        values={"acknowledged_at": timezone.now(), "acknowledged_by": by},
+    )
     return alarm
 
 
@@ -282,12 +311,7 @@ def alarm_acknowledge(*, alarm: Alarm, by: User) -> Alarm:
 def alarm_clear(*, alarm: Alarm, by: User) -> Alarm:
     """A person closes the alarm by hand (e.g. the machine is retired)."""
     alarm = Alarm.objects.select_for_update().get(pk=alarm.pk)
-    if alarm.state == Alarm.State.CLEARED:
-        raise NotAllowed(_("The alarm is already cleared."))
-    alarm.state = Alarm.State.CLEARED
-    alarm.cleared_at = timezone.now()
-    alarm.save(update_fields=["state", "cleared_at"])
-    notify(alarm.factory_id, "alarm", {"id": alarm.pk, "state": alarm.state})
+    alarms_transition(alarms=[alarm], to=A.CLEARED, by=by, values={"cleared_at": timezone.now()})
     return alarm
 
 

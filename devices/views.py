@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.roles import FACTORY_STAFF, FLOOR, MANAGERS
+from core.tabular import read_table
 from core.views import role_required
 from devices import services
 from devices.models import Alarm, DeadLetter, Device, DeviceKind, MinuteRollup, TelemetryRecord
@@ -56,10 +57,10 @@ def device_register(request):
 @require_POST
 def device_import(request):
     upload = request.FILES.get("file")
-    text = upload.read().decode("utf-8-sig", errors="replace") if upload else ""
     try:
-        devices = services.devices_import_csv(
-            factory=request.organization.factory, text=text, by=request.user
+        rows = read_table(upload) if upload else []
+        devices = services.devices_import(
+            factory=request.organization.factory, rows=rows, by=request.user
         )
         messages.success(request, _("%(n)d devices registered.") % {"n": len(devices)})
     except DomainError as error:

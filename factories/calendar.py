@@ -4,11 +4,14 @@ The one calendar of the platform (scheduling, capable-to-promise, payroll's rest
 premiums, the dashboards' plan curve and the alarms' shift window all read it). A day's kind comes
 from, in order:
 1. the factory's own `CalendarDay` row for the date, if any (it overrides everything below);
-2. the statutory calendar the factory follows (`Factory.statutory_calendar`): for China, public
-   holidays and adjusted working days (调休) from the `chinese-calendar` package;
+2. the statutory calendar the factory follows (`Factory.statutory_calendar`): for China, the
+   statutory public holidays (computed for any year) and the yearly arrangement of rest days and
+   adjusted working days (调休) from the `chinese-calendar` package (`factories.statutory`);
 3. the factory's working week (`Factory.working_weekdays`, Monday–Saturday by default).
-A year that the statutory calendar does not know yet (the State Council publishes each year's in
-late autumn) falls back to the working week; the factory adds those holidays by hand.
+A year whose arrangement is not published yet has its statutory holidays and otherwise follows
+the working week; the factory adds the rest of that year's arrangement by hand if it needs it.
+A statutory holiday stays one for wages (`CalendarEntry.statutory_holiday`) even where the
+factory decides to work it.
 
 Capacity is in SAM minutes a line can produce on a day:
     headcount × (shift minutes + overtime minutes) × efficiency
@@ -20,11 +23,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from functools import lru_cache
 
-import chinese_calendar
-
-from factories.clock import factory_zone
+from factories import statutory
+from factories.clock import factory_zone, local_date
 from factories.models import CalendarDay, LineDayPlan, SewingLine, Shift, StatutoryCalendar
 
 DayKind = CalendarDay.Kind
@@ -42,6 +43,9 @@ class CalendarEntry:
     overtime_minutes: int = 0
     note: str = ""
     source: str = "week"  # "factory" (a CalendarDay row), "statutory" or "week"
+    # A public holiday by law, even where the factory decided to work it: its wages carry the
+    # holiday premium whatever the factory's own calendar says.
+    statutory_holiday: bool = False
 
     @property
     def is_working(self) -> bool:
@@ -53,27 +57,18 @@ def days_between(start: date, end: date) -> list[date]:
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
 
 
-@lru_cache(maxsize=4096)
-def _china(day: date) -> tuple[str, str] | None:
-    """(kind, holiday name) from China's statutory calendar, or None for an ordinary day or a
-    year the package does not know."""
-    try:
-        is_holiday, name = chinese_calendar.get_holiday_detail(day)
-        in_lieu = chinese_calendar.is_in_lieu(day)
-    except NotImplementedError:
-        return None
-    if name is None:
-        return None  # an ordinary weekday or weekend: the factory's week decides
-    if not is_holiday:
-        return DayKind.WORKDAY, name  # 调休: a weekend made a working day
-    return (DayKind.REST if in_lieu else DayKind.HOLIDAY), name
-
-
 def _base_entry(factory, day: date) -> CalendarEntry:
     if factory.statutory_calendar == StatutoryCalendar.CHINA:
-        statutory = _china(day)
-        if statutory is not None:
-            return CalendarEntry(day, statutory[0], note=statutory[1], source="statutory")
+        arranged = statutory.arranged_kind(day)
+        if arranged is not None:
+            kind, festival = arranged
+            return CalendarEntry(
+                day,
+                kind,
+                note=str(festival),
+                source="statutory",
+                statutory_holiday=kind == DayKind.HOLIDAY,
+            )
     weekdays = factory.working_weekdays
     if weekdays is None:
         weekdays = [0, 1, 2, 3, 4, 5]
@@ -93,8 +88,17 @@ def calendar_days(factory, start: date, end: date) -> dict[date, CalendarEntry]:
         if row is None:
             result[day] = _base_entry(factory, day)
         else:
+            by_law = (
+                factory.statutory_calendar == StatutoryCalendar.CHINA
+                and statutory.statutory_name(day) is not None
+            )
             result[day] = CalendarEntry(
-                day, row.kind, row.overtime_minutes, row.note, source="factory"
+                day,
+                row.kind,
+                row.overtime_minutes,
+                row.note,
+                source="factory",
+                statutory_holiday=by_law or row.kind == DayKind.HOLIDAY,
             )
     return result
 
@@ -179,6 +183,17 @@ def shift_windows(factory, start: date, end: date) -> list[ShiftWindow]:
         for day in working_days(factory, start, end)
         for shift in shifts
     ]
+
+
+def shift_window_at(factory, moment: datetime) -> ShiftWindow | None:
+    """The factory's shift window that contains `moment` on a working day of its calendar (a
+    night shift begun the evening before counts), or None outside every shift: on a rest day or
+    a holiday no shift runs."""
+    day = local_date(factory, moment)
+    for window in shift_windows(factory, day - timedelta(days=1), day):
+        if window.start <= moment < window.end:
+            return window
+    return None
 
 
 # --- capacity --------------------------------------------------------------------------------

@@ -1,25 +1,33 @@
 """Reads of inventory/: stock per material and lot, stock value, material shortages, supplier
-performance, exports. inventory owns the stock value and shortage figures."""
+performance, exports, and the stock picture production's MRP nets its requirements against.
+inventory owns the stock value and shortage figures."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
 
 from django.db.models import F, Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
+from factories.clock import factory_zone, local_midnight
+from inventory import conf
 from inventory.models import (
     FabricInspection,
     Lot,
     Material,
     MaterialShortage,
     MrpRun,
+    PurchaseOrder,
     PurchaseOrderLine,
     Reservation,
     StockBalance,
     StockMove,
+    SupplierItem,
 )
 from inventory.models.fields import ZERO
 
@@ -201,9 +209,6 @@ def supplier_performance(factory) -> list[SupplierPerformance]:
 
 # --- Excel exports ------------------------------------------------------------------------
 def _workbook(title: str, header: list, rows) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     book = Workbook(write_only=False)
     sheet = book.active
     sheet.title = title[:31]
@@ -255,10 +260,11 @@ def moves_export_xlsx(factory, *, since=None, until=None) -> bytes:
     moves = StockMove.objects.filter(factory=factory).select_related(
         "material", "lot", "from_bin", "to_bin", "created_by"
     )
+    # `since` and `until` are the factory's days, not the server's: cut on its local midnights.
     if since:
-        moves = moves.filter(created_at__date__gte=since)
+        moves = moves.filter(created_at__gte=local_midnight(factory, since))
     if until:
-        moves = moves.filter(created_at__date__lte=until)
+        moves = moves.filter(created_at__lt=local_midnight(factory, until + timedelta(days=1)))
     header = [
         _("At"),
         _("Kind"),
@@ -271,10 +277,10 @@ def moves_export_xlsx(factory, *, since=None, until=None) -> bytes:
         _("Reference"),
         _("By"),
     ]
-    zone = timezone.get_current_timezone()
+    zone = factory_zone(factory)
     rows = (
         [
-            timezone.localtime(m.created_at, zone).replace(tzinfo=None),
+            m.created_at.astimezone(zone).replace(tzinfo=None),
             m.get_kind_display(),
             m.material.code,
             m.lot.code,
@@ -299,3 +305,98 @@ def lot_label_lines(lot: Lot) -> list[str]:
     if lot.dye_lot:
         lines.append(_("Dye lot %(dye)s") % {"dye": lot.dye_lot})
     return lines
+
+
+# --- what stock and purchases can supply (production's MRP nets against these) --------------
+def materials_by_code(factory, codes: Iterable[str] | None = None) -> dict[str, Material]:
+    materials = Material.objects.filter(factory=factory).only("id", "code", "unit")
+    if codes is not None:
+        materials = materials.filter(code__in=list(codes))
+    return {material.code: material for material in materials}
+
+
+def issued_to_work_orders(factory, work_order_ids) -> dict[tuple[int, int], Decimal]:
+    """(work order, material) → issued minus returned."""
+    net: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    rows = (
+        StockMove.objects.filter(
+            factory=factory,
+            work_order_id__in=work_order_ids,
+            kind__in=[StockMove.Kind.ISSUE, StockMove.Kind.RETURN],
+        )
+        .values_list("work_order_id", "material_id", "kind")
+        .annotate(q=Sum("quantity"))
+    )
+    for work_order_id, material_id, kind, quantity in rows:
+        sign = 1 if kind == StockMove.Kind.ISSUE else -1
+        net[(work_order_id, material_id)] += sign * quantity
+    return net
+
+
+def open_reservations(factory) -> tuple[dict[tuple[int, int], Decimal], dict[int, Decimal]]:
+    """Open reservations: per (work order, material) and per material in total."""
+    per_work_order: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    per_material: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    rows = (
+        Reservation.objects.filter(factory=factory, status=Reservation.Status.ACTIVE)
+        .values_list("work_order_id", "material_id")
+        .annotate(q=Sum(F("quantity") - F("issued_quantity")))
+    )
+    for work_order_id, material_id, quantity in rows:
+        per_work_order[(work_order_id, material_id)] += quantity
+        per_material[material_id] += quantity
+    return per_work_order, per_material
+
+
+def on_hand_by_material(factory, *, cuttable_only: bool) -> dict[int, Decimal]:
+    """On hand per material, without failed rolls (and, for cutting now, uninspected ones)."""
+    excluded = [Lot.Inspection.FAILED]
+    if cuttable_only:
+        excluded.append(Lot.Inspection.PENDING)
+    rows = (
+        StockBalance.objects.filter(factory=factory, quantity__gt=0)
+        .exclude(lot__inspection__in=excluded)
+        .values_list("material_id")
+        .annotate(q=Sum("quantity"))
+    )
+    return dict(rows)
+
+
+def open_purchase_supply(factory) -> dict[int, list[list]]:
+    """Per material: [usable from, open quantity] of open purchase lines, earliest first. A line
+    is usable `MRP_SAFETY_DAYS` after its expected date."""
+    safety = timedelta(days=int(conf.get("MRP_SAFETY_DAYS")))
+    supply: dict[int, list[list]] = defaultdict(list)
+    lines = PurchaseOrderLine.objects.filter(
+        factory=factory,
+        is_closed=False,
+        purchase_order__status__in=PurchaseOrder.OPEN_STATUSES,
+    ).only(
+        "material_id",
+        "quantity",
+        "confirmed_quantity",
+        "received_quantity",
+        "need_date",
+        "confirmed_ship_date",
+        "is_closed",
+    )
+    for line in lines:
+        if line.open_quantity > 0:
+            supply[line.material_id].append([line.expected_date + safety, line.open_quantity])
+    for entries in supply.values():
+        entries.sort(key=lambda entry: entry[0])
+    return supply
+
+
+def preferred_offers(factory) -> dict[int, SupplierItem]:
+    """Per material, the catalogue offer purchases go to: preferred, then cheapest."""
+    offers: dict[int, SupplierItem] = {}
+    for item in SupplierItem.objects.filter(factory=factory).order_by(
+        "material_id", "-is_preferred", "unit_price", "pk"
+    ):
+        offers.setdefault(item.material_id, item)
+    return offers
+
+
+def latest_run(factory) -> MrpRun | None:
+    return MrpRun.objects.filter(factory=factory).order_by("-created_at", "-pk").first()

@@ -4,6 +4,7 @@ from inventory import views
 
 app_name = "inventory"
 
+# shortages/run/ and shortages/release/ are production's (production/inventory_urls.py).
 urlpatterns = [
     path("", views.stock, name="stock"),
     path("materials/<int:pk>/", views.material_detail, name="material"),
@@ -18,8 +19,6 @@ urlpatterns = [
     path("purchase-orders/<int:pk>/", views.purchase_order_detail, name="purchase-order"),
     path("suppliers/", views.suppliers, name="suppliers"),
     path("shortages/", views.shortages, name="shortages"),
-    path("shortages/run/", views.mrp_run, name="mrp-run"),
-    path("shortages/release/", views.release_to_cutting, name="release"),
     path("shortages/order/", views.suggestions_order, name="suggestions-order"),
     path("counts/", views.counts, name="counts"),
     path("counts/<int:pk>/", views.count_detail, name="count"),

@@ -4,14 +4,15 @@ portal), cycle counting on the phone, MRP shortages, value report and Excel expo
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.pdf import pdf_response
 from core.roles import FACTORY_STAFF, MANAGERS, PLANNING, QUALITY, SUPPLIERS, WAREHOUSE, OrgKind
 from core.views import role_required
+from factories.clock import factory_today
 from inventory import selectors, services
 from inventory.labels import labels_pdf
 from inventory.models import (
@@ -23,7 +24,6 @@ from inventory.models import (
     PurchaseSuggestion,
     StockMove,
 )
-from inventory.services.planning import latest_run
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INSPECTORS = WAREHOUSE | QUALITY
@@ -122,7 +122,7 @@ def lot_label(request, pk):
         Lot.objects.visible_to(request.organization).select_related("material"), pk=pk
     )
     pdf = labels_pdf([(lot.code, selectors.lot_label_lines(lot), lot.label_payload)])
-    return _pdf(pdf, f"lot-{lot.code}.pdf")
+    return pdf_response(pdf, f"lot-{lot.code}.pdf")
 
 
 lot_label.model = Lot
@@ -134,7 +134,7 @@ def bin_label(request, pk):
         Bin.objects.visible_to(request.organization).select_related("warehouse"), pk=pk
     )
     pdf = labels_pdf([(bin.code, [bin.warehouse.name], bin.label_payload)])
-    return _pdf(pdf, f"bin-{bin.code}.pdf")
+    return pdf_response(pdf, f"bin-{bin.code}.pdf")
 
 
 bin_label.model = Bin
@@ -145,13 +145,7 @@ def bin_labels(request):
     bins = Bin.objects.visible_to(request.organization).select_related("warehouse")
     bins = bins.filter(is_active=True).order_by("code")
     pdf = labels_pdf([(b.code, [b.warehouse.name], b.label_payload) for b in bins])
-    return _pdf(pdf, "bins.pdf")
-
-
-def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return pdf_response(pdf, "bins.pdf")
 
 
 @role_required(FACTORY_STAFF)
@@ -163,22 +157,24 @@ def stock_value(request):
 
 @role_required(FACTORY_STAFF)
 def export_stock(request):
-    return _xlsx(selectors.stock_export_xlsx(_factory(request)), "stock")
+    factory = _factory(request)
+    return _xlsx(selectors.stock_export_xlsx(factory), "stock", factory)
 
 
 @role_required(FACTORY_STAFF)
 def export_moves(request):
+    factory = _factory(request)
     content = selectors.moves_export_xlsx(
-        _factory(request),
+        factory,
         since=parse_date(request.GET.get("since", "")),
         until=parse_date(request.GET.get("until", "")),
     )
-    return _xlsx(content, "moves")
+    return _xlsx(content, "moves", factory)
 
 
-def _xlsx(content: bytes, name: str) -> HttpResponse:
+def _xlsx(content: bytes, name: str, factory) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
-    stamp = timezone.localdate().isoformat()
+    stamp = factory_today(factory).isoformat()
     response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.xlsx"'
     return response
 
@@ -317,9 +313,10 @@ def suppliers(request):
 # --- MRP -----------------------------------------------------------------------------------
 @role_required(FACTORY_STAFF)
 def shortages(request):
-    from production.models import WorkOrder
-
-    run = latest_run(_factory(request))
+    """The last MRP run's shortages and suggestions. Running MRP and the release-to-cutting form
+    are production's (production/inventory_views.py, at /inventory/shortages/run/ and
+    /inventory/shortages/release/)."""
+    run = selectors.latest_run(_factory(request))
     shortage_rows = suggestions = []
     if run is not None:
         shortage_rows = run.shortage_rows.select_related("work_order").order_by(
@@ -336,49 +333,8 @@ def shortages(request):
             "shortages": shortage_rows,
             "suggestions": suggestions,
             "can_plan": request.role in PLANNING,
-            "planned": WorkOrder.objects.visible_to(request.organization)
-            .filter(status=WorkOrder.Status.PLANNED)
-            .order_by("due_date", "number")[:200],
         },
     )
-
-
-@role_required(PLANNING)
-@require_POST
-def mrp_run(request):
-    _attempt(
-        request,
-        lambda: services.mrp_run(factory=_factory(request), by=request.user),
-        _("MRP ran over the open work orders."),
-    )
-    return redirect("inventory:shortages")
-
-
-@role_required(PLANNING)
-@require_POST
-def release_to_cutting(request):
-    """Release a work order to cutting (production's service, guarded by the material check)."""
-    from production.models import WorkOrder
-    from production.services import work_order_release
-
-    work_order = (
-        WorkOrder.objects.visible_to(request.organization)
-        .filter(pk=request.POST.get("work_order") or 0)
-        .first()
-    )
-    if work_order is None:
-        messages.error(request, _("Choose a work order."))
-    else:
-        _attempt(
-            request,
-            lambda: work_order_release(
-                work_order=work_order,
-                override_reason=request.POST.get("reason", ""),
-                by=request.user,
-            ),
-            _("Released to cutting."),
-        )
-    return redirect("inventory:shortages")
 
 
 @role_required(PLANNING)

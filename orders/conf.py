@@ -1,27 +1,12 @@
 """Knobs of orders/, read from Django settings with these defaults.
 
-Override any of them in settings as `ORDERS_<NAME>` (e.g. `ORDERS_OVER_CUT_PCT = "3"`).
+Override any of them in settings as `ORDERS_<NAME>` (e.g. `ORDERS_WEBHOOK_MAX_ATTEMPTS = 8`).
+Cutting and capable-to-promise knobs live in production/conf.py.
 """
-
-from decimal import Decimal
 
 from django.conf import settings
 
 DEFAULTS = {
-    # Cutting: cut quantities cover the order plus this share, within the cutting room's limits.
-    "OVER_CUT_PCT": Decimal("2"),
-    "MAX_PLIES": 80,
-    "MAX_GARMENTS_PER_MARKER": 6,
-    "MAX_MARKER_LENGTH_M": Decimal("12"),
-    "LAY_END_ALLOWANCE_M": Decimal("0.04"),
-    "BUNDLE_SIZE": 20,
-    # Materials must be in the factory this many days before the work order is due.
-    "MATERIAL_NEED_DAYS_BEFORE_DUE": 10,
-    # Capable-to-promise: a working day's minutes, the share of them that is productive,
-    # and days for materials, finishing and shipping on top of the sewing load.
-    "SHIFT_MINUTES": 480,
-    "DEFAULT_EFFICIENCY": Decimal("0.70"),
-    "CTP_BUFFER_DAYS": 7,
     # Webhooks: attempts, first back-off (doubled each time), request timeout, clock skew.
     "WEBHOOK_MAX_ATTEMPTS": 6,
     "WEBHOOK_RETRY_BASE_SECONDS": 30,

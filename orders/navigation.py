@@ -5,9 +5,6 @@ from core.roles import FACTORY_STAFF, MERCHANTS
 
 ITEMS = [
     NavItem(_("Orders"), "orders:list", FACTORY_STAFF | MERCHANTS, order=100),
-    NavItem(_("New order"), "orders:new", MERCHANTS, order=101),
     NavItem(_("Tech packs"), "orders:styles", FACTORY_STAFF | MERCHANTS, order=110),
-    NavItem(_("Sell-through"), "orders:sales", MERCHANTS, order=120),
-    NavItem(_("Find a factory"), "orders:matching", MERCHANTS, order=130),
     NavItem(_("Webhooks"), "orders:webhooks", MERCHANTS, order=140),
 ]

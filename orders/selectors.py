@@ -1,19 +1,23 @@
-"""Reads of orders/: capable-to-promise, the merchant's view of an order's production (built
-from production's figures, which production passes in), order intake and on-time delivery,
-sell-through, re-order suggestions, factory matching."""
+"""Reads of orders/: the merchant's view of an order's production (built from production's
+figures, which production passes in), order intake and on-time delivery, sell-through, re-order
+suggestions, factory matching.
+
+Capable-to-promise and an order's production progress are production's
+(`production.selectors.capable_to_promise`, `order_progress`); where a figure here needs a
+promise, the caller passes it in (a lead time, or a function giving a factory's earliest date).
+"""
 
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.db.models import F, Q, Sum
-from django.utils import timezone
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
-from factories.clock import local_date
-from factories.models import Factory, Partnership, SewingLine
+from factories.clock import factory_today, local_date
+from factories.models import Factory, Partnership
 from orders import conf
 from orders.models import (
     DailySale,
@@ -21,113 +25,9 @@ from orders.models import (
     OrderEvent,
     OrderLine,
     OrderShipment,
-    RoutingOperation,
     Style,
     StyleVersion,
 )
-
-OPEN_ORDER_STATES = (Order.Status.PLACED, Order.Status.ACCEPTED)
-
-
-# --- capable-to-promise ----------------------------------------------------------------------
-@dataclass(frozen=True)
-class Promise:
-    date: dt.date
-    booked_minutes: int
-    order_minutes: int
-    daily_capacity_minutes: int
-    working_days: int
-    method: str = "booked-sam"
-
-
-def working_days_after(start: dt.date, days: int) -> dt.date:
-    """The date `days` working days (Monday–Saturday) after `start`."""
-    current = start
-    while days > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() != 6:
-            days -= 1
-    return current
-
-
-def daily_capacity_minutes(factory: Factory) -> int:
-    """Productive sewing minutes a day: operators × shift minutes × efficiency of active lines."""
-    shift = int(conf.get("SHIFT_MINUTES"))
-    lines = SewingLine.objects.filter(factory=factory, is_active=True)
-    total = sum(
-        (Decimal(line.planned_headcount) * shift * line.efficiency for line in lines), Decimal(0)
-    )
-    if total <= 0:
-        total = Decimal(factory.headcount) * shift * Decimal(str(conf.get("DEFAULT_EFFICIENCY")))
-    return max(1, int(total))
-
-
-def booked_minutes(factory: Factory) -> int:
-    """SAM minutes already committed: open work orders and accepted or placed orders."""
-    from production.models import WorkOrder
-
-    work = (
-        WorkOrder.objects.filter(factory=factory)
-        .exclude(status__in=[WorkOrder.Status.DONE, WorkOrder.Status.CANCELLED])
-        .aggregate(minutes=Sum(F("sam_per_garment") * F("cut_quantity")))["minutes"]
-        or 0
-    )
-    open_orders = Order.objects.filter(factory=factory, status__in=OPEN_ORDER_STATES)
-    sam_by_version = dict(
-        RoutingOperation.objects.filter(
-            factory=factory, version_id__in=open_orders.values("version_id")
-        )
-        .values("version")
-        .annotate(sam=Sum("sam"))
-        .values_list("version", "sam")
-    )
-    unconverted = sum(
-        (
-            sam_by_version.get(row["version"], 0) * row["quantity"]
-            for row in open_orders.values("version").annotate(quantity=Sum("total_quantity"))
-        ),
-        Decimal(0),
-    )
-    return int(Decimal(work) + unconverted)
-
-
-def capable_to_promise(
-    *, factory: Factory, version: StyleVersion | None, quantity: int, sam: Decimal | None = None
-) -> Promise:
-    """The earliest date the factory can deliver `quantity` of `version` given its booked load.
-
-    Reads production's finite-capacity plan: the order goes into the free capacity the plan
-    leaves on each line, day by day (calendar, shifts, headcount and overtime included), after
-    the committed work that is not in the plan yet (orders not converted, work orders not
-    planned); then a buffer for materials, finishing and shipping.
-    """
-    from production.selectors import planned_work_minutes, promise_from_plan
-
-    if sam is None:
-        sam = version.sam_per_garment if version is not None else Decimal("15")
-    booked = booked_minutes(factory)
-    order_minutes = int(Decimal(sam) * quantity)
-    outside_plan = max(0, booked - planned_work_minutes(factory))
-    plan = promise_from_plan(
-        factory=factory,
-        order_minutes=order_minutes + outside_plan,
-        style=str(version.style_id) if version is not None else "",
-    )
-    buffer = int(conf.get("CTP_BUFFER_DAYS"))
-    today = timezone.localdate()
-    date = working_days_after(max(plan.finish, today), buffer)
-    working_days = sum(
-        1 for n in range(1, (date - today).days + 1) if (today + dt.timedelta(n)).weekday() != 6
-    )
-    return Promise(
-        date=date,
-        booked_minutes=booked,
-        order_minutes=order_minutes,
-        daily_capacity_minutes=daily_capacity_minutes(factory),
-        working_days=working_days,
-        method="finite-capacity-plan",
-    )
-
 
 # --- merchant progress ----------------------------------------------------------------------
 UNTRACKED_STATES = (Order.Status.DRAFT, Order.Status.CANCELLED, Order.Status.REJECTED)
@@ -293,19 +193,32 @@ class SellThrough:
         return sum(row.suggested for row in self.rows)
 
 
-def sell_through(*, merchant, style: Style, today: dt.date | None = None) -> SellThrough:
+def _ordered(merchant, style: Style):
+    return Order.objects.filter(merchant=merchant, version__style=style).exclude(
+        status__in=[Order.Status.DRAFT, Order.Status.REJECTED, Order.Status.CANCELLED]
+    )
+
+
+def sell_through_version(*, merchant, style: Style) -> StyleVersion | None:
+    """The tech-pack version a re-order of the style would use: the merchant's latest order's,
+    else the style's released one."""
+    latest = _ordered(merchant, style).order_by("-created_at").select_related("version").first()
+    return latest.version if latest else style.versions.filter(status="released").first()
+
+
+def sell_through(
+    *, merchant, style: Style, lead_days: int, today: dt.date | None = None
+) -> SellThrough:
     """Sell-through per size × colour of a style for a merchant, and a re-order suggestion.
 
     Suggested = daily sales rate over the window × (the factory's lead time + days to cover)
-    − stock on hand − pieces ordered and not yet received, never below zero.
+    − stock on hand − pieces ordered and not yet received, never below zero. `lead_days` is the
+    factory's lead time now for `sell_through_version` (production's capable-to-promise).
     """
-    today = today or timezone.localdate()
+    today = today or factory_today(style.factory)
     window = int(conf.get("SALES_WINDOW_DAYS"))
-    orders = Order.objects.filter(merchant=merchant, version__style=style).exclude(
-        status__in=[Order.Status.DRAFT, Order.Status.REJECTED, Order.Status.CANCELLED]
-    )
-    latest = orders.order_by("-created_at").select_related("version").first()
-    version = latest.version if latest else style.versions.filter(status="released").first()
+    orders = _ordered(merchant, style)
+    version = sell_through_version(merchant=merchant, style=style)
     figures: dict[tuple[str, str], SkuFigures] = {}
 
     def row(colour, size):
@@ -332,10 +245,7 @@ def sell_through(*, merchant, style: Style, today: dt.date | None = None) -> Sel
         cell = row(sale.colour, sale.size)
         if cell.stock is None and sale.stock_on_hand is not None:
             cell.stock = sale.stock_on_hand
-    lead_days = 0
-    if version is not None:
-        promise = capable_to_promise(factory=style.factory, version=version, quantity=0)
-        lead_days = (promise.date - today).days
+    lead_days = lead_days if version is not None else 0
     cover = lead_days + int(conf.get("REORDER_COVER_DAYS"))
     for cell in figures.values():
         rate = cell.recent_sold / window
@@ -351,7 +261,7 @@ def sell_through(*, merchant, style: Style, today: dt.date | None = None) -> Sel
 class FactoryMatch:
     factory: Factory
     score: int
-    promise: Promise
+    earliest_date: dt.date
     reasons: list[str]
     on_time_pct: float | None
     first_pass_yield_pct: int | None
@@ -363,26 +273,22 @@ def on_time_delivery_pct(factory: Factory) -> float | None:
     return on_time_rate(flow["orders_delivered_on_time"], flow["orders_delivered"])
 
 
-def first_pass_yield_pct(factory: Factory) -> int | None:
-    """The factory's first-pass yield when production measures it (None until it does)."""
-    try:
-        from production import selectors as production_selectors
-    except ImportError:
-        return None
-    measure = getattr(production_selectors, "first_pass_yield_pct", None)
-    return measure(factory=factory) if measure else None
-
-
 def factory_matches(
     *,
     merchant,
+    earliest_date_at: Callable[[Factory], dt.date],
+    first_pass_yield_at: Callable[[Factory], int | None] | None = None,
     category: str = "",
     sizes: list[str] = (),
     quantity: int = 0,
     requested_date: dt.date | None = None,
-    sam: Decimal | None = None,
 ) -> list[FactoryMatch]:
-    """The merchant's partner factories ranked for an order, with the reasons shown."""
+    """The merchant's partner factories ranked for an order, with the reasons shown.
+
+    `earliest_date_at(factory)` is the date the factory can promise for this order and
+    `first_pass_yield_at(factory)` its first-pass yield in percent: production's figures, which
+    the caller passes in.
+    """
     factory_ids = Partnership.objects.filter(
         partner=merchant, status=Partnership.Status.ACCEPTED
     ).values("factory_id")
@@ -416,22 +322,20 @@ def factory_matches(
                 reasons.append(
                     _("minimum order is %(moq)s") % {"moq": factory.minimum_order_quantity}
                 )
-        promise = capable_to_promise(factory=factory, version=None, quantity=quantity, sam=sam)
+        earliest = earliest_date_at(factory)
         if requested_date is not None:
-            if promise.date <= requested_date:
+            if earliest <= requested_date:
                 score += 25
-                reasons.append(
-                    _("free capacity before the date (%(date)s)") % {"date": promise.date}
-                )
+                reasons.append(_("free capacity before the date (%(date)s)") % {"date": earliest})
             else:
-                reasons.append(_("earliest date %(date)s is late") % {"date": promise.date})
+                reasons.append(_("earliest date %(date)s is late") % {"date": earliest})
         on_time = on_time_delivery_pct(factory)
         if on_time is not None:
             score += round(10 * on_time / 100)
             reasons.append(_("%(pct)s%% delivered on time") % {"pct": on_time})
-        fpy = first_pass_yield_pct(factory)
+        fpy = first_pass_yield_at(factory) if first_pass_yield_at is not None else None
         if fpy is not None:
             score += round(5 * fpy / 100)
             reasons.append(_("%(pct)s%% first-pass yield") % {"pct": fpy})
-        matches.append(FactoryMatch(factory, score, promise, reasons, on_time, fpy))
-    return sorted(matches, key=lambda m: (-m.score, m.promise.date, m.factory.pk))
+        matches.append(FactoryMatch(factory, score, earliest, reasons, on_time, fpy))
+    return sorted(matches, key=lambda m: (-m.score, m.earliest_date, m.factory.pk))

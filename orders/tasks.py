@@ -1,7 +1,7 @@
-"""Celery tasks of orders/: webhook delivery with back-off, bulk conversion.
+"""Celery tasks of orders/: webhook delivery with back-off.
 
-Tasks take ids, are idempotent (a delivered webhook is not sent again; a converted order returns
-its work order) and acknowledge late, so a worker lost mid-task leaves the message queued.
+Tasks take ids, are idempotent (a delivered webhook is not sent again) and acknowledge late, so
+a worker lost mid-task leaves the message queued. Bulk conversion's task is production's.
 """
 
 import datetime as dt
@@ -44,11 +44,3 @@ def webhook_retry_due() -> int:
     for delivery_id in due:
         webhooks.attempt(delivery_id)
     return len(due)
-
-
-@shared_task(bind=True, acks_late=True, max_retries=3, ignore_result=True)
-def conversion_job_run(self, job_id: int) -> str:
-    """Convert a bulk conversion job's orders in chunks, saving progress after each."""
-    from orders.conversion import conversion_job_execute
-
-    return conversion_job_execute(job_id=job_id)

@@ -10,10 +10,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from core.errors import DomainError
+from core.tabular import cell_text, open_workbook, sheet_values
 from factories.models import Factory
 from orders.models import Style, StyleVersion
 from orders.services.techpacks import style_create, style_version_create, tech_pack_of
@@ -117,32 +118,16 @@ class _Cells:
         return number
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _rows(book, name):
-    if name not in book.sheetnames:
-        return None
-    return [list(row) for row in book[name].iter_rows(values_only=True)]
+def _listed(value) -> list[str]:
+    """A comma-separated cell ("S, M, L") as its items."""
+    return [item.strip() for item in cell_text(value).split(",") if item.strip()]
 
 
 @transaction.atomic
 def tech_pack_import(*, factory: Factory, upload, by) -> StyleVersion:
     """A new draft version from a workbook (a new style when the number is new)."""
     cells = _Cells()
-    try:
-        book = load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=True)
-    except Exception:
-        raise DomainError(
-            _("The file is not an Excel workbook (.xlsx)."),
-            code="malformed_file",
-            errors={"file": [_("Not a readable .xlsx file.")]},
-        )
+    book = open_workbook(upload)
     missing = [n for n in ("Style", "BOM", "Routing") if n not in book.sheetnames]
     if missing:
         raise DomainError(
@@ -151,20 +136,20 @@ def tech_pack_import(*, factory: Factory, upload, by) -> StyleVersion:
             errors={"file": [_("Missing sheets.")]},
         )
     fields = {
-        _text(r[0]).lower(): (i, r[1] if len(r) > 1 else None)
-        for i, r in enumerate(_rows(book, "Style"), start=1)
+        cell_text(r[0]).lower(): (i, r[1] if len(r) > 1 else None)
+        for i, r in enumerate(sheet_values(book, "Style"), start=1)
         if r and r[0]
     }
     for name in ("number", "name", "category", "sizes", "colours"):
-        if not _text(fields.get(name, (0, None))[1]):
+        if not cell_text(fields.get(name, (0, None))[1]):
             row = fields.get(name, (len(fields) + 1, None))[0]
             cells.add("Style", row, 2, _("%(field)s is required.") % {"field": name})
-    sizes = [x.strip() for x in _text(fields.get("sizes", (0, ""))[1]).split(",") if x.strip()]
-    colours = [x.strip() for x in _text(fields.get("colours", (0, ""))[1]).split(",") if x.strip()]
+    sizes = _listed(fields.get("sizes", (0, ""))[1])
+    colours = _listed(fields.get("colours", (0, ""))[1])
 
     bom = []
-    bom_rows = _rows(book, "BOM")
-    header = [_text(h).lower() for h in (bom_rows[0] if bom_rows else [])]
+    bom_rows = sheet_values(book, "BOM")
+    header = [cell_text(h).lower() for h in (bom_rows[0] if bom_rows else [])]
     size_columns = {h: i for i, h in enumerate(header) if i >= len(BOM_HEAD)}
     for size in sizes:
         if size.lower() not in size_columns:
@@ -173,7 +158,7 @@ def tech_pack_import(*, factory: Factory, upload, by) -> StyleVersion:
         if not any(v not in (None, "") for v in row):
             continue
         row = row + [None] * (len(header) - len(row))
-        code = _text(row[0])
+        code = cell_text(row[0])
         if not code:
             cells.add("BOM", number, 1, _("A material code is required."))
         consumption = {}
@@ -185,49 +170,49 @@ def tech_pack_import(*, factory: Factory, upload, by) -> StyleVersion:
         bom.append(
             {
                 "material_code": code,
-                "description": _text(row[1]),
-                "unit": _text(row[2]) or "m",
+                "description": cell_text(row[1]),
+                "unit": cell_text(row[2]) or "m",
                 "wastage_pct": cells.decimal("BOM", number, 4, row[3], blank=Decimal(3)),
-                "placement": _text(row[4]),
-                "is_main_fabric": _text(row[5]).lower() in YES,
+                "placement": cell_text(row[4]),
+                "is_main_fabric": cell_text(row[5]).lower() in YES,
                 "consumption": consumption,
             }
         )
     operations = []
-    for number, row in enumerate(_rows(book, "Routing")[1:], start=2):
+    for number, row in enumerate(sheet_values(book, "Routing")[1:], start=2):
         if not any(v not in (None, "") for v in row):
             continue
         row = row + [None] * (len(ROUTING_HEAD) - len(row))
         try:
-            sequence = int(_text(row[0]))
+            sequence = int(cell_text(row[0]))
         except ValueError:
             cells.add("Routing", number, 1, _("A whole number is required."))
             sequence = number
-        if not _text(row[2]):
+        if not cell_text(row[2]):
             cells.add("Routing", number, 3, _("A name is required."))
         sam = cells.decimal("Routing", number, 5, row[4])
         rate = cells.decimal("Routing", number, 7, row[6], blank="")
         try:
-            grade = int(_text(row[5]) or 2)
+            grade = int(cell_text(row[5]) or 2)
         except ValueError:
             cells.add("Routing", number, 6, _("A whole number is required."))
             grade = 2
         operations.append(
             {
                 "sequence": sequence,
-                "code": _text(row[1]),
-                "name": _text(row[2]),
-                "machine_type": _text(row[3]),
+                "code": cell_text(row[1]),
+                "name": cell_text(row[2]),
+                "machine_type": cell_text(row[3]),
                 "sam": sam if sam is not None else Decimal(0),
                 "skill_grade": grade,
                 "piece_rate": rate,
-                "is_scanned": _text(row[7]).lower() in YES or _text(row[7]) == "",
+                "is_scanned": cell_text(row[7]).lower() in YES or cell_text(row[7]) == "",
             }
         )
     size_chart = []
-    chart_rows = _rows(book, "Size chart") or []
+    chart_rows = sheet_values(book, "Size chart") or []
     if chart_rows:
-        head = [_text(h) for h in chart_rows[0]]
+        head = [cell_text(h) for h in chart_rows[0]]
         for number, row in enumerate(chart_rows[1:], start=2):
             if not any(v not in (None, "") for v in row):
                 continue
@@ -238,8 +223,8 @@ def tech_pack_import(*, factory: Factory, upload, by) -> StyleVersion:
                     values[size] = str(value)
             size_chart.append(
                 {
-                    "code": _text(row[0]) or f"P{number}",
-                    "name": _text(row[1]),
+                    "code": cell_text(row[0]) or f"P{number}",
+                    "name": cell_text(row[1]),
                     "tolerance_cm": cells.decimal("Size chart", number, 3, row[2], blank=1),
                     "values": values,
                 }
@@ -250,15 +235,15 @@ def tech_pack_import(*, factory: Factory, upload, by) -> StyleVersion:
             code="invalid_import",
             errors=cells.errors,
         )
-    number = _text(fields["number"][1])
+    number = cell_text(fields["number"][1])
     style = Style.objects.filter(factory=factory, number=number).first()
     if style is None:
         style = style_create(
             factory=factory,
             number=number,
-            name=_text(fields["name"][1]),
-            category=_text(fields["category"][1]),
-            season=_text(fields.get("season", (0, ""))[1]),
+            name=cell_text(fields["name"][1]),
+            category=cell_text(fields["category"][1]),
+            season=cell_text(fields.get("season", (0, ""))[1]),
             by=by,
         )
     return style_version_create(
@@ -268,6 +253,6 @@ def tech_pack_import(*, factory: Factory, upload, by) -> StyleVersion:
         bom=bom,
         operations=operations,
         size_chart=size_chart,
-        notes=_text(fields.get("notes", (0, ""))[1]),
+        notes=cell_text(fields.get("notes", (0, ""))[1]),
         by=by,
     )

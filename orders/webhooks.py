@@ -1,5 +1,8 @@
 """Outgoing webhooks: event bodies, the signature, one delivery attempt.
 
+Queueing deliveries is a service (`orders.services.webhooks.webhooks_publish`); the delivery
+task calls `attempt` here.
+
 Signature (documented for merchants in docs/api.md): with the endpoint's secret as the key,
 `v1 = hex(HMAC-SHA256(secret, f"{timestamp}.{raw body}"))`, sent as
 `Seamline-Signature: t=<timestamp>,v1=<hex>` where the timestamp is Unix seconds. The receiver
@@ -9,17 +12,15 @@ recomputes it over the raw bytes it received and rejects old timestamps.
 import datetime as dt
 import hashlib
 import hmac
-import json
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
 
 from orders import conf
-from orders.models import Order, WebhookDelivery, WebhookEndpoint
+from orders.models import Order, WebhookDelivery
 
 SIGNATURE_HEADER = "Seamline-Signature"
 EVENT_HEADER = "Seamline-Event"
@@ -46,44 +47,6 @@ def order_payload(order: Order) -> dict:
         "requested_date": order.requested_date.isoformat(),
         "promised_date": order.promised_date.isoformat() if order.promised_date else None,
     }
-
-
-def publish(orders: Sequence[Order], event_type: str) -> list[WebhookDelivery]:
-    """Queue one delivery per active endpoint of each order's merchant, sent after commit."""
-    merchant_ids = {order.merchant_id for order in orders}
-    endpoints: dict[int, list[WebhookEndpoint]] = {}
-    for endpoint in WebhookEndpoint.objects.filter(merchant_id__in=merchant_ids, is_active=True):
-        endpoints.setdefault(endpoint.merchant_id, []).append(endpoint)
-    if not endpoints:
-        return []
-    created_at = timezone.now().isoformat()
-    deliveries = []
-    for order in orders:
-        for endpoint in endpoints.get(order.merchant_id, []):
-            delivery = WebhookDelivery(merchant_id=order.merchant_id, endpoint=endpoint)
-            delivery.event_type = event_type
-            delivery.body = json.dumps(
-                {
-                    "id": str(delivery.event_id),
-                    "type": event_type,
-                    "created": created_at,
-                    "data": {"order": order_payload(order)},
-                },
-                ensure_ascii=False,
-                separators=(",", ":"),
-            )
-            deliveries.append(delivery)
-    WebhookDelivery.objects.bulk_create(deliveries)
-    ids = [delivery.pk for delivery in deliveries]
-    transaction.on_commit(lambda: _enqueue(ids))
-    return deliveries
-
-
-def _enqueue(ids: list[int]) -> None:
-    from orders.tasks import webhook_deliver
-
-    for delivery_id in ids:
-        webhook_deliver.delay(delivery_id)
 
 
 def backoff_seconds(attempt: int) -> int:

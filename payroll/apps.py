@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,8 +8,6 @@ class PayrollConfig(AppConfig):
     verbose_name = _("Payroll")
 
     def ready(self) -> None:
-        from django.conf import settings
-
         # Our choice sets share field names (kind, source) with other apps': name them.
         overrides = settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
         overrides.update(
@@ -27,6 +26,7 @@ class PayrollConfig(AppConfig):
         # A calculation's results (wage lines, days, payslips) are rebuilt in bulk from the
         # records; the period's own transitions (calculated, approved, paid) are the audit
         # trail. Logging each derived row would cost more than the calculation itself.
+        # Imported here, not at module level: models load after the AppConfigs.
         from auditlog.registry import auditlog
 
         from payroll.models import Payslip, WageDay, WageLine

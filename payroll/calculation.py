@@ -12,7 +12,9 @@ Rules (each has a hand-computed test in tests/payroll/test_calculation.py):
   time pay         minutes of non-piece work × the kind's hourly rate ÷ 60
   efficiency bonus (earned minutes − threshold × piece-work minutes) × bonus per minute,
                    when earned ÷ piece-work minutes exceeds the threshold
-  overtime premium day's pay × overtime share of attended minutes × (factor − 1)
+  overtime premium day's pay × overtime share of attended minutes × (factor − 1); the factor is
+                   the workday's, rest day's or public holiday's as the factory's calendar
+                   (factories.calendar) says of the day
   minimum top-up   minimum monthly wage × normal minutes ÷ normal minutes a month (capped at a
                    month, or half for half-monthly periods) − pay without overtime premiums
 """
@@ -27,6 +29,8 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from factories.calendar import DayKind as CalendarKind
+from factories.calendar import calendar_days
 from factories.models import Worker
 from payroll.models import (
     AttendanceDay,
@@ -143,12 +147,24 @@ def aggregate_records(factory, starts_on: date, ends_on: date, worker_ids=None):
     )
 
 
-def day_kind(policy: PayPolicy, day: date) -> str:
-    if day.isoformat() in (policy.holidays or []):
-        return WageDay.DayKind.HOLIDAY
-    if day.weekday() in (policy.rest_weekdays or []):
-        return WageDay.DayKind.REST_DAY
-    return WageDay.DayKind.WORKDAY
+# The factory calendar's kind of day decides the wage day's kind, and so its overtime factor.
+WAGE_DAY_KIND = {
+    CalendarKind.WORKDAY: WageDay.DayKind.WORKDAY,
+    CalendarKind.REST: WageDay.DayKind.REST_DAY,
+    CalendarKind.HOLIDAY: WageDay.DayKind.HOLIDAY,
+}
+
+
+def day_kinds(factory, starts_on: date, ends_on: date) -> dict[date, str]:
+    """The wage kind of every day [starts_on, ends_on] from the factory's calendar (its own
+    days, China's statutory holidays and 调休, its working week), read in one query: a statutory
+    holiday pays the holiday factor (also where the factory works it: the law's premium does not
+    depend on the factory's plan), a rest day (a day off in lieu too) the rest-day factor, and
+    an adjusted working weekend is an ordinary workday."""
+    return {
+        day: WageDay.DayKind.HOLIDAY if entry.statutory_holiday else WAGE_DAY_KIND[entry.kind]
+        for day, entry in calendar_days(factory, starts_on, ends_on).items()
+    }
 
 
 def overtime_factor(policy: PayPolicy, kind: str) -> Decimal:
@@ -224,13 +240,12 @@ def calculate(
     grades = dict(Worker.objects.filter(pk__in=worker_keys).values_list("pk", "grade"))
 
     days: dict[tuple[int, date], Day] = {}
-    kinds: dict[date, str] = {}
+    kinds = day_kinds(factory, starts_on, ends_on)
 
     def day_of(worker_id: int, day: date) -> Day:
         entry = days.get((worker_id, day))
         if entry is None:
-            kind = kinds.get(day) or kinds.setdefault(day, day_kind(policy, day))
-            entry = days[(worker_id, day)] = Day(worker_id=worker_id, day=day, day_kind=kind)
+            entry = days[(worker_id, day)] = Day(worker_id=worker_id, day=day, day_kind=kinds[day])
         return entry
 
     deduction_ratio = policy.rework_deduction_ratio

@@ -13,14 +13,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
 
+from core.pdf import PdfCanvas
 from payroll.models import PayPeriod, Payslip
-
-CJK_FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
 
 SLIP_PARTS = [
     ("piece_pay", "计件工资"),
@@ -39,17 +34,15 @@ def payable_payslips(period: PayPeriod):
 
 def payslips_pdf(period: PayPeriod, payslips) -> bytes:
     """One A5 page per payslip, in Chinese (payslips are read by the operators themselves)."""
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A5)
-    pdf.setTitle(f"工资条 {period.starts_on:%Y-%m-%d}")
+    pdf = PdfCanvas(pagesize=A5, title=f"工资条 {period.starts_on:%Y-%m-%d}")
     width, height = A5
     factory_name = period.factory.organization.name
     for slip in payslips:
         y = height - 18 * mm
-        pdf.setFont(CJK_FONT, 14)
+        pdf.font(14)
         pdf.drawString(14 * mm, y, f"{factory_name} 工资条")
         y -= 8 * mm
-        pdf.setFont(CJK_FONT, 10)
+        pdf.font(10)
         pdf.drawString(
             14 * mm,
             y,
@@ -75,15 +68,14 @@ def payslips_pdf(period: PayPeriod, payslips) -> bytes:
             pdf.drawRightString(width - 18 * mm, y, f"{value:,.2f}")
             y -= 6 * mm
         pdf.line(18 * mm, y + 3 * mm, width - 18 * mm, y + 3 * mm)
-        pdf.setFont(CJK_FONT, 12)
+        pdf.font(12)
         pdf.drawString(18 * mm, y - 2 * mm, "实发工资（元）")
         pdf.drawRightString(width - 18 * mm, y - 2 * mm, f"{slip.gross:,.2f}")
-        pdf.setFont(CJK_FONT, 8)
+        pdf.font(8)
         pdf.drawString(14 * mm, 12 * mm, f"银行账号：{slip.bank_account or '—'}")
         pdf.drawString(14 * mm, 8 * mm, "如有疑问，请在手机“我的工资”页面对相应明细提出异议。")
         pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    return pdf.finish()
 
 
 SHEET_COLUMNS = [

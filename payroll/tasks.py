@@ -6,6 +6,12 @@ from datetime import date, timedelta
 from celery import shared_task
 from django.db import OperationalError
 
+from core.audit import acting_as
+from devices.models import Device
+from factories.clock import factory_today
+from factories.models import Factory
+from payroll.services import machine_down_import
+
 TASK = {
     "acks_late": True,
     "autoretry_for": (OperationalError,),
@@ -17,10 +23,6 @@ TASK = {
 @shared_task(**TASK)
 def machine_down_import_task(factory_id: int, day_iso: str) -> int:
     """Machine-down time of one factory and day from the devices' rollups (idempotent)."""
-    from core.audit import acting_as
-    from factories.models import Factory
-    from payroll.services import machine_down_import
-
     factory = Factory.objects.get(pk=factory_id)
     day = date.fromisoformat(day_iso)
     with acting_as():
@@ -29,15 +31,13 @@ def machine_down_import_task(factory_id: int, day_iso: str) -> int:
 
 @shared_task(**TASK)
 def machine_down_import_yesterday() -> int:
-    """Queue yesterday's import for every factory with devices that have an operator (beat)."""
-    from django.utils import timezone
-
-    from devices.models import Device
-
-    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
-    factory_ids = Device.objects.filter(operator__isnull=False).values_list("factory_id", flat=True)
+    """Queue each factory's yesterday for every factory with devices that have an operator
+    (beat). Yesterday is the day before the factory's own today, in its zone: at 00:30 in
+    Shanghai the server's UTC date is still the day Shanghai just finished."""
+    factory_ids = Device.objects.filter(operator__isnull=False).values("factory_id")
     queued = 0
-    for factory_id in sorted(set(factory_ids)):
-        machine_down_import_task.delay(factory_id, yesterday)
+    for factory in Factory.objects.filter(pk__in=factory_ids).order_by("pk"):
+        yesterday = factory_today(factory) - timedelta(days=1)
+        machine_down_import_task.delay(factory.pk, yesterday.isoformat())
         queued += 1
     return queued

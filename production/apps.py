@@ -1,6 +1,9 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from core.signals import order_cancelling, order_placed
 
 
 class ProductionConfig(AppConfig):
@@ -8,7 +11,15 @@ class ProductionConfig(AppConfig):
     verbose_name = _("Production")
 
     def ready(self) -> None:
-        from celery.schedules import crontab
+        # Not at module level: receivers imports models, which Django loads after the AppConfigs.
+        from production import receivers
+
+        order_placed.connect(
+            receivers.order_placed_promise, dispatch_uid="production.order_placed_promise"
+        )
+        order_cancelling.connect(
+            receivers.order_cancelling_received, dispatch_uid="production.order_cancelling"
+        )
 
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "production-worker-skills-measure",

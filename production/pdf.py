@@ -1,38 +1,14 @@
-"""Packing list and carton label PDFs (Chinese, with QR codes) drawn with reportlab.
+"""Packing list and carton label PDFs (Chinese, with QR codes), drawn with core's PDF kit
+(embedded CJK font) and QR kit."""
 
-Chinese text uses reportlab's built-in CID font STSong-Light, so no font file ships with the
-app and the PDFs open in any reader that has the Adobe Asian font pack (all common ones do).
-"""
-
-from io import BytesIO
-
-from django.http import HttpResponse
-from django.utils import timezone
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
 
-FONT = "STSong-Light"
+from core.pdf import PdfCanvas
+from core.qr import draw_qr
+from factories.clock import factory_today
+
 LABEL_SIZE = (100 * mm, 75 * mm)
-
-
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
-
-
-def _qr(pdf, payload: str, x: float, y: float, size: float) -> None:
-    widget = QrCodeWidget(payload)
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    renderPDF.draw(drawing, pdf, x, y)
 
 
 def _order_ref(work_order) -> str:
@@ -42,9 +18,7 @@ def _order_ref(work_order) -> str:
 
 def carton_labels_pdf(cartons) -> bytes:
     """One 100 × 75 mm label per carton: work order, order, carton n of N, contents, QR."""
-    font = _font()
-    buffer = BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=LABEL_SIZE)
+    pdf = PdfCanvas(pagesize=LABEL_SIZE)
     width, height = LABEL_SIZE
     cartons = list(cartons)
     totals = {}
@@ -52,9 +26,9 @@ def carton_labels_pdf(cartons) -> bytes:
         totals.setdefault(carton.work_order_id, carton.work_order.cartons.count())
     for carton in cartons:
         wo = carton.work_order
-        pdf.setFont(font, 14)
+        pdf.font(14)
         pdf.drawString(6 * mm, height - 10 * mm, f"箱号 {carton.number} / {totals[wo.pk]}")
-        pdf.setFont(font, 9)
+        pdf.font(9)
         rows = [
             f"生产单 {wo.number}",
             f"订单 {_order_ref(wo)}",
@@ -67,34 +41,31 @@ def carton_labels_pdf(cartons) -> bytes:
         for row in rows:
             pdf.drawString(6 * mm, y, row)
             y -= 5 * mm
-        pdf.setFont(font, 10)
+        pdf.font(10)
         total = 0
         for line in carton.lines.all():
             pdf.drawString(6 * mm, y, f"{line.colour} / {line.size}  × {line.quantity}")
             total += line.quantity
             y -= 5 * mm
         pdf.drawString(6 * mm, max(y, 6 * mm), f"合计 {total} 件")
-        _qr(pdf, carton.qr_payload, width - 36 * mm, height - 40 * mm, 32 * mm)
+        draw_qr(pdf, carton.qr_payload, x=width - 36 * mm, y=height - 40 * mm, size=32 * mm)
         pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    return pdf.finish()
 
 
 def packing_list_pdf(work_order, cartons, *, shipment=None) -> bytes:
     """An A4 packing list: header, one row per carton line, totals per size × colour, QR."""
-    font = _font()
-    buffer = BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf = PdfCanvas(pagesize=A4)
     width, height = A4
     title = "装箱单"
-    pdf.setFont(font, 18)
+    pdf.font(18)
     pdf.drawString(20 * mm, height - 20 * mm, title)
-    pdf.setFont(font, 10)
+    pdf.font(10)
     header = [
         f"工厂 {work_order.factory}",
         f"生产单 {work_order.number}    订单 {_order_ref(work_order)}",
         f"款号 {work_order.version.style.number} {work_order.version.style.name}",
-        f"日期 {timezone.localdate():%Y-%m-%d}",
+        f"日期 {factory_today(work_order.factory):%Y-%m-%d}",
     ]
     if shipment is not None:
         header.append(
@@ -105,16 +76,16 @@ def packing_list_pdf(work_order, cartons, *, shipment=None) -> bytes:
     for row in header:
         pdf.drawString(20 * mm, y, row)
         y -= 6 * mm
-    _qr(
+    draw_qr(
         pdf,
         f"SLS:{shipment.pk}" if shipment is not None else f"SLW:{work_order.pk}",
-        width - 50 * mm,
-        height - 52 * mm,
-        30 * mm,
+        x=width - 50 * mm,
+        y=height - 52 * mm,
+        size=30 * mm,
     )
     y -= 4 * mm
     columns = [20 * mm, 45 * mm, 80 * mm, 125 * mm, 160 * mm]
-    pdf.setFont(font, 10)
+    pdf.font(10)
     for x, text in zip(columns, ["箱号", "类型", "颜色", "尺码", "件数"], strict=True):
         pdf.drawString(x, y, text)
     y -= 2 * mm
@@ -125,7 +96,7 @@ def packing_list_pdf(work_order, cartons, *, shipment=None) -> bytes:
         for line in carton.lines.all():
             if y < 25 * mm:
                 pdf.showPage()
-                pdf.setFont(font, 10)
+                pdf.font(10)
                 y = height - 20 * mm
             kind = "单码" if carton.kind == "solid" else "混码"
             for x, text in zip(
@@ -145,7 +116,7 @@ def packing_list_pdf(work_order, cartons, *, shipment=None) -> bytes:
     for (colour, size), pieces in sorted(totals.items()):
         if y < 20 * mm:
             pdf.showPage()
-            pdf.setFont(font, 10)
+            pdf.font(10)
             y = height - 20 * mm
         pdf.drawString(80 * mm, y, colour)
         pdf.drawString(125 * mm, y, size)
@@ -153,12 +124,4 @@ def packing_list_pdf(work_order, cartons, *, shipment=None) -> bytes:
         y -= 5 * mm
     pdf.drawString(20 * mm, y - 3 * mm, f"共 {len(list(cartons))} 箱，{sum(totals.values())} 件")
     pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
-
-
-def pdf_response(content: bytes, filename: str) -> HttpResponse:
-    """A PDF shown in the browser (phones open it in their viewer to print or share)."""
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return pdf.finish()

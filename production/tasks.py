@@ -1,14 +1,22 @@
-"""Celery tasks of production/: take ids, call a service, safe to run twice."""
+"""Celery tasks of production/: take ids, call a service, safe to run twice.
+
+`conversion_job_run` lives next to the service that queues it (services/conversion_jobs.py) and
+is importable from here.
+"""
 
 from celery import shared_task
+
+from factories.models import Factory
+from production.models import OperationRecord
+from production.services.conversion_jobs import conversion_job_run
+from production.services.planning import worker_skills_measure as measure
+
+__all__ = ["conversion_job_run", "worker_skills_measure", "worker_skills_measure_all"]
 
 
 @shared_task(acks_late=True, ignore_result=True, max_retries=3)
 def worker_skills_measure(factory_id: int) -> int:
     """Re-measure a factory's worker efficiencies from the last week's records."""
-    from factories.models import Factory
-    from production.services import worker_skills_measure as measure
-
     factory = Factory.objects.filter(pk=factory_id).first()
     return measure(factory=factory) if factory is not None else 0
 
@@ -16,8 +24,6 @@ def worker_skills_measure(factory_id: int) -> int:
 @shared_task(acks_late=True, ignore_result=True)
 def worker_skills_measure_all() -> int:
     """Nightly: queue a measurement per factory with records."""
-    from production.models import OperationRecord
-
     factory_ids = OperationRecord.objects.values_list("factory_id", flat=True).distinct()
     for factory_id in factory_ids:
         worker_skills_measure.delay(factory_id)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.pdf import pdf_response
 from core.roles import FACTORY_STAFF, FLOOR, PLANNING, QUALITY, WAREHOUSE, Role
 from core.views import role_required
 from factories.models import SewingLine, Worker
@@ -493,7 +494,7 @@ packing.model = WorkOrder
 @role_required(WAREHOUSE | FLOOR)
 def carton_label(request, pk):
     carton = _visible(Carton, request, pk)
-    return pdf.pdf_response(pdf.carton_labels_pdf([carton]), f"carton-{carton.pk}.pdf")
+    return pdf_response(pdf.carton_labels_pdf([carton]), f"carton-{carton.pk}.pdf")
 
 
 carton_label.model = Carton
@@ -503,7 +504,7 @@ carton_label.model = Carton
 def carton_labels(request, pk):
     wo = _visible(WorkOrder, request, pk)
     cartons = Carton.objects.filter(factory=wo.factory, work_order=wo).prefetch_related("lines")
-    return pdf.pdf_response(pdf.carton_labels_pdf(cartons), f"labels-{wo.number}.pdf")
+    return pdf_response(pdf.carton_labels_pdf(cartons), f"labels-{wo.number}.pdf")
 
 
 carton_labels.model = WorkOrder
@@ -513,7 +514,7 @@ carton_labels.model = WorkOrder
 def packing_list(request, pk):
     shipment = _visible(Shipment, request, pk)
     cartons = shipment.cartons.prefetch_related("lines").order_by("number")
-    return pdf.pdf_response(
+    return pdf_response(
         pdf.packing_list_pdf(shipment.work_order, cartons, shipment=shipment),
         f"packing-list-{shipment.number}.pdf",
     )

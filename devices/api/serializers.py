@@ -126,8 +126,6 @@ class TelemetryPolicySerializer(TenantModelSerializer):
             "offline_after_minutes",
             "stopped_after_minutes",
             "wip_threshold",
-            "shift_start",
-            "shift_end",
         ]
 
 

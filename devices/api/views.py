@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from core.api.viewsets import TenantModelViewSet, TenantReadOnlyViewSet, TenantViewSet
 from core.roles import FACTORY_STAFF, FLOOR, MANAGERS
+from core.tabular import read_csv_text
 from devices import services
 from devices.api import serializers
 from devices.models import (
@@ -74,9 +75,9 @@ class DeviceViewSet(
     def bulk_import(self, request):
         serializer = serializers.DeviceImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        devices = services.devices_import_csv(
+        devices = services.devices_import(
             factory=request.organization.factory,
-            text=serializer.validated_data["csv"],
+            rows=read_csv_text(serializer.validated_data["csv"]),
             by=request.user,
         )
         return Response(

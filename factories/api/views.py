@@ -1,5 +1,8 @@
 """Factory profile, partnerships and the floor (lines, stations, workers)."""
 
+from zoneinfo import available_timezones
+
+from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -50,11 +53,25 @@ class FactorySerializer(TenantModelSerializer):
             "headcount",
             "rate_per_minute",
             "time_zone",
+            "working_weekdays",
+            "statutory_calendar",
             "shares_with_district",
         ]
         read_only_fields = ["district"]
 
     id = serializers.IntegerField(source="pk", read_only=True)
+
+    def validate_time_zone(self, value: str) -> str:
+        if value not in available_timezones():
+            raise serializers.ValidationError(_("Unknown time zone, e.g. Asia/Shanghai."))
+        return value
+
+    def validate_working_weekdays(self, value) -> list[int]:
+        if not isinstance(value, list) or not all(
+            isinstance(day, int) and not isinstance(day, bool) and 0 <= day <= 6 for day in value
+        ):
+            raise serializers.ValidationError(_("Days of the week are 0 (Monday) to 6 (Sunday)."))
+        return sorted(set(value))
 
 
 class FactoryViewSet(TenantReadOnlyViewSet, mixins.UpdateModelMixin):

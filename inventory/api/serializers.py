@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from core.api.serializers import TenantModelSerializer
+from core.api.serializers import TenantModelSerializer, scope_related_field
 from inventory.models import (
     Bin,
     CycleCount,
@@ -22,9 +22,15 @@ from inventory.models import (
     SupplierItem,
     Warehouse,
 )
-from production.models import WorkOrder
 
 QUANTITY = {"max_digits": 14, "decimal_places": 3}
+
+
+def work_orders():
+    """Production's work orders, as the ones stock moves and reservations point at: the model
+    comes from inventory's own foreign key, so inventory imports nothing of production. The
+    input only accepts one the acting organization sees (`scope_related_field`)."""
+    return StockMove._meta.get_field("work_order").related_model.objects.all()
 
 
 class MaterialSerializer(TenantModelSerializer):
@@ -171,8 +177,6 @@ class _ScopedInput(serializers.Serializer):
     """Input of an action: related fields are scoped to the acting organization."""
 
     def get_fields(self):
-        from core.api.serializers import scope_related_field
-
         fields = super().get_fields()
         organization = getattr(self.context.get("request"), "organization", None)
         for field in fields.values():
@@ -183,7 +187,7 @@ class _ScopedInput(serializers.Serializer):
 class IssueSerializer(_ScopedInput):
     lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all())
     bin = serializers.PrimaryKeyRelatedField(queryset=Bin.objects.all())
-    work_order = serializers.PrimaryKeyRelatedField(queryset=WorkOrder.objects.all())
+    work_order = serializers.PrimaryKeyRelatedField(queryset=work_orders())
     quantity = serializers.DecimalField(**QUANTITY)
     note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
@@ -218,7 +222,7 @@ class ReservationSerializer(TenantModelSerializer):
 
 
 class ReserveMaterialSerializer(_ScopedInput):
-    work_order = serializers.PrimaryKeyRelatedField(queryset=WorkOrder.objects.all())
+    work_order = serializers.PrimaryKeyRelatedField(queryset=work_orders())
     material = serializers.PrimaryKeyRelatedField(queryset=Material.objects.all())
     quantity = serializers.DecimalField(**QUANTITY)
     colour = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
@@ -466,8 +470,3 @@ class ReleaseOverrideSerializer(TenantModelSerializer):
         model = ReleaseOverride
         fields = ["id", "work_order", "reason", "shortages", "created_by", "created_at"]
         read_only_fields = fields
-
-
-class ReleaseSerializer(_ScopedInput):
-    work_order = serializers.PrimaryKeyRelatedField(queryset=WorkOrder.objects.all())
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")

@@ -1,11 +1,14 @@
 """Inventory API: catalogue, stock and ledger, reservations, purchasing and the supplier portal,
-inspection, cycle counts, MRP. Every write goes through a service."""
+inspection, cycle counts, MRP shortages and suggestions. Every write goes through a service.
+Running MRP and releasing to cutting are production's (production/api/inventory_views.py)."""
 
+from django.utils.translation import gettext as _
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.viewsets import TenantModelViewSet, TenantReadOnlyViewSet, TenantViewSet
+from core.errors import DomainError
 from core.roles import FACTORY_STAFF, MANAGERS, PLANNING, QUALITY, SUPPLIERS, WAREHOUSE, Role
 from inventory import selectors, services
 from inventory.api import serializers as s
@@ -16,7 +19,6 @@ from inventory.models import (
     Lot,
     Material,
     MaterialShortage,
-    MrpRun,
     PurchaseOrder,
     PurchaseSuggestion,
     ReleaseOverride,
@@ -243,10 +245,6 @@ class PurchaseOrderViewSet(TenantViewSet, mixins.ListModelMixin, mixins.Retrieve
         data = serializer.validated_data
         line = order.lines.filter(pk=data["line"]).first()
         if line is None:
-            from django.utils.translation import gettext as _
-
-            from core.errors import DomainError
-
             raise DomainError(
                 _("This line is not on the purchase order."), errors={"line": [_("Unknown line.")]}
             )
@@ -359,19 +357,6 @@ class CycleCountViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveMod
         )
 
 
-class MrpRunViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
-    """MRP runs; POST runs MRP over every open work order now."""
-
-    queryset = MrpRun.objects.all()
-    serializer_class = s.MrpRunSerializer
-    read_roles = PLANNING | {Role.WAREHOUSE_CLERK}
-    write_roles = PLANNING
-
-    def create(self, request, *args, **kwargs):
-        run = services.mrp_run(factory=request.organization.factory, by=request.user)
-        return Response(self.get_serializer(run).data, status=status.HTTP_201_CREATED)
-
-
 class MaterialShortageViewSet(TenantReadOnlyViewSet):
     """Shortages per work order and material (filter by `run`; the latest run is current)."""
 
@@ -411,31 +396,11 @@ class PurchaseSuggestionViewSet(TenantReadOnlyViewSet):
 
 class ReleaseOverrideViewSet(TenantReadOnlyViewSet):
     """Work orders released to cutting although materials were short, with the reason.
-    `release` releases a work order to cutting (refused while short, unless a reason is given).
+    Releasing is production's (`release-overrides/release/`, production/api/inventory_views.py).
     """
 
     queryset = ReleaseOverride.objects.all()
     serializer_class = s.ReleaseOverrideSerializer
     read_roles = FACTORY_STAFF
-    action_roles = {"release": PLANNING}
+    lookup_value_regex = r"\d+"  # release-overrides/release/ is production's route
     filterset_fields = ["work_order"]
-
-    @action(detail=False, methods=["post"])
-    def release(self, request):
-        from production.services import work_order_release
-
-        serializer = s.ReleaseSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        work_order = work_order_release(
-            work_order=serializer.validated_data["work_order"],
-            override_reason=serializer.validated_data["reason"],
-            by=request.user,
-        )
-        override = ReleaseOverride.objects.filter(work_order=work_order).first()
-        return Response(
-            {
-                "work_order": work_order.pk,
-                "status": work_order.status,
-                "override": self.get_serializer(override).data if override else None,
-            }
-        )

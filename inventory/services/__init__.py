@@ -18,26 +18,32 @@ from inventory.services.ledger import (
     stock_transfer,
 )
 from inventory.services.planning import (
+    Shortage,
     material_release_check,
     material_release_guard,
-    mrp_run,
+    mrp_results_store,
     purchase_suggestions_order,
 )
 from inventory.services.purchasing import (
+    PURCHASE_ORDER_TRANSITIONS,
     fabric_inspection_record,
     purchase_line_receive,
     purchase_order_cancel,
     purchase_order_confirm,
     purchase_order_create,
     purchase_order_send,
+    purchase_order_transition,
 )
 from inventory.services.reservations import (
     material_reserve,
     reservation_create,
     reservation_release,
+    work_order_reservations_release,
 )
 
 __all__ = [
+    "Shortage",
+    "PURCHASE_ORDER_TRANSITIONS",
     "bin_from_barcode",
     "cycle_count_approve",
     "cycle_count_record",
@@ -51,12 +57,13 @@ __all__ = [
     "material_release_check",
     "material_release_guard",
     "material_reserve",
-    "mrp_run",
+    "mrp_results_store",
     "purchase_line_receive",
     "purchase_order_cancel",
     "purchase_order_confirm",
     "purchase_order_create",
     "purchase_order_send",
+    "purchase_order_transition",
     "purchase_suggestions_order",
     "reservation_create",
     "reservation_release",
@@ -65,4 +72,5 @@ __all__ = [
     "stock_transfer",
     "supplier_by_code",
     "supplier_item_create",
+    "work_order_reservations_release",
 ]

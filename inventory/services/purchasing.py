@@ -13,6 +13,8 @@ from core.errors import Conflict, DomainError, NotAllowed
 from core.models import Organization
 from core.realtime import notify
 from core.roles import OrgKind
+from core.transitions import TransitionTable, transition_apply
+from factories.clock import factory_today
 from factories.services import require_partner
 from inventory import conf
 from inventory.models import (
@@ -34,6 +36,20 @@ from inventory.services.ledger import (
 )
 
 HUNDRED = Decimal("100")
+S = PurchaseOrder.Status
+# draft → sent → confirmed → partly received → received; cancelled until something arrives.
+# Confirming again (a supplier's revised dates) and receiving again stay in their state.
+PURCHASE_ORDER_TRANSITIONS = TransitionTable(
+    PurchaseOrder,
+    {
+        S.DRAFT: {S.SENT, S.CANCELLED},
+        S.SENT: {S.CONFIRMED, S.PARTIAL, S.RECEIVED, S.CANCELLED},
+        S.CONFIRMED: {S.CONFIRMED, S.PARTIAL, S.RECEIVED, S.CANCELLED},
+        S.PARTIAL: {S.PARTIAL, S.RECEIVED},
+        S.RECEIVED: set(),
+        S.CANCELLED: set(),
+    },
+)
 
 
 def _as_date(value, field: str) -> date:
@@ -44,7 +60,7 @@ def _as_date(value, field: str) -> date:
 
 
 def _next_number(factory) -> str:
-    today = timezone.localdate()
+    today = factory_today(factory)
     prefix = f"PO{today:%y%m%d}-"
     taken = PurchaseOrder.objects.filter(factory=factory, number__startswith=prefix).count()
     return f"{prefix}{taken + 1:03d}"
@@ -131,29 +147,35 @@ def _locked(order: PurchaseOrder) -> PurchaseOrder:
 
 
 @transaction.atomic
+def purchase_order_transition(
+    *, order: PurchaseOrder, to: str, by, reason: str = "", values: dict | None = None
+) -> PurchaseOrder:
+    """Move a locked purchase order to `to` if its table allows it (else NotAllowed, nothing
+    written); the move is audited with `reason`."""
+    return transition_apply(
+        table=PURCHASE_ORDER_TRANSITIONS,
+        instance=order,
+        to=to,
+        by=by,
+        reason=reason,
+        values=values,
+    )
+
+
+@transaction.atomic
 def purchase_order_send(*, order: PurchaseOrder, by) -> PurchaseOrder:
     order = _locked(order)
-    if order.status != PurchaseOrder.Status.DRAFT:
-        raise NotAllowed(_("Only a draft purchase order can be sent."))
+    PURCHASE_ORDER_TRANSITIONS.check(order, S.SENT)
     require_partner(factory_id=order.factory_id, organization=order.supplier)
-    order.status = PurchaseOrder.Status.SENT
-    order.sent_at = timezone.now()
-    order.save(update_fields=["status", "sent_at"])
-    return order
+    return purchase_order_transition(
+        order=order, to=S.SENT, by=by, values={"sent_at": timezone.now()}
+    )
 
 
 @transaction.atomic
 def purchase_order_cancel(*, order: PurchaseOrder, by) -> PurchaseOrder:
-    order = _locked(order)
-    if order.status not in (
-        PurchaseOrder.Status.DRAFT,
-        PurchaseOrder.Status.SENT,
-        PurchaseOrder.Status.CONFIRMED,
-    ):
-        raise NotAllowed(_("A purchase order with receipts cannot be cancelled."))
-    order.status = PurchaseOrder.Status.CANCELLED
-    order.save(update_fields=["status"])
-    return order
+    """Cancel a purchase order before anything is received against it."""
+    return purchase_order_transition(order=_locked(order), to=S.CANCELLED, by=by)
 
 
 @transaction.atomic
@@ -173,8 +195,7 @@ def purchase_order_confirm(
             code="not_your_purchase_order",
         )
     order = _locked(order)
-    if order.status not in (PurchaseOrder.Status.SENT, PurchaseOrder.Status.CONFIRMED):
-        raise NotAllowed(_("Only a sent purchase order can be confirmed."))
+    PURCHASE_ORDER_TRANSITIONS.check(order, S.CONFIRMED)
     own_lines = {line.pk: line for line in order.lines.all()}
     given = {}
     for index, entry in enumerate(lines or []):
@@ -205,10 +226,12 @@ def purchase_order_confirm(
         line.confirmed_quantity = quantity
         line.confirmed_ship_date = ship_date
         line.save(update_fields=["confirmed_quantity", "confirmed_ship_date"])
-    order.status = PurchaseOrder.Status.CONFIRMED
-    order.confirmed_at = timezone.now()
-    order.confirmed_by = by
-    order.save(update_fields=["status", "confirmed_at", "confirmed_by"])
+    purchase_order_transition(
+        order=order,
+        to=S.CONFIRMED,
+        by=by,
+        values={"confirmed_at": timezone.now(), "confirmed_by": by},
+    )
     notify(order.factory_id, "purchase_order_confirmed", {"number": order.number})
     return order
 
@@ -311,11 +334,10 @@ def purchase_line_receive(
     line.received_quantity += incoming
     if close or line.received_quantity >= expected * (1 - tolerance):
         line.is_closed = True
-        line.received_on = timezone.localdate()
+        line.received_on = factory_today(order.factory)
     line.save(update_fields=["received_quantity", "is_closed", "received_on"])
     open_lines = order.lines.filter(is_closed=False).exists()
-    order.status = PurchaseOrder.Status.PARTIAL if open_lines else PurchaseOrder.Status.RECEIVED
-    order.save(update_fields=["status"])
+    purchase_order_transition(order=order, to=S.PARTIAL if open_lines else S.RECEIVED, by=by)
     notify(
         order.factory_id,
         "material_received",

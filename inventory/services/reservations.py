@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError, NotAllowed
+from core.realtime import notify
 from inventory.models import Lot, Material, Reservation
 from inventory.models.fields import ZERO
 from inventory.services.ledger import (
@@ -76,14 +77,41 @@ def reservation_create(*, lot: Lot, work_order, quantity, by) -> Reservation:
     )
 
 
+def _release(reservation: Reservation) -> None:
+    # Saved through the ORM so that django-auditlog records each release.
+    reservation.status = Reservation.Status.RELEASED
+    reservation.save(update_fields=["status"])
+
+
 @transaction.atomic
 def reservation_release(*, reservation: Reservation, by) -> Reservation:
     reservation = Reservation.objects.select_for_update().get(pk=reservation.pk)
     if reservation.status != Reservation.Status.ACTIVE:
         raise NotAllowed(_("Only an active reservation can be released."))
-    reservation.status = Reservation.Status.RELEASED
-    reservation.save(update_fields=["status"])
+    _release(reservation)
     return reservation
+
+
+@transaction.atomic
+def work_order_reservations_release(*, work_order, by) -> list[Reservation]:
+    """Free every active reservation of a work order (it was cancelled): the reserved lots'
+    open quantities become available to other work orders. What was already issued stays
+    issued. Returns the released reservations."""
+    reservations = list(
+        Reservation.objects.select_for_update(of=("self",))
+        .filter(
+            factory_id=work_order.factory_id,
+            work_order=work_order,
+            status=Reservation.Status.ACTIVE,
+        )
+        .select_related("material")
+        .order_by("pk")
+    )
+    for reservation in reservations:
+        _release(reservation)
+    for code in sorted({reservation.material.code for reservation in reservations}):
+        notify(work_order.factory_id, "stock_changed", {"material": code, "kind": "released"})
+    return reservations
 
 
 @transaction.atomic

@@ -8,7 +8,6 @@ from core.api.serializers import TenantModelSerializer
 from core.roles import OrgKind
 from factories.models import Factory
 from orders.models import (
-    ConversionJob,
     DailySale,
     Order,
     OrderShipment,
@@ -17,6 +16,7 @@ from orders.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from orders.services.techpacks import tech_pack_of
 
 
 def acting_kind(serializer) -> str | None:
@@ -77,8 +77,6 @@ class StyleVersionSerializer(TenantModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if acting_kind(self) == OrgKind.FACTORY:
-            from orders.services.techpacks import tech_pack_of
-
             pack = _decimals_as_text(tech_pack_of(instance))
             data.update(
                 bom=pack["bom"],
@@ -226,24 +224,3 @@ class DailySaleSerializer(TenantModelSerializer):
             "quantity_sold",
             "stock_on_hand",
         ]
-
-
-class ConversionJobSerializer(TenantModelSerializer):
-    total = serializers.IntegerField(read_only=True)
-    percent = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = ConversionJob
-        fields = [
-            "id",
-            "order_ids",
-            "status",
-            "total",
-            "done",
-            "failed",
-            "percent",
-            "results",
-            "created_at",
-            "finished_at",
-        ]
-        read_only_fields = ["status", "done", "failed", "results", "created_at", "finished_at"]

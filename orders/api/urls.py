@@ -8,4 +8,3 @@ api_router.register("order-shipments", views.OrderShipmentViewSet, basename="ord
 api_router.register("webhook-endpoints", views.WebhookEndpointViewSet, basename="webhookendpoint")
 api_router.register("webhook-deliveries", views.WebhookDeliveryViewSet, basename="webhookdelivery")
 api_router.register("daily-sales", views.DailySaleViewSet, basename="dailysale")
-api_router.register("conversion-jobs", views.ConversionJobViewSet, basename="conversionjob")

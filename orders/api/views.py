@@ -1,8 +1,5 @@
 """Endpoints of orders/: tech packs, merchant orders (e-commerce integrations), shipments,
-webhooks, daily sales, bulk conversion. Thin: validate, call a service, serialize."""
-
-import datetime as dt
-from decimal import Decimal, InvalidOperation
+webhooks, daily sales. Thin: validate, call a service, serialize."""
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -14,11 +11,9 @@ from rest_framework.response import Response
 from core.api.viewsets import TenantModelViewSet, TenantReadOnlyViewSet, TenantViewSet
 from core.errors import DomainError
 from core.roles import FACTORY_STAFF, MERCHANTS, PLANNING
-from factories.models import Factory
-from orders import conversion, selectors, services
+from orders import services
 from orders.api import serializers as s
 from orders.models import (
-    ConversionJob,
     DailySale,
     Order,
     OrderShipment,
@@ -29,7 +24,7 @@ from orders.models import (
 )
 from orders.services import imports, sales
 from orders.services import webhooks as webhook_services
-from production import selectors as production_selectors
+from orders.techpack_excel import tech_pack_import, workbook_bytes
 
 ORDER_READERS = FACTORY_STAFF | MERCHANTS
 UPLOADS = [MultiPartParser, FormParser, JSONParser]
@@ -112,8 +107,6 @@ class StyleVersionViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveM
 
     @action(detail=True, methods=["get"])
     def workbook(self, request, pk=None):
-        from orders.techpack_excel import workbook_bytes
-
         version = self.get_object()
         response = HttpResponse(
             workbook_bytes(version),
@@ -126,8 +119,6 @@ class StyleVersionViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveM
 
     @action(detail=False, methods=["post"], url_path="import")
     def import_workbook(self, request):
-        from orders.techpack_excel import tech_pack_import
-
         version = tech_pack_import(
             factory=request.organization.factory, upload=_upload(request), by=request.user
         )
@@ -135,8 +126,10 @@ class StyleVersionViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveM
 
 
 class OrderViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
-    """Merchant orders. Merchants create (with Idempotency-Key), place, cancel, re-order and
-    import; the factory accepts, rejects, converts and cancels before cutting."""
+    """Merchant orders. Merchants create (with Idempotency-Key), place, cancel and import; the
+    factory accepts, rejects and cancels before cutting. Conversion, progress, re-orders,
+    capable-to-promise and factory matching are served on these routes by production
+    (production/api/order_views.py)."""
 
     queryset = Order.objects.select_related(
         "factory__organization", "merchant", "version__style"
@@ -150,13 +143,9 @@ class OrderViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMix
         "reject": PLANNING,
         "cancel": MERCHANTS | PLANNING,
         "deliver": MERCHANTS | PLANNING,
-        "convert": PLANNING,
-        "progress": ORDER_READERS,
-        "reorder": MERCHANTS,
         "import_orders": MERCHANTS,
-        "capable_to_promise": ORDER_READERS,
-        "factory_matches": MERCHANTS,
     }
+    lookup_value_regex = r"\d+"  # orders/capable-to-promise/ etc. are production's routes
     filterset_fields = ["status", "factory", "merchant", "external_ref"]
     search_fields = ["number", "external_ref"]
     ordering_fields = ["created_at", "requested_date", "number"]
@@ -229,35 +218,6 @@ class OrderViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMix
         services.order_deliver(order=order, by=request.user, acting=request.organization)
         return Response(self._fresh(order))
 
-    @action(detail=True, methods=["post"])
-    def convert(self, request, pk=None):
-        result = conversion.order_convert(
-            order=self.get_object(), by=request.user, acting=request.organization
-        )
-        return Response(
-            {
-                "work_order": result.work_order_id,
-                "created": result.created,
-                "report": result.report,
-            },
-            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
-        )
-
-    @action(detail=True, methods=["get"])
-    def progress(self, request, pk=None):
-        return Response(production_selectors.order_progress(self.get_object()))
-
-    @action(detail=True, methods=["post"])
-    def reorder(self, request, pk=None):
-        cells = request.data.get("quantities") if hasattr(request.data, "get") else None
-        order = sales.order_reorder(
-            order=self.get_object(),
-            by=request.user,
-            acting=request.organization,
-            quantities=cells if isinstance(cells, list) else None,
-        )
-        return Response(self._fresh(order), status=status.HTTP_201_CREATED)
-
     @action(detail=False, methods=["post"], url_path="import")
     def import_orders(self, request):
         created = imports.orders_import(
@@ -271,61 +231,6 @@ class OrderViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMix
                 ]
             },
             status=status.HTTP_201_CREATED,
-        )
-
-    @action(detail=False, methods=["get"], url_path="capable-to-promise")
-    def capable_to_promise(self, request):
-        params = request.query_params
-        version = (
-            StyleVersion.objects.visible_to(request.organization)
-            .filter(pk=params.get("version") or 0)
-            .first()
-        )
-        if version is None:
-            raise DomainError(_("Choose a tech pack."), errors={"version": [_("Unknown.")]})
-        try:
-            quantity = int(params.get("quantity", "0"))
-        except ValueError:
-            raise DomainError(_("Not a number."), errors={"quantity": [_("Not a number.")]})
-        promise = selectors.capable_to_promise(
-            factory=version.factory, version=version, quantity=max(0, quantity)
-        )
-        return Response(promise.__dict__)
-
-    @action(detail=False, methods=["get"], url_path="factory-matches")
-    def factory_matches(self, request):
-        params = request.query_params
-        try:
-            quantity = int(params.get("quantity") or 0)
-            requested = (
-                dt.date.fromisoformat(params["requested_date"])
-                if params.get("requested_date")
-                else None
-            )
-            sam = Decimal(params["sam"]) if params.get("sam") else None
-        except (ValueError, InvalidOperation):
-            raise DomainError(_("The search is not valid."), errors={"query": [_("Invalid.")]})
-        matches = selectors.factory_matches(
-            merchant=request.organization,
-            category=params.get("category", ""),
-            sizes=[x for x in params.get("sizes", "").split(",") if x],
-            quantity=quantity,
-            requested_date=requested,
-            sam=sam,
-        )
-        return Response(
-            [
-                {
-                    "factory": m.factory.pk,
-                    "name": m.factory.organization.name,
-                    "score": m.score,
-                    "earliest_date": m.promise.date,
-                    "on_time_pct": m.on_time_pct,
-                    "first_pass_yield_pct": m.first_pass_yield_pct,
-                    "reasons": [str(r) for r in m.reasons],
-                }
-                for m in matches
-            ]
         )
 
 
@@ -380,14 +285,15 @@ class WebhookDeliveryViewSet(TenantReadOnlyViewSet):
 
 
 class DailySaleViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
-    """Merchants report daily sales per SKU (one row, a list, or a CSV/Excel file) and read
-    sell-through with a re-order suggestion per style."""
+    """Merchants report daily sales per SKU (one row, a list, or a CSV/Excel file). Sell-through
+    with a re-order suggestion is production's route (it needs the lead time)."""
 
     queryset = DailySale.objects.select_related("style")
     serializer_class = s.DailySaleSerializer
     read_roles = ORDER_READERS
     write_roles = MERCHANTS
-    action_roles = {"import_sales": MERCHANTS, "sell_through": ORDER_READERS}
+    action_roles = {"import_sales": MERCHANTS}
+    lookup_value_regex = r"\d+"  # daily-sales/sell-through/ is production's route
     filterset_fields = ["style", "date"]
     parser_classes = UPLOADS
 
@@ -406,57 +312,3 @@ class DailySaleViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveMode
             merchant=request.organization, upload=_upload(request), by=request.user
         )
         return Response({"recorded": count}, status=status.HTTP_201_CREATED)
-
-    @action(detail=False, methods=["get"], url_path="sell-through")
-    def sell_through(self, request):
-        style = (
-            Style.objects.visible_to(request.organization)
-            .filter(pk=request.query_params.get("style") or 0)
-            .first()
-        )
-        if style is None:
-            raise DomainError(_("Choose a style."), errors={"style": [_("Unknown.")]})
-        merchant = request.organization
-        if merchant.kind != "merchant":
-            raise DomainError(_("Sell-through is a merchant's figure."), status_code=403)
-        figures = selectors.sell_through(merchant=merchant, style=style)
-        return Response(
-            {
-                "style": style.pk,
-                "sell_through_pct": figures.sell_through_pct,
-                "lead_days": figures.lead_days,
-                "rows": [
-                    {
-                        "colour": r.colour,
-                        "size": r.size,
-                        "received": r.received,
-                        "sold": r.sold,
-                        "stock": r.stock,
-                        "open": r.open_quantity,
-                        "sell_through_pct": r.sell_through_pct,
-                        "suggested": r.suggested,
-                    }
-                    for r in figures.rows
-                ],
-            }
-        )
-
-
-class ConversionJobViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
-    """Bulk conversion of accepted orders by a Celery task; poll for its progress."""
-
-    queryset = ConversionJob.objects.all()
-    serializer_class = s.ConversionJobSerializer
-    read_roles = PLANNING
-    write_roles = PLANNING
-
-    def create(self, request, *args, **kwargs):
-        ids = request.data.get("order_ids") if hasattr(request.data, "get") else None
-        if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
-            raise serializers.ValidationError({"order_ids": [_("A list of order ids.")]})
-        orders = Order.objects.visible_to(request.organization).filter(pk__in=ids)
-        job = conversion.conversion_job_create(
-            factory=Factory.objects.get(pk=request.organization.pk), orders=orders, by=request.user
-        )
-        job.refresh_from_db()
-        return Response(self.get_serializer(job).data, status=status.HTTP_201_CREATED)

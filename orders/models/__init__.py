@@ -4,11 +4,9 @@ from orders.models.merchant_orders import Order, OrderEvent, OrderLine, OrderShi
 from orders.models.sales import DailySale
 from orders.models.styles import BomLine, RoutingOperation, SizeChartPoint, Style, StyleVersion
 from orders.models.webhooks import WebhookDelivery, WebhookEndpoint
-from orders.models.work import ConversionJob
 
 __all__ = [
     "BomLine",
-    "ConversionJob",
     "DailySale",
     "Order",
     "OrderEvent",

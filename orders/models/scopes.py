@@ -4,11 +4,10 @@ from django.db.models import Q
 
 from core.roles import OrgKind
 from core.tenancy import NOTHING
+from factories.models import Partnership
 
 
 def partner_factory_ids(org):
-    from factories.models import Partnership
-
     return Partnership.objects.filter(partner=org, status=Partnership.Status.ACCEPTED).values(
         "factory_id"
     )

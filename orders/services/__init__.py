@@ -1,6 +1,7 @@
 """Writes of orders/: tech packs, merchant orders and their lifecycle, webhooks, sales.
 
-Conversion lives in `orders.conversion` (`order_convert`, `orders_convert`).
+Conversion into work orders is production's (`production.services.order_convert`); it moves the
+orders into production with `orders_production_start`.
 """
 
 from orders.services.lifecycle import (
@@ -9,8 +10,10 @@ from orders.services.lifecycle import (
     order_create,
     order_deliver,
     order_place,
+    order_promise_set,
     order_reject,
     order_shipment_record,
+    orders_production_start,
 )
 from orders.services.techpacks import (
     default_piece_rate,
@@ -27,8 +30,10 @@ __all__ = [
     "order_create",
     "order_deliver",
     "order_place",
+    "order_promise_set",
     "order_reject",
     "order_shipment_record",
+    "orders_production_start",
     "style_create",
     "style_version_create",
     "style_version_release",

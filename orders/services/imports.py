@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.models import Organization, User
+from core.tabular import read_table
 from factories.models import Factory
 from orders.models import Style, StyleVersion
 from orders.services.lifecycle import order_create
 from orders.services.sales import daily_sales_record
-from orders.tabular import read_table
 
 ORDER_COLUMNS = [
     "external_ref",
@@ -27,6 +27,27 @@ ORDER_COLUMNS = [
     "notes",
 ]
 SALES_COLUMNS = ["style", "date", "colour", "size", "quantity_sold", "stock_on_hand"]
+# The headers a Chinese merchant's own spreadsheet uses, accepted beside the column names.
+ORDER_HEADERS = {
+    "外部单号": "external_ref",
+    "工厂": "factory",
+    "款号": "style",
+    "颜色": "colour",
+    "尺码": "size",
+    "数量": "quantity",
+    "交期": "requested_date",
+    "收货地址": "ship_to",
+    "单价": "unit_price",
+    "备注": "notes",
+}
+SALES_HEADERS = {
+    "款号": "style",
+    "日期": "date",
+    "颜色": "colour",
+    "尺码": "size",
+    "销量": "quantity_sold",
+    "库存": "stock_on_hand",
+}
 
 
 def _date(text: str) -> dt.date:
@@ -53,7 +74,7 @@ def orders_import(*, merchant: Organization, upload, by: User | None) -> list:
 
     Errors are reported per spreadsheet row (`row 2`, `row 3` …; the header is row 1).
     """
-    rows = read_table(upload)
+    rows = read_table(upload, aliases=ORDER_HEADERS)
     missing = _missing_columns(rows, [c for c in ORDER_COLUMNS if c != "notes"])
     if not rows or missing:
         _refuse({"file": [_("Missing columns: %(c)s") % {"c": ", ".join(missing) or "—"}]})
@@ -63,8 +84,8 @@ def orders_import(*, merchant: Organization, upload, by: User | None) -> list:
         f.organization.code: f
         for f in Factory.objects.visible_to(merchant).select_related("organization")
     }
-    for number, row in enumerate(rows, start=2):
-        problems = []
+    for row in rows:
+        number, problems = row.number, []
         if not row["external_ref"]:
             problems.append(_("external_ref is required."))
         if row["factory"] not in factories:
@@ -135,7 +156,7 @@ def orders_import(*, merchant: Organization, upload, by: User | None) -> list:
 
 @transaction.atomic
 def daily_sales_import(*, merchant: Organization, upload, by: User | None) -> int:
-    rows = read_table(upload)
+    rows = read_table(upload, aliases=SALES_HEADERS)
     missing = _missing_columns(rows, [c for c in SALES_COLUMNS if c != "stock_on_hand"])
     if not rows or missing:
         _refuse({"file": [_("Missing columns: %(c)s") % {"c": ", ".join(missing) or "—"}]})

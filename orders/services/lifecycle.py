@@ -19,33 +19,30 @@ from core.errors import DomainError, NotAllowed
 from core.models import Organization, User
 from core.realtime import notify
 from core.roles import OrgKind
+from core.signals import order_cancelling, order_placed
+from core.transitions import TransitionTable, transitions_apply
+from factories.clock import factory_today
 from factories.models import Factory
 from factories.services import require_partner
-from orders import webhooks
 from orders.models import Order, OrderEvent, OrderLine, OrderShipment, StyleVersion
+from orders.services.webhooks import webhooks_publish
 
 S = Order.Status
-ALLOWED: dict[str, frozenset[str]] = {
-    S.DRAFT: frozenset({S.PLACED, S.CANCELLED}),
-    S.PLACED: frozenset({S.ACCEPTED, S.REJECTED, S.CANCELLED}),
-    S.ACCEPTED: frozenset({S.IN_PRODUCTION, S.CANCELLED}),
-    S.IN_PRODUCTION: frozenset({S.PARTLY_SHIPPED, S.SHIPPED, S.CANCELLED}),
-    S.PARTLY_SHIPPED: frozenset({S.PARTLY_SHIPPED, S.SHIPPED}),
-    S.SHIPPED: frozenset({S.DELIVERED}),
-    S.DELIVERED: frozenset(),
-    S.REJECTED: frozenset(),
-    S.CANCELLED: frozenset(),
-}
+ORDER_TRANSITIONS = TransitionTable(
+    Order,
+    {
+        S.DRAFT: {S.PLACED, S.CANCELLED},
+        S.PLACED: {S.ACCEPTED, S.REJECTED, S.CANCELLED},
+        S.ACCEPTED: {S.IN_PRODUCTION, S.CANCELLED},
+        S.IN_PRODUCTION: {S.PARTLY_SHIPPED, S.SHIPPED, S.CANCELLED},
+        S.PARTLY_SHIPPED: {S.PARTLY_SHIPPED, S.SHIPPED},
+        S.SHIPPED: {S.DELIVERED},
+        S.DELIVERED: set(),
+        S.REJECTED: set(),
+        S.CANCELLED: set(),
+    },
+)
 Grid = Mapping[tuple[str, str], int]  # (colour, size) → pieces
-
-
-def _refuse(order: Order, to: str) -> NotAllowed:
-    return NotAllowed(
-        _("An order that is %(state)s cannot become %(target)s.")
-        % {"state": Order.Status(order.status).label, "target": Order.Status(to).label},
-        code="invalid_transition",
-        errors={"status": [_("Not allowed from %(state)s.") % {"state": order.status}]},
-    )
 
 
 def _require_side(order: Order, acting: Organization | None, kind: str) -> None:
@@ -65,34 +62,39 @@ def record_transitions(
     acting: Organization | None,
     note: str = "",
 ) -> None:
-    """Move locked orders to `to` (already validated) and log, announce and publish it."""
-    events = []
-    for order in orders:
-        events.append(
-            OrderEvent(
-                factory_id=order.factory_id,
-                order=order,
-                from_status=order.status,
-                to_status=to,
-                by=by,
-                by_organization=acting,
-                note=note,
-            )
+    """Move locked orders to `to` through the order's transition table (audited), and log,
+    announce and publish it."""
+    events = [
+        OrderEvent(
+            factory_id=order.factory_id,
+            order=order,
+            from_status=order.status,
+            to_status=to,
+            by=by,
+            by_organization=acting,
+            note=note,
         )
-        order.status = to
-    Order.objects.filter(pk__in=[o.pk for o in orders]).update(status=to, updated_at=timezone.now())
+        for order in orders
+    ]
+    transitions_apply(
+        table=ORDER_TRANSITIONS,
+        instances=orders,
+        to=to,
+        by=by,
+        reason=note,
+        values={"updated_at": timezone.now()},
+    )
     OrderEvent.objects.bulk_create(events)
     for order in orders:
         notify(order.factory_id, "order.status", {"order": order.pk, "status": to})
-    webhooks.publish(orders, "order.status_changed")
+    webhooks_publish(orders=orders, event_type="order.status_changed")
 
 
 def _transition(
     order: Order, to: str, *, by: User | None, acting: Organization | None, note: str = ""
 ) -> Order:
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if to not in ALLOWED[order.status]:
-        raise _refuse(order, to)
+    ORDER_TRANSITIONS.check(order, to)
     record_transitions([order], to, by=by, acting=acting, note=note)
     return order
 
@@ -165,7 +167,7 @@ def order_create(
         raise DomainError(_("This tech pack cannot be ordered."), errors=errors)
     grid = parse_grid(version, quantities)
     total = sum(grid.values())
-    today = timezone.localdate()
+    today = factory_today(factory)
     if requested_date <= today:
         errors["requested_date"] = [_("The delivery date must be in the future.")]
     if total < factory.minimum_order_quantity:
@@ -226,18 +228,33 @@ def order_create(
 
 @transaction.atomic
 def order_place(*, order: Order, by: User | None, acting: Organization | None = None) -> Order:
-    """The merchant sends its draft to the factory; the promised date is estimated now."""
-    from orders.selectors import capable_to_promise
-
+    """The merchant sends its draft to the factory; production answers with the promised date
+    (core.signals.order_placed → order_promise_set) in the same transaction."""
     _require_side(order, acting, OrgKind.MERCHANT)
-    # Estimated before the order itself counts as booked load.
-    promise = capable_to_promise(
-        factory=order.factory, version=order.version, quantity=order.total_quantity
-    )
     order = _transition(order, S.PLACED, by=by, acting=acting)
-    order.promised_date = promise.date
-    order.save(update_fields=["promised_date"])
+    order_placed.send(sender=Order, order=order)
+    order.refresh_from_db(fields=["promised_date"])
     return order
+
+
+@transaction.atomic
+def order_promise_set(*, order: Order, promised_date: dt.date) -> Order:
+    """Record the date the factory promises for a placed order (production's capable-to-promise,
+    estimated before the order itself counted as booked load)."""
+    Order.objects.filter(pk=order.pk).update(promised_date=promised_date, updated_at=timezone.now())
+    order.promised_date = promised_date
+    return order
+
+
+@transaction.atomic
+def orders_production_start(
+    *, orders: Sequence[Order], by: User | None, acting: Organization | None = None
+) -> None:
+    """Accepted orders go into production: production's conversion calls this with the orders
+    it has locked and turned into work orders."""
+    for order in orders:
+        _require_side(order, acting, OrgKind.FACTORY)
+    record_transitions(orders, S.IN_PRODUCTION, by=by, acting=acting)
 
 
 @transaction.atomic
@@ -262,9 +279,11 @@ def order_reject(
 def order_cancel(
     *, order: Order, reason: str, by: User | None, acting: Organization | None = None
 ) -> Order:
-    """Cancel before cutting: the merchant until it is accepted, the factory until a lay is cut."""
-    from production.models import Lay, WorkOrder
+    """Cancel before cutting: the merchant until it is accepted, the factory until a lay is cut.
 
+    Production hears `order_cancelling` first and cancels the order's work orders (releasing
+    their stock reservations), or refuses once cutting has started; then nothing is written.
+    """
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if acting is not None and acting.pk == locked.merchant_id:
         if locked.status not in (S.DRAFT, S.PLACED):
@@ -274,19 +293,8 @@ def order_cancel(
             )
     else:
         _require_side(locked, acting, OrgKind.FACTORY)
-    if S.CANCELLED not in ALLOWED[locked.status]:
-        raise _refuse(locked, S.CANCELLED)
-    work_orders = WorkOrder.objects.filter(factory_id=locked.factory_id, order=locked)
-    if (
-        Lay.objects.filter(cut_plan__work_order__in=work_orders)
-        .exclude(status=Lay.Status.PLANNED)
-        .exists()
-    ):
-        raise NotAllowed(
-            _("Cutting has started; this order can no longer be cancelled."),
-            code="cutting_started",
-        )
-    work_orders.update(status=WorkOrder.Status.CANCELLED)
+    ORDER_TRANSITIONS.check(locked, S.CANCELLED)
+    order_cancelling.send(sender=Order, order=locked, reason=reason, by=by)
     return _transition(locked, S.CANCELLED, by=by, acting=acting, note=reason)
 
 
@@ -308,8 +316,7 @@ def order_shipment_record(
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
     _require_side(order, acting, OrgKind.FACTORY)
-    if S.SHIPPED not in ALLOWED[order.status]:
-        raise _refuse(order, S.SHIPPED)
+    ORDER_TRANSITIONS.check(order, S.SHIPPED)
     cells = {(line.colour, line.size): line for line in order.lines.all()}
     errors = {}
     for (colour, size), pieces in lines.items():

@@ -4,12 +4,15 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.models import Organization, User
+from core.tabular import TableRow
+from factories.clock import factory_today
 from orders.models import DailySale, Order, Style
+from orders.selectors import sell_through
+from orders.services.lifecycle import order_create
 
 
 def _int(value, *, allow_blank=False):
@@ -30,13 +33,16 @@ def daily_sales_record(
 
     A row's `style` is the style number (or id) of a style the merchant sees.
     """
-    styles = Style.objects.visible_to(merchant).prefetch_related("versions")
+    styles = (
+        Style.objects.visible_to(merchant).select_related("factory").prefetch_related("versions")
+    )
     by_number = {s.number: s for s in styles}
     by_id = {str(s.pk): s for s in by_number.values()}
     errors: dict[str, list] = {}
     clean = []
     for index, row in enumerate(rows):
-        key = f"rows[{index + first_row}]"
+        # A row read from a file knows its spreadsheet row (blank rows are left out).
+        key = f"rows[{row.number if isinstance(row, TableRow) else index + first_row}]"
         style = by_number.get(str(row.get("style", ""))) or by_id.get(str(row.get("style", "")))
         problems = []
         if style is None:
@@ -50,7 +56,8 @@ def daily_sales_record(
                 problems.append(_("colour: the style has no such colour."))
         try:
             day = dt.date.fromisoformat(str(row.get("date", ""))[:10])
-            if day > timezone.localdate():
+            # A sale is dated on the style's factory's clock: a merchant has no clock of its own.
+            if style is not None and day > factory_today(style.factory):
                 problems.append(_("date: in the future."))
         except ValueError:
             problems.append(_("date: use YYYY-MM-DD."))
@@ -86,17 +93,19 @@ def order_reorder(
     order: Order,
     by: User | None,
     acting: Organization,
+    lead_days: int,
     quantities: list[Mapping] | None = None,
     requested_date: dt.date | None = None,
 ) -> Order:
-    """Re-order the same tech-pack version; by default the sell-through suggestion per cell."""
-    from orders.selectors import sell_through
-    from orders.services.lifecycle import order_create
+    """Re-order the same tech-pack version; by default the sell-through suggestion per cell.
 
+    `lead_days` is the factory's lead time for the style now (production's capable-to-promise),
+    which the suggestion covers.
+    """
     if acting.pk != order.merchant_id:
         raise DomainError(_("Only the order's merchant can re-order it."), status_code=403)
     if quantities is None:
-        figures = sell_through(merchant=acting, style=order.version.style)
+        figures = sell_through(merchant=acting, style=order.version.style, lead_days=lead_days)
         quantities = [
             {"colour": row.colour, "size": row.size, "quantity": row.suggested}
             for row in figures.rows
@@ -110,10 +119,11 @@ def order_reorder(
                 errors={"quantities": [_("Nothing to re-order.")]},
             )
     if requested_date is None:
-        requested_date = max(
-            order.promised_date or order.requested_date, timezone.localdate()
-        ) + dt.timedelta(days=1)
-        requested_date = max(requested_date, timezone.localdate() + dt.timedelta(days=21))
+        today = factory_today(order.factory)
+        requested_date = max(order.promised_date or order.requested_date, today) + dt.timedelta(
+            days=1
+        )
+        requested_date = max(requested_date, today + dt.timedelta(days=21))
     return order_create(
         merchant=acting,
         factory=order.factory,

@@ -1,13 +1,55 @@
-"""Writes of merchants' webhook endpoints and deliveries."""
+"""Writes of merchants' webhook endpoints and deliveries: queueing events, replaying them."""
+
+import json
+from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.models import Organization, User
 from core.roles import OrgKind
-from orders.models import WebhookDelivery, WebhookEndpoint
+from orders.models import Order, WebhookDelivery, WebhookEndpoint
 from orders.models.webhooks import new_webhook_secret
+from orders.tasks import webhook_deliver
+from orders.webhooks import order_payload
+
+
+def webhooks_publish(*, orders: Sequence[Order], event_type: str) -> list[WebhookDelivery]:
+    """Queue one delivery per active endpoint of each order's merchant, sent after commit."""
+    merchant_ids = {order.merchant_id for order in orders}
+    endpoints: dict[int, list[WebhookEndpoint]] = {}
+    for endpoint in WebhookEndpoint.objects.filter(merchant_id__in=merchant_ids, is_active=True):
+        endpoints.setdefault(endpoint.merchant_id, []).append(endpoint)
+    if not endpoints:
+        return []
+    created_at = timezone.now().isoformat()
+    deliveries = []
+    for order in orders:
+        for endpoint in endpoints.get(order.merchant_id, []):
+            delivery = WebhookDelivery(merchant_id=order.merchant_id, endpoint=endpoint)
+            delivery.event_type = event_type
+            delivery.body = json.dumps(
+                {
+                    "id": str(delivery.event_id),
+                    "type": event_type,
+                    "created": created_at,
+                    "data": {"order": order_payload(order)},
+                },
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+            deliveries.append(delivery)
+    WebhookDelivery.objects.bulk_create(deliveries)
+    ids = [delivery.pk for delivery in deliveries]
+    transaction.on_commit(lambda: _enqueue(ids))
+    return deliveries
+
+
+def _enqueue(ids: list[int]) -> None:
+    for delivery_id in ids:
+        webhook_deliver.delay(delivery_id)
 
 
 @transaction.atomic
@@ -33,8 +75,6 @@ def webhook_endpoint_rotate_secret(
 @transaction.atomic
 def webhook_delivery_replay(*, delivery: WebhookDelivery, by: User | None) -> WebhookDelivery:
     """Send a logged event again: the same body and event id, a fresh timestamp and signature."""
-    from orders.tasks import webhook_deliver
-
     delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
     delivery.status = WebhookDelivery.Status.PENDING
     delivery.next_attempt_at = None

@@ -19,7 +19,9 @@ class PayPolicy(FactoryOwned):
     """A factory's wage rules: period length, minimum wage, rework, bonus and overtime knobs.
 
     Defaults are Hunan's category-I minimum wage (2 200 yuan a month from 1 September 2025),
-    the statutory 174 normal hours a month, and the Labour Law's overtime premiums.
+    the statutory 174 normal hours a month, and the Labour Law's overtime premiums. Which
+    factor a day gets (workday, rest day, public holiday) is the factory calendar's word
+    (`factories.calendar`), not the policy's.
     """
 
     period_kind = models.CharField(
@@ -57,10 +59,6 @@ class PayPolicy(FactoryOwned):
         decimal_places=2,
         default=Decimal("3.00"),
     )
-    rest_weekdays = models.JSONField(
-        _("rest days of the week (0 = Monday)"), default=list, blank=True
-    )
-    holidays = models.JSONField(_("public holidays (ISO dates)"), default=list, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

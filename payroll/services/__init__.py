@@ -15,12 +15,13 @@ from payroll.services.attendance import (
 )
 from payroll.services.disputes import dispute_answer, dispute_open, open_disputes_of
 from payroll.services.periods import (
-    bulk_insert,
+    PAY_PERIOD_TRANSITIONS,
     pay_adjustment_add,
     pay_period_approve,
     pay_period_calculate,
     pay_period_mark_paid,
     pay_period_open,
+    pay_period_transition,
     pay_period_update,
     period_end,
 )
@@ -33,11 +34,11 @@ from payroll.services.policy import (
 
 __all__ = [
     "MIN_MACHINE_DOWN_MINUTES",
+    "PAY_PERIOD_TRANSITIONS",
     "POLICY_FIELDS",
     "attendance_clock",
     "attendance_day_refresh",
     "attended_minutes",
-    "bulk_insert",
     "dispute_answer",
     "dispute_open",
     "machine_down_import",
@@ -47,6 +48,7 @@ __all__ = [
     "pay_period_calculate",
     "pay_period_mark_paid",
     "pay_period_open",
+    "pay_period_transition",
     "pay_period_update",
     "pay_policy_update",
     "period_end",

@@ -1,13 +1,14 @@
 """Writes of attendance, non-piece time work and machine-down time."""
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict
+from devices.models import MinuteRollup
+from factories.clock import day_bounds, days_bounds, local_date
 from factories.models import Factory, Worker
 from payroll.models import (
     AttendanceDay,
@@ -60,7 +61,7 @@ def attendance_clock(
         raise invalid("at", _("The time needs a time zone."))
     if at > timezone.now() + timedelta(minutes=5):
         raise invalid("at", _("This time is in the future."))
-    day = timezone.localtime(at, ZoneInfo(factory.time_zone)).date()
+    day = local_date(factory, at)  # a clock-in at 00:30 belongs to the factory's new day
     _refuse_locked_day(factory, day, "at")
     event = AttendanceEvent.objects.create(
         factory=factory,
@@ -92,12 +93,9 @@ def attended_minutes(events) -> tuple[int, bool]:
 
 @transaction.atomic
 def attendance_day_refresh(*, factory: Factory, worker: Worker, day: date) -> AttendanceDay:
-    zone = ZoneInfo(factory.time_zone)
-    start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+    start, end = day_bounds(factory, day)
     events = list(
-        AttendanceEvent.objects.filter(
-            factory=factory, worker=worker, at__gte=start, at__lt=start + timedelta(days=1)
-        )
+        AttendanceEvent.objects.filter(factory=factory, worker=worker, at__gte=start, at__lt=end)
         .order_by("at", "pk")
         .values_list("at", "direction")
     )
@@ -166,9 +164,6 @@ def machine_down_import(*, factory: Factory, starts_on: date, ends_on: date) -> 
     the stopped seconds inside the operator's attended window of each day become a
     machine-down `TimeEntry` (source device). Re-importing updates the same entry; days of an
     approved period are left alone. Returns how many entries were written."""
-    from devices.models import MinuteRollup
-
-    zone = ZoneInfo(factory.time_zone)
     windows = {
         (worker_id, day): (first_in, last_out)
         for worker_id, day, first_in, last_out in AttendanceDay.objects.filter(
@@ -181,8 +176,7 @@ def machine_down_import(*, factory: Factory, starts_on: date, ends_on: date) -> 
     }
     if not windows:
         return 0
-    start = datetime.combine(starts_on, datetime.min.time(), tzinfo=zone)
-    end = datetime.combine(ends_on + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    start, end = days_bounds(factory, starts_on, ends_on)
     stopped: dict[tuple[int, int, date], int] = {}
     for device_id, worker_id, minute, seconds in MinuteRollup.objects.filter(
         factory=factory,
@@ -191,7 +185,7 @@ def machine_down_import(*, factory: Factory, starts_on: date, ends_on: date) -> 
         stopped_seconds__gt=0,
         device__operator__isnull=False,
     ).values_list("device_id", "device__operator_id", "minute", "stopped_seconds"):
-        day = timezone.localtime(minute, zone).date()
+        day = local_date(factory, minute)
         window = windows.get((worker_id, day))
         if window and window[0] <= minute < window[1]:
             key = (device_id, worker_id, day)

@@ -1,7 +1,6 @@
 """Writes of a worker's pay disputes and their answers."""
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotAllowed
 from core.realtime import notify
+from factories.clock import factory_today
 from factories.models import Worker
 from payroll.models import (
     Dispute,
@@ -49,7 +49,7 @@ def dispute_open(
         ).exists()
     ):
         raise invalid("operation", _("Unknown operation."))
-    if day > timezone.localdate(timezone=ZoneInfo(worker.factory.time_zone)):
+    if day > factory_today(worker.factory):
         raise invalid("day", _("This day has not come yet."))
     dispute = Dispute.objects.create(
         factory_id=worker.factory_id,

@@ -1,6 +1,5 @@
 """Writes of pay periods: open, calculate, approve, pay, adjust. An approved period is locked."""
 
-from calendar import monthrange
 from datetime import date
 from decimal import Decimal
 
@@ -8,8 +7,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.bulk import insert_rows
 from core.errors import Conflict, DomainError, NotAllowed
 from core.realtime import notify
+from core.transitions import TransitionTable, transition_apply
+from factories.clock import month_last
 from factories.models import Factory, Worker
 from payroll import calculation
 from payroll.models import (
@@ -26,12 +28,25 @@ from payroll.services.disputes import open_disputes_of
 
 # --- pay periods --------------------------------------------------------------------------------
 
+S = PayPeriod.Status
+# open → calculated → approved → paid. Calculating again stays calculated; a change to a
+# calculated period (dates, an adjustment) drops its results and reopens it. Approved is locked.
+PAY_PERIOD_TRANSITIONS = TransitionTable(
+    PayPeriod,
+    {
+        S.OPEN: {S.CALCULATED},
+        S.CALCULATED: {S.CALCULATED, S.OPEN, S.APPROVED},
+        S.APPROVED: {S.PAID},
+        S.PAID: set(),
+    },
+)
+
 
 def period_end(starts_on: date, kind: str) -> date:
-    last = monthrange(starts_on.year, starts_on.month)[1]
+    last = month_last(starts_on)
     if kind == PeriodKind.MONTHLY:
-        return starts_on.replace(day=last)
-    return starts_on.replace(day=15) if starts_on.day <= 15 else starts_on.replace(day=last)
+        return last
+    return starts_on.replace(day=15) if starts_on.day <= 15 else last
 
 
 def _refuse_overlap(factory: Factory, starts_on: date, ends_on: date, exclude=None) -> None:
@@ -78,6 +93,24 @@ def _locked_period(period_id: int) -> PayPeriod:
     return PayPeriod.objects.select_for_update().get(pk=period_id)
 
 
+@transaction.atomic
+def pay_period_transition(
+    *, period: PayPeriod, to: str, by, reason: str = "", values: dict | None = None
+) -> PayPeriod:
+    """Move a locked pay period to `to` if its table allows it (else NotAllowed, nothing
+    written); the move and `values` (the figures, who approved) are audited with `reason`."""
+    transition_apply(
+        table=PAY_PERIOD_TRANSITIONS,
+        instance=period,
+        to=to,
+        by=by,
+        reason=reason,
+        values=values,
+    )
+    notify(period.factory_id, "payroll.period", {"period": period.pk, "status": period.status})
+    return period
+
+
 def _refuse_if_locked(period: PayPeriod) -> None:
     if period.is_locked:
         raise NotAllowed(
@@ -96,8 +129,9 @@ def pay_period_update(*, period: PayPeriod, by, starts_on: date, ends_on: date) 
     _refuse_overlap(period.factory, starts_on, ends_on, exclude=period)
     _clear_results(period)
     period.starts_on, period.ends_on = starts_on, ends_on
-    period.status = PayPeriod.Status.OPEN
-    period.save()
+    period.save(update_fields=["starts_on", "ends_on"])
+    if period.status == S.CALCULATED:
+        pay_period_transition(period=period, to=S.OPEN, by=by)
     return period
 
 
@@ -135,16 +169,19 @@ def pay_period_calculate(*, period: PayPeriod, by) -> PayPeriod:
         )
     _clear_results(period)
     _store(period, result)
-    period.status = PayPeriod.Status.CALCULATED
-    period.calculated_at = timezone.now()
-    period.records = result.records
-    period.workers = sum(1 for slip in result.slips.values() if slip.gross > 0)
-    period.worker_days = sum(1 for d in result.days if d.good_pieces)
-    period.good_pieces = sum(d.good_pieces for d in result.days)
-    period.gross_total = result.gross_total
-    period.save()
-    notify(factory.pk, "payroll.period", {"period": period.pk, "status": period.status})
-    return period
+    return pay_period_transition(
+        period=period,
+        to=S.CALCULATED,
+        by=by,
+        values={
+            "calculated_at": timezone.now(),
+            "records": result.records,
+            "workers": sum(1 for slip in result.slips.values() if slip.gross > 0),
+            "worker_days": sum(1 for d in result.days if d.good_pieces),
+            "good_pieces": sum(d.good_pieces for d in result.days),
+            "gross_total": result.gross_total,
+        },
+    )
 
 
 def _tune_for_one_big_aggregation() -> None:
@@ -161,6 +198,8 @@ def _tune_for_one_big_aggregation() -> None:
 
 
 def _store(period: PayPeriod, result: calculation.WageResult) -> None:
+    """Write the results in bulk. They are derived data: per-row audit entries would only repeat
+    the period's own audit trail (who calculated, approved and paid it)."""
     factory_id, period_id = period.factory_id, period.pk
     workers = {
         w["pk"]: w
@@ -168,7 +207,7 @@ def _store(period: PayPeriod, result: calculation.WageResult) -> None:
             "pk", "employee_no", "name", "line__name", "department", "bank_account"
         )
     }
-    bulk_insert(
+    insert_rows(
         WageLine,
         [
             "factory_id",
@@ -208,7 +247,7 @@ def _store(period: PayPeriod, result: calculation.WageResult) -> None:
             for x in result.lines
         ),
     )
-    bulk_insert(
+    insert_rows(
         WageDay,
         [
             "factory_id",
@@ -254,7 +293,7 @@ def _store(period: PayPeriod, result: calculation.WageResult) -> None:
             for d in result.days
         ),
     )
-    bulk_insert(
+    insert_rows(
         Payslip,
         [
             "factory_id",
@@ -308,36 +347,11 @@ def _store(period: PayPeriod, result: calculation.WageResult) -> None:
     )
 
 
-def bulk_insert(model, columns: list[str], rows) -> None:
-    """Insert many rows at once: COPY on PostgreSQL, multi-row INSERTs elsewhere.
-
-    Results are derived data written in bulk; per-row audit entries would only repeat the
-    period's own audit trail (who calculated, approved and paid it).
-    """
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(
-            (model(**dict(zip(columns, row, strict=True))) for row in rows), batch_size=500
-        )
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
-    # write_row adapts each value in C (psycopg's binary package): faster than formatting here.
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
-
-
 @transaction.atomic
 def pay_period_approve(*, period: PayPeriod, by, confirm_open_disputes: bool = False) -> PayPeriod:
     """Approve a calculated period; it is locked from now on."""
     period = _locked_period(period.pk)
-    if period.is_locked:
-        raise NotAllowed(_("This pay period is already approved."), code="already_approved")
-    if period.status != PayPeriod.Status.CALCULATED:
-        raise NotAllowed(_("Calculate the period before approving it."), code="not_calculated")
+    PAY_PERIOD_TRANSITIONS.check(period, S.APPROVED)
     open_disputes = open_disputes_of(period).count()
     if open_disputes and not confirm_open_disputes:
         raise Conflict(
@@ -346,26 +360,26 @@ def pay_period_approve(*, period: PayPeriod, by, confirm_open_disputes: bool = F
             code="open_disputes",
             errors={"confirm_open_disputes": [_("Confirm to approve with open disputes.")]},
         )
-    period.status = PayPeriod.Status.APPROVED
-    period.approved_at = timezone.now()
-    period.approved_by = by
-    period.approved_with_open_disputes = open_disputes
-    period.save()
-    notify(period.factory_id, "payroll.period", {"period": period.pk, "status": period.status})
-    return period
+    return pay_period_transition(
+        period=period,
+        to=S.APPROVED,
+        by=by,
+        values={
+            "approved_at": timezone.now(),
+            "approved_by": by,
+            "approved_with_open_disputes": open_disputes,
+        },
+    )
 
 
 @transaction.atomic
 def pay_period_mark_paid(*, period: PayPeriod, by) -> PayPeriod:
-    period = _locked_period(period.pk)
-    if period.status != PayPeriod.Status.APPROVED:
-        raise NotAllowed(_("Only an approved period can be marked paid."), code="not_approved")
-    period.status = PayPeriod.Status.PAID
-    period.paid_at = timezone.now()
-    period.paid_by = by
-    period.save()
-    notify(period.factory_id, "payroll.period", {"period": period.pk, "status": period.status})
-    return period
+    return pay_period_transition(
+        period=_locked_period(period.pk),
+        to=S.PAID,
+        by=by,
+        values={"paid_at": timezone.now(), "paid_by": by},
+    )
 
 
 @transaction.atomic
@@ -398,8 +412,7 @@ def pay_adjustment_add(
         corrects_period=corrects_period,
         created_by=by,
     )
-    if period.status == PayPeriod.Status.CALCULATED:
+    if period.status == S.CALCULATED:
         _clear_results(period)
-        period.status = PayPeriod.Status.OPEN
-        period.save(update_fields=["status"])
+        pay_period_transition(period=period, to=S.OPEN, by=by, reason=adjustment.reason)
     return adjustment

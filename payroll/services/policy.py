@@ -1,6 +1,5 @@
 """Writes of payroll's pay policy, piece-rate adjustments and time rates."""
 
-from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -27,8 +26,6 @@ POLICY_FIELDS = {
     "overtime_workday",
     "overtime_rest_day",
     "overtime_holiday",
-    "rest_weekdays",
-    "holidays",
 }
 
 
@@ -37,7 +34,8 @@ POLICY_FIELDS = {
 
 @transaction.atomic
 def pay_policy_update(*, factory: Factory, by, **changes) -> PayPolicy:
-    """Change the factory's wage rules; every amount and factor must be sensible."""
+    """Change the factory's wage rules; every amount and factor must be sensible. Rest days
+    and public holidays are not among them: they are the factory calendar's."""
     unknown = set(changes) - POLICY_FIELDS
     if unknown:
         raise invalid(sorted(unknown)[0], _("Unknown setting."))
@@ -57,12 +55,6 @@ def pay_policy_update(*, factory: Factory, by, **changes) -> PayPolicy:
     for name in ("standard_day_minutes", "standard_month_minutes"):
         if int(getattr(policy, name)) <= 0:
             raise invalid(name, _("This must be above zero."))
-    if not all(isinstance(d, int) and 0 <= d <= 6 for d in policy.rest_weekdays or []):
-        raise invalid("rest_weekdays", _("Days of the week are 0 (Monday) to 6 (Sunday)."))
-    try:
-        policy.holidays = sorted({date.fromisoformat(str(d)).isoformat() for d in policy.holidays})
-    except ValueError:
-        raise invalid("holidays", _("Holidays are dates like 2026-10-01."))
     policy.save()
     return policy
 

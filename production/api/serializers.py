@@ -6,6 +6,7 @@ from core.api.serializers import TenantModelSerializer
 from production.models import (
     Carton,
     CartonLine,
+    ConversionJob,
     DefectCode,
     FinalAudit,
     FinishedGoodsReceipt,
@@ -187,3 +188,24 @@ class ShipmentSerializer(TenantModelSerializer):
             "shipped_at", "cartons",
         ]  # fmt: skip
         read_only_fields = ["number", "order", "status", "shipped_at"]
+
+
+class ConversionJobSerializer(TenantModelSerializer):
+    total = serializers.IntegerField(read_only=True)
+    percent = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ConversionJob
+        fields = [
+            "id",
+            "order_ids",
+            "status",
+            "total",
+            "done",
+            "failed",
+            "percent",
+            "results",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = ["status", "done", "failed", "results", "created_at", "finished_at"]

@@ -1,5 +1,5 @@
 from core.api.routers import api_router
-from production.api import views
+from production.api import inventory_views, order_views, views
 
 api_router.register("operation-records", views.OperationRecordViewSet, basename="operationrecord")
 api_router.register("schedule", views.ScheduleEntryViewSet, basename="scheduleentry")
@@ -10,3 +10,14 @@ api_router.register("final-audits", views.FinalAuditViewSet, basename="finalaudi
 api_router.register("finished-goods-receipts", views.ReceiptViewSet, basename="receipt")
 api_router.register("cartons", views.CartonViewSet, basename="carton")
 api_router.register("shipments", views.ShipmentViewSet, basename="shipment")
+# Doors at orders' routes that need production (production/api/order_views.py).
+api_router.register("orders", order_views.OrderProductionViewSet, basename="orderproduction")
+api_router.register(
+    "daily-sales", order_views.DailySaleProductionViewSet, basename="dailysaleproduction"
+)
+api_router.register("conversion-jobs", order_views.ConversionJobViewSet, basename="conversionjob")
+# Doors at inventory's routes that need production (production/api/inventory_views.py).
+api_router.register("mrp-runs", inventory_views.MrpRunViewSet, basename="mrprun")
+api_router.register(
+    "release-overrides", inventory_views.ReleaseToCuttingViewSet, basename="releasetocutting"
+)

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from core.api.viewsets import TenantModelViewSet, TenantReadOnlyViewSet
 from core.errors import DomainError
+from core.pdf import pdf_response
 from core.roles import FACTORY_STAFF, FLOOR, PAYROLL, PLANNING, QUALITY, WAREHOUSE, Role
 from production import aql, pdf, selectors, services
 from production.api import serializers as s
@@ -251,7 +252,7 @@ class CartonViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin):
     @action(detail=True, methods=["get"])
     def label(self, request, pk=None):
         carton = self.get_object()
-        return pdf.pdf_response(pdf.carton_labels_pdf([carton]), f"carton-{carton.pk}.pdf")
+        return pdf_response(pdf.carton_labels_pdf([carton]), f"carton-{carton.pk}.pdf")
 
 
 class ShipmentViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin):
@@ -279,7 +280,7 @@ class ShipmentViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin):
     def packing_list(self, request, pk=None):
         shipment = self.get_object()
         cartons = shipment.cartons.prefetch_related("lines").order_by("number")
-        return pdf.pdf_response(
+        return pdf_response(
             pdf.packing_list_pdf(shipment.work_order, cartons, shipment=shipment),
             f"packing-list-{shipment.number}.pdf",
         )

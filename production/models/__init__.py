@@ -1,11 +1,13 @@
 """Models of production/, one module per aggregate.
 
-The data spine created by orders' `order_convert`: work orders with their size × colour lines,
-frozen operations and material requirements (`work_orders`), and the cut plan with its markers,
-lays and bundles (`cutting`). The shop floor adds operation records (`records`), the plan and
-line balances (`planning`), quality (`quality`) and packing and shipments (`packing`).
+The data spine created by `order_convert` (services/conversion.py): work orders with their
+size × colour lines, frozen operations and material requirements (`work_orders`), the cut plan
+with its markers, lays and bundles (`cutting`), and bulk conversion jobs (`conversion`). The
+shop floor adds operation records (`records`), the plan and line balances (`planning`), quality
+(`quality`) and packing and shipments (`packing`).
 """
 
+from production.models.conversion import ConversionJob
 from production.models.cutting import Bundle, CutPlan, Lay, Marker
 from production.models.packing import Carton, CartonLine, FinishedGoodsReceipt, Shipment
 from production.models.planning import LineBalance, ScheduleEntry
@@ -28,6 +30,7 @@ __all__ = [
     "Bundle",
     "Carton",
     "CartonLine",
+    "ConversionJob",
     "CutPlan",
     "DefectCode",
     "FinalAudit",

@@ -42,9 +42,18 @@ from production.selectors.progress import (
     work_order_progress,
     work_orders_in_progress,
 )
+from production.selectors.promise import (
+    OPEN_ORDER_STATES,
+    Promise,
+    booked_minutes,
+    capable_to_promise,
+    daily_capacity_minutes,
+    reorder_lead_days,
+)
 from production.selectors.quality import (
     QUALITY_GROUPS,
     first_pass_yield,
+    first_pass_yield_recent,
     inspection_rows,
     qualified_and_dhu,
     quality,
@@ -52,6 +61,13 @@ from production.selectors.quality import (
 )
 
 __all__ = [
+    "OPEN_ORDER_STATES",
+    "Promise",
+    "booked_minutes",
+    "capable_to_promise",
+    "daily_capacity_minutes",
+    "reorder_lead_days",
+    "first_pass_yield_recent",
     "LIVE",
     "OPEN_STATES",
     "PACE_TOLERANCE",

@@ -3,7 +3,11 @@
 from collections import defaultdict
 from datetime import timedelta
 
+from django.utils import timezone
+
+from factories.models import Worker
 from production.models import (
+    LineBalance,
     OperationRecord,
     WorkOrder,
     WorkOrderOperation,
@@ -16,10 +20,6 @@ PACE_TOLERANCE = 0.15
 def actual_pace(work_order: WorkOrder, *, hours: int = 4) -> dict[int, float]:
     """Each balanced operator's actual pace ÷ planned pace on this work order, over the last
     `hours` of records (the span they cover, at least 30 minutes). 1.0 = on plan."""
-    from django.utils import timezone
-
-    from production.models import LineBalance
-
     current = LineBalance.objects.filter(
         factory_id=work_order.factory_id, work_order=work_order, is_current=True
     ).first()
@@ -63,8 +63,6 @@ def balance_view(current) -> dict:
             factory_id=current.factory_id, work_order_id=current.work_order_id
         )
     }
-    from factories.models import Worker
-
     workers = {
         w.pk: w
         for w in Worker.objects.filter(

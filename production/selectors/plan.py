@@ -5,14 +5,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Avg, Q, Sum
+from django.db.models import Avg, F, Q, Sum
 
 from factories.calendar import (
     calendar_days,
     line_capacity,
     shift_window,
 )
-from factories.clock import factory_today, local_date
+from factories.clock import factory_today, local_date, week_first
 from factories.models import Factory, SewingLine
 from production import scheduling
 from production.models import (
@@ -73,7 +73,7 @@ def booked_minutes_by_line_day(factory: Factory) -> dict[int, dict[date, int]]:
 def load_by_week(factory: Factory, *, weeks: int = 12, today: date | None = None) -> list[dict]:
     """Capacity, booked load and free capacity (SAM minutes) per week, from this week."""
     today = today or factory_today(factory)
-    monday = today - timedelta(days=today.weekday())
+    monday = week_first(today)
     end = monday + timedelta(days=7 * weeks - 1)
     capacity = line_capacity(factory=factory, start=monday, end=end)
     booked = booked_minutes_by_line_day(factory)
@@ -106,8 +106,6 @@ class PlanPromise:
 def planned_work_minutes(factory: Factory) -> int:
     """SAM minutes (per garment × cut pieces) of the open work orders the plan has placed, and
     of those past sewing (finishing): what orders' booked load has that the plan accounts for."""
-    from django.db.models import F
-
     return int(
         WorkOrder.objects.filter(factory=factory)
         .filter(Q(schedule_entries__line__isnull=False) | Q(status=WorkOrder.Status.FINISHING))

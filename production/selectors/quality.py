@@ -1,10 +1,11 @@
 """Quality: first-pass yield, qualified rate and DHU, from operation records and QC
 inspections."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Sum
 
+from factories.clock import days_bounds, factory_today
 from factories.models import Factory
 from production.models import (
     Inspection,
@@ -95,6 +96,14 @@ def quality(factory: Factory, start: datetime, end: datetime) -> dict:
         "qualified_rate": qualified,
         "dhu": dhu,
     }
+
+
+def first_pass_yield_recent(factory: Factory, *, days: int = 90) -> float | None:
+    """The factory's first-pass yield over its last `days` local days (today included): what
+    factory matching shows a merchant."""
+    today = factory_today(factory)
+    start, end = days_bounds(factory, today - timedelta(days=days - 1), today)
+    return quality(factory, start, end)["first_pass_yield"]
 
 
 def quality_figures(

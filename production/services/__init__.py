@@ -1,5 +1,9 @@
 """Writes of production/ (keyword-only, one transaction each), one module per concern."""
 
+from production.services.bundles import BUNDLE_TRANSITIONS, bundles_transition
+from production.services.conversion import order_convert, orders_convert
+from production.services.conversion_jobs import conversion_job_create
+from production.services.mrp import mrp_run
 from production.services.packing import (
     carton_pack,
     finished_goods_receive,
@@ -25,23 +29,39 @@ from production.services.records import (
     operation_record_void,
 )
 from production.services.release import work_order_release
+from production.services.work_orders import (
+    WORK_ORDER_TRANSITIONS,
+    order_work_orders_cancel,
+    work_order_cancel,
+    work_order_transition,
+)
 
 __all__ = [
+    "BUNDLE_TRANSITIONS",
+    "WORK_ORDER_TRANSITIONS",
     "bundle_id_from_scan",
+    "bundles_transition",
     "carton_pack",
+    "conversion_job_create",
     "defect_codes_ensure",
     "final_audit_record",
     "finished_goods_receive",
     "inspection_record",
     "line_balance_create",
+    "mrp_run",
     "open_rework_pieces",
+    "order_convert",
+    "orders_convert",
     "operation_record_create",
     "operation_record_void",
+    "order_work_orders_cancel",
     "packing_position",
     "schedule_move",
     "schedule_replan",
     "schedule_unpin",
+    "work_order_cancel",
     "work_order_release",
+    "work_order_transition",
     "shipment_ship",
     "worker_skills_measure",
 ]

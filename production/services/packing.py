@@ -13,6 +13,9 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError, NotAllowed
 from core.realtime import notify
+from inventory.services import finished_goods_receive as stock_finished_goods_receive
+from inventory.services import finished_goods_ship as stock_finished_goods_ship
+from orders.services import order_shipment_record
 from production.models import (
     Bundle,
     Carton,
@@ -24,6 +27,8 @@ from production.models import (
     WorkOrderLine,
 )
 from production.selectors.output import finished_by
+from production.services.bundles import bundles_transition
+from production.services.work_orders import work_order_transition
 
 Cell = tuple[str, str]  # (colour, size)
 
@@ -120,7 +125,6 @@ def finished_goods_receive(
         quantity=quantity,
         received_by=by,
     )
-    from inventory.services import finished_goods_receive as stock_finished_goods_receive
 
     # The same pieces enter the finished-goods store in inventory's ledger.
     stock_finished_goods_receive(
@@ -131,11 +135,10 @@ def finished_goods_receive(
         by=by,
         reference=f"{work_order.number}-R{receipt.pk}",
     )
-    WorkOrder.objects.filter(pk=work_order.pk, status=WorkOrder.Status.SEWING).update(
-        status=WorkOrder.Status.FINISHING
-    )
+    if work_order.status == WorkOrder.Status.SEWING:
+        work_order_transition(work_order=work_order, to=WorkOrder.Status.FINISHING, by=by)
     _advance_bundles(
-        work_order, cell, received_by_cell(work_order).get(cell, 0), Bundle.Status.FINISHED
+        work_order, cell, received_by_cell(work_order).get(cell, 0), Bundle.Status.FINISHED, by
     )
     notify(
         work_order.factory_id,
@@ -193,11 +196,11 @@ def carton_pack(
     )
     packed_now = packed_by_cell(work_order)
     for cell in contents:
-        _advance_bundles(work_order, cell, packed_now.get(cell, 0), Bundle.Status.PACKED)
+        _advance_bundles(work_order, cell, packed_now.get(cell, 0), Bundle.Status.PACKED, by)
     return carton
 
 
-def _advance_bundles(work_order: WorkOrder, cell: Cell, pieces: int, status: str) -> None:
+def _advance_bundles(work_order: WorkOrder, cell: Cell, pieces: int, status: str, by) -> None:
     """Move whole bundles of a size × colour to `status` (finished, then packed) while the
     pieces received (or packed) cover them, so a merchant's progress can count bundles."""
     done = [Bundle.Status.FINISHED, Bundle.Status.PACKED]
@@ -209,12 +212,15 @@ def _advance_bundles(work_order: WorkOrder, cell: Cell, pieces: int, status: str
     )
     covered = bundles.filter(status__in=done).aggregate(n=Sum("quantity"))["n"] or 0
     move = []
-    for bundle in bundles.filter(status__in=earlier).order_by("number"):
+    # The work order (locked by the caller) is shared by its bundles' str() in the audit entries.
+    candidates = bundles.filter(status__in=earlier).select_for_update().order_by("number")
+    for bundle in candidates:
         if covered + bundle.quantity > pieces:
             break
         covered += bundle.quantity
-        move.append(bundle.pk)
-    Bundle.objects.filter(pk__in=move).update(status=status)
+        bundle.work_order = work_order
+        move.append(bundle)
+    bundles_transition(bundles=move, to=status, by=by)
 
 
 @transaction.atomic
@@ -258,7 +264,6 @@ def shipment_ship(
     grid: dict[Cell, int] = defaultdict(int)
     for line in CartonLine.objects.filter(carton__in=found):
         grid[(line.colour, line.size)] += line.quantity
-    from inventory.services import finished_goods_ship as stock_finished_goods_ship
 
     # The shipped pieces leave the finished-goods store in inventory's ledger.
     for (colour, size), pieces in sorted(grid.items()):
@@ -272,8 +277,6 @@ def shipment_ship(
             by=by,
         )
     if work_order.order_id:
-        from orders.services import order_shipment_record
-
         order_shipment_record(
             order=work_order.order,
             carrier=carrier,
@@ -284,8 +287,8 @@ def shipment_ship(
             by=by,
             acting=work_order.factory.organization,
         )
-    if _everything_ordered_shipped(work_order):
-        WorkOrder.objects.filter(pk=work_order.pk).update(status=WorkOrder.Status.DONE)
+    if work_order.status != WorkOrder.Status.DONE and _everything_ordered_shipped(work_order):
+        work_order_transition(work_order=work_order, to=WorkOrder.Status.DONE, by=by)
     notify(
         work_order.factory_id,
         "shipment_shipped",

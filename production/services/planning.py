@@ -12,9 +12,16 @@ from core.errors import DomainError
 from core.realtime import notify
 from factories.calendar import line_capacity
 from factories.clock import factory_today
-from factories.models import Factory, SewingLine
+from factories.models import Factory, SewingLine, Worker, WorkerSkill
 from production import scheduling
-from production.models import OperationRecord, ScheduleEntry, WorkOrder, WorkOrderOperation
+from production.balancing import Operation, Operator, balance
+from production.models import (
+    LineBalance,
+    OperationRecord,
+    ScheduleEntry,
+    WorkOrder,
+    WorkOrderOperation,
+)
 
 PLANNED_STATUSES = (WorkOrder.Status.PLANNED, WorkOrder.Status.CUTTING, WorkOrder.Status.SEWING)
 MIN_HORIZON_DAYS = 60
@@ -221,9 +228,6 @@ def balance_inputs(
 ):
     """The balancer's operations and operators: the work order's routing and the line's active
     workers with their skills (efficiency scaled by `pace[worker]` when re-balancing)."""
-    from factories.models import Worker, WorkerSkill
-    from production.balancing import Operation, Operator
-
     operations = [
         Operation(
             key=op.pk, sam=float(op.sam), code=op.code, name=op.name, machine_type=op.machine_type
@@ -248,9 +252,6 @@ def line_balance_create(
     *, work_order: WorkOrder, line: SewingLine, pace: dict[int, float] | None = None, by=None
 ):
     """Balance the work order on the line and keep it as the current balance."""
-    from production.balancing import balance
-    from production.models import LineBalance
-
     if line.factory_id != work_order.factory_id:
         raise DomainError(
             _("Choose a line of this factory."), errors={"line": [_("Unknown line.")]}
@@ -301,8 +302,6 @@ def worker_skills_measure(*, factory: Factory, days: int = 7) -> int:
     at an hour: longer is a break); efficiency = earned SAM minutes ÷ those minutes. A machine
     type with at least an hour measured updates (or creates) the worker's skill for it.
     Returns the number of skills written."""
-    from factories.models import WorkerSkill
-
     today = factory_today(factory)
     rows = (
         OperationRecord.objects.filter(

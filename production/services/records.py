@@ -3,7 +3,6 @@ station events. Everything a caller passes is resolved inside the acting factory
 factory's bundle, badge or station is simply not found; bad input raises and writes nothing."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -12,8 +11,17 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError, NotAllowed
 from core.realtime import notify
+from factories.clock import local_date
 from factories.models import Factory, Station, Worker
-from production.models import Bundle, OperationRecord, WorkOrder, WorkOrderOperation
+from production.models import (
+    Bundle,
+    InspectionDefect,
+    OperationRecord,
+    WorkOrder,
+    WorkOrderOperation,
+)
+from production.services.bundles import bundles_transition
+from production.services.work_orders import work_order_transition
 
 BUNDLE_QR_PREFIX = "SLB:"
 Source = OperationRecord.Source
@@ -91,8 +99,6 @@ def _resolve_station(factory: Factory, station) -> Station | None:
 def open_rework_pieces(*, bundle: Bundle, operation: WorkOrderOperation) -> int:
     """Pieces of a bundle waiting to be reworked at an operation: those recorded defective
     there plus those an inspection sent back to it, less those already reworked."""
-    from production.models import InspectionDefect
-
     live = OperationRecord.objects.filter(
         factory_id=bundle.factory_id, bundle=bundle, operation=operation, voided_at__isnull=True
     )
@@ -108,10 +114,6 @@ def open_rework_pieces(*, bundle: Bundle, operation: WorkOrderOperation) -> int:
         or 0
     )
     return max(0, first_pass + sent_back - reworked)
-
-
-def _local_date(factory: Factory, moment: datetime):
-    return moment.astimezone(ZoneInfo(factory.time_zone or "Asia/Shanghai")).date()
 
 
 @transaction.atomic
@@ -221,7 +223,7 @@ def operation_record_create(
                 station=station,
                 line_id=station.line_id if station else worker.line_id,
                 recorded_at=recorded_at,
-                work_date=_local_date(factory, recorded_at),
+                work_date=local_date(factory, recorded_at),
                 good_pieces=good_pieces,
                 defective_pieces=defective_pieces,
                 is_rework=is_rework,
@@ -240,7 +242,7 @@ def operation_record_create(
                 return existing
         raise Conflict(_("This bundle operation was just recorded."), code="already_recorded")
 
-    _advance_bundle_and_work_order(bundle)
+    _advance_bundle_and_work_order(bundle, by=by)
     notify(
         factory.pk,
         "operation_recorded",
@@ -274,19 +276,17 @@ def _scanned_operations_done(bundle: Bundle) -> bool:
     return bool(wanted) and wanted <= done
 
 
-def _advance_bundle_and_work_order(bundle: Bundle) -> None:
+def _advance_bundle_and_work_order(bundle: Bundle, *, by) -> None:
     """A bundle is in sewing from its first record and sewn when every scanned operation is
-    done; a planned or cutting work order is sewing from its first record."""
+    done; a planned or cutting work order is sewing from its first record. Both are locked
+    (`_resolve_bundle`), and a scan that changes neither writes nothing here."""
     if bundle.status in (Bundle.Status.FINISHED, Bundle.Status.PACKED):
         return
     status = Bundle.Status.SEWN if _scanned_operations_done(bundle) else Bundle.Status.IN_SEWING
     if status != bundle.status:
-        Bundle.objects.filter(pk=bundle.pk).update(status=status)
-        bundle.status = status
-    WorkOrder.objects.filter(
-        pk=bundle.work_order_id,
-        status__in=[WorkOrder.Status.PLANNED, WorkOrder.Status.CUTTING],
-    ).update(status=WorkOrder.Status.SEWING)
+        bundles_transition(bundles=[bundle], to=status, by=by)
+    if bundle.work_order.status in (WorkOrder.Status.PLANNED, WorkOrder.Status.CUTTING):
+        work_order_transition(work_order=bundle.work_order, to=WorkOrder.Status.SEWING, by=by)
 
 
 @transaction.atomic
@@ -304,7 +304,7 @@ def operation_record_void(*, record: OperationRecord, reason: str, by) -> Operat
     record.save(update_fields=["voided_at", "voided_by", "void_reason"])
     bundle = Bundle.objects.select_for_update().get(pk=record.bundle_id)
     if bundle.status == Bundle.Status.SEWN and not _scanned_operations_done(bundle):
-        Bundle.objects.filter(pk=bundle.pk).update(status=Bundle.Status.IN_SEWING)
+        bundles_transition(bundles=[bundle], to=Bundle.Status.IN_SEWING, by=by, reason=reason)
     notify(
         record.factory_id,
         "operation_voided",

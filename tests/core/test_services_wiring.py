@@ -4,16 +4,13 @@ import os
 import subprocess
 import sys
 import uuid
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from core.models import Organization
 from core.roles import OrgKind, Role
 from tests.factories import FactoryFactory, MembershipFactory, OrganizationFactory, UserFactory
 
@@ -60,25 +57,6 @@ def test_migrations_apply_on_a_fresh_postgresql_database():
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
-
-
-@pytest.mark.django_db
-def test_seed_demo_twice_changes_nothing():
-    call_command("seed_demo", stdout=StringIO())
-    counts = {model.__name__: model.objects.count() for model in _project_models()}
-    call_command("seed_demo", stdout=StringIO())
-    assert {model.__name__: model.objects.count() for model in _project_models()} == counts
-    assert Organization.objects.filter(kind=OrgKind.FACTORY).count() == 3
-
-
-def _project_models():
-    from django.apps import apps
-
-    return [
-        m
-        for m in apps.get_models()
-        if m._meta.app_label in settings.PROJECT_APPS and m._meta.model_name != "auditentry"
-    ]
 
 
 @pytest.mark.redis

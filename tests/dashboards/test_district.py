@@ -19,6 +19,7 @@ from tests.factories import (
     UserFactory,
     WorkerFactory,
 )
+from tests.pdfs import assert_every_font_embedded, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -105,14 +106,15 @@ def test_excel_export_lists_the_consenting_factories(district, official_client):
     assert "Quiet Denim" not in cells
 
 
-def test_pdf_export_uses_the_chinese_cid_font(district, official_client):
+def test_pdf_export_embeds_its_chinese_font(district, official_client, tmp_path):
     cluster_factory(district, "芦淞针织", shares=True)
 
     response = official_client.get(reverse("dashboards:district-pdf"))
 
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert b"STSong-Light" in response.content
+    assert_every_font_embedded(response.content)
+    assert "芦淞针织" in pdf_text(response.content, tmp_path)
 
 
 def test_a_factory_user_cannot_open_the_district_report(client, district):

@@ -1,5 +1,5 @@
 """Real Mosquitto, real ingest processes and a throwaway PostgreSQL cluster for the zero-loss
-tests. Brokers come from deploy/mosquitto/mosquitto.conf (devices.localbroker)."""
+tests. Brokers come from deploy/mosquitto/mosquitto.conf (simulation.local_broker)."""
 
 import contextlib
 import glob

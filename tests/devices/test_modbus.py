@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from devices.modbus import _previous_totals, poll_due_devices
-from devices.modbus_sim import MODEL, REGISTER_MAP, VENDOR, MachinesInBackground
 from devices.models import Device, TelemetryRecord
 from devices.services import register_map_save
+from simulation.modbus_machines import MODEL, REGISTER_MAP, VENDOR, MachinesInBackground
 from tests.factories import DeviceFactory
 
 pytestmark = pytest.mark.django_db

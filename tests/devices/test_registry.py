@@ -1,12 +1,15 @@
 """Registering devices (one, or many from CSV), their broker credentials, and the API."""
 
+import io
+
 import pytest
 
 from core.errors import DomainError
 from core.roles import Role
+from core.tabular import read_csv_text
 from devices.broker import broker_files_write, mosquitto_password_check
 from devices.models import Device
-from devices.services import device_credentials_issue, device_register, devices_import_csv
+from devices.services import device_credentials_issue, device_register, devices_import
 from tests.factories import (
     MembershipFactory,
     SewingLineFactory,
@@ -34,7 +37,7 @@ def floor(plant):
 
 def test_a_csv_registers_every_row_with_its_station_line_and_operator(floor):
     factory, line, station, worker = floor
-    devices = devices_import_csv(factory=factory, text=CSV)
+    devices = devices_import(factory=factory, rows=read_csv_text(CSV))
     assert [d.code for d in devices] == ["st-01", "cut-1"]
     first = Device.objects.get(factory=factory, code="st-01")
     assert (first.station, first.line, first.operator, first.kind) == (
@@ -49,7 +52,7 @@ def test_a_csv_with_one_bad_row_registers_nothing(floor):
     factory = floor[0]
     before = Device.objects.count()
     with pytest.raises(DomainError) as refused:
-        devices_import_csv(factory=factory, text=CSV + "x-1,,teleporter,,,,,,\n")
+        devices_import(factory=factory, rows=read_csv_text(CSV + "x-1,,teleporter,,,,,,\n"))
     assert "row 4" in refused.value.errors
     assert Device.objects.count() == before
 
@@ -100,3 +103,19 @@ def test_a_supervisor_cannot_register_devices(api, plant):
     before = Device.objects.count()
     assert api.post("/api/v1/devices/", {"code": "x", "kind": "cutter"}).status_code == 403
     assert Device.objects.count() == before
+
+
+def test_the_import_page_reads_a_gbk_file_from_chinese_excel(client, floor):
+    factory = floor[0]
+    manager = UserFactory()
+    MembershipFactory(user=manager, organization=factory.organization, role=Role.FACTORY_MANAGER)
+    client.force_login(manager)
+    text = "code,name,kind,station\nst-02,二号工位·吊挂,hanging_station,S-1\n"
+    file = io.BytesIO(text.encode("gbk"))
+    file.name = "devices.csv"
+
+    response = client.post("/devices/import/", {"file": file})
+
+    assert response.status_code == 302
+    device = Device.objects.get(factory=factory, code="st-02")
+    assert (device.name, device.station.code) == ("二号工位·吊挂", "S-1")

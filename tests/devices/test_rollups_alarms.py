@@ -1,6 +1,6 @@
 """Per-minute rollups and the alarm rules (open → acknowledged → cleared)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
@@ -9,9 +9,10 @@ from devices.alarms import alarms_evaluate
 from devices.ingest import ingest_messages
 from devices.models import Alarm, Device, MinuteRollup, TelemetryPolicy
 from devices.rollups import rollup_minutes
-from devices.services import alarm_acknowledge, alarm_clear
+from devices.services import alarm_acknowledge, alarm_clear, alarm_clear_condition
+from tests.audit_trail import moves_of
 from tests.devices.conftest import message
-from tests.factories import StationFactory, UserFactory
+from tests.factories import ShiftFactory, StationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,26 +68,62 @@ def test_a_device_silent_too_long_raises_one_offline_alarm_and_its_return_clears
     assert Alarm.objects.get().state == Alarm.State.CLEARED
 
 
-def test_a_machine_stopped_during_the_shift_raises_an_alarm(plant):
-    factory, _station, machine = plant
-    TelemetryPolicy.objects.create(
-        factory=factory, shift_start="00:00", shift_end="23:59", stopped_after_minutes=10
-    )
-    now = datetime.now(UTC)
+# Tuesday 1 December 2026, 10:00 in Shanghai: inside the default 08:00–17:00 shift.
+IN_SHIFT = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+
+
+def stopped_machine(factory, machine, now: datetime) -> None:
     Device.objects.filter(pk=machine.pk).update(last_seen_at=now, is_online=True)
     MinuteRollup.objects.create(
         factory=factory, device=machine, minute=now - timedelta(minutes=3), stopped_seconds=60
     )
-    alarms_evaluate(factory_id=factory.pk, now=now)
+
+
+def test_a_machine_stopped_during_the_shift_raises_an_alarm(plant):
+    factory, _station, machine = plant
+    TelemetryPolicy.objects.create(factory=factory, stopped_after_minutes=10)
+    stopped_machine(factory, machine, IN_SHIFT)
+
+    alarms_evaluate(factory_id=factory.pk, now=IN_SHIFT)
+
     assert list(Alarm.objects.values_list("kind", "state")) == [("machine_stopped", "open")]
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(2026, 12, 1, 10, 0, tzinfo=UTC),  # 18:00 in Shanghai: after the shift
+        datetime(2026, 11, 29, 2, 0, tzinfo=UTC),  # Sunday 10:00: a rest day of the factory
+        datetime(2026, 10, 1, 2, 0, tzinfo=UTC),  # National Day 10:00: a statutory holiday
+    ],
+)
+def test_a_stopped_machine_raises_nothing_outside_the_factorys_shifts(plant, now):
+    factory, _station, machine = plant
+    stopped_machine(factory, machine, now)
+
+    alarms_evaluate(factory_id=factory.pk, now=now)
+
+    assert Alarm.objects.count() == 0
+
+
+def test_the_shift_window_is_the_factorys_own_shift_across_midnight(plant):
+    factory, _station, machine = plant
+    ShiftFactory(factory=factory, starts_at=time(22), ends_at=time(6), is_default=True)
+    # Wednesday 2 December 2026, 01:00 in Shanghai: the night shift begun on Tuesday.
+    now = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
+    stopped_machine(factory, machine, now)
+
+    alarms_evaluate(factory_id=factory.pk, now=now)
+
+    assert list(Alarm.objects.values_list("kind", flat=True)) == ["machine_stopped"]
 
 
 def test_a_station_with_too_many_hangers_waiting_raises_a_wip_alarm(plant):
     factory, station_device, _machine = plant
     station = StationFactory(factory=factory)
     Device.objects.filter(pk=station_device.pk).update(station=station)
-    TelemetryPolicy.objects.create(factory=factory, shift_start="00:00", wip_threshold=3)
-    now = datetime.now(UTC)
+    TelemetryPolicy.objects.create(factory=factory, wip_threshold=3)
+    now = IN_SHIFT
     MinuteRollup.objects.create(
         factory=factory,
         device=station_device,
@@ -111,3 +148,21 @@ def test_an_alarm_is_acknowledged_then_cleared_and_not_acknowledged_twice(plant)
     with pytest.raises(NotAllowed):
         alarm_acknowledge(alarm=alarm, by=user)
     assert alarm_clear(alarm=alarm, by=user).state == "cleared"
+
+
+def test_an_alarm_cleared_by_its_condition_is_audited_and_cannot_be_acknowledged(plant):
+    factory, _station, machine = plant
+    alarm = Alarm.objects.create(
+        factory=factory, kind="device_offline", subject="device:1", message="x", opened_at=MINUTE
+    )
+
+    cleared = alarm_clear_condition(
+        factory_id=factory.pk, kind="device_offline", subject="device:1"
+    )
+
+    assert cleared == 1
+    assert moves_of(alarm, field="state") == [("open", "cleared")]
+    with pytest.raises(NotAllowed) as refused:
+        alarm_acknowledge(alarm=alarm, by=UserFactory())
+    assert refused.value.code == "invalid_transition"
+    assert Alarm.objects.get(pk=alarm.pk).acknowledged_by is None

@@ -11,11 +11,11 @@ import pytest
 
 from devices.broker import broker_files_write
 from devices.ingest import topic_for
-from devices.loadgen import DeviceLogin, DevicePublisher, publish_samples, sample
-from devices.localbroker import LocalBroker, free_port
 from devices.models import DeadLetter, TelemetryRecord
 from devices.mqtt import IngestLoop
 from devices.services import device_credentials_issue
+from simulation.device_publisher import DeviceLogin, DevicePublisher, publish_samples, sample
+from simulation.local_broker import LocalBroker, free_port
 from tests.devices.mqtt_support import (
     INGEST_PASSWORD,
     INGEST_USER,

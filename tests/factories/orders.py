@@ -8,7 +8,6 @@ import factory as fb
 from core.roles import OrgKind
 from orders.models import (
     BomLine,
-    ConversionJob,
     DailySale,
     Order,
     OrderEvent,
@@ -37,7 +36,6 @@ __all__ = [
     "WebhookEndpointFactory",
     "WebhookDeliveryFactory",
     "DailySaleFactory",
-    "ConversionJobFactory",
     "released_version",
 ]
 
@@ -208,10 +206,3 @@ class DailySaleFactory(fb.django.DjangoModelFactory):
     size = "M"
     colour = "Black"
     quantity_sold = 5
-
-
-class ConversionJobFactory(fb.django.DjangoModelFactory):
-    class Meta:
-        model = ConversionJob
-
-    factory = fb.SubFactory(FactoryFactory)

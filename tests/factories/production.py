@@ -7,6 +7,7 @@ import factory as fb
 
 from production.models import (
     Bundle,
+    ConversionJob,
     CutPlan,
     Lay,
     Marker,
@@ -15,9 +16,11 @@ from production.models import (
     WorkOrderLine,
     WorkOrderOperation,
 )
+from tests.factories.floor import FactoryFactory
 from tests.factories.orders import StyleVersionFactory
 
 __all__ = [
+    "ConversionJobFactory",
     "WorkOrderFactory",
     "WorkOrderLineFactory",
     "WorkOrderOperationFactory",
@@ -131,3 +134,10 @@ class BundleFactory(fb.django.DjangoModelFactory):
     size = "M"
     colour = "Black"
     quantity = 20
+
+
+class ConversionJobFactory(fb.django.DjangoModelFactory):
+    class Meta:
+        model = ConversionJob
+
+    factory = fb.SubFactory(FactoryFactory)

@@ -90,3 +90,40 @@ def test_shift_windows_only_on_working_days():
     factory = FactoryFactory()
     windows = calendar.shift_windows(factory, date(2026, 11, 28), date(2026, 11, 30))
     assert [w.day for w in windows] == [date(2026, 11, 28), date(2026, 11, 30)]
+
+
+def test_weekend_inside_a_holiday_block_is_a_rest_day_not_a_statutory_holiday():
+    factory = FactoryFactory()
+    entry = calendar.calendar_day(factory, date(2026, 10, 4))  # Sunday of the National Day block
+    assert (entry.kind, entry.statutory_holiday) == (Kind.REST, False)
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2026, 2, 16),  # lunar New Year's Eve (statutory from 2025)
+        date(2026, 2, 19),  # 3rd day of the first lunar month
+        date(2026, 4, 5),  # Qingming, the solar term
+        date(2026, 5, 2),  # Labour Day's second day (from 2025)
+        date(2026, 6, 19),  # Dragon Boat, 5th of the 5th lunar month
+        date(2026, 9, 25),  # Mid-Autumn, 15th of the 8th lunar month
+        date(2026, 10, 3),
+    ],
+)
+def test_statutory_holidays_named_by_law(day):
+    entry = calendar.calendar_day(FactoryFactory(), day)
+    assert (entry.kind, entry.statutory_holiday) == (Kind.HOLIDAY, True)
+
+
+def test_statutory_holidays_are_known_before_the_yearly_arrangement_is_published():
+    factory = FactoryFactory()
+    eve = calendar.calendar_day(factory, date(2027, 2, 5))  # lunar New Year's Eve 2027
+    assert (eve.kind, eve.statutory_holiday, eve.source) == (Kind.HOLIDAY, True, "statutory")
+    assert calendar.calendar_day(factory, date(2027, 2, 10)).source == "week"
+
+
+def test_a_statutory_holiday_the_factory_works_stays_a_statutory_holiday_for_wages():
+    factory = FactoryFactory()
+    CalendarDay.objects.create(factory=factory, date=date(2026, 10, 1), kind=Kind.WORKDAY)
+    entry = calendar.calendar_day(factory, date(2026, 10, 1))
+    assert (entry.is_working, entry.statutory_holiday) == (True, True)

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from inventory import services
 from tests.inventory.conftest import receive
+from tests.pdfs import assert_every_font_embedded, qr_payloads
 
 pytestmark = pytest.mark.django_db
 
@@ -47,12 +48,15 @@ def test_the_stock_page_shows_available_stock(client, manager, stocked):
     assert "FAB-POP-BLK" in page and "40" in page
 
 
-def test_lot_label_is_a_pdf_with_a_chinese_font(client, clerk, stocked):
+def test_lot_label_is_a_pdf_with_its_font_embedded_and_a_scannable_qr(
+    client, clerk, stocked, tmp_path
+):
     client.force_login(clerk)
     response = client.get(f"/inventory/lots/{stocked.pk}/label.pdf")
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert b"STSong-Light" in response.content
+    assert_every_font_embedded(response.content)
+    assert qr_payloads(response.content, tmp_path) == [stocked.label_payload]
 
 
 def test_stock_export_is_a_workbook_of_lots(client, clerk, stocked):

@@ -10,6 +10,7 @@ from core.errors import DomainError, NotAllowed
 from core.roles import OrgKind, Role
 from inventory import selectors, services
 from inventory.models import FabricInspection, Lot, PurchaseOrder, StockMove
+from tests.audit_trail import moves_of
 from tests.factories import MembershipFactory, OrganizationFactory, PartnershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +232,44 @@ def test_supplier_on_time_and_quality_rates(order, bin_a, clerk, factory, suppli
         Decimal("100.0"),
         Decimal("0.0"),
     )
+
+
+def test_each_purchase_order_move_is_audited(order, bin_a, clerk, manager):
+    services.purchase_line_receive(
+        line=order.lines.get(),
+        bin=bin_a,
+        lots=[{"code": "R1", "quantity": "50", "dye_lot": "D1"}],
+        by=clerk,
+    )
+    services.purchase_line_receive(
+        line=order.lines.get(),
+        bin=bin_a,
+        lots=[{"code": "R2", "quantity": "50", "dye_lot": "D1"}],
+        by=clerk,
+    )
+
+    assert moves_of(order) == [("draft", "sent"), ("sent", "partial"), ("partial", "received")]
+
+
+def test_a_purchase_order_with_receipts_is_not_cancelled(order, bin_a, clerk, manager):
+    services.purchase_line_receive(
+        line=order.lines.get(),
+        bin=bin_a,
+        lots=[{"code": "R1", "quantity": "50", "dye_lot": "D1"}],
+        by=clerk,
+    )
+
+    with pytest.raises(NotAllowed) as error:
+        services.purchase_order_cancel(order=order, by=manager)
+
+    assert error.value.code == "invalid_transition"
+    assert PurchaseOrder.objects.get(pk=order.pk).status == "partial"
+    assert moves_of(order) == [("draft", "sent"), ("sent", "partial")]
+
+
+def test_a_sent_purchase_order_is_not_sent_again(order, manager):
+    with pytest.raises(NotAllowed) as error:
+        services.purchase_order_send(order=order, by=manager)
+
+    assert error.value.code == "invalid_transition"
+    assert moves_of(order) == [("draft", "sent")]

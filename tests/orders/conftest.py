@@ -1,70 +1,10 @@
-import datetime as dt
-
-import pytest
-
-from core.roles import OrgKind, Role
-from orders.services import order_accept, order_create
-from tests.factories import (
-    FactoryFactory,
-    MembershipFactory,
-    OrganizationFactory,
-    PartnershipFactory,
-    UserFactory,
-    released_version,
+from tests.orders.fixtures import (  # noqa: F401  (pytest finds fixtures by name)
+    accepted_order,
+    buyer,
+    factory,
+    merchant,
+    merchant_api,
+    place_order,
+    planner,
+    version,
 )
-
-
-@pytest.fixture
-def factory(db):
-    return FactoryFactory(organization=OrganizationFactory(code="f1", name="Factory One"))
-
-
-@pytest.fixture
-def merchant(factory):
-    org = OrganizationFactory(kind=OrgKind.MERCHANT, code="m1", name="Merchant One")
-    PartnershipFactory(factory=factory, partner=org)
-    return org
-
-
-@pytest.fixture
-def buyer(merchant):
-    user = UserFactory(username="buyer")
-    MembershipFactory(user=user, organization=merchant, role=Role.MERCHANT_BUYER)
-    return user
-
-
-@pytest.fixture
-def planner(factory):
-    user = UserFactory(username="planner")
-    MembershipFactory(user=user, organization=factory.organization, role=Role.PLANNER)
-    return user
-
-
-@pytest.fixture
-def version(factory):
-    return released_version(factory=factory, number="ST-1")
-
-
-@pytest.fixture
-def place_order(factory, merchant, version, buyer):
-    def place(quantities=None, **overrides):
-        grid = quantities or {("Black", "S"): 30, ("Black", "M"): 45, ("Red", "L"): 25}
-        kwargs = {
-            "merchant": merchant,
-            "factory": factory,
-            "version": version,
-            "quantities": [{"colour": c, "size": s, "quantity": q} for (c, s), q in grid.items()],
-            "requested_date": dt.date.today() + dt.timedelta(days=40),
-            "ship_to": "Changsha, Hunan",
-            "unit_price": "58.50",
-            "by": buyer,
-        }
-        kwargs.update(overrides)
-        return order_create(**kwargs)
-
-    return place
-
-
-@pytest.fixture
-def accepted_order(place_order, planner, factory):
-    return order_accept(order=place_order(), by=planner, acting=factory.organization)

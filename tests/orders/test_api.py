@@ -6,17 +6,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from core.services import api_token_create
 from orders.models import Order, OrderLine, StyleVersion
-from orders.services import order_accept
-from tests.factories import DailySaleFactory
-
-
-@pytest.fixture
-def merchant_api(api, merchant, buyer):
-    _token, key = api_token_create(organization=merchant, name="shop", scope="write", by=buyer)
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
-    return api
 
 
 @pytest.fixture
@@ -106,31 +96,15 @@ def test_an_unreleased_version_is_a_400(merchant_api, factory, version):
     assert written() == (0, 0)
 
 
-def test_a_merchant_reads_status_and_progress_but_never_the_bom(merchant_api, place_order, version):
+def test_a_merchant_reads_status_but_never_the_bom(merchant_api, place_order, version):
     order = place_order()
 
     detail = merchant_api.get(f"/api/v1/orders/{order.pk}/").json()
-    progress = merchant_api.get(f"/api/v1/orders/{order.pk}/progress/").json()
     tech_pack = merchant_api.get(f"/api/v1/style-versions/{version.pk}/").json()
 
     assert detail["status"] == "placed"
     assert [e["to"] for e in detail["events"]] == ["draft", "placed"]
-    assert progress["ordered"] == 100 and progress["cut"] == 0
     assert "bom" not in tech_pack and "operations" not in tech_pack
-
-
-def test_the_factory_accepts_and_converts_through_the_api(factory_api, place_order):
-    order = place_order()
-
-    accepted = factory_api.post(f"/api/v1/orders/{order.pk}/accept/")
-    converted = factory_api.post(f"/api/v1/orders/{order.pk}/convert/")
-    again = factory_api.post(f"/api/v1/orders/{order.pk}/convert/")
-
-    assert accepted.json()["status"] == "accepted"
-    assert converted.status_code == 201
-    assert converted.json()["report"]["cut"] == 103
-    assert again.status_code == 200
-    assert again.json()["work_order"] == converted.json()["work_order"]
 
 
 def test_the_merchant_cannot_accept_through_the_api(merchant_api, place_order):
@@ -198,40 +172,6 @@ def test_a_malformed_file_is_a_400_and_writes_nothing(merchant_api):
     assert response.status_code == 400
     assert response.json()["code"] == "malformed_file"
     assert written() == (0, 0)
-
-
-def test_sales_give_sell_through_and_a_reorder_suggestion(
-    merchant_api, merchant, place_order, planner, factory, version
-):
-    order = order_accept(order=place_order(), by=planner, acting=factory.organization)
-    Order.objects.filter(pk=order.pk).update(status="delivered")
-    today = dt.date.today()
-    for days_ago in range(14):
-        DailySaleFactory(
-            style=version.style,
-            merchant=merchant,
-            date=today - dt.timedelta(days=days_ago),
-            colour="Black",
-            size="S",
-            quantity_sold=2,
-            stock_on_hand=2,
-        )
-
-    figures = merchant_api.get(f"/api/v1/daily-sales/sell-through/?style={version.style.pk}")
-    black_s = next(r for r in figures.json()["rows"] if (r["colour"], r["size"]) == ("Black", "S"))
-
-    assert black_s["received"] == 30
-    assert black_s["sold"] == 28
-    assert black_s["sell_through_pct"] == 93
-    lead = figures.json()["lead_days"]
-    assert black_s["suggested"] == 2 * (lead + 21) - 2
-
-    reorder = merchant_api.post(f"/api/v1/orders/{order.pk}/reorder/", {}, format="json")
-    assert reorder.status_code == 201
-    assert reorder.json()["reorder_of"] == order.pk
-    assert {(c["colour"], c["size"], c["quantity"]) for c in reorder.json()["lines"]} >= {
-        ("Black", "S", black_s["suggested"])
-    }
 
 
 def test_daily_sales_with_a_bad_row_write_nothing(merchant_api, version):

@@ -161,8 +161,8 @@ def test_the_merchant_cannot_cancel_an_accepted_order(accepted_order, buyer, mer
 
 
 def test_the_factory_cannot_cancel_once_cutting_has_started(accepted_order, planner, factory):
-    from orders.conversion import order_convert
     from production.models import CutPlan, Lay
+    from production.services import order_convert
 
     order_convert(order=accepted_order, by=planner)
     Lay.objects.filter(cut_plan__in=CutPlan.objects.all()).update(status=Lay.Status.CUT)
@@ -176,8 +176,8 @@ def test_the_factory_cannot_cancel_once_cutting_has_started(accepted_order, plan
 
 
 def test_the_factory_cancels_a_converted_order_before_cutting(accepted_order, planner, factory):
-    from orders.conversion import order_convert
     from production.models import WorkOrder
+    from production.services import order_convert
 
     result = order_convert(order=accepted_order, by=planner)
 
@@ -190,7 +190,7 @@ def test_the_factory_cancels_a_converted_order_before_cutting(accepted_order, pl
 
 
 def test_shipments_move_the_order_to_partly_shipped_then_shipped(accepted_order, planner):
-    from orders.conversion import order_convert
+    from production.services import order_convert
 
     order_convert(order=accepted_order, by=planner)
 
@@ -215,7 +215,7 @@ def test_shipments_move_the_order_to_partly_shipped_then_shipped(accepted_order,
 
 
 def test_a_shipment_of_a_cell_the_order_lacks_is_refused(accepted_order, planner):
-    from orders.conversion import order_convert
+    from production.services import order_convert
 
     order_convert(order=accepted_order, by=planner)
     before = snapshot()

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from core.errors import DomainError
+from factories.models import CalendarDay
 from payroll import calculation
 from payroll.models import RateAdjustment, TimeKind, TimeRate
 
@@ -158,7 +159,7 @@ def test_overtime_on_a_workday_adds_half_the_overtime_share_of_the_days_pay(shop
 
 
 def test_every_minute_of_a_rest_day_is_overtime_at_double_pay(shop):
-    shop.policy(rest_weekdays=[6])
+    # Sunday is a rest day in the factory's week (Monday–Saturday by default).
     worker = shop.worker()
     shop.attend(worker, SUNDAY, 480)
     shop.record(worker, SUNDAY, shop.op_b, good=400)  # 140.00
@@ -172,13 +173,71 @@ def test_every_minute_of_a_rest_day_is_overtime_at_double_pay(shop):
     )
 
 
-def test_public_holidays_pay_triple(shop):
-    shop.policy(holidays=["2026-03-02"])
+def test_the_factorys_own_holiday_pays_triple(shop):
+    CalendarDay.objects.create(factory=shop.factory, date=MONDAY, kind=CalendarDay.Kind.HOLIDAY)
     worker = shop.worker()
     shop.attend(worker, MONDAY, 480)
     shop.record(worker, MONDAY, shop.op_b, good=400)  # 140.00 + 2 × 140.00
 
-    assert only_day(calc(shop)).total == Decimal("420.00")
+    day = only_day(calc(shop))
+
+    assert (day.day_kind, day.total) == ("holiday", Decimal("420.00"))
+
+
+def test_a_statutory_holiday_pays_triple_without_any_setting(shop):
+    national_day = date(2026, 10, 1)  # Thursday, China's statutory calendar
+    worker = shop.worker()
+    shop.attend(worker, national_day, 480)
+    shop.record(worker, national_day, shop.op_b, good=400)
+
+    day = only_day(calc(shop, national_day, date(2026, 10, 31)))
+
+    assert (day.day_kind, day.overtime_premium, day.total) == (
+        "holiday",
+        Decimal("280.00"),
+        Decimal("420.00"),
+    )
+
+
+def test_a_day_off_in_lieu_pays_the_rest_day_factor(shop):
+    in_lieu = date(2026, 10, 7)  # Wednesday off, paid back by working Sat 10 October (调休)
+    worker = shop.worker()
+    shop.attend(worker, in_lieu, 480)
+    shop.record(worker, in_lieu, shop.op_b, good=400)
+
+    day = only_day(calc(shop, date(2026, 10, 1), date(2026, 10, 31)))
+
+    assert (day.day_kind, day.total) == ("rest_day", Decimal("280.00"))
+
+
+def test_an_adjusted_working_sunday_is_an_ordinary_workday(shop):
+    adjusted = date(2026, 9, 20)  # Sunday worked for National Day (调休)
+    worker = shop.worker()
+    shop.attend(worker, adjusted, 480)
+    shop.record(worker, adjusted, shop.op_b, good=400)
+
+    day = only_day(calc(shop, date(2026, 9, 1), date(2026, 9, 30)))
+
+    assert (day.day_kind, day.overtime_minutes, day.total) == (
+        "workday",
+        0,
+        Decimal("140.00"),
+    )
+
+
+def test_the_days_kinds_are_read_in_one_query_for_the_whole_period(shop, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        kinds = calculation.day_kinds(shop.factory, date(2026, 9, 1), date(2026, 10, 31))
+
+    assert len(kinds) == 61
+    assert [kinds[date(2026, 10, d)] for d in (1, 3, 6, 7, 10, 11)] == [
+        "holiday",
+        "holiday",
+        "rest_day",
+        "rest_day",
+        "workday",
+        "rest_day",
+    ]
 
 
 def test_minimum_wage_top_up_for_a_full_month(shop):
@@ -202,7 +261,9 @@ def test_minimum_wage_top_up_for_a_full_month(shop):
 
 def test_minimum_wage_top_up_is_prorated_by_normal_minutes(shop):
     worker = shop.worker()
-    for offset in range(10):  # 4 800 normal minutes: 2200 × 4800 / 10440 = 1011.49
+    # Ten workdays, Monday 2 to Thursday 12 March without Sunday 8 (a rest day of the factory's
+    # week): 4 800 normal minutes, 2200 × 4800 / 10440 = 1011.49.
+    for offset in [*range(6), *range(7, 11)]:
         day = MONDAY + timedelta(days=offset)
         shop.attend(worker, day, 480)
         shop.record(worker, day, shop.op_b, good=100)

@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from payroll import outputs, services
+from tests.pdfs import assert_every_font_embedded, pdf_text
 
 MONDAY = date(2026, 3, 2)
 
@@ -44,5 +45,20 @@ def test_payslips_are_a_pdf_in_chinese_with_one_page_each(period):
     pdf = outputs.payslips_pdf(period, outputs.payable_payslips(period))
 
     assert pdf.startswith(b"%PDF")
-    assert b"STSong-Light" in pdf
+    assert_every_font_embedded(pdf)
     assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") >= 1
+
+
+def test_a_payslip_reads_back_with_a_name_holding_a_middle_dot(shop, clerk, tmp_path):
+    worker = shop.worker(name="阿依古丽·买买提", bank_account="6217 0002")
+    shop.record(worker, MONDAY, good=100)
+    march = services.pay_period_open(factory=shop.factory, starts_on=date(2026, 3, 1), by=clerk)
+    period = services.pay_period_calculate(period=march, by=clerk)
+
+    pdf = outputs.payslips_pdf(period, outputs.payable_payslips(period))
+
+    assert_every_font_embedded(pdf)
+    text = pdf_text(pdf, tmp_path)
+    assert "阿依古丽·买买提" in text
+    assert "实发工资（元）" in text
+    assert "21.60" in text

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.errors import Conflict, DomainError, NotAllowed
+from core.models import AuditEntry
 from payroll import services
 from payroll.models import (
     AttendanceEvent,
@@ -20,6 +21,7 @@ from payroll.models import (
     WageDay,
     WageLine,
 )
+from tests.audit_trail import entries_of, moves_of
 
 MONDAY = date(2026, 3, 2)
 
@@ -131,7 +133,7 @@ def test_approving_twice_is_refused(shop, clerk, march):
     with pytest.raises(NotAllowed) as refused:
         services.pay_period_approve(period=march, by=clerk)
 
-    assert refused.value.code == "already_approved"
+    assert refused.value.code == "invalid_transition"
     assert snapshot(march) == before
 
 
@@ -141,6 +143,32 @@ def test_an_uncalculated_period_cannot_be_approved(clerk, march):
 
     march.refresh_from_db()
     assert march.status == "open"
+
+
+def test_each_move_of_a_period_is_audited_with_its_figures(shop, clerk, march):
+    shop.record(shop.worker(), MONDAY, good=100)
+    services.pay_period_calculate(period=march, by=clerk)
+    services.pay_period_approve(period=march, by=clerk)
+    services.pay_period_mark_paid(period=march, by=clerk)
+
+    calculated = entries_of(march).filter(action=AuditEntry.Action.UPDATE).first()
+    assert moves_of(march) == [
+        ("open", "calculated"),
+        ("calculated", "approved"),
+        ("approved", "paid"),
+    ]
+    assert (calculated.actor_id, calculated.changes["good_pieces"]) == (clerk.pk, ["0", "100"])
+
+
+def test_an_unapproved_period_is_not_marked_paid(shop, clerk, march):
+    services.pay_period_calculate(period=march, by=clerk)
+    before = snapshot(march)
+
+    with pytest.raises(NotAllowed) as refused:
+        services.pay_period_mark_paid(period=march, by=clerk)
+
+    assert refused.value.code == "invalid_transition"
+    assert snapshot(march) == before
 
 
 def test_an_approved_period_cannot_be_recalculated_or_edited(shop, clerk, march):

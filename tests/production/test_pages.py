@@ -12,6 +12,7 @@ from production.services import (
     shipment_ship,
 )
 from tests.factories import MembershipFactory, UserFactory
+from tests.pdfs import assert_every_font_embedded, qr_payloads
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ def test_a_supervisor_entry_without_a_reason_is_refused(client, floor):
     assert OperationRecord.objects.count() == 0
 
 
-def test_labels_and_packing_list_are_pdfs_in_chinese(client, floor):
+def test_labels_and_packing_list_are_pdfs_in_chinese(client, floor, tmp_path):
     for bundle in floor.bundles[:1]:
         for n, op in enumerate(floor.operations):
             operation_record_create(
@@ -79,4 +80,6 @@ def test_labels_and_packing_list_are_pdfs_in_chinese(client, floor):
     packing_list = client.get(reverse("production:packing-list", kwargs={"pk": shipment.pk}))
     for response in (label, packing_list):
         assert (response["Content-Type"], response.content[:5]) == ("application/pdf", b"%PDF-")
-        assert b"STSong-Light" in response.content
+        assert_every_font_embedded(response.content)
+    assert qr_payloads(label.content, tmp_path) == [carton.qr_payload]
+    assert qr_payloads(packing_list.content, tmp_path) == [f"SLS:{shipment.pk}"]

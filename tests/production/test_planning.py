@@ -7,10 +7,16 @@ import pytest
 
 from core.errors import DomainError
 from factories.calendar import line_capacity
+from factories.clock import factory_today
+from factories.models import CalendarDay
 from production.models import LineBalance, ScheduleEntry
-from production.selectors import booked_minutes_by_line_day, load_by_week, promise_from_plan
+from production.selectors import (
+    booked_minutes_by_line_day,
+    capable_to_promise,
+    load_by_week,
+    promise_from_plan,
+)
 from production.services import line_balance_create, schedule_move, schedule_replan
-from production.services.planning import factory_today
 from tests.factories import (
     SewingLineFactory,
     WorkerSkillFactory,
@@ -97,9 +103,6 @@ def test_a_line_balance_uses_skills_and_is_current(floor):
 
 
 def test_orders_promise_follows_the_factory_calendar(floor):
-    from factories.models import CalendarDay
-    from orders.selectors import capable_to_promise
-
     today = factory_today(floor.factory)
     before = capable_to_promise(
         factory=floor.factory, version=None, quantity=100, sam=Decimal("10")

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from inventory import services
 from inventory.models import PurchaseOrder
+from production.services import mrp_run
+from production.services.release import material_requirements
 from tests.factories import BinFactory, MaterialFactory, SupplierItemFactory, WarehouseFactory
 
 
@@ -58,9 +60,12 @@ def populate(world) -> None:
     services.cycle_count_record(
         count=count, entries=[{"lot": spare.code, "quantity": "39"}], by=world.owner
     )
-    services.mrp_run(factory=world.factory, by=world.owner)
+    mrp_run(factory=world.factory, by=world.owner)
     services.material_release_guard(
-        work_order=world.work_order, by=world.owner, override_reason="Cutting the first colour"
+        work_order=world.work_order,
+        requirements=material_requirements(world.work_order),
+        by=world.owner,
+        override_reason="Cutting the first colour",
     )
     # A second order, still a draft, is the factory's own business.
     services.purchase_order_create(

@@ -1,5 +1,4 @@
 from tests.factories import (
-    ConversionJobFactory,
     DailySaleFactory,
     OrderEventFactory,
     OrderFactory,
@@ -26,4 +25,3 @@ def populate(world) -> None:
     endpoint = WebhookEndpointFactory(merchant=world.merchant)
     WebhookDeliveryFactory(endpoint=endpoint)
     DailySaleFactory(style=world.version.style, merchant=world.merchant)
-    ConversionJobFactory(factory=world.factory, order_ids=[world.order.pk])

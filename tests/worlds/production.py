@@ -1,5 +1,6 @@
 from tests.factories import (
     BundleFactory,
+    ConversionJobFactory,
     CutPlanFactory,
     LayFactory,
     MarkerFactory,
@@ -21,6 +22,7 @@ def populate(world) -> None:
     marker = MarkerFactory(cut_plan=cut_plan)
     lay = LayFactory(marker=marker)
     world.bundle = BundleFactory(lay=lay)
+    ConversionJobFactory(factory=world.factory, order_ids=[world.order.pk])
     _populate_shop_floor(world)
 
 

@@ -1,0 +1,83 @@
+"""Bundle tickets: a printable PDF with Chinese text, a QR code per bundle (encoding its id) and
+a tear-off coupon for every scanned operation."""
+
+from django.utils.translation import gettext as _
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+
+from core.pdf import PdfCanvas
+from core.qr import draw_qr
+
+COUPON_COLUMNS = 5
+COUPON_HEIGHT = 13 * mm
+HEADER_HEIGHT = 34 * mm
+MARGIN = 10 * mm
+
+
+def bundle_tickets_pdf(work_order) -> bytes:
+    """One ticket per bundle of the work order, in bundle number order."""
+    operations = [op for op in work_order.operations.all() if op.is_scanned]
+    bundles = work_order.bundles.select_related("lay").order_by("number")
+    style = work_order.version.style
+    title = _("Bundle tickets")
+    pdf = PdfCanvas(pagesize=A4, title=f"{work_order.number} {title}")
+    width, height = A4
+    rows = max(1, -(-len(operations) // COUPON_COLUMNS))
+    ticket_height = HEADER_HEIGHT + rows * COUPON_HEIGHT + 4 * mm
+    y = height - MARGIN
+    for bundle in bundles:
+        if y - ticket_height < MARGIN:
+            pdf.showPage()
+            y = height - MARGIN
+        top = y
+        inner = width - 2 * MARGIN
+        pdf.setDash()
+        pdf.rect(MARGIN, top - ticket_height + 2 * mm, inner, ticket_height - 2 * mm)
+        draw_qr(pdf, bundle.qr_payload, x=MARGIN + 2 * mm, y=top - 32 * mm, size=30 * mm)
+        x = MARGIN + 36 * mm
+        pdf.font(14)
+        pdf.drawString(
+            x,
+            top - 8 * mm,
+            _("Bundle %(number)s") % {"number": f"{bundle.number:04d}"} + f"   {work_order.number}",
+        )
+        pdf.font(11)
+        pdf.drawString(x, top - 15 * mm, f"{_('Style')} {style.number}  {style.name}")
+        pdf.drawString(
+            x,
+            top - 22 * mm,
+            _("Colour %(colour)s   Size %(size)s   %(pieces)s pieces")
+            % {"colour": bundle.colour, "size": bundle.size, "pieces": bundle.quantity},
+        )
+        pdf.drawString(
+            x,
+            top - 29 * mm,
+            _("Lay %(lay)s   ID %(id)s") % {"lay": bundle.lay.number, "id": bundle.pk},
+        )
+        coupon_width = inner / COUPON_COLUMNS
+        pdf.setDash(2, 2)
+        for index, op in enumerate(operations):
+            column, row = index % COUPON_COLUMNS, index // COUPON_COLUMNS
+            left = MARGIN + column * coupon_width
+            bottom = top - HEADER_HEIGHT - (row + 1) * COUPON_HEIGHT
+            pdf.rect(left, bottom, coupon_width, COUPON_HEIGHT)
+            pdf.font(8)
+            pdf.drawString(left + 1.5 * mm, bottom + 8.5 * mm, f"{op.sequence}. {op.name}"[:18])
+            pdf.drawString(
+                left + 1.5 * mm,
+                bottom + 4.5 * mm,
+                _("B%(number)s · %(pieces)s pcs · %(code)s")
+                % {"number": f"{bundle.number:04d}", "pieces": bundle.quantity, "code": op.code},
+            )
+            pdf.drawString(left + 1.5 * mm, bottom + 1 * mm, f"{bundle.colour}/{bundle.size}")
+        pdf.setDash()
+        y = top - ticket_height
+    if not bundles:
+        pdf.font(12)
+        pdf.drawString(
+            MARGIN,
+            height - 2 * MARGIN,
+            _("%(number)s has no bundles.") % {"number": work_order.number},
+        )
+    pdf.showPage()
+    return pdf.finish()
