@@ -156,8 +156,8 @@ def test_only_the_late_work_order_puts_an_order_at_risk(world):
 
 def test_merchant_progress_is_one_on_tracking_the_order_page_and_its_api(world):
     tracked = page_context(world.buyer, "dashboards:tracking")["orders"]
-    for_factory = page_context(world.owner, "orders:detail", world.order.pk)["progress"]
-    for_merchant = page_context(world.buyer, "orders:detail", world.order.pk)["progress"]
+    for_factory = page_context(world.owner, "production_orders:panel", world.order.pk)["progress"]
+    for_merchant = page_context(world.buyer, "production_orders:panel", world.order.pk)["progress"]
     api = signed_in(world.buyer, APIClient).get(f"/api/v1/orders/{world.order.pk}/progress/")
     wo_page = page_context(world.owner, "production:work-order", world.wo1.pk)["progress"]
 
