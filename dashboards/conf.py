@@ -10,13 +10,12 @@ DEFAULTS = {
     # The periodic catch-up rebuilds this many recent hours of every factory.
     "CATCH_UP_HOURS": 3,
     "CATCH_UP_EVERY_SECONDS": 300,
-    # A working day's minutes per operator present (capacity); one 8-hour shift by default.
-    "SHIFT_MINUTES": 480,
-    # Standard minutes of a garment when no output says otherwise (plan per line).
-    "DEFAULT_GARMENT_SAM": 12,
     "PROFILE_LINK_DAYS": 30,
     # A screen's data is shared by all its viewers until a change, at most this long.
     "DATA_CACHE_SECONDS": 20,
+    # Wages earned in an open pay period are payroll's calculation of its days so far, too
+    # heavy to repeat on every change of a busy floor: the screen reuses it this long.
+    "WAGES_CACHE_SECONDS": 60,
     # How many factories a total must cover before non-consenting factories may count in it.
     "DISTRICT_MIN_AGGREGATE": 3,
 }

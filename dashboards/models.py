@@ -2,8 +2,10 @@
 
 Dashboards never aggregate raw telemetry or raw operation records while a page waits: Celery
 tasks (fed by `core.realtime` notifications and a periodic catch-up) rebuild these tables, one
-hour or one day at a time, from the other apps' selectors. A rebuild replaces the bucket's rows,
-so running it twice gives the same rows.
+hour or one day at a time, by calling the selectors of the app that owns each figure — so a
+rollup's sum over a window is that app's figure for the window. Hours are the factory's local
+clock hours (stored as their UTC start), days its local days. A rebuild replaces the bucket's
+rows, so running it twice gives the same rows.
 """
 
 import secrets as token_secrets
@@ -21,11 +23,12 @@ ZERO = Decimal("0")
 
 
 class OutputHour(FactoryOwned):
-    """Pieces done in one hour (UTC) by one operator on one line for one work order.
+    """Pieces done in one local clock hour by one operator on one line for one work order, as
+    `production.selectors.output_rows` counts them.
 
     `good`, `defective` and `reworked` count operations (a garment passes many); `finished`
-    counts garments through the last operation of their routing; `earned_minutes` is standard
-    minutes (SAM × good pieces) and `piece_wages` the piece-rate pay those pieces earn.
+    counts garments through the last scanned operation of their routing; `earned_minutes` is
+    standard minutes (SAM × good pieces).
     """
 
     hour = models.DateTimeField(_("hour"))
@@ -44,9 +47,6 @@ class OutputHour(FactoryOwned):
     earned_minutes = models.DecimalField(
         _("earned standard minutes"), max_digits=12, decimal_places=2, default=ZERO
     )
-    piece_wages = models.DecimalField(
-        _("piece wages"), max_digits=12, decimal_places=2, default=ZERO
-    )
 
     class Meta:
         verbose_name = _("hourly output")
@@ -58,8 +58,9 @@ class OutputHour(FactoryOwned):
 
 
 class MachineHour(FactoryOwned):
-    """One machine's hour (UTC), summed from devices' per-minute rollups: seconds running,
-    idle and stopped, hangers that arrived at and left its station, pieces counted."""
+    """One machine's local clock hour, as `devices.selectors.machine_rows` sums its per-minute
+    rollups: seconds running, idle and stopped, hangers that arrived at and left its station,
+    pieces counted."""
 
     hour = models.DateTimeField(_("hour"))
     # Devices' Device, by id: rollups outlive a retired device's registry row.
@@ -101,7 +102,8 @@ class LineDay(FactoryOwned):
 
 
 class FactoryDay(FactoryOwned):
-    """One factory's day: output, quality, people, pay, order intake and delivery.
+    """One factory's local day: output, quality, people, pay, machines, order intake and
+    delivery — each column built by its owner's selector (see `services.day_rebuild`).
 
     The district report and the data profile read only this table.
     """
@@ -114,7 +116,9 @@ class FactoryDay(FactoryOwned):
     available_minutes = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
     operators = models.PositiveIntegerField(_("operators at work"), default=0)
     employees = models.PositiveIntegerField(_("employees"), default=0)
-    piece_wages = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    # payroll's day wages and the operator-days they pay (payroll.selectors.wages_by_day)
+    wages = models.DecimalField(_("wages"), max_digits=14, decimal_places=2, default=ZERO)
+    wage_days = models.PositiveIntegerField(_("operator-days paid"), default=0)
     running_seconds = models.PositiveBigIntegerField(default=0)
     idle_seconds = models.PositiveBigIntegerField(default=0)
     stopped_seconds = models.PositiveBigIntegerField(default=0)

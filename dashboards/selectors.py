@@ -1,271 +1,228 @@
-"""Reads of dashboards/: every figure comes from the rollup tables or another app's selectors,
-never from raw telemetry or raw operation records."""
+"""Reads of dashboards/: the factory screen, the data profile and the district report.
+
+This app computes no figure of its own. It composes the owners' selectors (production,
+orders, devices, payroll, inventory — docs/architecture.md, "Who owns each figure") and, where
+a window is long, sums its rollups, which those same selectors built. Every date and hour comes
+from the factory clock and calendar (factories.clock, factories.calendar).
+"""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dashboards import conf, sources
+from dashboards import conf
 from dashboards.models import FactoryDay, LineDay, MachineHour, OutputHour
-from dashboards.services import data_version_key, day_bounds, hour_floor
+from dashboards.services import data_version_key
+from devices import selectors as devices
+from devices.selectors import MACHINE_TIME
+from factories.calendar import days_between
+from factories.clock import (
+    day_bounds,
+    factory_today,
+    factory_zone,
+    hours_back,
+    local_date,
+    month_first,
+    period_of,
+    week_first,
+)
 from factories.models import Category, Factory, SewingLine
+from inventory import selectors as inventory
+from orders import selectors as orders
+from payroll import selectors as payroll
+from production import selectors as production
 
 WINDOWS = ("12h", "week", "month")
-# A six-day week and a day shift of 08–12 and 13–17 local time: the plan's shape.
-WORKING_WEEKDAYS = {0, 1, 2, 3, 4, 5}
-SHIFT_HOURS = {8, 9, 10, 11, 13, 14, 15, 16}
+HOURS_SHOWN = 12
+OUTPUT = ("finished", "good", "defective")
+QUALITY = ("inspected", "passed", "defects")
 
 
 @dataclass(frozen=True)
 class Window:
+    """What one screen window covers: [start, end) in UTC, its local days, and its local clock
+    hours when it is drawn by the hour."""
+
     name: str
-    start: datetime  # UTC
+    start: datetime
     end: datetime
     first_day: date
     last_day: date
-    hourly: bool
+    hours: tuple[datetime, ...] = ()
 
 
 def window_for(factory: Factory, name: str, now: datetime | None = None) -> Window:
+    """The last 12 local clock hours (the current one last), or this week or this month up to
+    and including the factory's today."""
     if name not in WINDOWS:
         name = "12h"
     now = now or timezone.now()
-    zone = ZoneInfo(factory.time_zone)
-    today = now.astimezone(zone).date()
     if name == "12h":
-        start = hour_floor(now) - timedelta(hours=11)
-        return Window(name, start, now, start.astimezone(zone).date(), today, True)
-    first = today - timedelta(days=today.weekday()) if name == "week" else today.replace(day=1)
-    return Window(name, day_bounds(factory, first)[0], now, first, today, False)
+        hours = tuple(hours_back(factory, HOURS_SHOWN, now))
+        today = factory_today(factory, now)
+        return Window(name, hours[0], now, local_date(factory, hours[0]), today, hours)
+    period = period_of(factory, name, now)
+    return Window(name, period.start, period.end, period.first, period.last)
 
 
-def pct(part, whole) -> float | None:
-    return round(100.0 * float(part) / float(whole), 1) if whole else None
+def _sums(queryset, names) -> dict:
+    totals = queryset.aggregate(**{name: Sum(name) for name in names})
+    return {name: totals[name] or 0 for name in names}
 
 
-def qualified_and_dhu(row: dict) -> tuple[float | None, float | None]:
-    """QC figures when there were inspections, else first-pass figures from the line's own
-    defect counts (DHU: defects per hundred units checked)."""
-    if row.get("inspected"):
-        return pct(row["passed"], row["inspected"]), pct(row["defects"], row["inspected"])
-    checked = (row.get("good") or 0) + (row.get("defective") or 0)
-    return pct(row.get("good") or 0, checked), pct(row.get("defective") or 0, checked)
-
-
-def garment_sam(factory_id: int, since: date) -> float:
-    totals = FactoryDay.objects.filter(factory_id=factory_id, day__gte=since).aggregate(
-        minutes=Sum("earned_minutes"), finished=Sum("finished")
+def _days(factory: Factory, window: Window):
+    return FactoryDay.objects.filter(
+        factory=factory, day__gte=window.first_day, day__lte=window.last_day
     )
-    if totals["finished"]:
-        return max(1.0, float(totals["minutes"]) / totals["finished"])
-    return float(conf.get("DEFAULT_GARMENT_SAM"))
 
 
-def line_daily_plans(factory: Factory, sam: float) -> tuple[dict[int, int], dict[int, str]]:
-    """Garments each active line should finish in a working day at its planned headcount and
-    efficiency, and every line's name."""
-    minutes = conf.get("SHIFT_MINUTES")
-    plans, names = {}, {}
-    for line in SewingLine.objects.filter(factory=factory).values(
-        "pk", "name", "planned_headcount", "efficiency", "is_active"
-    ):
-        names[line["pk"]] = line["name"]
-        if line["is_active"]:
-            plans[line["pk"]] = int(
-                line["planned_headcount"] * minutes * float(line["efficiency"]) / sam
-            )
-    return plans, names
+def _hours(factory: Factory, window: Window):
+    return OutputHour.objects.filter(factory=factory, hour__in=window.hours)
 
 
-def _series(factory: Factory, window: Window, daily_plan: int) -> dict:
-    zone = ZoneInfo(factory.time_zone)
-    if window.hourly:
-        rows = (
-            OutputHour.objects.filter(factory=factory, hour__gte=window.start)
+def _plan_by_day(factory: Factory, first: date, last: date) -> tuple[dict, dict]:
+    """Garments planned per day (all lines) and per line on `last` (production's plan)."""
+    plan = production.planned_output(factory, first, last)
+    per_day = dict.fromkeys(days_between(first, last), 0.0)
+    for days in plan.values():
+        for day, garments in days.items():
+            per_day[day] = per_day.get(day, 0.0) + garments
+    return per_day, {line_id: days.get(last, 0.0) for line_id, days in plan.items()}
+
+
+def _series(factory: Factory, window: Window, plan_by_day: dict) -> dict:
+    zone = factory_zone(factory)
+    if window.hours:
+        by_hour = dict(
+            _hours(factory, window)
             .values("hour")
-            .annotate(finished=Sum("finished"))
+            .annotate(n=Sum("finished"))
+            .values_list("hour", "n")
         )
-        by_hour = {row["hour"].astimezone(UTC): row["finished"] for row in rows}
-        hours = [window.start + timedelta(hours=i) for i in range(12)]
-        hourly_plan = round(daily_plan / len(SHIFT_HOURS))
+        plan = production.planned_output_by_hour(factory, list(window.hours))
         return {
-            "labels": [h.astimezone(zone).strftime("%H:00") for h in hours],
-            "output": [by_hour.get(h, 0) or 0 for h in hours],
-            "plan": [
-                hourly_plan
-                if h.astimezone(zone).hour in SHIFT_HOURS
-                and h.astimezone(zone).weekday() in WORKING_WEEKDAYS
-                else 0
-                for h in hours
-            ],
+            "labels": [hour.astimezone(zone).strftime("%H:00") for hour in window.hours],
+            "output": [by_hour.get(hour) or 0 for hour in window.hours],
+            "plan": [round(garments) for garments in plan],
         }
-    days = [
-        window.first_day + timedelta(days=i)
-        for i in range((window.last_day - window.first_day).days + 1)
-    ]
-    by_day = {
-        row.day: row
-        for row in FactoryDay.objects.filter(
-            factory=factory, day__gte=window.first_day, day__lte=window.last_day
-        )
-    }
+    days = days_between(window.first_day, window.last_day)
+    by_day = {row.day: row for row in _days(factory, window)}
     return {
-        "labels": [d.strftime("%m-%d") for d in days],
-        "output": [by_day[d].finished if d in by_day else 0 for d in days],
-        "plan": [daily_plan if d.weekday() in WORKING_WEEKDAYS else 0 for d in days],
+        "labels": [day.strftime("%m-%d") for day in days],
+        "output": [by_day[day].finished if day in by_day else 0 for day in days],
+        "plan": [round(plan_by_day.get(day, 0)) for day in days],
         "per_person": [
-            round(by_day[d].finished / by_day[d].operators, 1)
-            if d in by_day and by_day[d].operators
-            else 0
-            for d in days
+            production.per_person_day(by_day[day].finished, by_day[day].operators)
+            if day in by_day
+            else None
+            for day in days
         ],
     }
 
 
-def _lines(factory: Factory, window: Window, plans: dict, names: dict) -> tuple[list, dict]:
-    """Each line's output and quality in the window, and the window's quality totals."""
-    rows = list(
-        LineDay.objects.filter(factory=factory, day__gte=window.first_day, day__lte=window.last_day)
-        .values("line_id")
-        .annotate(
-            finished=Sum("finished"),
-            good=Sum("good"),
-            defective=Sum("defective"),
-            inspected=Sum("inspected"),
-            passed=Sum("passed"),
-            defects=Sum("defects"),
-        )
-    )
-    if window.hourly:
-        # Last 12 hours: output from the hourly rollup, quality from the days it spans.
-        finished = dict(
-            OutputHour.objects.filter(factory=factory, hour__gte=window.start)
+def _window_totals(factory: Factory, window: Window) -> tuple[dict, dict]:
+    """Output and quality of the window in all and per line: by the hour, the hourly rollup
+    and production's inspections of the window; by the day, the day rollups."""
+    if not window.hours:
+        per_line = {
+            row["line_id"]: row
+            for row in LineDay.objects.filter(
+                factory=factory, day__gte=window.first_day, day__lte=window.last_day
+            )
             .values("line_id")
-            .annotate(n=Sum("finished"))
-            .values_list("line_id", "n")
-        )
-    quality = {
-        name: sum(row[name] or 0 for row in rows) for name in ("inspected", "passed", "defects")
+            .annotate(**{n: Sum(n) for n in OUTPUT + QUALITY})
+            .order_by()
+        }
+        return _sums(_days(factory, window), OUTPUT + QUALITY), per_line
+    per_line = {
+        row["line_id"]: row
+        for row in _hours(factory, window)
+        .values("line_id")
+        .annotate(**{n: Sum(n) for n in OUTPUT})
+        .order_by()
     }
+    inspected = production.inspection_rows(factory, window.start, window.end, by="line")
+    for line_id, row in inspected.items():
+        per_line.setdefault(line_id, {"line_id": line_id}).update(row)
+    totals = {n: sum(row.get(n) or 0 for row in per_line.values()) for n in OUTPUT + QUALITY}
+    return totals, per_line
+
+
+def _lines(factory: Factory, per_line: dict, plan_today: dict) -> list[dict]:
+    names = dict(SewingLine.objects.filter(factory=factory).values_list("pk", "name"))
     result = []
-    for row in rows:
-        qualified, dhu = qualified_and_dhu(row)
-        line_id = row["line_id"]
+    for line_id, row in per_line.items():
+        qualified, dhu = production.qualified_and_dhu(row)
         result.append(
             {
                 "id": line_id,
                 "name": names.get(line_id, _("Unassigned")),
-                "finished": finished.get(line_id, 0) if window.hourly else row["finished"],
+                "finished": row.get("finished") or 0,
                 "qualified_rate": qualified,
                 "dhu": dhu,
-                "daily_plan": plans.get(line_id, 0),
+                "daily_plan": round(plan_today.get(line_id, 0)),
             }
         )
-    return sorted(result, key=lambda r: r["name"]), quality
+    return sorted(result, key=lambda r: r["name"])
 
 
-def _work_orders(factory: Factory, today: date) -> list[dict] | None:
-    work_orders = sources.work_orders_in_progress(factory_id=factory.pk)
-    if work_orders is None:
-        return None
-    ids = [wo["id"] for wo in work_orders]
-    done = dict(
-        OutputHour.objects.filter(factory=factory, work_order_id__in=ids)
-        .values("work_order_id")
-        .annotate(n=Sum("finished"))
-        .values_list("work_order_id", "n")
-    )
-    since = day_bounds(factory, today - timedelta(days=3))[0]
-    recent = dict(
-        OutputHour.objects.filter(factory=factory, work_order_id__in=ids, hour__gte=since)
-        .values("work_order_id")
-        .annotate(n=Sum("finished"))
-        .values_list("work_order_id", "n")
-    )
-    result = []
-    for wo in work_orders:
-        completed = wo.get("completed", done.get(wo["id"], 0)) or 0
-        remaining = max(0, (wo.get("quantity") or 0) - completed)
-        per_day = (recent.get(wo["id"]) or 0) / 3
-        if remaining == 0:
-            expected = today
-        elif per_day:
-            expected = today + timedelta(days=int(remaining / per_day + 0.999))
-        else:
-            expected = None
-        due = wo.get("due_date")
-        result.append(
-            {
-                **{k: v for k, v in wo.items() if k not in ("completed",)},
-                "completed": completed,
-                "progress": pct(completed, wo.get("quantity")),
-                "expected_finish": expected.isoformat() if expected else None,
-                "due_date": due.isoformat() if isinstance(due, date) else due,
-                "at_risk": bool(due and (expected is None or expected > _as_date(due))),
-            }
-        )
-    return sorted(result, key=lambda r: (r["due_date"] or "9999", str(r.get("number"))))
-
-
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
-def _orders_at_risk(work_orders: list[dict] | None) -> list[dict] | None:
-    if work_orders is None:
-        return None
+def _orders_at_risk(work_orders: list[dict]) -> list[dict]:
+    """Orders with a work order at risk, each with its latest expected finish."""
     at_risk: dict = {}
     for wo in work_orders:
-        if wo["at_risk"]:
-            key = wo.get("order_number") or wo.get("number")
-            entry = at_risk.setdefault(
-                key,
-                {
-                    "order": key,
-                    "merchant": wo.get("merchant", ""),
-                    "due_date": wo["due_date"],
-                    "expected_finish": wo["expected_finish"],
-                },
-            )
-            if wo["expected_finish"] is None or (
-                entry["expected_finish"] and wo["expected_finish"] > entry["expected_finish"]
-            ):
-                entry["expected_finish"] = wo["expected_finish"]
+        if not wo["at_risk"]:
+            continue
+        key = wo["order_number"] or wo["number"]
+        entry = at_risk.setdefault(
+            key,
+            {
+                "order": key,
+                "merchant": wo["merchant"],
+                "due_date": wo["due_date"],
+                "expected_finish": wo["expected_finish"],
+            },
+        )
+        if wo["expected_finish"] is None or (
+            entry["expected_finish"] and wo["expected_finish"] > entry["expected_finish"]
+        ):
+            entry["expected_finish"] = wo["expected_finish"]
     return list(at_risk.values())
 
 
-def _wip(factory: Factory, today: date) -> dict | None:
-    """Hangers waiting at each station today (arrived minus left, from MachineHour); the
-    bottleneck is the station with the most."""
-    if sources.model("devices", "MinuteRollup") is None:
+def _machines(factory: Factory, window: Window, now: datetime) -> dict | None:
+    state = devices.machines_now(factory, now)
+    if state is None:
         return None
-    rows = (
-        MachineHour.objects.filter(
-            factory=factory, hour__gte=day_bounds(factory, today)[0], station__isnull=False
+    if window.hours:
+        seconds = _sums(
+            MachineHour.objects.filter(factory=factory, hour__in=window.hours), MACHINE_TIME
         )
-        .values("station_id", "station__code")
-        .annotate(arrived=Sum("arrivals"), left=Sum("departures"))
-        .order_by("station__code")
-    )
-    stations = [
-        {
-            "station_id": row["station_id"],
-            "station": row["station__code"],
-            "wip": max(0, (row["arrived"] or 0) - (row["left"] or 0)),
-        }
-        for row in rows
-    ]
-    bottleneck = max(stations, key=lambda s: s.get("wip") or 0, default=None)
-    if bottleneck is not None and not bottleneck.get("wip"):
-        bottleneck = None
-    return {"stations": stations, "bottleneck": bottleneck}
+    else:
+        seconds = _sums(_days(factory, window), MACHINE_TIME)
+    return {**state, "utilization": devices.utilisation(*(seconds[n] for n in MACHINE_TIME))}
+
+
+def _wages(factory: Factory, now: datetime) -> dict:
+    """Wages earned so far in the pay period that covers today (payroll's figure)."""
+    period = payroll.current_period(factory, now)
+    if period is None:
+        return {"label": _("No pay period covers today."), "total": None, "status": None}
+    key = f"dashboards:wages:{factory.pk}:{period.pk}:{period.status}"
+    earned = cache.get(key)
+    if earned is None:
+        earned = payroll.period_earned(period)
+        cache.set(key, earned, timeout=conf.get("WAGES_CACHE_SECONDS"))
+    return {
+        "label": f"{period.starts_on:%m-%d} – {period.ends_on:%m-%d}",
+        "total": earned,
+        "status": period.status,
+    }
 
 
 def _jsonable(value):
@@ -278,40 +235,6 @@ def _jsonable(value):
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
-
-
-def _machines(factory: Factory, window: Window) -> dict | None:
-    now = sources.machines_now(factory_id=factory.pk)
-    if now is None:
-        return None
-    if window.hourly:
-        seconds = MachineHour.objects.filter(factory=factory, hour__gte=window.start).aggregate(
-            running=Sum("running_seconds"), idle=Sum("idle_seconds"), stopped=Sum("stopped_seconds")
-        )
-    else:
-        seconds = FactoryDay.objects.filter(
-            factory=factory, day__gte=window.first_day, day__lte=window.last_day
-        ).aggregate(
-            running=Sum("running_seconds"), idle=Sum("idle_seconds"), stopped=Sum("stopped_seconds")
-        )
-    seconds = {k: v or 0 for k, v in seconds.items()}
-    return {**now, "utilization": pct(seconds["running"], sum(seconds.values()))}
-
-
-def _wages(factory: Factory) -> dict | None:
-    """Wages earned so far in the current pay period: payroll's figure once the period is
-    calculated, else the piece wages of the period's days so far (from the rollup)."""
-    period = sources.pay_period(factory=factory)
-    if period is None:
-        return None
-    if not period:
-        return {"label": _("No pay period covers today."), "total": None, "status": None}
-    total = period["earned"]
-    if not total:
-        total = FactoryDay.objects.filter(
-            factory=factory, day__gte=period["starts_on"], day__lte=period["ends_on"]
-        ).aggregate(total=Sum("piece_wages"))["total"] or Decimal("0")
-    return {"label": period["label"], "total": total, "status": period["status"]}
 
 
 def dashboard_data_cached(factory: Factory, window_name: str) -> dict:
@@ -328,62 +251,51 @@ def dashboard_data_cached(factory: Factory, window_name: str) -> dict:
 
 def dashboard_data(factory: Factory, window_name: str, now: datetime | None = None) -> dict:
     """Everything the one screen shows for one window."""
+    now = now or timezone.now()
     window = window_for(factory, window_name, now)
-    sam = garment_sam(factory.pk, window.last_day - timedelta(days=14))
-    plans, names = line_daily_plans(factory, sam)
-    daily_plan = sum(plans.values())
-    series = _series(factory, window, daily_plan)
-    if window.hourly:
-        totals = OutputHour.objects.filter(factory=factory, hour__gte=window.start).aggregate(
-            finished=Sum("finished"),
-            good=Sum("good"),
-            defective=Sum("defective"),
-            operators=Count("worker_id", distinct=True),
-        )
-    else:
-        totals = FactoryDay.objects.filter(
-            factory=factory, day__gte=window.first_day, day__lte=window.last_day
-        ).aggregate(
-            finished=Sum("finished"),
-            good=Sum("good"),
-            defective=Sum("defective"),
-            operators=Sum("operators"),
-            inspected=Sum("inspected"),
-            passed=Sum("passed"),
-            defects=Sum("defects"),
-        )
-    totals = {k: v or 0 for k, v in totals.items()}
-    lines, quality = _lines(factory, window, plans, names)
-    qualified, dhu = qualified_and_dhu({**totals, **quality})
     today = window.last_day
+    plan_by_day, plan_today = _plan_by_day(factory, window.first_day, today)
+    series = _series(factory, window, plan_by_day)
+    totals, per_line = _window_totals(factory, window)
+    qualified, dhu = production.qualified_and_dhu(totals)
     today_row = FactoryDay.objects.filter(factory=factory, day=today).first()
-    work_orders = _work_orders(factory, today)
+    work_orders = production.work_orders_in_progress(factory)
+    machines = _machines(factory, window, now)
     data = {
         "window": window.name,
-        "generated_at": timezone.now().isoformat(),
+        "generated_at": now.isoformat(),
         "factory": {"id": factory.pk, "name": str(factory)},
         "kpi": {
             "output": totals["finished"],
             "plan": sum(series["plan"]),
-            "plan_attainment": pct(totals["finished"], sum(series["plan"])),
+            "plan_attainment": production.pct(totals["finished"], sum(series["plan"])),
             "qualified_rate": qualified,
             "dhu": dhu,
-            "per_person_today": round(today_row.finished / today_row.operators, 1)
-            if today_row and today_row.operators
+            "per_person_today": production.per_person_day(today_row.finished, today_row.operators)
+            if today_row
             else None,
             "operators_today": today_row.operators if today_row else 0,
         },
         "series": series,
-        "lines": lines,
+        "lines": _lines(factory, per_line, plan_today),
         "work_orders": work_orders,
         "orders_at_risk": _orders_at_risk(work_orders),
-        "wip": _wip(factory, today),
-        "devices": _machines(factory, window),
-        "alarms": sources.open_alarms(factory_id=factory.pk),
-        "shortages": sources.material_shortages(factory_id=factory.pk),
-        "wages": _wages(factory),
+        # Hangers waiting since the day began, on a factory whose stations report them.
+        "wip": devices.station_wip(factory, day_bounds(factory, today)[0]) if machines else None,
+        "devices": machines,
+        "alarms": devices.open_alarms(factory),
+        "shortages": inventory.material_shortages(factory),
+        "wages": _wages(factory, now),
     }
     return _jsonable(data)
+
+
+def merchant_tracking(merchant) -> list[dict]:
+    """The merchant's live orders at every factory, newest first, each as production's
+    `order_progress` shows it (the order page and its API show the same)."""
+    tracked = list(orders.tracked_orders(merchant))
+    progress = production.orders_progress(tracked)
+    return [progress[order.pk] for order in tracked]
 
 
 # --- Monthly and weekly figures from FactoryDay (district report, data profile) ---------------
@@ -396,7 +308,8 @@ SUMMED = (
     "available_minutes",
     "operators",
     "employees",
-    "piece_wages",
+    "wages",
+    "wage_days",
     "inspected",
     "passed",
     "defects",
@@ -409,38 +322,34 @@ SUMMED = (
 
 
 def figures(rows: list[dict]) -> dict:
-    """The published figures of a set of factory-days (one factory or many)."""
+    """The published figures of a set of factory-days (one factory or many): each one the
+    owner's formula over the sums of the rollup columns the owner built."""
     total = {name: sum(row[name] for row in rows) for name in SUMMED}
     days = len({(row["factory_id"], row["day"]) for row in rows}) or 1
-    qualified, _dhu = qualified_and_dhu(total)
+    qualified, _dhu = production.qualified_and_dhu(total)
+    wage = payroll.average_daily_wage(total["wages"], total["wage_days"])
     return {
         "output": total["finished"],
-        "capacity_utilization": pct(total["earned_minutes"], total["available_minutes"]),
+        "capacity_utilization": production.utilisation(
+            total["earned_minutes"], total["available_minutes"]
+        ),
         "orders_received": total["orders_received"],
         "pieces_ordered": total["pieces_ordered"],
-        "on_time_delivery": pct(total["orders_delivered_on_time"], total["orders_delivered"]),
+        "on_time_delivery": orders.on_time_rate(
+            total["orders_delivered_on_time"], total["orders_delivered"]
+        ),
         "qualified_rate": qualified,
         "employment": round(total["employees"] / days * len({r["factory_id"] for r in rows}))
         if rows
         else 0,
-        "average_daily_wage": round(float(total["piece_wages"]) / total["operators"], 2)
-        if total["operators"]
-        else None,
+        "average_daily_wage": float(wage) if wage is not None else None,
     }
 
 
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
 def previous_months(today: date, count: int) -> list[date]:
-    months = [month_start(today)]
+    months = [month_first(today)]
     while len(months) < count:
-        months.append(month_start(months[-1] - timedelta(days=1)))
+        months.append(month_first(months[-1] - timedelta(days=1)))
     return list(reversed(months))
 
 
@@ -453,13 +362,13 @@ def factory_days(factory_ids, since: date, until: date) -> list[dict]:
 
 
 def factory_profile(factory: Factory, today: date | None = None) -> dict:
-    """Twelve months of a factory's figures: what a data-profile link shows."""
-    today = today or timezone.now().astimezone(ZoneInfo(factory.time_zone)).date()
+    """Twelve months of a factory's figures, up to its today: what a data-profile link shows."""
+    today = today or factory_today(factory)
     months = previous_months(today, 12)
     rows = factory_days([factory.pk], months[0], today)
     by_month: dict[date, list] = {m: [] for m in months}
     for row in rows:
-        by_month[month_start(row["day"])].append(row)
+        by_month[month_first(row["day"])].append(row)
     return {
         "factory": str(factory),
         "categories": list(factory.categories or []),
@@ -475,14 +384,17 @@ def factory_profile(factory: Factory, today: date | None = None) -> dict:
 def district_report(district, today: date | None = None) -> dict:
     """The cluster: consenting factories by name and by category, week and month trends; a
     factory that has not consented only counts inside an all-factories total that covers at
-    least DISTRICT_MIN_AGGREGATE non-consenting factories (so no subtraction isolates it)."""
-    today = today or timezone.localdate()
-    months = previous_months(today, 12)
-    first_week = week_start(today) - timedelta(weeks=11)
-    since = min(months[0], first_week)
+    least DISTRICT_MIN_AGGREGATE non-consenting factories (so no subtraction isolates it).
+
+    A district keeps its factories' clock (they share a zone; without factories, the
+    default zone's)."""
     factories = list(
         Factory.objects.filter(district=district).select_related("organization").order_by("pk")
     )
+    today = today or factory_today(factories[0] if factories else district)
+    months = previous_months(today, 12)
+    first_week = week_first(today) - timedelta(weeks=11)
+    since = min(months[0], first_week)
     sharing = [f for f in factories if f.shares_with_district]
     private = [f for f in factories if not f.shares_with_district]
     rows = factory_days([f.pk for f in factories], since, today)
@@ -494,7 +406,7 @@ def district_report(district, today: date | None = None) -> dict:
         return [
             {
                 "period": m.strftime("%Y-%m"),
-                **figures([r for r in selected if month_start(r["day"]) == m]),
+                **figures([r for r in selected if month_first(r["day"]) == m]),
             }
             for m in months
         ]
@@ -504,7 +416,7 @@ def district_report(district, today: date | None = None) -> dict:
         return [
             {
                 "period": w.strftime("%m-%d"),
-                **figures([r for r in selected if week_start(r["day"]) == w]),
+                **figures([r for r in selected if week_first(r["day"]) == w]),
             }
             for w in weeks
         ]
@@ -513,7 +425,6 @@ def district_report(district, today: date | None = None) -> dict:
     for factory in sharing:
         for category in factory.categories or []:
             categories.setdefault(category, []).append(factory)
-
     labels = dict(Category.choices)
     minimum = conf.get("DISTRICT_MIN_AGGREGATE")
     all_total = None

@@ -1,21 +1,22 @@
 """Writes of dashboards/: rollup rebuilds and data-profile links.
 
-A rollup rebuild replaces one bucket (an hour of one factory, or a local day of one factory)
-from the sources in one transaction, so it is idempotent and safe to run late or twice.
+A rollup rebuild replaces one bucket (a local clock hour of one factory, or a local day) in one
+transaction, so it is idempotent and safe to run late or twice. Each column is built by the
+selector of the app that owns the figure, never by a formula of this app's own.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError, NotAllowed
 from core.models import User
-from dashboards import conf, sources
+from dashboards import conf
 from dashboards.models import (
     FactoryDay,
     LineDay,
@@ -24,141 +25,114 @@ from dashboards.models import (
     ProfileLink,
     ProfileLinkView,
 )
-from factories.clock import day_bounds
-from factories.clock import local_date as local_day
-from factories.models import Factory
+from devices import selectors as devices
+from devices.selectors import MACHINE_COUNTS, MACHINE_TIME
+from factories.clock import day_bounds, hour_floor, local_date
+from factories.models import Factory, Worker
+from orders import selectors as orders
+from payroll import selectors as payroll
+from production import selectors as production
 
 HOUR = timedelta(hours=1)
 ZERO = Decimal("0")
-
-
-def hour_floor(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+CENT = Decimal("0.01")
+LINE_OUTPUT = ("finished", "good", "defective")
+OUTPUT_SUMS = (*LINE_OUTPUT, "earned_minutes")
+QUALITY_SUMS = ("inspected", "passed", "defects")
 
 
 @transaction.atomic
 def output_hour_rebuild(*, factory_id: int, hour: datetime) -> bool:
-    """Rebuild one factory-hour of OutputHour from production's operation records, then the
-    local day it belongs to. False (and nothing written) while production has no records."""
+    """Rebuild the factory's local clock hour containing `hour` from production's output rows,
+    then the local day it belongs to."""
     factory = Factory.objects.get(pk=factory_id)
-    start = hour_floor(hour)
-    rows = sources.operation_totals(factory_id=factory_id, start=start, end=start + HOUR)
-    if rows is None:
-        return False
+    start = hour_floor(factory, hour)
+    rows = production.output_rows(factory, start, start + HOUR)
     OutputHour.objects.filter(factory_id=factory_id, hour=start).delete()
     OutputHour.objects.bulk_create(
         OutputHour(
             factory_id=factory_id,
             hour=start,
-            line_id=row.get("line_id"),
-            worker_id=row.get("worker_id"),
-            work_order_id=row.get("work_order_id"),
-            good=row.get("good") or 0,
-            defective=row.get("defective") or 0,
-            reworked=row.get("reworked") or 0,
-            finished=row.get("finished") or 0,
-            earned_minutes=Decimal(row.get("earned_minutes") or 0).quantize(Decimal("0.01")),
-            piece_wages=Decimal(row.get("piece_wages") or 0).quantize(Decimal("0.01")),
+            line_id=row["line_id"],
+            worker_id=row["worker_id"],
+            work_order_id=row["work_order_id"],
+            good=row["good"],
+            defective=row["defective"],
+            reworked=row["reworked"],
+            finished=row["finished"],
+            earned_minutes=Decimal(row["earned_minutes"]).quantize(CENT),
         )
         for row in rows
     )
-    day_rebuild(factory_id=factory_id, day=local_day(factory, start))
+    day_rebuild(factory_id=factory_id, day=local_date(factory, start))
     return True
 
 
 @transaction.atomic
 def machine_hour_rebuild(*, factory_id: int, hour: datetime) -> bool:
-    """Rebuild one factory-hour of MachineHour from devices' minute rollups, then its day."""
+    """Rebuild the factory's local clock hour containing `hour` from devices' machine rows,
+    then its day."""
     factory = Factory.objects.get(pk=factory_id)
-    start = hour_floor(hour)
-    rows = sources.machine_totals(factory_id=factory_id, start=start, end=start + HOUR)
-    if rows is None:
-        return False
+    start = hour_floor(factory, hour)
+    rows = devices.machine_rows(factory, start, start + HOUR)
     MachineHour.objects.filter(factory_id=factory_id, hour=start).delete()
     MachineHour.objects.bulk_create(
         MachineHour(
             factory_id=factory_id,
             hour=start,
             device_id=row["device_id"],
-            station_id=row.get("station_id"),
-            **{name: row.get(name) or 0 for name in MACHINE_FIELDS},
+            station_id=row["station_id"],
+            **{name: row[name] or 0 for name in MACHINE_TIME + MACHINE_COUNTS},
         )
         for row in rows
     )
-    day_rebuild(factory_id=factory_id, day=local_day(factory, start))
+    day_rebuild(factory_id=factory_id, day=local_date(factory, start))
     return True
-
-
-MACHINE_FIELDS = (
-    "running_seconds",
-    "idle_seconds",
-    "stopped_seconds",
-    "arrivals",
-    "departures",
-    "pieces",
-)
 
 
 @transaction.atomic
 def day_rebuild(*, factory_id: int, day: date) -> FactoryDay:
-    """Rebuild LineDay rows and the FactoryDay of one local day from OutputHour and the
-    quality and order sources."""
+    """Rebuild the LineDay rows and the FactoryDay of one local day: output from its hours
+    (production's rows), quality from production's inspections, operator-days and available
+    minutes from production, wages from payroll, machine time from its machine hours (devices'
+    rows), order intake and delivery from orders."""
     factory = Factory.objects.get(pk=factory_id)
     start, end = day_bounds(factory, day)
     hours = OutputHour.objects.filter(factory_id=factory_id, hour__gte=start, hour__lt=end)
-    sums = {
-        name: Sum(name)
-        for name in ("finished", "good", "defective", "earned_minutes", "piece_wages")
-    }
-    per_line = {row["line_id"]: row for row in hours.values("line_id").annotate(**sums)}
-    quality = {
+    per_line = {
         row["line_id"]: row
-        for row in sources.quality_totals(factory_id=factory_id, start=start, end=end) or []
+        for row in hours.values("line_id").annotate(**{n: Sum(n) for n in OUTPUT_SUMS}).order_by()
     }
+    quality = production.inspection_rows(factory, start, end, by="line")
     LineDay.objects.filter(factory_id=factory_id, day=day).delete()
     LineDay.objects.bulk_create(
         LineDay(
             factory_id=factory_id,
             day=day,
             line_id=line_id,
-            finished=(per_line.get(line_id) or {}).get("finished") or 0,
-            good=(per_line.get(line_id) or {}).get("good") or 0,
-            defective=(per_line.get(line_id) or {}).get("defective") or 0,
-            inspected=(quality.get(line_id) or {}).get("inspected") or 0,
-            passed=(quality.get(line_id) or {}).get("passed") or 0,
-            defects=(quality.get(line_id) or {}).get("defects") or 0,
+            **{
+                n: (per_line.get(line_id) or {}).get(n) or 0
+                for n in ("finished", "good", "defective")
+            },
+            **{n: (quality.get(line_id) or {}).get(n) or 0 for n in QUALITY_SUMS},
         )
         for line_id in sorted(set(per_line) | set(quality), key=lambda x: x or 0)
     )
-    totals = hours.aggregate(**sums, operators=Count("worker_id", distinct=True))
-    operators = totals["operators"] or 0
-    orders = sources.order_totals(factory_id=factory_id, start=start, end=end) or {}
+    totals = hours.aggregate(**{n: Sum(n) for n in OUTPUT_SUMS})
     machines = MachineHour.objects.filter(
         factory_id=factory_id, hour__gte=start, hour__lt=end
-    ).aggregate(**{name: Sum(name) for name in MACHINE_FIELDS[:3]})
+    ).aggregate(**{name: Sum(name) for name in MACHINE_TIME})
+    wages = payroll.wages_by_day(factory, day, day).get(day) or {}
     values = {
-        "finished": totals["finished"] or 0,
-        "good": totals["good"] or 0,
-        "defective": totals["defective"] or 0,
-        "earned_minutes": totals["earned_minutes"] or ZERO,
-        "piece_wages": totals["piece_wages"] or ZERO,
-        "operators": operators,
-        "available_minutes": Decimal(operators * conf.get("SHIFT_MINUTES")),
-        "employees": sources.employee_count(factory_id=factory_id),
-        **{name: machines[name] or 0 for name in MACHINE_FIELDS[:3]},
-        "inspected": sum(q.get("inspected") or 0 for q in quality.values()),
-        "passed": sum(q.get("passed") or 0 for q in quality.values()),
-        "defects": sum(q.get("defects") or 0 for q in quality.values()),
-        **{
-            key: orders.get(key) or 0
-            for key in (
-                "orders_received",
-                "pieces_ordered",
-                "orders_delivered",
-                "orders_delivered_on_time",
-                "pieces_shipped",
-            )
-        },
+        **{n: totals[n] or 0 for n in OUTPUT_SUMS},
+        "operators": production.person_days(factory, start, end),
+        "available_minutes": production.available_minutes(factory, start, end),
+        "employees": Worker.objects.filter(factory_id=factory_id, is_active=True).count(),
+        "wages": wages.get("wages") or ZERO,
+        "wage_days": wages.get("operator_days") or 0,
+        **{name: machines[name] or 0 for name in MACHINE_TIME},
+        **{n: sum(row[n] for row in quality.values()) for n in QUALITY_SUMS},
+        **orders.order_flow(factory, start, end),
     }
     factory_day, _created = FactoryDay.objects.update_or_create(
         factory_id=factory_id, day=day, defaults=values

@@ -6,16 +6,18 @@ buckets it touches. With a worker, a burst of notifications for one bucket costs
 the periodic catch-up repairs anything a lost message or a late record left behind.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from dashboards import conf, services, sources
+from dashboards import conf, services
 from dashboards.live import pusher
+from factories.clock import hour_floor, hours_back, local_date
 from factories.models import Factory
+from production.models import OperationRecord
 
 # Which rollup a notification kind touches (by prefix); any other kind is only pushed.
 OUTPUT_KINDS = ("operation", "inspection", "quality", "final_audit")
@@ -33,8 +35,7 @@ def _aware(value) -> datetime | None:
 
 def _record_time(data: dict) -> datetime | None:
     """When the recorded operation was done (a late entry belongs to its own hour)."""
-    OperationRecord = sources.model("production", "OperationRecord")
-    if OperationRecord is None or not data.get("record"):
+    if not data.get("record"):
         return None
     return (
         OperationRecord.objects.filter(pk=data["record"])
@@ -43,19 +44,19 @@ def _record_time(data: dict) -> datetime | None:
     )
 
 
-def buckets_for(kind: str, data: dict) -> list[tuple[str, str]]:
-    """(task name, bucket) pairs a notification touches."""
+def buckets_for(factory: Factory, kind: str, data: dict) -> list[tuple[str, str]]:
+    """(task name, bucket) pairs a notification touches: the factory's local clock hours."""
     now = timezone.now()
     if kind.startswith(OUTPUT_KINDS):
         at = _aware(data.get("at")) or _record_time(data) or now
-        return [("output", services.hour_floor(at).isoformat())]
+        return [("output", hour_floor(factory, at).isoformat())]
     if kind.startswith(MACHINE_KINDS):
         # Raw telemetry arriving says nothing yet; devices' minute rollups landing do.
         minutes = [_aware(m) for m in data.get("rollup_minutes") or []]
-        hours = sorted({services.hour_floor(m) for m in minutes if m is not None})
+        hours = sorted({hour_floor(factory, m) for m in minutes if m is not None})
         return [("machine", hour.isoformat()) for hour in hours]
     if kind.startswith(DAY_KINDS):
-        return [("day", services.hour_floor(now).isoformat())]
+        return [("day", hour_floor(factory, now).isoformat())]
     return []
 
 
@@ -65,7 +66,10 @@ def eager() -> bool:
 
 
 def rollups_schedule(*, factory_id: int, kind: str, data: dict) -> None:
-    for what, bucket in buckets_for(kind, data):
+    factory = Factory.objects.filter(pk=factory_id).first()
+    if factory is None:
+        return
+    for what, bucket in buckets_for(factory, kind, data):
         task = {"output": output_hour_rebuild, "machine": machine_hour_rebuild, "day": day_rebuild}
         if eager():
             task[what].apply(args=[factory_id, bucket])
@@ -114,7 +118,7 @@ def day_rebuild(factory_id: int, moment_iso: str) -> None:
     cache.delete(_pending_key("day", factory_id, moment_iso))
     factory = Factory.objects.get(pk=factory_id)
     moment = _aware(moment_iso)
-    day = services.local_day(factory, moment) if moment else date.fromisoformat(moment_iso)
+    day = local_date(factory, moment) if moment else date.fromisoformat(moment_iso)
     services.day_rebuild(factory_id=factory_id, day=day)
     _pushed(factory_id)
 
@@ -127,9 +131,8 @@ def rollups_catch_up(hours: int | None = None) -> int:
     now = timezone.now()
     rebuilt = 0
     for factory in Factory.objects.all():
-        for back in range(hours):
-            hour = services.hour_floor(now) - timedelta(hours=back)
+        for hour in hours_back(factory, hours, now):
             rebuilt += services.output_hour_rebuild(factory_id=factory.pk, hour=hour)
             rebuilt += services.machine_hour_rebuild(factory_id=factory.pk, hour=hour)
-        services.day_rebuild(factory_id=factory.pk, day=services.local_day(factory, now))
+        services.day_rebuild(factory_id=factory.pk, day=local_date(factory, now))
     return rebuilt

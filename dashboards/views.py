@@ -12,7 +12,7 @@ from core.errors import DomainError
 from core.pdf import pdf_response
 from core.roles import DISTRICT, FACTORY_STAFF, MANAGERS, MERCHANTS
 from core.views import role_required
-from dashboards import exports, selectors, services, sources
+from dashboards import exports, selectors, services
 from dashboards.models import ProfileLink
 from factories.models import District, Factory
 
@@ -73,11 +73,15 @@ def factory_dashboard_data(request):
 
 @role_required(MERCHANTS)
 def merchant_tracking(request):
-    orders = sources.merchant_orders(merchant=request.organization)
     partial = request.headers.get("HX-Request")
     template = "dashboards/_tracking.html" if partial else "dashboards/tracking.html"
     return render(
-        request, template, {"orders": orders, "refresh_seconds": refresh_seconds(request)}
+        request,
+        template,
+        {
+            "orders": selectors.merchant_tracking(request.organization),
+            "refresh_seconds": refresh_seconds(request),
+        },
     )
 
 

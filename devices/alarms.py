@@ -3,12 +3,13 @@ already live, or clearing one that is not, changes nothing)."""
 
 from datetime import datetime, timedelta
 
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from devices import services
 from devices.models import Alarm, Device, DeviceKind, MinuteRollup
+from devices.selectors import station_wip
 from factories.calendar import shift_window_at
 from factories.clock import local_date, local_midnight
 from factories.models import Factory
@@ -80,14 +81,7 @@ def machines_stopped_check(*, factory_id: int, now: datetime, policy, in_shift: 
 
 
 def station_wip_check(*, factory_id: int, shift_start: datetime, policy) -> None:
-    wip_by_station = (
-        MinuteRollup.objects.filter(
-            factory_id=factory_id, minute__gte=shift_start, station__isnull=False
-        )
-        .values("station_id")
-        .annotate(wip=Sum(F("arrivals") - F("departures")))
-    )
-    for row in wip_by_station:
+    for row in station_wip(factory_id, shift_start)["stations"]:
         subject = f"station:{row['station_id']}"
         if row["wip"] > policy.wip_threshold:
             services.alarm_raise(

@@ -228,3 +228,26 @@ def line_capacity(
             per_day[day] = int(headcount * (minutes + entry.overtime_minutes) * Decimal(efficiency))
         capacity[line.pk] = per_day
     return capacity
+
+
+def operator_day_minutes(
+    *, factory, start: date, end: date, line_ids: Iterable[int | None]
+) -> dict[int | None, dict[date, int]]:
+    """Minutes one operator of each line works on each date from start to end: the line's
+    shift (else the factory's default shift) plus the date's overtime, whether or not the date
+    is a working day — an operator who came in on a rest day worked a shift. Key None: an
+    operator recorded on no line."""
+    fallback = default_shift(factory)
+    default_minutes = fallback.minutes if fallback else DEFAULT_SHIFT_MINUTES
+    shift_minutes = {shift.pk: shift.minutes for shift in Shift.objects.filter(factory=factory)}
+    line_shift = dict(
+        SewingLine.objects.filter(factory=factory, pk__in=[i for i in line_ids if i]).values_list(
+            "pk", "shift_id"
+        )
+    )
+    calendar = calendar_days(factory, start, end)
+    result = {}
+    for line_id in set(line_ids):
+        minutes = shift_minutes.get(line_shift.get(line_id), default_minutes)
+        result[line_id] = {day: minutes + entry.overtime_minutes for day, entry in calendar.items()}
+    return result

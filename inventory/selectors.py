@@ -1,5 +1,6 @@
-"""Reads of inventory/: stock per material and lot, value, supplier performance, exports, and
-the stock picture production's MRP nets its requirements against."""
+"""Reads of inventory/: stock per material and lot, stock value, material shortages, supplier
+performance, exports, and the stock picture production's MRP nets its requirements against.
+inventory owns the stock value and shortage figures."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -19,6 +20,7 @@ from inventory.models import (
     FabricInspection,
     Lot,
     Material,
+    MaterialShortage,
     MrpRun,
     PurchaseOrder,
     PurchaseOrderLine,
@@ -105,6 +107,28 @@ def stock_value_report(factory) -> dict:
         "by_kind": [(labels[kind], value) for kind, value in sorted(by_kind.items())],
         "total": sum(by_kind.values(), ZERO),
     }
+
+
+def material_shortages(factory, *, limit: int = 50) -> list[dict]:
+    """What the factory's latest MRP run found short, soonest need first (empty before any
+    run): material, quantity short and unit, the date it is needed, the work order."""
+    run = MrpRun.objects.filter(factory=factory).order_by("-created_at", "-pk").first()
+    if run is None:
+        return []
+    return [
+        {
+            "material": row["material_code"],
+            "short": row["short"],
+            "unit": row["material__unit"] or "",
+            "need_date": row["need_date"],
+            "work_order": row["work_order__number"],
+        }
+        for row in MaterialShortage.objects.filter(run=run, short__gt=0)
+        .order_by("need_date", "material_code")
+        .values("material_code", "short", "material__unit", "need_date", "work_order__number")[
+            :limit
+        ]
+    ]
 
 
 def stock_balances_verify(factory) -> list[tuple[int, int, Decimal, Decimal]]:

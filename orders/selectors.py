@@ -1,4 +1,6 @@
-"""Reads of orders/: sell-through, re-order suggestions, factory matching.
+"""Reads of orders/: the merchant's view of an order's production (built from production's
+figures, which production passes in), order intake and on-time delivery, sell-through, re-order
+suggestions, factory matching.
 
 Capable-to-promise and an order's production progress are production's
 (`production.selectors.capable_to_promise`, `order_progress`); where a figure here needs a
@@ -7,16 +9,146 @@ promise, the caller passes it in (a lead time, or a function giving a factory's 
 
 import datetime as dt
 import math
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q, Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from factories.clock import factory_today, local_date
 from factories.models import Factory, Partnership
 from orders import conf
-from orders.models import DailySale, Order, OrderLine, Style, StyleVersion
+from orders.models import (
+    DailySale,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderShipment,
+    Style,
+    StyleVersion,
+)
+
+# --- merchant progress ----------------------------------------------------------------------
+UNTRACKED_STATES = (Order.Status.DRAFT, Order.Status.CANCELLED, Order.Status.REJECTED)
+
+
+def tracked_orders(merchant):
+    """The merchant's orders at every factory that have been placed and are still live."""
+    return (
+        Order.objects.visible_to(merchant)
+        .exclude(status__in=UNTRACKED_STATES)
+        .select_related("factory__organization", "version__style")
+        .prefetch_related("lines", "shipments")
+        .order_by("-created_at")[:100]
+    )
+
+
+def merchant_progress(order: Order, *, work_orders: list[dict]) -> dict:
+    """What the merchant may know of an order's production — no operations, operators or
+    lines. `work_orders` are production's figures of the order's work orders
+    (`production.selectors.order_progress` reads them and calls this): pieces cut, garments
+    finished per size × colour (never more than ordered) and in all, pieces shipped, and the
+    shipments with their tracking numbers."""
+    finished_by_cell: dict[tuple[str, str], int] = defaultdict(int)
+    for work_order in work_orders:
+        for cell in work_order["cells"]:
+            finished_by_cell[(cell["size"], cell["colour"])] += cell["finished"]
+    ordered: dict[tuple[str, str], int] = defaultdict(int)
+    for line in order.lines.all():
+        ordered[(line.size, line.colour)] += line.quantity
+    sizes = list(dict.fromkeys(size for size, _colour in ordered))
+    colours = list(dict.fromkeys(colour for _size, colour in ordered))
+    matrix = [
+        {
+            "colour": colour,
+            "cells": [
+                {
+                    "ordered": ordered.get((size, colour), 0),
+                    "done": min(finished_by_cell[(size, colour)], ordered.get((size, colour), 0)),
+                }
+                for size in sizes
+            ],
+        }
+        for colour in colours
+    ]
+    finished = sum(cell["done"] for row in matrix for cell in row["cells"])
+    total = order.total_quantity
+    first_due = min((work_order["due_date"] for work_order in work_orders), default=None)
+    return {
+        "id": order.pk,
+        "number": order.number,
+        "factory": str(order.factory),
+        "style": order.version.style.name,
+        "status": order.status,
+        "status_display": str(order.get_status_display()),
+        "ordered": total,
+        "cut": sum(work_order["cut"] for work_order in work_orders),
+        "finished": finished,
+        "shipped": order.shipped_quantity,
+        "percent_finished": round(100 * finished / total) if total else 0,
+        "percent_shipped": round(100 * order.shipped_quantity / total) if total else 0,
+        "requested_date": order.requested_date,
+        "promised_date": order.promised_date,
+        "expected_ship_date": order.promised_date or first_due or order.requested_date,
+        "sizes": sizes,
+        "matrix": matrix,
+        "shipments": [
+            {
+                "shipped_at": shipment.shipped_at,
+                "quantity": shipment.quantity,
+                "carrier": shipment.carrier,
+                "tracking_number": shipment.tracking_no,
+            }
+            for shipment in order.shipments.all()
+        ],
+    }
+
+
+# --- order intake and delivery ---------------------------------------------------------------
+def delivered_on_time(factory: Factory, shipped_at: dt.datetime, order_row: dict) -> bool:
+    """An order is delivered on time when it was fully shipped on or before its promised date
+    (else its requested date), by the factory's calendar date."""
+    due = order_row["order__promised_date"] or order_row["order__requested_date"]
+    return local_date(factory, shipped_at) <= due
+
+
+def on_time_rate(on_time: int, delivered: int) -> float | None:
+    """On-time delivery: orders delivered on time ÷ orders delivered, in percent."""
+    return round(100.0 * on_time / delivered, 1) if delivered else None
+
+
+def order_flow(
+    factory: Factory, start: dt.datetime | None = None, end: dt.datetime | None = None
+) -> dict:
+    """Order intake and delivery in [start, end) (all time without bounds): orders placed and
+    their pieces, orders fully shipped and how many of them on time, pieces shipped."""
+    events = OrderEvent.objects.filter(factory=factory)
+    shipments = OrderShipment.objects.filter(factory=factory)
+    if start is not None:
+        events, shipments = events.filter(at__gte=start), shipments.filter(shipped_at__gte=start)
+    if end is not None:
+        events, shipments = events.filter(at__lt=end), shipments.filter(shipped_at__lt=end)
+    placed = dict(
+        events.filter(to_status=Order.Status.PLACED).values_list(
+            "order_id", "order__total_quantity"
+        )
+    )
+    delivered = {
+        row["order_id"]: row
+        for row in events.filter(to_status=Order.Status.SHIPPED)
+        .order_by("at", "pk")
+        .values("order_id", "at", "order__promised_date", "order__requested_date")
+    }
+    return {
+        "orders_received": len(placed),
+        "pieces_ordered": sum(placed.values()),
+        "orders_delivered": len(delivered),
+        "orders_delivered_on_time": sum(
+            1 for row in delivered.values() if delivered_on_time(factory, row["at"], row)
+        ),
+        "pieces_shipped": shipments.aggregate(n=Sum("quantity"))["n"] or 0,
+    }
 
 
 # --- sell-through and re-orders --------------------------------------------------------------
@@ -131,23 +263,14 @@ class FactoryMatch:
     score: int
     earliest_date: dt.date
     reasons: list[str]
-    on_time_pct: int | None
+    on_time_pct: float | None
     first_pass_yield_pct: int | None
 
 
-def on_time_delivery_pct(factory: Factory) -> int | None:
-    """Shipped orders whose last shipment left by the requested date, in percent."""
-    shipped = [
-        order
-        for order in Order.objects.filter(
-            factory=factory, status__in=[Order.Status.SHIPPED, Order.Status.DELIVERED]
-        ).annotate(last_shipped=Max("shipments__shipped_at"))
-        if order.last_shipped
-    ]
-    if not shipped:
-        return None
-    on_time = sum(1 for o in shipped if local_date(factory, o.last_shipped) <= o.requested_date)
-    return round(100 * on_time / len(shipped))
+def on_time_delivery_pct(factory: Factory) -> float | None:
+    """The factory's on-time delivery over all its fully shipped orders (see `order_flow`)."""
+    flow = order_flow(factory)
+    return on_time_rate(flow["orders_delivered_on_time"], flow["orders_delivered"])
 
 
 def factory_matches(

@@ -1,6 +1,8 @@
-"""Reads of payroll/: period totals, dashboard figures, an operator's own earnings.
+"""Reads of payroll/: period totals, wages earned (a period's, a day's, the average per
+operator-day), an operator's own earnings.
 
-`period_figures` and `factory_payroll_figures` are what dashboards/ calls: factory-level
+payroll owns the wage figures (docs/architecture.md, "Who owns each figure"): dashboards calls
+`current_period`, `period_figures`, `wages_by_day` and `average_daily_wage` — factory-level
 aggregates only, never an individual's pay (a district never sees a worker's wage).
 """
 
@@ -10,11 +12,14 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
-from factories.clock import factory_today
+from core.errors import DomainError
+from factories.calendar import days_between
+from factories.clock import days_bounds, factory_today
 from factories.models import Worker
 from payroll import calculation
 from payroll.models import Dispute, PayPeriod, Payslip, PeriodKind, WageDay, WageLine
 from payroll.services import period_end
+from production.selectors import pieces_per_person_day
 
 ZERO = Decimal("0.00")
 
@@ -64,11 +69,30 @@ def totals_by_department(period: PayPeriod) -> list[dict]:
     return _totals(period, "department")
 
 
+def period_earned(period: PayPeriod) -> Decimal | None:
+    """Wages earned in a period: the gross it stored once calculated; while it is open, the
+    calculation of its days so far, unstored. None while records without an operator stop
+    the calculation."""
+    if period.status != PayPeriod.Status.OPEN:
+        return period.gross_total
+    last = min(period.ends_on, factory_today(period.factory))
+    if last < period.starts_on:
+        return ZERO
+    try:
+        result = calculation.calculate(
+            period.factory, period.starts_on, last, period_kind=period.kind
+        )
+    except DomainError:
+        return None
+    return result.gross_total
+
+
 def period_figures(period: PayPeriod) -> dict:
-    """Earned vs paid, average wage and output per person per day of one period."""
-    worker_days = period.worker_days or 0
+    """Earned vs paid, average wage, and the finished garments per operator-day of the
+    period's days (production's figure)."""
     workers = period.workers or 0
-    earned = period.gross_total if period.status != PayPeriod.Status.OPEN else ZERO
+    earned = period_earned(period)
+    average = (earned / workers).quantize(Decimal("0.01")) if workers and earned else ZERO
     return {
         "period_id": period.pk,
         "starts_on": period.starts_on,
@@ -77,14 +101,58 @@ def period_figures(period: PayPeriod) -> dict:
         "earned": earned,
         "paid": earned if period.status == PayPeriod.Status.PAID else ZERO,
         "workers": workers,
-        "average_wage": (earned / workers).quantize(Decimal("0.01")) if workers else ZERO,
+        "average_wage": average,
         "good_pieces": period.good_pieces,
-        "output_per_person_day": (
-            (Decimal(period.good_pieces) / worker_days).quantize(Decimal("0.1"))
-            if worker_days
-            else Decimal("0.0")
+        "output_per_person_day": pieces_per_person_day(
+            period.factory, *days_bounds(period.factory, period.starts_on, period.ends_on)
         ),
     }
+
+
+def current_period(factory, now=None) -> PayPeriod | None:
+    """The pay period that covers the factory's today."""
+    return period_for_day(factory, factory_today(factory, now))
+
+
+def wages_by_day(factory, first: date, last: date) -> dict[date, dict]:
+    """Wages earned on each day from first to last, and the operator-days they pay: the sum of
+    the operators' day totals (piece pay less rework deductions, time pay, efficiency bonus,
+    overtime premium) — as a calculated period stored them, else calculated now. Period items
+    (minimum-wage top-ups, adjustments) belong to no day; days whose records lack an operator
+    are left out until they are fixed."""
+    result: dict[date, dict] = {}
+    stored = PayPeriod.objects.filter(
+        factory=factory, starts_on__lte=last, ends_on__gte=first
+    ).exclude(status=PayPeriod.Status.OPEN)
+    stored_days = set()
+    for period in stored:
+        stored_days.update(days_between(max(first, period.starts_on), min(last, period.ends_on)))
+    for row in (
+        WageDay.objects.filter(period__in=stored, day__gte=first, day__lte=last)
+        .values("day")
+        .annotate(total=Sum("total"), days=Count("pk"))
+        .order_by()
+    ):
+        result[row["day"]] = {"wages": money(row["total"]), "operator_days": row["days"]}
+    live = [day for day in days_between(first, last) if day not in stored_days]
+    if not live:
+        return result
+    try:
+        calculated = calculation.calculate(factory, min(live), max(live))
+    except DomainError:
+        return result
+    for entry in calculated.days:
+        if entry.day in stored_days:
+            continue
+        day = result.setdefault(entry.day, {"wages": ZERO, "operator_days": 0})
+        day["wages"] += entry.total
+        day["operator_days"] += 1
+    return result
+
+
+def average_daily_wage(wages, operator_days: int) -> Decimal | None:
+    """Average wage per operator-day, in yuan."""
+    return money(Decimal(wages) / operator_days) if operator_days else None
 
 
 def factory_payroll_figures(factory, *, periods: int = 6) -> list[dict]:

@@ -280,6 +280,7 @@ def factory_matching(request):
             earliest_date_at=lambda factory: (
                 selectors.capable_to_promise(factory=factory, version=None, quantity=quantity).date
             ),
+            first_pass_yield_at=selectors.first_pass_yield_recent,
             category=params.get("category", ""),
             sizes=[x.strip() for x in params.get("sizes", "").split(",") if x.strip()],
             quantity=quantity,

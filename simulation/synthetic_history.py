@@ -6,24 +6,27 @@ for buckets that have no rows yet (never overwriting rollups rebuilt from real r
 """
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from dashboards.models import FactoryDay, LineDay, MachineHour, OutputHour
-from dashboards.selectors import SHIFT_HOURS
+from factories.calendar import shift_window
+from factories.clock import factory_today, hour_floor
 from factories.models import Factory, SewingLine, Station, Worker
 
 BATCH = 5000
 
 
-def _shift_hours(factory: Factory, day: date, until: datetime) -> list[datetime]:
-    zone = ZoneInfo(factory.time_zone)
-    hours = [
-        datetime(day.year, day.month, day.day, hour, tzinfo=zone).astimezone(UTC)
-        for hour in sorted(SHIFT_HOURS)
-    ]
-    return [h for h in hours if h + timedelta(hours=1) <= until]
+def _shift_hours(factory: Factory, day: date, until: datetime | None = None) -> list[datetime]:
+    """The factory's local clock hours (their UTC starts, as the rollups key them) that its
+    default shift on `day` works in, those ended by `until` only."""
+    window = shift_window(factory, day)
+    hours, hour = [], hour_floor(factory, window.start)
+    while hour < window.end:
+        if until is None or hour + timedelta(hours=1) <= until:
+            hours.append(hour)
+        hour += timedelta(hours=1)
+    return hours
 
 
 def fill(
@@ -39,8 +42,7 @@ def fill(
     """Fill `days` of FactoryDay, `line_days` of LineDay and `hourly_days` of hourly rows per
     operator and machine, ending now; returns how many rows were written per table."""
     rng = random.Random(f"{seed}-{factory.pk}")
-    zone = ZoneInfo(factory.time_zone)
-    today = now.astimezone(zone).date()
+    today = factory_today(factory, now)
     lines = list(SewingLine.objects.filter(factory=factory, is_active=True))
     workers = list(Worker.objects.filter(factory=factory, is_active=True, line__isnull=False))
     if device_ids is None:
@@ -85,7 +87,6 @@ def fill(
                         defective=defective,
                         finished=finished,
                         earned_minutes=minutes,
-                        piece_wages=(minutes * rate).quantize(Decimal("0.01")),
                     )
                 )
                 line_totals[worker.line_id][0] += finished
@@ -141,7 +142,8 @@ def fill(
             continue
         operators = len(workers) - rng.randint(0, max(1, len(workers) // 15))
         if not day_totals["good"]:
-            per_person = rng.gauss(48, 5) * growth * (len(hours) / len(SHIFT_HOURS) or 1)
+            full_shift = len(_shift_hours(factory, day))
+            per_person = rng.gauss(48, 5) * growth * (len(hours) / full_shift or 1)
             day_totals["finished"] = int(per_person * operators)
             day_totals["good"] = day_totals["finished"] * 8
             day_totals["defective"] = int(day_totals["good"] * rng.uniform(0.01, 0.03))
@@ -157,10 +159,11 @@ def fill(
                 good=day_totals["good"],
                 defective=day_totals["defective"],
                 earned_minutes=minutes,
-                available_minutes=Decimal(operators * 480),
+                available_minutes=Decimal(operators * shift_window(factory, day).minutes),
                 operators=operators,
                 employees=len(workers) + 10,
-                piece_wages=(minutes * rate).quantize(Decimal("0.01")),
+                wages=(minutes * rate).quantize(Decimal("0.01")),
+                wage_days=operators,
                 running_seconds=int(len(device_ids) * len(hours) * 3600 * 0.65 * growth),
                 idle_seconds=int(len(device_ids) * len(hours) * 3600 * 0.25),
                 stopped_seconds=int(len(device_ids) * len(hours) * 3600 * 0.1),

@@ -10,7 +10,9 @@ api_router.register("stock", views.StockBalanceViewSet, basename="stockbalance")
 api_router.register("stock-moves", views.StockMoveViewSet, basename="stockmove")
 api_router.register("reservations", views.ReservationViewSet, basename="reservation")
 api_router.register("purchase-orders", views.PurchaseOrderViewSet, basename="purchaseorder")
-api_router.register("fabric-inspections", views.FabricInspectionViewSet, basename="fabricinspection")
+api_router.register(
+    "fabric-inspections", views.FabricInspectionViewSet, basename="fabricinspection"
+)
 api_router.register("cycle-counts", views.CycleCountViewSet, basename="cyclecount")
 api_router.register("shortages", views.MaterialShortageViewSet, basename="materialshortage")
 api_router.register(

@@ -120,6 +120,7 @@ class OrderProductionViewSet(TenantViewSet):
                     factory=factory, version=None, quantity=quantity, sam=sam
                 ).date
             ),
+            first_pass_yield_at=selectors.first_pass_yield_recent,
             category=params.get("category", ""),
             sizes=[x for x in params.get("sizes", "").split(",") if x],
             quantity=quantity,

@@ -25,8 +25,8 @@ from production.models import (
     Shipment,
     WorkOrder,
     WorkOrderLine,
-    WorkOrderOperation,
 )
+from production.selectors.output import finished_by
 from production.services.bundles import bundles_transition
 from production.services.work_orders import work_order_transition
 
@@ -38,26 +38,12 @@ def _refuse(field: str, message) -> DomainError:
 
 
 def finished_by_cell(work_order: WorkOrder) -> dict[Cell, int]:
-    """Good pieces (rework included) through the work order's last scanned operation."""
-    last = (
-        WorkOrderOperation.objects.filter(
-            factory_id=work_order.factory_id, work_order=work_order, is_scanned=True
-        )
-        .order_by("-sequence")
-        .first()
+    """Finished pieces per colour × size: production's one definition of a finished garment
+    (`selectors.finished_by`)."""
+    records = OperationRecord.objects.filter(
+        factory_id=work_order.factory_id, work_order=work_order, voided_at__isnull=True
     )
-    if last is None:
-        return {}
-    result: dict[Cell, int] = defaultdict(int)
-    for row in (
-        OperationRecord.objects.filter(
-            factory_id=work_order.factory_id, operation=last, voided_at__isnull=True
-        )
-        .values("bundle__colour", "bundle__size")
-        .annotate(good=Sum("good_pieces"))
-    ):
-        result[(row["bundle__colour"], row["bundle__size"])] += row["good"] or 0
-    return dict(result)
+    return dict(finished_by(records, "bundle__colour", "bundle__size"))
 
 
 def received_by_cell(work_order: WorkOrder) -> dict[Cell, int]:

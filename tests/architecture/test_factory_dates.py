@@ -28,16 +28,7 @@ CLOCK_OWNERS = {"factories/clock.py", "factories/calendar.py"}
 
 # Offences known on this branch, by (file, rule): each allows that rule in that file. An entry
 # that no longer matches anything fails too, so the list only shrinks.
-KNOWN_SERVER_DATES = {
-    # removed when dashboards adopts the clock
-    ("dashboards/selectors.py", "server-today"),
-    ("dashboards/selectors.py", "week-rule"),
-    ("dashboards/selectors.py", "zone-by-hand"),
-    ("dashboards/sources.py", "server-today"),
-    # removed when production's expected_finish (a figure, reworked with the figures) reads the
-    # factory calendar instead of a hard-coded Sunday
-    ("production/selectors.py", "week-rule"),
-}
+KNOWN_SERVER_DATES: set[tuple[str, str]] = set()
 
 RULES = {
     "server-today": "the server's date or time: use factories.clock (factory_today, factory_now, "

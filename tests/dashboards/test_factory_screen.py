@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.roles import Role
-from dashboards import selectors, sources
+from factories.clock import factory_today
+from production.selectors import qualified_and_dhu
 from tests.dashboards.conftest import member
 from tests.factories import FactoryDayFactory, LineDayFactory, OutputHourFactory
 
@@ -29,7 +30,7 @@ def test_twelve_hours_show_hourly_output(factory, line, manager_client):
 
 
 def test_month_window_sums_factory_days(factory, manager_client):
-    today = timezone.localdate()
+    today = factory_today(factory)
     FactoryDayFactory(factory=factory, day=today, finished=500, operators=20)
     FactoryDayFactory(factory=factory, day=today.replace(day=1) - dt.timedelta(days=1))
 
@@ -57,7 +58,7 @@ def test_line_qualified_rate_and_dhu_come_from_inspections(factory, line, manage
 
 
 def test_qualified_rate_falls_back_to_first_pass_figures():
-    assert selectors.qualified_and_dhu({"good": 98, "defective": 2}) == (98.0, 2.0)
+    assert qualified_and_dhu({"good": 98, "defective": 2}) == (98.0, 2.0)
 
 
 def test_a_worker_may_not_open_the_factory_screen(factory, client):
@@ -68,20 +69,16 @@ def test_a_worker_may_not_open_the_factory_screen(factory, client):
     assert response.status_code == 403
 
 
-def test_without_a_pay_period_the_wages_say_so(factory, manager_client, monkeypatch):
-    monkeypatch.setattr(sources, "pay_period", lambda factory: {})
-
+def test_without_a_pay_period_the_wages_say_so(factory, manager_client):
     data = manager_client.get(reverse("dashboards:factory-data")).json()
 
     assert data["wages"] == {"label": "No pay period covers today.", "total": None, "status": None}
 
 
-def test_a_source_that_is_not_there_is_null_not_zero(factory, manager_client, monkeypatch):
-    monkeypatch.setattr(sources, "pay_period", lambda factory: None)
-
+def test_a_factory_without_machines_shows_null_not_zero(factory, manager_client):
     data = manager_client.get(reverse("dashboards:factory-data")).json()
 
-    assert data["wages"] is None
+    assert (data["devices"], data["wip"]) == (None, None)
     assert data["work_orders"] == []
 
 

@@ -38,9 +38,8 @@ def hours(factory, line):
 def test_day_rebuild_sums_the_local_days_hours(factory, hours):
     day = services.day_rebuild(factory_id=factory.pk, day=DAY)
 
-    assert (day.finished, day.good, day.defective, day.operators) == (55, 440, 10, 2)
+    assert (day.finished, day.good, day.defective) == (55, 440, 10)
     assert day.earned_minutes == Decimal("240.00")
-    assert day.available_minutes == Decimal("960")
     assert (day.running_seconds, day.idle_seconds) == (3000, 600)
 
 
@@ -119,3 +118,37 @@ def test_rebuilding_an_hour_twice_gives_the_same_rows(factory, floor):
     services.output_hour_rebuild(factory_id=factory.pk, hour=done.recorded_at)
 
     assert list(OutputHour.objects.values("good", "finished", "worker_id", "hour")) == first
+
+
+def test_operator_days_and_available_minutes_are_productions(factory, floor):
+    from tests.dashboards.floor import record
+
+    done = record(floor, floor.bundles[0], floor.last, recorded_at=HOUR)
+    record(floor, floor.bundles[1], floor.last, recorded_at=HOUR + dt.timedelta(minutes=20))
+
+    services.output_hour_rebuild(factory_id=factory.pk, hour=done.recorded_at)
+
+    day = FactoryDay.objects.get(factory=factory, day=done.work_date)
+    # One operator on one day; the factory has set no shift: the default day of 480 minutes.
+    assert (day.finished, day.operators, day.available_minutes) == (40, 1, Decimal("480"))
+
+
+def test_an_hour_is_cut_on_the_factorys_clock_in_a_half_hour_zone(settings):
+    from tests.dashboards.floor import build_floor, record
+    from tests.factories import FactoryFactory, SewingLineFactory
+
+    factory = FactoryFactory(time_zone="Asia/Kolkata")  # UTC+05:30
+    floor = build_floor(factory, SewingLineFactory(factory=factory))
+    done = record(
+        floor,
+        floor.bundles[0],
+        floor.last,
+        recorded_at=dt.datetime(2026, 3, 10, 4, 45, tzinfo=dt.UTC),
+    )
+
+    services.output_hour_rebuild(factory_id=factory.pk, hour=done.recorded_at)
+
+    # 10:15 in Kolkata belongs to the 10:00 local hour, which began at 04:30 UTC.
+    assert list(OutputHour.objects.filter(factory=factory).values_list("hour", "finished")) == [
+        (dt.datetime(2026, 3, 10, 4, 30, tzinfo=dt.UTC), 20)
+    ]

@@ -1,11 +1,13 @@
 """Merchant tracking: the merchant's own orders at every factory, progress by size × colour
-and shipments; never another merchant's orders."""
+(garments through the last scanned operation, production's figure) and shipments; never
+another merchant's orders."""
 
 import pytest
 from django.urls import reverse
 
 from core.roles import OrgKind, Role
-from dashboards import sources
+from dashboards.selectors import merchant_tracking
+from production.services import operation_record_create
 from tests.factories import (
     BundleFactory,
     CutPlanFactory,
@@ -18,7 +20,9 @@ from tests.factories import (
     OrderShipmentFactory,
     OrganizationFactory,
     UserFactory,
+    WorkerFactory,
     WorkOrderFactory,
+    WorkOrderOperationFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,32 +39,45 @@ def order(merchant):
     OrderLineFactory(order=order, size="M", colour="Black", quantity=60)
     OrderLineFactory(order=order, size="L", colour="Black", quantity=40)
     work_order = WorkOrderFactory(factory=order.factory, version=order.version, order=order)
+    operations = [
+        WorkOrderOperationFactory(work_order=work_order, sequence=n, code=f"OP{n}") for n in (1, 2)
+    ]
     lay = LayFactory(
         marker=MarkerFactory(cut_plan=CutPlanFactory(work_order=work_order)), colour="Black"
     )
-    BundleFactory(lay=lay, size="M", colour="Black", quantity=20, status="sewn")
-    BundleFactory(lay=lay, size="M", colour="Black", quantity=20, status="in_sewing")
-    BundleFactory(lay=lay, size="L", colour="Black", quantity=20, status="packed")
+    sewn = BundleFactory(lay=lay, size="M", colour="Black", quantity=20)
+    in_sewing = BundleFactory(lay=lay, size="M", colour="Black", quantity=20)
+    sewn_too = BundleFactory(lay=lay, size="L", colour="Black", quantity=20)
+    worker = WorkerFactory(factory=order.factory)
+    for bundle, done in ((sewn, operations), (in_sewing, operations[:1]), (sewn_too, operations)):
+        for operation in done:
+            operation_record_create(
+                factory=order.factory,
+                bundle=bundle,
+                operation=operation,
+                worker=worker,
+                source="scan",
+            )
     OrderShipmentFactory(order=order, carrier="SF Express", tracking_no="SF123", quantity=20)
     return order
 
 
 def test_progress_by_size_and_colour(merchant, order):
-    [tracked] = sources.merchant_orders(merchant=merchant)
+    [progress] = merchant_tracking(merchant)
 
-    assert tracked["sizes"] == ["M", "L"]
-    assert tracked["matrix"] == [
+    assert progress["sizes"] == ["M", "L"]
+    assert progress["matrix"] == [
         {"colour": "Black", "cells": [{"ordered": 60, "done": 20}, {"ordered": 40, "done": 20}]}
     ]
-    assert (tracked["completed"], tracked["progress"]) == (40, 40)
-    assert tracked["shipments"][0]["tracking_number"] == "SF123"
+    assert (progress["finished"], progress["percent_finished"]) == (40, 40)
+    assert progress["shipments"][0]["tracking_number"] == "SF123"
 
 
 def test_another_merchants_orders_are_not_listed(order):
     other = OrganizationFactory(kind=OrgKind.MERCHANT)
     own = OrderFactory(merchant=other, version__factory=FactoryFactory())
 
-    assert [o["number"] for o in sources.merchant_orders(merchant=other)] == [own.number]
+    assert [o["number"] for o in merchant_tracking(other)] == [own.number]
 
 
 def test_the_page_shows_the_tracking_number(client, merchant, order):

@@ -12,6 +12,7 @@ from dashboards.models import (
     ProfileLink,
     ProfileLinkView,
 )
+from factories.clock import factory_today
 from tests.factories.core import UserFactory
 from tests.factories.floor import FactoryFactory
 
@@ -35,7 +36,6 @@ class OutputHourFactory(fb.django.DjangoModelFactory):
     defective = 2
     finished = 10
     earned_minutes = Decimal("120.00")
-    piece_wages = Decimal("42.00")
 
 
 class MachineHourFactory(fb.django.DjangoModelFactory):
@@ -58,7 +58,7 @@ class LineDayFactory(fb.django.DjangoModelFactory):
         model = LineDay
 
     factory = fb.SubFactory(FactoryFactory)
-    day = fb.LazyFunction(timezone.localdate)
+    day = fb.LazyAttribute(lambda o: factory_today(o.factory))
     finished = 100
     good = 1000
     defective = 10
@@ -72,7 +72,7 @@ class FactoryDayFactory(fb.django.DjangoModelFactory):
         model = FactoryDay
 
     factory = fb.SubFactory(FactoryFactory)
-    day = fb.LazyFunction(timezone.localdate)
+    day = fb.LazyAttribute(lambda o: factory_today(o.factory))
     finished = 500
     good = 5000
     defective = 50
@@ -80,7 +80,8 @@ class FactoryDayFactory(fb.django.DjangoModelFactory):
     available_minutes = Decimal("9600.00")
     operators = 20
     employees = 25
-    piece_wages = Decimal("2100.00")
+    wages = Decimal("2100.00")
+    wage_days = 20
     inspected = 500
     passed = 490
     defects = 12

@@ -94,7 +94,7 @@
     empty("work_orders", wos === null, wos && !wos.length);
     tbody.innerHTML = (wos || []).map((w) =>
       '<tr class="' + (w.at_risk ? "table-warning" : "") + '"><td>' + esc(w.number) + ' <span class="text-muted small">' + esc(w.style || "") +
-      "</span></td><td>" + esc(w.quantity) + "</td><td>" + esc(w.completed) + " (" + fmt(w.progress, "%") + ")</td><td>" +
+      "</span></td><td>" + esc(w.quantity) + "</td><td>" + esc(w.finished) + " (" + fmt(w.percent, "%") + ")</td><td>" +
       esc(w.due_date || "–") + "</td><td>" + esc(w.expected_finish || "–") + "</td></tr>").join("");
 
     const alarms = d.alarms;
