@@ -264,7 +264,7 @@ def dashboard_data(factory: Factory, window_name: str, now: datetime | None = No
     data = {
         "window": window.name,
         "generated_at": now.isoformat(),
-        "factory": {"id": factory.pk, "name": str(factory)},
+        "factory": {"id": factory.pk, "name": str(factory), "time_zone": factory.time_zone},
         "kpi": {
             "output": totals["finished"],
             "plan": sum(series["plan"]),

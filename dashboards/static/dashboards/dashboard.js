@@ -35,7 +35,9 @@
     text("kpi-dhu", fmt(k.dhu));
     text("kpi-per-person", fmt(k.per_person_today));
     text("kpi-operators", fmt(k.operators_today));
-    text("generated-at", new Date(d.generated_at).toLocaleTimeString());
+    // The factory's wall clock, not the viewer's: a head office elsewhere sees the floor's time.
+    text("generated-at", new Date(d.generated_at).toLocaleTimeString(
+      document.documentElement.lang || undefined, { timeZone: d.factory.time_zone, hour12: false }));
 
     chart("chart-output").setOption({
       tooltip: { trigger: "axis" }, legend: { data: [T.output, T.plan], top: 0 },
