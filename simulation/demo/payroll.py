@@ -7,6 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from core.models import User
+from factories.clock import factory_today
 from factories.models import Worker
 from payroll import services
 from payroll.models import (
@@ -54,14 +55,17 @@ def seed(world) -> None:
     last_day = max(day for _w, day in worker_days)
     _time_work(factory, worker_days, clerk)
     _dispute(factory, last_day)
+    # Every month with records has its period, and so has the month the factory is in now (on
+    # the 1st, before its first record): only periods that have ended are approved and paid.
+    today = factory_today(factory)
     month = first_day.replace(day=1)
-    while month <= last_day:
+    while month <= max(last_day, today):
         period = PayPeriod.objects.filter(factory=factory, starts_on=month).first()
         if period is None:
             period = services.pay_period_open(factory=factory, starts_on=month, by=clerk)
         if not period.is_locked:
             services.pay_period_calculate(period=period, by=clerk)
-            if period.ends_on < last_day:
+            if period.ends_on < today:
                 services.pay_period_approve(period=period, by=clerk, confirm_open_disputes=True)
                 services.pay_period_mark_paid(period=period, by=clerk)
         month = period.ends_on + timedelta(days=1)
