@@ -63,13 +63,21 @@ class PageFormMixin:
                 if hasattr(queryset, "visible_to"):
                     field.queryset = queryset.visible_to(organization)
 
+    # Fields drawn without a place of their own (an action chosen by its button): their errors
+    # are shown above the form, as hidden fields' are.
+    errors_above = ()
+
     @property
     def top_errors(self) -> list[str]:
-        """What is shown above the form: errors of no field, and those of hidden fields."""
-        hidden = [
-            f"{field.label}: {error}" for field in self.hidden_fields() for error in field.errors
+        """What is shown above the form: errors of no field, of hidden fields and of the fields
+        named in `errors_above`."""
+        unplaced = [
+            f"{field.label}: {error}" if field.label else str(error)
+            for field in self
+            if field.is_hidden or field.name in self.errors_above
+            for error in field.errors
         ]
-        return [*self.non_field_errors(), *hidden]
+        return [*self.non_field_errors(), *unplaced]
 
 
 class PageForm(PageFormMixin, forms.Form):
