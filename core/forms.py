@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
@@ -52,16 +53,27 @@ class PageFormMixin:
     def __init__(self, *args, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.organization = organization
+        self.prepare_fields()
+
+    def prepare_fields(self) -> None:
+        """Style and scope the fields; a form that adds fields in its __init__ calls it again."""
         for field in self.fields.values():
             field.template_name = field.template_name or FIELD_TEMPLATE
             css = _bootstrap_class(field.widget)
             if css and "class" not in field.widget.attrs:
                 field.widget.attrs["class"] = css
-            if isinstance(field, forms.ModelChoiceField):
+            scoped = getattr(field, "scoped_to_organization", False)
+            if isinstance(field, forms.ModelChoiceField) and not scoped:
                 queryset = field.queryset
                 # Every tenant model's queryset has visible_to; the few global ones (users) don't.
                 if hasattr(queryset, "visible_to"):
-                    field.queryset = queryset.visible_to(organization)
+                    field.queryset = queryset.visible_to(self.organization)
+                field.scoped_to_organization = True
+
+    # How a service's error keys name this form's fields where they differ (an argument
+    # `worker` typed as `badge`, an entry `lines[0].quantity` typed as `quantity_12`);
+    # apply_domain_error follows it. A form that builds a service's lists fills it in clean().
+    service_fields: dict[str, str] = {}
 
     # Fields drawn without a place of their own (an action chosen by its button): their errors
     # are shown above the form, as hidden fields' are.
@@ -104,19 +116,37 @@ def apply_domain_error(
     form: forms.BaseForm, error: DomainError, *, fields: Mapping[str, str] | None = None
 ) -> None:
     """Show a service's refusal on the form it came from: each field error next to its field
-    (`fields` maps a service's argument name to the form's field name where they differ), and
-    the message with any error of no field of this form above the form."""
-    fields = fields or {}
+    (`fields`, with the form's own `service_fields`, maps a service's error key to the form's
+    field name where they differ), and the message with any error of no field of this form
+    above the form."""
+    fields = {**getattr(form, "service_fields", {}), **(fields or {})}
     form.add_error(None, str(error.message))
-    for key, messages in error.errors.items():
+    for key, texts in error.errors.items():
         name = fields.get(key, key)
-        for text in _texts(messages):
+        for text in _texts(texts):
             if name in form.fields:
                 form.add_error(name, text)
             elif name in NON_FIELD_KEYS:
                 form.add_error(None, text)
             elif text != str(error.message):
                 form.add_error(None, f"{key}: {text}")
+
+
+def submit_form(request, form: forms.BaseForm, call, success: str) -> bool:
+    """The page's write: when the form is valid, `call(form.cleaned_data)` (a service call);
+    done, `success` is flashed and True returned for the view to redirect. A refusal goes back
+    onto the form (apply_domain_error) and False is returned for the view to show the page
+    again with the input kept. An unbound form (another form of the page was sent) does
+    nothing."""
+    if not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except DomainError as error:
+        apply_domain_error(form, error)
+        return False
+    messages.success(request, success)
+    return True
 
 
 def errors_text(form: forms.BaseForm) -> str:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
-from core.forms import apply_domain_error
+from core.forms import submit_form
 from core.roles import FLOOR, PAYROLL, Role
 from core.views import role_required
 from payroll import forms, outputs, selectors, services
@@ -48,27 +48,13 @@ def _run(request, action, success: str) -> bool:
     return True
 
 
-def _saved(request, form, action, success: str) -> bool:
-    """Call a service with a valid form's data; its refusal goes back onto the form. An
-    unbound form (another form of the page was sent) saves nothing."""
-    if not form.is_valid():
-        return False
-    try:
-        action(form.cleaned_data)
-    except DomainError as error:
-        apply_domain_error(form, error)
-        return False
-    messages.success(request, success)
-    return True
-
-
 @role_required(PAYROLL)
 def periods(request):
     factory = _factory(request)
     form = forms.PeriodOpenForm(
         request.POST or None, initial={"kind": policy_for(factory).period_kind}
     )
-    if request.method == "POST" and _saved(
+    if request.method == "POST" and submit_form(
         request,
         form,
         lambda data: services.pay_period_open(factory=factory, by=request.user, **data),
@@ -180,7 +166,7 @@ period_pay.model = PayPeriod
 def adjustment_add(request, pk):
     period = _period(request, pk)
     form = forms.AdjustmentForm(request.POST, organization=request.organization)
-    if _saved(
+    if submit_form(
         request,
         form,
         lambda data: services.pay_adjustment_add(period=period, by=request.user, **data),
@@ -282,7 +268,7 @@ def _disputes_page(request, refused=None):
 def dispute_answer(request, pk):
     dispute = get_object_or_404(Dispute.objects.visible_to(request.organization), pk=pk)
     form = forms.DisputeAnswerForm(request.POST, auto_id=f"dispute-{dispute.pk}-%s")
-    if _saved(
+    if submit_form(
         request,
         form,
         lambda data: services.dispute_answer(dispute=dispute, by=request.user, **data),
@@ -308,14 +294,14 @@ def attendance(request):
         request.POST if "time" in request.POST else None, organization=organization
     )
     # Only the sent form is bound; an unbound one saves nothing.
-    saved = _saved(
+    saved = submit_form(
         request,
         clock_form,
         lambda data: services.attendance_clock(
             factory=factory, by=request.user, source="supervisor", **data
         ),
         _("Recorded."),
-    ) or _saved(
+    ) or submit_form(
         request,
         time_form,
         lambda data: services.time_entry_record(factory=factory, by=request.user, **data),
@@ -345,7 +331,7 @@ def rates(request):
     time_rate_form = forms.TimeRateForm(request.POST if "time_rate" in request.POST else None)
     # Three forms on one page, told apart by a hidden input; only the sent one is bound.
     saved = (
-        _saved(
+        submit_form(
             request,
             policy_form,
             lambda data: services.pay_policy_update(
@@ -355,13 +341,13 @@ def rates(request):
             ),
             _("Pay policy saved."),
         )
-        or _saved(
+        or submit_form(
             request,
             adjustment_form,
             lambda data: services.rate_adjustment_set(factory=factory, by=request.user, **data),
             _("Rate adjustment saved."),
         )
-        or _saved(
+        or submit_form(
             request,
             time_rate_form,
             lambda data: services.time_rate_set(factory=factory, by=request.user, **data),
@@ -390,7 +376,7 @@ def me(request):
     if worker is None:
         return render(request, "payroll/me.html", {"worker": None})
     form = forms.DisputeForm(request.POST or None)
-    if request.method == "POST" and _saved(
+    if request.method == "POST" and submit_form(
         request,
         form,
         lambda data: services.dispute_open(
