@@ -132,20 +132,20 @@ def apply_domain_error(
                 form.add_error(None, f"{key}: {text}")
 
 
-def submit_form(request, form: forms.BaseForm, call, success: str) -> bool:
+def submit_form(request, form: forms.BaseForm, call, success) -> bool:
     """The page's write: when the form is valid, `call(form.cleaned_data)` (a service call);
-    done, `success` is flashed and True returned for the view to redirect. A refusal goes back
-    onto the form (apply_domain_error) and False is returned for the view to show the page
-    again with the input kept. An unbound form (another form of the page was sent) does
-    nothing."""
+    done, `success` (a text, or a function of what the call returned) is flashed and True
+    returned for the view to redirect. A refusal goes back onto the form (apply_domain_error)
+    and False is returned for the view to show the page again with the input kept. An unbound
+    form (another form of the page was sent) does nothing."""
     if not form.is_valid():
         return False
     try:
-        call(form.cleaned_data)
+        result = call(form.cleaned_data)
     except DomainError as error:
         apply_domain_error(form, error)
         return False
-    messages.success(request, success)
+    messages.success(request, success(result) if callable(success) else success)
     return True
 
 
