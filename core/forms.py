@@ -117,19 +117,23 @@ def apply_domain_error(
 ) -> None:
     """Show a service's refusal on the form it came from: each field error next to its field
     (`fields`, with the form's own `service_fields`, maps a service's error key to the form's
-    field name where they differ), and the message with any error of no field of this form
-    above the form."""
+    field name where they differ); above the form, the message (unless a field already says
+    the same) and any error of no field of this form."""
     fields = {**getattr(form, "service_fields", {}), **(fields or {})}
-    form.add_error(None, str(error.message))
+    message = str(error.message)
+    above, at_fields = [], set()
     for key, texts in error.errors.items():
         name = fields.get(key, key)
         for text in _texts(texts):
             if name in form.fields:
                 form.add_error(name, text)
+                at_fields.add(text)
             elif name in NON_FIELD_KEYS:
-                form.add_error(None, text)
-            elif text != str(error.message):
-                form.add_error(None, f"{key}: {text}")
+                above.append(text)
+            elif text != message:
+                above.append(f"{key}: {text}")
+    for text in ([] if message in at_fields else [message]) + above:
+        form.add_error(None, text)
 
 
 def submit_form(request, form: forms.BaseForm, call, success) -> bool:

@@ -34,10 +34,18 @@ class FabricInspectionForm(PageForm):
         decimal_places=1,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
-    defects_1 = forms.IntegerField(min_value=0, required=False, initial=0)
-    defects_2 = forms.IntegerField(min_value=0, required=False, initial=0)
-    defects_3 = forms.IntegerField(min_value=0, required=False, initial=0)
-    defects_4 = forms.IntegerField(min_value=0, required=False, initial=0)
+    defects_1 = forms.IntegerField(
+        min_value=0, required=False, initial=0, error_messages={"min_value": _("Zero or more.")}
+    )
+    defects_2 = forms.IntegerField(
+        min_value=0, required=False, initial=0, error_messages={"min_value": _("Zero or more.")}
+    )
+    defects_3 = forms.IntegerField(
+        min_value=0, required=False, initial=0, error_messages={"min_value": _("Zero or more.")}
+    )
+    defects_4 = forms.IntegerField(
+        min_value=0, required=False, initial=0, error_messages={"min_value": _("Zero or more.")}
+    )
     note = forms.CharField(
         label=_("Note"),
         max_length=300,

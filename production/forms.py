@@ -21,6 +21,7 @@ def _count(label="", *, required=False, initial=None, **attrs) -> forms.IntegerF
         min_value=0,
         required=required,
         initial=initial,
+        error_messages={"min_value": _("Zero or more.")},
         widget=forms.NumberInput(attrs={"min": "0", **NUMBER, **attrs}),
     )
 

@@ -96,3 +96,11 @@ def test_an_unknown_user_comes_back_next_to_the_username(two_factories):
     response = client.post("/people/", {"username": "nobody", "role": "planner"})
     assert response.context["form"].errors["username"] == ["Unknown user."]
     assert Membership.objects.filter(organization=alpha.organization).count() == 1
+
+
+def test_a_message_that_a_field_already_says_is_not_repeated_above(two_factories):
+    alpha, _bravo = two_factories
+    form = LineForm({"quantity": "3"}, organization=alpha.organization)
+    form.is_valid()
+    apply_domain_error(form, DomainError("Too many.", errors={"quantity": ["Too many."]}))
+    assert (form.errors["quantity"], form.top_errors) == (["Too many."], [])
