@@ -1,5 +1,7 @@
 """Thin HTML views of the shell: login, home, organization switch, profile, tokens, audit."""
 
+from contextlib import suppress
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -15,10 +17,21 @@ from django.views.decorators.http import require_POST
 
 from core import services
 from core.errors import DomainError
-from core.forms import ApiTokenForm, LoginForm, ProfileForm
+from core.forms import (
+    ApiTokenForm,
+    LanguageForm,
+    LoginForm,
+    MembershipAddForm,
+    MembershipChangeForm,
+    OrganizationSwitchForm,
+    ProfileForm,
+    apply_domain_error,
+    errors_text,
+    role_choices,
+)
 from core.models import ApiToken, AuditEntry, Membership
 from core.navigation import navigation_for
-from core.roles import MERCHANTS, OWNERS, ROLES_BY_KIND, SUPPLIERS, Role
+from core.roles import MERCHANTS, OWNERS, SUPPLIERS
 
 TOKEN_ADMINS = OWNERS | MERCHANTS | SUPPLIERS
 
@@ -54,11 +67,14 @@ def home(request):
 @login_required
 @require_POST
 def switch_organization(request):
-    try:
-        membership = services.acting_organization_switch(
-            request=request, organization_id=int(request.POST.get("organization", 0))
-        )
-    except (DomainError, ValueError):
+    form = OrganizationSwitchForm(request.POST)
+    membership = None
+    if form.is_valid():
+        with suppress(DomainError):  # not a member: answered below, as for a malformed id
+            membership = services.acting_organization_switch(
+                request=request, organization_id=form.cleaned_data["organization"]
+            )
+    if membership is None:
         messages.error(request, _("You are not a member of this organization."))
     else:
         messages.success(request, _("Now acting for %(org)s.") % {"org": membership.organization})
@@ -68,13 +84,15 @@ def switch_organization(request):
 @require_POST
 def set_language(request):
     """Switch the language; a signed-in user keeps it as a profile setting."""
-    language = request.POST.get("language", "")
+    form = LanguageForm(request.POST)
+    form.is_valid()
+    language = form.cleaned_data.get("language", "")
     if not translation.check_for_language(language):
         language = "zh-hans"
     if request.user.is_authenticated:
         request.user.language = language
         request.user.save(update_fields=["language"])
-    next_url = request.POST.get("next") or reverse("core:home")
+    next_url = form.cleaned_data.get("next") or reverse("core:home")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
         next_url = reverse("core:home")
     response = HttpResponseRedirect(next_url)
@@ -102,7 +120,7 @@ def tokens(request):
                 organization=request.organization, by=request.user, **form.cleaned_data
             )
         except DomainError as error:
-            form.add_error(None, str(error.message))
+            apply_domain_error(form, error)
     tokens_list = ApiToken.objects.visible_to(request.organization)
     return render(
         request, "core/tokens.html", {"form": form, "tokens": tokens_list, "new_key": new_key}
@@ -144,37 +162,41 @@ def healthz(request):
 @role_required(TOKEN_ADMINS)
 def people(request):
     """The acting organization's members: add by username, change role, deactivate."""
-    if request.method == "POST":
+    form = MembershipAddForm(request.POST or None, organization=request.organization)
+    if request.method == "POST" and form.is_valid():
         try:
-            services.membership_add(
-                organization=request.organization,
-                username=request.POST.get("username", "").strip(),
-                role=request.POST.get("role", ""),
-            )
-            messages.success(request, _("Member added."))
+            services.membership_add(organization=request.organization, **form.cleaned_data)
         except DomainError as error:
-            messages.error(request, str(error.message))
-        return redirect("core:people")
-    roles = [(role, Role(role).label) for role in sorted(ROLES_BY_KIND[request.organization.kind])]
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("Member added."))
+            return redirect("core:people")
     members = (
         Membership.objects.visible_to(request.organization)
         .select_related("user")
         .order_by("-is_active", "role", "user__username")
     )
-    return render(request, "core/people.html", {"members": members, "roles": roles})
+    return render(
+        request,
+        "core/people.html",
+        {"members": members, "roles": role_choices(request.organization), "form": form},
+    )
 
 
 @role_required(TOKEN_ADMINS)
 @require_POST
 def membership_change(request, pk):
+    """One member's row: save its role or remove it; a refusal comes back as a message."""
     membership = get_object_or_404(Membership.objects.visible_to(request.organization), pk=pk)
+    form = MembershipChangeForm(request.POST, organization=request.organization)
+    if not form.is_valid():
+        messages.error(request, errors_text(form))
+        return redirect("core:people")
     try:
-        if request.POST.get("action") == "deactivate":
+        if form.cleaned_data["action"] == "deactivate":
             services.membership_deactivate(membership=membership)
         else:
-            services.membership_change_role(
-                membership=membership, role=request.POST.get("role", "")
-            )
+            services.membership_change_role(membership=membership, role=form.cleaned_data["role"])
         messages.success(request, _("Saved."))
     except DomainError as error:
         messages.error(request, str(error.message))

@@ -10,15 +10,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.forms import apply_domain_error, errors_text
 from core.roles import FACTORY_STAFF, FLOOR, MANAGERS
 from core.tabular import read_table
 from core.views import role_required
 from devices import services
-from devices.models import Alarm, DeadLetter, Device, DeviceKind, MinuteRollup, TelemetryRecord
+from devices.forms import AlarmActionForm, DeviceImportForm, DeviceRegisterForm
+from devices.models import Alarm, DeadLetter, Device, MinuteRollup, TelemetryRecord
 
 
 @role_required(FACTORY_STAFF)
 def device_list(request):
+    return _device_list_page(request)
+
+
+def _device_list_page(request, *, register_form=None, import_form=None):
     devices = (
         Device.objects.visible_to(request.organization)
         .select_related("line", "station", "operator")
@@ -34,7 +40,8 @@ def device_list(request):
             .exclude(state=Alarm.State.CLEARED)
             .count(),
             "can_manage": request.role in MANAGERS,
-            "kinds": DeviceKind.choices,
+            "register_form": register_form or DeviceRegisterForm(organization=request.organization),
+            "import_form": import_form or DeviceImportForm(),
         },
     )
 
@@ -42,31 +49,39 @@ def device_list(request):
 @role_required(MANAGERS)
 @require_POST
 def device_register(request):
-    try:
-        device = services.device_register(
-            factory=request.organization.factory, data=request.POST.dict(), by=request.user
-        )
-        messages.success(request, _("Device %(code)s registered.") % {"code": device.code})
-    except DomainError as error:
-        details = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in error.errors.items())
-        messages.error(request, f"{error.message} {details}")
-    return redirect("devices:list")
+    """A refused registration comes back on the list page with the input kept."""
+    form = DeviceRegisterForm(request.POST, organization=request.organization)
+    if form.is_valid():
+        try:
+            device = services.device_register(
+                factory=request.organization.factory, data=form.cleaned_data, by=request.user
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("Device %(code)s registered.") % {"code": device.code})
+            return redirect("devices:list")
+    return _device_list_page(request, register_form=form)
 
 
 @role_required(MANAGERS)
 @require_POST
 def device_import(request):
-    upload = request.FILES.get("file")
-    try:
-        rows = read_table(upload) if upload else []
-        devices = services.devices_import(
-            factory=request.organization.factory, rows=rows, by=request.user
-        )
-        messages.success(request, _("%(n)d devices registered.") % {"n": len(devices)})
-    except DomainError as error:
-        details = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in error.errors.items())
-        messages.error(request, f"{error.message} {details}")
-    return redirect("devices:list")
+    """All rows or none: the rows' errors come back above the import form."""
+    form = DeviceImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            devices = services.devices_import(
+                factory=request.organization.factory,
+                rows=read_table(form.cleaned_data["file"]),
+                by=request.user,
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("%(n)d devices registered.") % {"n": len(devices)})
+            return redirect("devices:list")
+    return _device_list_page(request, import_form=form)
 
 
 @role_required(FACTORY_STAFF)
@@ -141,8 +156,12 @@ def alarm_list(request):
 @require_POST
 def alarm_action(request, pk):
     alarm = get_object_or_404(Alarm.objects.visible_to(request.organization), pk=pk)
+    form = AlarmActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, errors_text(form))
+        return redirect("devices:alarms")
     try:
-        if request.POST.get("action") == "clear":
+        if form.cleaned_data["action"] == "clear":
             services.alarm_clear(alarm=alarm, by=request.user)
         else:
             services.alarm_acknowledge(alarm=alarm, by=request.user)

@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.forms import apply_domain_error, errors_text, submit_form
 from core.pdf import pdf_response
 from core.roles import FACTORY_STAFF, MANAGERS, PLANNING, QUALITY, SUPPLIERS, WAREHOUSE, OrgKind
 from core.views import role_required
 from factories.clock import factory_today
-from inventory import selectors, services
+from inventory import forms, selectors, services
 from inventory.labels import labels_pdf
 from inventory.models import (
     Bin,
@@ -21,7 +22,6 @@ from inventory.models import (
     Lot,
     Material,
     PurchaseOrder,
-    PurchaseSuggestion,
     StockMove,
 )
 
@@ -34,7 +34,7 @@ def _factory(request):
 
 
 def _attempt(request, action, success: str) -> bool:
-    """Run a service; a refusal becomes the page's error message (nothing was written)."""
+    """A one-button action: a refusal becomes the page's error message (nothing was written)."""
     try:
         action()
     except DomainError as error:
@@ -83,23 +83,20 @@ def lot_detail(request, pk):
     lot = get_object_or_404(
         Lot.objects.visible_to(request.organization).select_related("material", "supplier"), pk=pk
     )
+    form = forms.FabricInspectionForm(
+        request.POST or None, initial={"width_cm": lot.width_cm or lot.material.width_cm}
+    )
     if request.method == "POST":
         if request.role not in INSPECTORS:
             messages.error(request, _("Your role may not record inspections."))
-        else:
-            _attempt(
-                request,
-                lambda: services.fabric_inspection_record(
-                    lot=lot,
-                    inspected_metres=request.POST.get("inspected_metres"),
-                    width_cm=request.POST.get("width_cm"),
-                    defects={g: request.POST.get(f"defects_{g}") or 0 for g in "1234"},
-                    note=request.POST.get("note", "")[:300],
-                    by=request.user,
-                ),
-                _("Inspection recorded."),
-            )
-        return redirect("inventory:lot", pk=lot.pk)
+            return redirect("inventory:lot", pk=lot.pk)
+        if submit_form(
+            request,
+            form,
+            lambda data: services.fabric_inspection_record(lot=lot, by=request.user, **data),
+            _("Inspection recorded."),
+        ):
+            return redirect("inventory:lot", pk=lot.pk)
     return render(
         request,
         "inventory/lot.html",
@@ -109,6 +106,7 @@ def lot_detail(request, pk):
             "reservations": lot.reservations.filter(status="active").select_related("work_order"),
             "inspections": lot.inspections.all(),
             "can_inspect": request.role in INSPECTORS and lot.material.kind == "fabric",
+            "form": form,
         },
     )
 
@@ -210,16 +208,25 @@ def purchase_order_detail(request, pk):
         ),
         pk=pk,
     )
+    lines = order.lines.select_related("material")
+    confirm_form = forms.PurchaseOrderConfirmForm(lines=lines)
+    receive_form = forms.ReceiveForm(organization=request.organization, order=order)
     if request.method == "POST":
-        _purchase_order_action(request, order)
-        return redirect("inventory:purchase-order", pk=order.pk)
+        refused = _purchase_order_action(request, order, lines)
+        if refused is None:
+            return redirect("inventory:purchase-order", pk=order.pk)
+        if isinstance(refused, forms.ReceiveForm):
+            receive_form = refused
+        else:
+            confirm_form = refused
     is_supplier = request.organization.kind == OrgKind.SUPPLIER
     return render(
         request,
         "inventory/purchase_order.html",
         {
             "order": order,
-            "lines": order.lines.select_related("material"),
+            "confirm_form": confirm_form,
+            "receive_form": receive_form,
             "is_supplier": is_supplier,
             "can_confirm": (is_supplier or request.role in PLANNING)
             and order.status in (PurchaseOrder.Status.SENT, PurchaseOrder.Status.CONFIRMED),
@@ -233,9 +240,6 @@ def purchase_order_detail(request, pk):
             ),
             "can_receive": request.role in WAREHOUSE
             and order.status in PurchaseOrder.OPEN_STATUSES,
-            "bins": Bin.objects.visible_to(request.organization).filter(is_active=True)
-            if not is_supplier
-            else [],
         },
     )
 
@@ -243,62 +247,42 @@ def purchase_order_detail(request, pk):
 purchase_order_detail.model = PurchaseOrder
 
 
-def _purchase_order_action(request, order) -> None:
-    action = request.POST.get("action")
+def _purchase_order_action(request, order, lines):
+    """Do the posted action. Returns None when done (or refused with a message), or the refused
+    form to show again with its errors and the input kept."""
+    action_form = forms.PurchaseOrderActionForm(request.POST)
+    action = action_form.cleaned_data["action"] if action_form.is_valid() else None
     by = request.user
     is_supplier = request.organization.kind == OrgKind.SUPPLIER
     if action == "confirm" and (is_supplier or request.role in PLANNING):
-        lines = [
-            {
-                "line": line.pk,
-                "quantity": request.POST.get(f"quantity_{line.pk}"),
-                "ship_date": request.POST.get(f"ship_date_{line.pk}"),
-            }
-            for line in order.lines.all()
-        ]
-        _attempt(
+        form = forms.PurchaseOrderConfirmForm(request.POST, lines=lines)
+        saved = submit_form(
             request,
-            lambda: services.purchase_order_confirm(
-                order=order, organization=request.organization, lines=lines, by=by
+            form,
+            lambda data: services.purchase_order_confirm(
+                order=order, organization=request.organization, by=by, **data
             ),
             _("Quantities and ship dates confirmed."),
         )
-    elif action == "send" and request.role in PLANNING:
+        return None if saved else form
+    if action == "receive" and request.role in WAREHOUSE:
+        form = forms.ReceiveForm(request.POST, organization=request.organization, order=order)
+        saved = submit_form(
+            request,
+            form,
+            lambda data: services.purchase_line_receive(by=by, **data),
+            _("Received."),
+        )
+        return None if saved else form
+    if action == "send" and request.role in PLANNING:
         _attempt(request, lambda: services.purchase_order_send(order=order, by=by), _("Sent."))
     elif action == "cancel" and request.role in PLANNING:
         _attempt(
             request, lambda: services.purchase_order_cancel(order=order, by=by), _("Cancelled.")
         )
-    elif action == "receive" and request.role in WAREHOUSE:
-        line = order.lines.filter(pk=request.POST.get("line") or 0).first()
-        bin = (
-            Bin.objects.visible_to(request.organization)
-            .filter(pk=request.POST.get("bin") or 0)
-            .first()
-        )
-        if line is None or bin is None:
-            messages.error(request, _("Choose the line and the bin."))
-            return
-        _attempt(
-            request,
-            lambda: services.purchase_line_receive(
-                line=line,
-                bin=bin,
-                lots=[
-                    {
-                        "code": request.POST.get("code", ""),
-                        "quantity": request.POST.get("quantity"),
-                        "dye_lot": request.POST.get("dye_lot", ""),
-                        "colour": request.POST.get("colour", ""),
-                    }
-                ],
-                close=request.POST.get("close") == "on",
-                by=by,
-            ),
-            _("Received."),
-        )
     else:
         messages.error(request, _("Your role may not do this."))
+    return None
 
 
 @role_required(FACTORY_STAFF)
@@ -340,31 +324,33 @@ def shortages(request):
 @role_required(PLANNING)
 @require_POST
 def suggestions_order(request):
-    chosen = PurchaseSuggestion.objects.visible_to(request.organization).filter(
-        pk__in=[int(x) for x in request.POST.getlist("suggestion") if x.isdigit()]
-    )
-    _attempt(
-        request,
-        lambda: services.purchase_suggestions_order(
-            factory=_factory(request),
-            suggestions=chosen.select_related("supplier", "material"),
-            by=request.user,
-        ),
-        _("Draft purchase orders created."),
-    )
+    form = forms.SuggestionsOrderForm(request.POST, organization=request.organization)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.purchase_suggestions_order(
+                factory=_factory(request),
+                suggestions=form.cleaned_data["suggestion"],
+                by=request.user,
+            ),
+            _("Draft purchase orders created."),
+        )
+    else:
+        messages.error(request, errors_text(form))
     return redirect("inventory:shortages")
 
 
 # --- cycle counting on the phone -----------------------------------------------------------
 @role_required(WAREHOUSE)
 def counts(request):
-    if request.method == "POST":
+    form = forms.CycleCountStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             count = services.cycle_count_start(
-                factory=_factory(request), barcode=request.POST.get("barcode", ""), by=request.user
+                factory=_factory(request), by=request.user, **form.cleaned_data
             )
         except DomainError as error:
-            messages.error(request, str(error.message))
+            apply_domain_error(form, error)
         else:
             return redirect("inventory:count", pk=count.pk)
     recent = (
@@ -372,7 +358,7 @@ def counts(request):
         .select_related("bin")
         .order_by("-started_at")[:30]
     )
-    return render(request, "inventory/counts.html", {"counts": recent})
+    return render(request, "inventory/counts.html", {"counts": recent, "form": form})
 
 
 @role_required(WAREHOUSE)
@@ -380,47 +366,58 @@ def count_detail(request, pk):
     count = get_object_or_404(
         CycleCount.objects.visible_to(request.organization).select_related("bin"), pk=pk
     )
+    lines = count.lines.select_related("lot__material")
+    form = forms.CycleCountForm(lines=lines)
     if request.method == "POST":
-        action = request.POST.get("action")
-        by = request.user
-        if action in ("record", "submit"):
-            entries = [
-                {"lot": key.removeprefix("lot_"), "quantity": value}
-                for key, value in request.POST.items()
-                if key.startswith("lot_") and value.strip()
-            ]
-            scanned = request.POST.get("scan_lot", "").strip()
-            if scanned:
-                entries.append({"lot": scanned, "quantity": request.POST.get("scan_quantity")})
-            saved = not entries or _attempt(
-                request,
-                lambda: services.cycle_count_record(count=count, entries=entries, by=by),
-                _("Counts saved."),
-            )
-            if saved and action == "submit":
-                _attempt(
-                    request,
-                    lambda: services.cycle_count_submit(count=count, by=by),
-                    _("Count submitted."),
-                )
-        elif action in ("approve", "reject") and request.role in MANAGERS:
-            service = (
-                services.cycle_count_approve if action == "approve" else services.cycle_count_reject
-            )
-            _attempt(request, lambda: service(count=count, by=by), _("Decided."))
-        else:
-            messages.error(request, _("Your role may not do this."))
-        return redirect("inventory:count", pk=count.pk)
+        refused = _count_action(request, count, lines)
+        if refused is None:
+            return redirect("inventory:count", pk=count.pk)
+        form = refused
     return render(
         request,
         "inventory/count.html",
         {
             "count": count,
-            "lines": count.lines.select_related("lot__material"),
+            "form": form,
             "can_decide": request.role in MANAGERS
             and count.status == CycleCount.Status.PENDING_APPROVAL,
         },
     )
+
+
+def _count_action(request, count, lines):
+    """Save or submit the counts, or decide on the variance. Returns None when done (or refused
+    with a message), or the refused count form to show again with the input kept."""
+    action_form = forms.CycleCountActionForm(request.POST)
+    action = action_form.cleaned_data["action"] if action_form.is_valid() else None
+    by = request.user
+    if action in ("record", "submit"):
+        form = forms.CycleCountForm(request.POST, lines=lines)
+        if not form.is_valid():
+            return form
+        entries = form.cleaned_data["entries"]
+        if entries and not submit_form(
+            request,
+            form,
+            lambda data: services.cycle_count_record(count=count, by=by, **data),
+            _("Counts saved."),
+        ):
+            return form
+        if action == "submit" and not submit_form(
+            request,
+            form,
+            lambda _data: services.cycle_count_submit(count=count, by=by),
+            _("Count submitted."),
+        ):
+            return form
+    elif action in ("approve", "reject") and request.role in MANAGERS:
+        service = (
+            services.cycle_count_approve if action == "approve" else services.cycle_count_reject
+        )
+        _attempt(request, lambda: service(count=count, by=by), _("Decided."))
+    else:
+        messages.error(request, _("Your role may not do this."))
+    return None
 
 
 count_detail.model = CycleCount

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.forms import apply_domain_error, errors_text
 from core.roles import FACTORY_STAFF, MERCHANTS, PLANNING, OrgKind
 from core.views import role_required
 from orders import services
+from orders.forms import OrderActionForm, UploadForm, VersionActionForm, WebhookEndpointForm
 from orders.models import (
     Order,
     StyleVersion,
@@ -42,16 +44,22 @@ def order_list(request):
     status = request.GET.get("status", "")
     if status:
         orders = orders.filter(status=status)
-    import_errors = None
-    if request.method == "POST" and request.role in MERCHANTS and request.FILES.get("file"):
-        try:
-            created = imports.orders_import(
-                merchant=request.organization, upload=request.FILES["file"], by=request.user
-            )
-            messages.success(request, _("%(count)s orders imported.") % {"count": len(created)})
-            return redirect("orders:list")
-        except DomainError as error:
-            import_errors = error
+    import_form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if request.role not in MERCHANTS:
+            raise PermissionDenied
+        if import_form.is_valid():
+            try:
+                created = imports.orders_import(
+                    merchant=request.organization,
+                    upload=import_form.cleaned_data["file"],
+                    by=request.user,
+                )
+            except DomainError as error:
+                apply_domain_error(import_form, error)
+            else:
+                messages.success(request, _("%(count)s orders imported.") % {"count": len(created)})
+                return redirect("orders:list")
     return render(
         request,
         "orders/order_list.html",
@@ -61,7 +69,7 @@ def order_list(request):
             "statuses": Order.Status.choices,
             "is_factory": _is_factory(request),
             "can_convert": request.role in PLANNING,
-            "import_errors": import_errors,
+            "import_form": import_form,
         },
     )
 
@@ -74,8 +82,18 @@ def order_detail(request, pk):
         ),
         pk=pk,
     )
-    if request.method == "POST":
-        return _order_action(request, order)
+    form = OrderActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        roles, run = ACTIONS[form.cleaned_data["action"]]
+        if request.role not in roles:
+            raise PermissionDenied
+        try:
+            run(order, request, form.cleaned_data["reason"])
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("Done."))
+            return redirect("orders:detail", pk=order.pk)
     version = order.version
     cells = {(line.colour, line.size): line for line in order.lines.all()}
     grid = [
@@ -94,6 +112,7 @@ def order_detail(request, pk):
             "is_factory": _is_factory(request),
             "can_plan": request.role in PLANNING,
             "is_merchant": request.role in MERCHANTS,
+            "form": form,
         },
     )
 
@@ -128,21 +147,6 @@ ACTIONS = {
 }
 
 
-def _order_action(request, order):
-    name = request.POST.get("action", "")
-    roles, run = ACTIONS.get(name, (frozenset(), None))
-    if run is None or request.role not in roles:
-        raise PermissionDenied
-    try:
-        run(order, request, request.POST.get("reason", ""))
-    except DomainError as error:
-        details = " ".join(str(m) for ms in error.errors.values() for m in ms)
-        messages.error(request, f"{error.message} {details}".strip())
-        return redirect("orders:detail", pk=order.pk)
-    messages.success(request, _("Done."))
-    return redirect("orders:detail", pk=order.pk)
-
-
 @role_required(READERS)
 def style_list(request):
     versions = (
@@ -150,16 +154,24 @@ def style_list(request):
         .select_related("style", "factory__organization")
         .order_by("style__number", "-version")
     )
-    import_errors = None
-    if request.method == "POST" and request.role in PLANNING and request.FILES.get("file"):
-        try:
-            version = tech_pack_import(
-                factory=request.organization.factory, upload=request.FILES["file"], by=request.user
-            )
-            messages.success(request, _("Imported %(version)s as a draft.") % {"version": version})
-            return redirect("orders:version", pk=version.pk)
-        except DomainError as error:
-            import_errors = error
+    import_form = UploadForm(request.POST or None, request.FILES or None, accept=".xlsx")
+    if request.method == "POST":
+        if request.role not in PLANNING:
+            raise PermissionDenied
+        if import_form.is_valid():
+            try:
+                version = tech_pack_import(
+                    factory=request.organization.factory,
+                    upload=import_form.cleaned_data["file"],
+                    by=request.user,
+                )
+            except DomainError as error:
+                apply_domain_error(import_form, error)
+            else:
+                messages.success(
+                    request, _("Imported %(version)s as a draft.") % {"version": version}
+                )
+                return redirect("orders:version", pk=version.pk)
     return render(
         request,
         "orders/style_list.html",
@@ -167,7 +179,7 @@ def style_list(request):
             "versions": versions,
             "is_factory": _is_factory(request),
             "can_plan": request.role in PLANNING,
-            "import_errors": import_errors,
+            "import_form": import_form,
         },
     )
 
@@ -180,11 +192,14 @@ def version_detail(request, pk):
     if request.method == "POST":
         if request.role not in PLANNING:
             raise PermissionDenied
+        form = VersionActionForm(request.POST)
         try:
-            if request.POST.get("action") == "release":
+            if not form.is_valid():
+                messages.error(request, errors_text(form))
+            elif form.cleaned_data["action"] == "release":
                 services.style_version_release(version=version, by=request.user)
                 messages.success(request, _("Released: this version is frozen and can be ordered."))
-            elif request.POST.get("action") == "revise":
+            else:
                 version = services.style_version_revise(version=version, by=request.user)
                 messages.success(request, _("A new draft version was made."))
         except DomainError as error:
@@ -207,20 +222,22 @@ version_detail.model = StyleVersion
 
 @role_required(MERCHANTS)
 def webhooks(request):
-    if request.method == "POST":
+    form = WebhookEndpointForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
-            if request.POST.get("url"):
-                webhook_services.webhook_endpoint_create(
-                    merchant=request.organization, url=request.POST["url"], by=request.user
-                )
-                messages.success(request, _("Endpoint added."))
+            webhook_services.webhook_endpoint_create(
+                merchant=request.organization, by=request.user, **form.cleaned_data
+            )
         except DomainError as error:
-            messages.error(request, str(error.message))
-        return redirect("orders:webhooks")
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("Endpoint added."))
+            return redirect("orders:webhooks")
     return render(
         request,
         "orders/webhooks.html",
         {
+            "form": form,
             "endpoints": WebhookEndpoint.objects.visible_to(request.organization),
             "deliveries": WebhookDelivery.objects.visible_to(request.organization).select_related(
                 "endpoint"

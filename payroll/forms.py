@@ -1,8 +1,10 @@
-"""Forms of the payroll pages (the rules are checked again by the services)."""
+"""Forms of the payroll pages (the rules are checked again by the services). Worker and period
+choices are the acting organization's own (core.forms.PageForm scopes them)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import PageForm, PageModelForm
 from factories.models import Worker
 from payroll.models import (
     AttendanceEvent,
@@ -22,20 +24,7 @@ class WorkerChoiceField(forms.ModelChoiceField):
         return f"{obj.employee_no} {obj.name}"
 
 
-class FactoryForm(forms.Form):
-    """A form whose worker and period choices are the acting factory's own."""
-
-    def __init__(self, *args, factory=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "worker" in self.fields:
-            self.fields["worker"].queryset = Worker.objects.filter(factory=factory, is_active=True)
-        if "corrects_period" in self.fields:
-            self.fields["corrects_period"].queryset = PayPeriod.objects.filter(
-                factory=factory, status__in=PayPeriod.LOCKED
-            )
-
-
-class PeriodOpenForm(forms.Form):
+class PeriodOpenForm(PageForm):
     starts_on = forms.DateField(
         label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date", **CONTROL})
     )
@@ -44,9 +33,11 @@ class PeriodOpenForm(forms.Form):
     )
 
 
-class AdjustmentForm(FactoryForm):
+class AdjustmentForm(PageForm):
     worker = WorkerChoiceField(
-        label=_("Worker"), queryset=Worker.objects.none(), widget=forms.Select(attrs=SELECT)
+        label=_("Worker"),
+        queryset=Worker.objects.filter(is_active=True),
+        widget=forms.Select(attrs=SELECT),
     )
     amount = forms.DecimalField(
         label=_("Amount (yuan)"), max_digits=12, decimal_places=2, widget=forms.NumberInput(CONTROL)
@@ -54,15 +45,17 @@ class AdjustmentForm(FactoryForm):
     reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.TextInput(CONTROL))
     corrects_period = forms.ModelChoiceField(
         label=_("Corrects period"),
-        queryset=PayPeriod.objects.none(),
+        queryset=PayPeriod.objects.filter(status__in=PayPeriod.LOCKED),
         required=False,
         widget=forms.Select(attrs=SELECT),
     )
 
 
-class AttendanceForm(FactoryForm):
+class AttendanceForm(PageForm):
     worker = WorkerChoiceField(
-        label=_("Worker"), queryset=Worker.objects.none(), widget=forms.Select(attrs=SELECT)
+        label=_("Worker"),
+        queryset=Worker.objects.filter(is_active=True),
+        widget=forms.Select(attrs=SELECT),
     )
     at = forms.DateTimeField(
         label=_("Time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local", **CONTROL})
@@ -75,9 +68,11 @@ class AttendanceForm(FactoryForm):
     reason = forms.CharField(label=_("Reason"), max_length=200, widget=forms.TextInput(CONTROL))
 
 
-class TimeEntryForm(FactoryForm):
+class TimeEntryForm(PageForm):
     worker = WorkerChoiceField(
-        label=_("Worker"), queryset=Worker.objects.none(), widget=forms.Select(attrs=SELECT)
+        label=_("Worker"),
+        queryset=Worker.objects.filter(is_active=True),
+        widget=forms.Select(attrs=SELECT),
     )
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date", **CONTROL}))
     kind = forms.ChoiceField(
@@ -89,7 +84,7 @@ class TimeEntryForm(FactoryForm):
     reason = forms.CharField(label=_("Reason"), max_length=200, widget=forms.TextInput(CONTROL))
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(PageModelForm):
     class Meta:
         model = PayPolicy
         fields = [
@@ -98,13 +93,8 @@ class PolicyForm(forms.ModelForm):
             "bonus_per_minute", "overtime_workday", "overtime_rest_day", "overtime_holiday",
         ]  # fmt: skip
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-control")
 
-
-class RateAdjustmentForm(forms.Form):
+class RateAdjustmentForm(PageForm):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=RateAdjustment.Kind.choices, widget=forms.Select(attrs=SELECT)
     )
@@ -122,7 +112,7 @@ class RateAdjustmentForm(forms.Form):
     )
 
 
-class TimeRateForm(forms.Form):
+class TimeRateForm(PageForm):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=TimeKind.choices, widget=forms.Select(attrs=SELECT)
     )
@@ -131,7 +121,7 @@ class TimeRateForm(forms.Form):
     )
 
 
-class DisputeForm(forms.Form):
+class DisputeForm(PageForm):
     day = forms.DateField(widget=forms.HiddenInput)
     operation = forms.IntegerField(required=False, widget=forms.HiddenInput)
     subject = forms.CharField(max_length=200, widget=forms.HiddenInput)
@@ -140,5 +130,14 @@ class DisputeForm(forms.Form):
     )
 
 
-class DisputeAnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 2, **CONTROL}))
+class DisputeAnswerForm(PageForm):
+    answer = forms.CharField(
+        label=_("Answer"),
+        widget=forms.Textarea(
+            attrs={"rows": 1, "class": "form-control form-control-sm", "placeholder": _("Answer")}
+        ),
+    )
+
+
+class PeriodApproveForm(PageForm):
+    confirm = forms.BooleanField(required=False)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.forms import submit_form
 from core.roles import FLOOR, PAYROLL, Role
 from core.views import role_required
 from payroll import forms, outputs, selectors, services
@@ -37,7 +38,7 @@ def _period(request, pk) -> PayPeriod:
 
 
 def _run(request, action, success: str) -> bool:
-    """Call a service; show its refusal as a message instead of an error page."""
+    """A one-button action (calculate, approve, pay): its refusal is a message on the page."""
     try:
         action()
     except DomainError as error:
@@ -53,14 +54,13 @@ def periods(request):
     form = forms.PeriodOpenForm(
         request.POST or None, initial={"kind": policy_for(factory).period_kind}
     )
-    if request.method == "POST" and form.is_valid():
-        opened = _run(
-            request,
-            lambda: services.pay_period_open(factory=factory, by=request.user, **form.cleaned_data),
-            _("Pay period opened."),
-        )
-        if opened:
-            return redirect("payroll:periods")
+    if request.method == "POST" and submit_form(
+        request,
+        form,
+        lambda data: services.pay_period_open(factory=factory, by=request.user, **data),
+        _("Pay period opened."),
+    ):
+        return redirect("payroll:periods")
     period_list = list(selectors.periods_of(factory))
     disputes = selectors.open_dispute_counts(factory)
     for period in period_list:
@@ -71,6 +71,10 @@ def periods(request):
 @role_required(PAYROLL)
 def period_detail(request, pk):
     period = _period(request, pk)
+    return _period_page(request, period, forms.AdjustmentForm(organization=request.organization))
+
+
+def _period_page(request, period, adjustment_form):
     payslips = Payslip.objects.filter(period=period).order_by("employee_no")
     query = request.GET.get("q", "").strip()
     if query:
@@ -98,7 +102,7 @@ def period_detail(request, pk):
         "query": query,
         "open_disputes": services.open_disputes_of(period).count(),
         "adjustments": PayAdjustment.objects.filter(period=period).select_related("worker"),
-        "adjustment_form": forms.AdjustmentForm(factory=_factory(request)),
+        "adjustment_form": adjustment_form,
     }
     return render(request, "payroll/period_detail.html", context)
 
@@ -125,10 +129,14 @@ period_calculate.model = PayPeriod
 @require_POST
 def period_approve(request, pk):
     period = _period(request, pk)
+    form = forms.PeriodApproveForm(request.POST)
+    form.is_valid()  # a lone checkbox: anything but "checked" is "not confirmed"
     _run(
         request,
         lambda: services.pay_period_approve(
-            period=period, by=request.user, confirm_open_disputes=bool(request.POST.get("confirm"))
+            period=period,
+            by=request.user,
+            confirm_open_disputes=form.cleaned_data.get("confirm", False),
         ),
         _("Pay period approved and locked."),
     )
@@ -157,18 +165,15 @@ period_pay.model = PayPeriod
 @require_POST
 def adjustment_add(request, pk):
     period = _period(request, pk)
-    form = forms.AdjustmentForm(request.POST, factory=_factory(request))
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.pay_adjustment_add(
-                period=period, by=request.user, **form.cleaned_data
-            ),
-            _("Adjustment added; calculate the period again."),
-        )
-    else:
-        messages.error(request, _("Check the adjustment: %(errors)s") % {"errors": form.errors})
-    return redirect("payroll:period", pk=period.pk)
+    form = forms.AdjustmentForm(request.POST, organization=request.organization)
+    if submit_form(
+        request,
+        form,
+        lambda data: services.pay_adjustment_add(period=period, by=request.user, **data),
+        _("Adjustment added; calculate the period again."),
+    ):
+        return redirect("payroll:period", pk=period.pk)
+    return _period_page(request, period, form)
 
 
 adjustment_add.model = PayPeriod
@@ -242,34 +247,36 @@ payslip_pdf.model = Payslip
 
 @role_required(PAYROLL)
 def disputes(request):
+    return _disputes_page(request)
+
+
+def _disputes_page(request, refused=None):
+    """The disputes, each with its answer form (a refused answer's own, with its text kept)."""
     status = request.GET.get("status", Dispute.Status.OPEN)
-    return render(
-        request,
-        "payroll/disputes.html",
-        {
-            "disputes": selectors.disputes_for_clerk(_factory(request), status=status)[:200],
-            "status": status,
-            "form": forms.DisputeAnswerForm(),
-        },
-    )
+    rows = list(selectors.disputes_for_clerk(_factory(request), status=status)[:200])
+    for dispute in rows:
+        dispute.answer_form = (
+            refused
+            if refused is not None and refused.dispute_id == dispute.pk
+            else forms.DisputeAnswerForm(auto_id=f"dispute-{dispute.pk}-%s")
+        )
+    return render(request, "payroll/disputes.html", {"disputes": rows, "status": status})
 
 
 @role_required(PAYROLL)
 @require_POST
 def dispute_answer(request, pk):
     dispute = get_object_or_404(Dispute.objects.visible_to(request.organization), pk=pk)
-    form = forms.DisputeAnswerForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.dispute_answer(
-                dispute=dispute, answer=form.cleaned_data["answer"], by=request.user
-            ),
-            _("Answer sent."),
-        )
-    else:
-        messages.error(request, _("Write an answer."))
-    return redirect("payroll:disputes")
+    form = forms.DisputeAnswerForm(request.POST, auto_id=f"dispute-{dispute.pk}-%s")
+    if submit_form(
+        request,
+        form,
+        lambda data: services.dispute_answer(dispute=dispute, by=request.user, **data),
+        _("Answer sent."),
+    ):
+        return redirect("payroll:disputes")
+    form.dispute_id = dispute.pk
+    return _disputes_page(request, refused=form)
 
 
 dispute_answer.model = Dispute
@@ -278,22 +285,29 @@ dispute_answer.model = Dispute
 @role_required(ATTENDANCE)
 def attendance(request):
     factory = _factory(request)
+    # Two forms on one page: the hidden "clock" or "time" input says which one was sent.
+    organization = request.organization
     clock_form = forms.AttendanceForm(
-        request.POST if "clock" in request.POST else None, factory=factory
+        request.POST if "clock" in request.POST else None, organization=organization
     )
     time_form = forms.TimeEntryForm(
-        request.POST if "time" in request.POST else None, factory=factory
+        request.POST if "time" in request.POST else None, organization=organization
     )
-    posted = None
-    if clock_form.is_bound and clock_form.is_valid():
-        posted = lambda: services.attendance_clock(  # noqa: E731
-            factory=factory, by=request.user, source="supervisor", **clock_form.cleaned_data
-        )
-    elif time_form.is_bound and time_form.is_valid():
-        posted = lambda: services.time_entry_record(  # noqa: E731
-            factory=factory, by=request.user, **time_form.cleaned_data
-        )
-    if posted is not None and _run(request, posted, _("Recorded.")):
+    # Only the sent form is bound; an unbound one saves nothing.
+    saved = submit_form(
+        request,
+        clock_form,
+        lambda data: services.attendance_clock(
+            factory=factory, by=request.user, source="supervisor", **data
+        ),
+        _("Recorded."),
+    ) or submit_form(
+        request,
+        time_form,
+        lambda data: services.time_entry_record(factory=factory, by=request.user, **data),
+        _("Recorded."),
+    )
+    if saved:
         return redirect("payroll:attendance")
     days = AttendanceDay.objects.filter(factory=factory).select_related("worker")[:100]
     entries = TimeEntry.objects.filter(factory=factory).select_related("worker")[:50]
@@ -315,36 +329,33 @@ def rates(request):
         request.POST if "adjustment" in request.POST else None
     )
     time_rate_form = forms.TimeRateForm(request.POST if "time_rate" in request.POST else None)
-    if request.method == "POST":
-        done = False
-        if policy_form.is_bound and policy_form.is_valid():
-            done = _run(
-                request,
-                lambda: services.pay_policy_update(
-                    factory=factory,
-                    by=request.user,
-                    **{f: policy_form.cleaned_data[f] for f in forms.PolicyForm.Meta.fields},
-                ),
-                _("Pay policy saved."),
-            )
-        elif adjustment_form.is_bound and adjustment_form.is_valid():
-            done = _run(
-                request,
-                lambda: services.rate_adjustment_set(
-                    factory=factory, by=request.user, **adjustment_form.cleaned_data
-                ),
-                _("Rate adjustment saved."),
-            )
-        elif time_rate_form.is_bound and time_rate_form.is_valid():
-            done = _run(
-                request,
-                lambda: services.time_rate_set(
-                    factory=factory, by=request.user, **time_rate_form.cleaned_data
-                ),
-                _("Time rate saved."),
-            )
-        if done:
-            return redirect("payroll:rates")
+    # Three forms on one page, told apart by a hidden input; only the sent one is bound.
+    saved = (
+        submit_form(
+            request,
+            policy_form,
+            lambda data: services.pay_policy_update(
+                factory=factory,
+                by=request.user,
+                **{f: data[f] for f in forms.PolicyForm.Meta.fields},
+            ),
+            _("Pay policy saved."),
+        )
+        or submit_form(
+            request,
+            adjustment_form,
+            lambda data: services.rate_adjustment_set(factory=factory, by=request.user, **data),
+            _("Rate adjustment saved."),
+        )
+        or submit_form(
+            request,
+            time_rate_form,
+            lambda data: services.time_rate_set(factory=factory, by=request.user, **data),
+            _("Time rate saved."),
+        )
+    )
+    if saved:
+        return redirect("payroll:rates")
     return render(
         request,
         "payroll/rates.html",
@@ -365,21 +376,20 @@ def me(request):
     if worker is None:
         return render(request, "payroll/me.html", {"worker": None})
     form = forms.DisputeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _run(
-            request,
-            lambda: services.dispute_open(
-                worker=worker,
-                day=data["day"],
-                subject=data["subject"],
-                message=data["message"],
-                operation_id=data.get("operation"),
-                by=request.user,
-            ),
-            _("Your question was sent to the payroll clerk."),
-        ):
-            return redirect("payroll:me")
+    if request.method == "POST" and submit_form(
+        request,
+        form,
+        lambda data: services.dispute_open(
+            worker=worker,
+            day=data["day"],
+            subject=data["subject"],
+            message=data["message"],
+            operation_id=data.get("operation"),
+            by=request.user,
+        ),
+        _("Your question was sent to the payroll clerk."),
+    ):
+        return redirect("payroll:me")
     mine = selectors.my_earnings(worker)
     payslips = Payslip.objects.filter(
         worker=worker, period__status__in=PayPeriod.LOCKED

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.forms import errors_text
 from core.roles import PLANNING
 from core.views import role_required
-from production import services
+from production import forms, services
 from production.models import WorkOrder
 
 
@@ -34,14 +35,12 @@ def release_to_cutting(request):
     if request.method != "POST":
         planned = visible.filter(status=WorkOrder.Status.PLANNED).order_by("due_date", "number")
         return render(request, "production/inventory/_release.html", {"planned": planned[:200]})
-    work_order = visible.filter(pk=request.POST.get("work_order") or 0).first()
-    if work_order is None:
-        messages.error(request, _("Choose a work order."))
+    form = forms.ReleaseForm(request.POST, organization=request.organization)
+    if not form.is_valid():
+        messages.error(request, errors_text(form))
         return redirect("inventory:shortages")
     try:
-        services.work_order_release(
-            work_order=work_order, override_reason=request.POST.get("reason", ""), by=request.user
-        )
+        services.work_order_release(by=request.user, **form.cleaned_data)
     except DomainError as error:
         messages.error(request, str(error.message))
     else:

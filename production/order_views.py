@@ -13,14 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.forms import apply_domain_error, errors_text, submit_form
 from core.roles import FACTORY_STAFF, MERCHANTS, PLANNING, OrgKind
 from core.views import role_required
 from factories.models import Category, Factory
 from orders import selectors as order_selectors
 from orders import services as order_services
+from orders.forms import UploadForm
 from orders.models import Order, Style, StyleVersion
 from orders.services import imports, sales
-from production import selectors, services
+from production import forms, selectors, services
 from production.models import ConversionJob, WorkOrder
 from production.services import conversion_job_create
 from production.tickets import bundle_tickets_pdf
@@ -114,62 +116,40 @@ def order_new(request):
         .select_related("style", "factory__organization")
         .order_by("style__number", "-version")
     )
-    version = versions.filter(
-        pk=request.GET.get("version") or request.POST.get("version") or 0
-    ).first()
-    errors, values = {}, {}
-    promise = None
+    # The style comes from the page's query (the picker) or with the posted grid.
+    picked = forms.StyleVersionPickForm(
+        request.POST if request.method == "POST" else request.GET,
+        organization=request.organization,
+    )
+    version = picked.cleaned_data["version"] if picked.is_valid() else None
+    form = promise = None
     if version is not None:
         promise = selectors.capable_to_promise(
             factory=version.factory,
             version=version,
             quantity=version.factory.minimum_order_quantity,
         )
-    if request.method == "POST" and version is not None:
-        quantities = []
-        for colour in version.colours:
-            for size in version.sizes:
-                raw = request.POST.get(f"q-{colour}-{size}", "").strip()
-                values[f"{colour}-{size}"] = raw
-                if raw:
-                    quantities.append({"colour": colour, "size": size, "quantity": raw})
+        form = forms.OrderGridForm(
+            request.POST or None, version=version, initial={"requested_date": promise.date}
+        )
+    if request.method == "POST" and form is not None and form.is_valid():
         try:
-            requested = dt.date.fromisoformat(request.POST.get("requested_date", ""))
-        except ValueError:
-            requested = None
-        try:
-            if requested is None:
-                raise DomainError(
-                    _("The order is not valid."),
-                    errors={"requested_date": [_("Choose a delivery date.")]},
-                )
             order = order_services.order_create(
                 merchant=request.organization,
                 factory=version.factory,
                 version=version,
-                quantities=quantities,
-                requested_date=requested,
-                ship_to=request.POST.get("ship_to", ""),
-                unit_price=request.POST.get("unit_price") or "0",
-                notes=request.POST.get("notes", ""),
                 by=request.user,
+                **form.cleaned_data,
             )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
             messages.success(request, _("Order %(number)s placed.") % {"number": order.number})
             return redirect("orders:detail", pk=order.pk)
-        except DomainError as error:
-            errors = {key: [str(m) for m in ms] for key, ms in error.errors.items()}
-            messages.error(request, str(error.message))
     return render(
         request,
         "production/orders/order_new.html",
-        {
-            "versions": versions,
-            "version": version,
-            "promise": promise,
-            "errors": errors,
-            "values": values,
-            "post": request.POST,
-        },
+        {"versions": versions, "version": version, "promise": promise, "form": form},
     )
 
 
@@ -177,13 +157,15 @@ def order_new(request):
 @role_required(PLANNING)
 @require_POST
 def conversion_start(request):
-    ids = [int(x) for x in request.POST.getlist("orders") if x.isdigit()]
-    orders = Order.objects.visible_to(request.organization).filter(
-        pk__in=ids, status=Order.Status.ACCEPTED
-    )
+    form = forms.ConversionStartForm(request.POST, organization=request.organization)
+    if not form.is_valid():
+        messages.error(request, errors_text(form))
+        return redirect("orders:list")
     try:
         job = conversion_job_create(
-            factory=Factory.objects.get(pk=request.organization.pk), orders=orders, by=request.user
+            factory=Factory.objects.get(pk=request.organization.pk),
+            by=request.user,
+            **form.cleaned_data,
         )
     except DomainError as error:
         messages.error(request, str(error.message))
@@ -241,22 +223,22 @@ def sell_through(request):
         .first()
         for style in styles
     }
-    import_errors = None
-    if request.method == "POST" and request.FILES.get("file"):
-        try:
-            count = imports.daily_sales_import(
-                merchant=merchant, upload=request.FILES["file"], by=request.user
-            )
-            messages.success(request, _("%(count)s sales rows recorded.") % {"count": count})
-            return redirect("production_orders:sales")
-        except DomainError as error:
-            import_errors = error
+    import_form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and submit_form(
+        request,
+        import_form,
+        lambda data: imports.daily_sales_import(
+            merchant=merchant, upload=data["file"], by=request.user
+        ),
+        lambda count: _("%(count)s sales rows recorded.") % {"count": count},
+    ):
+        return redirect("production_orders:sales")
     return render(
         request,
         "production/orders/sell_through.html",
         {
             "figures": [(f, last_orders.get(f.style.pk)) for f in figures],
-            "import_errors": import_errors,
+            "import_form": import_form,
         },
     )
 

@@ -4,16 +4,16 @@ work-order progress and balance, quality, packing. Thin: every write is a servic
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.forms import apply_domain_error, errors_text, submit_form
 from core.pdf import pdf_response
 from core.roles import FACTORY_STAFF, FLOOR, PLANNING, QUALITY, WAREHOUSE, Role
 from core.views import role_required
-from factories.models import SewingLine, Worker
-from production import aql, pdf, selectors, services
+from factories.models import SewingLine
+from production import aql, forms, pdf, selectors, services
 from production.models import (
     Bundle,
     Carton,
@@ -87,23 +87,25 @@ def schedule(request):
 @role_required(PLANNING)
 def schedule_move(request, pk):
     entry = _visible(ScheduleEntry, request, pk)
-    if request.method == "POST":
-        try:
-            if request.POST.get("unpin"):
-                services.schedule_unpin(entry=entry, by=request.user)
-            else:
-                services.schedule_move(
-                    entry=entry,
-                    line=_int(request.POST.get("line")),
-                    start=parse_date(request.POST.get("start") or ""),
-                    by=request.user,
-                )
-            messages.success(request, _("Moved; the plan after it was re-planned."))
-            return redirect("production:schedule")
-        except DomainError as error:
-            messages.error(request, _error_text(error))
-    lines = SewingLine.objects.filter(factory=entry.factory, is_active=True)
-    return render(request, "production/schedule_move.html", {"entry": entry, "lines": lines})
+    form = forms.ScheduleMoveForm(
+        request.POST or None,
+        organization=request.organization,
+        initial={"line": entry.line_id, "start": entry.pinned_start},
+    )
+    if request.method == "POST" and submit_form(
+        request,
+        form,
+        lambda data: (
+            services.schedule_unpin(entry=entry, by=request.user)
+            if data["unpin"]
+            else services.schedule_move(
+                entry=entry, line=data["line"], start=data["start"], by=request.user
+            )
+        ),
+        _("Moved; the plan after it was re-planned."),
+    ):
+        return redirect("production:schedule")
+    return render(request, "production/schedule_move.html", {"entry": entry, "form": form})
 
 
 schedule_move.model = ScheduleEntry
@@ -124,26 +126,19 @@ def record_manual(request):
 
 def _record_form(request, *, manual: bool):
     factory = request.organization.factory
-    values = request.POST if request.method == "POST" else request.GET
-    if request.method == "POST":
+    form = forms.OperationRecordForm(
+        request.POST or None, initial=request.GET.dict(), manual=manual
+    )
+    if request.method == "POST" and form.is_valid():
         try:
             record = services.operation_record_create(
                 factory=factory,
-                bundle=values.get("bundle", ""),
-                operation=values.get("operation", ""),
-                worker=values.get("badge", ""),
-                station=values.get("station") or None,
-                good_pieces=_int(values.get("good_pieces"), None)
-                if values.get("good_pieces")
-                else None,
-                defective_pieces=_int(values.get("defective_pieces")),
-                is_rework=bool(values.get("is_rework")),
                 source=OperationRecord.Source.MANUAL if manual else OperationRecord.Source.SCAN,
-                reason=values.get("reason", ""),
                 by=request.user,
+                **form.cleaned_data,
             )
         except DomainError as error:
-            messages.error(request, _error_text(error))
+            apply_domain_error(form, error)
         else:
             messages.success(
                 request,
@@ -157,13 +152,16 @@ def _record_form(request, *, manual: bool):
             )
             target = "production:record-manual" if manual else "production:scan"
             return redirect(f"{reverse(target)}?badge={record.worker.badge_id}")
+    bundle_text = form["bundle"].value() or ""
     return render(
         request,
         "production/scan.html",
         {
             "manual": manual,
-            "values": values,
-            "operations": _operations_for(factory, values.get("bundle", "")),
+            "form": form,
+            "operations": _operations_for(factory, bundle_text),
+            "operation_value": form["operation"].value() or "",
+            "operation_errors": form["operation"].errors,
         },
     )
 
@@ -215,10 +213,12 @@ def records(request):
 @require_POST
 def record_void(request, pk):
     record = _visible(OperationRecord, request, pk)
+    form = forms.VoidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, errors_text(form))
+        return redirect("production:records")
     try:
-        services.operation_record_void(
-            record=record, reason=request.POST.get("reason", ""), by=request.user
-        )
+        services.operation_record_void(record=record, by=request.user, **form.cleaned_data)
         messages.success(request, _("Record voided."))
     except DomainError as error:
         messages.error(request, _error_text(error))
@@ -280,22 +280,25 @@ work_order.model = WorkOrder
 def balance(request, pk):
     wo = _visible(WorkOrder, request, pk)
     factory = wo.factory
-    lines = SewingLine.objects.filter(factory=factory, is_active=True)
-    if request.method == "POST":
-        line = lines.filter(pk=_int(request.POST.get("line"))).first()
-        try:
-            if line is None:
-                raise DomainError(_("Choose a line of this factory."))
-            pace = None
-            if request.POST.get("rebalance"):
-                pace = selectors.actual_pace(wo, hours=_int(request.POST.get("hours"), 4))
-            services.line_balance_create(work_order=wo, line=line, pace=pace, by=request.user)
-            messages.success(request, _("Line balanced."))
-        except DomainError as error:
-            messages.error(request, _error_text(error))
-        return redirect("production:balance", pk=wo.pk)
     current = LineBalance.objects.filter(factory=factory, work_order=wo, is_current=True).first()
-    context = {"wo": wo, "lines": lines, "current": current}
+    form = forms.LineBalanceForm(
+        request.POST or None,
+        organization=request.organization,
+        initial={"line": current.line_id if current else wo.line_id},
+    )
+    if request.method == "POST" and submit_form(
+        request,
+        form,
+        lambda data: services.line_balance_create(
+            work_order=wo,
+            line=data["line"],
+            pace=selectors.actual_pace(wo, hours=data["hours"]) if data["rebalance"] else None,
+            by=request.user,
+        ),
+        _("Line balanced."),
+    ):
+        return redirect("production:balance", pk=wo.pk)
+    context = {"wo": wo, "form": form, "current": current}
     if current is not None:
         context.update(selectors.balance_view(current))
     return render(request, "production/balance.html", context)
@@ -329,91 +332,58 @@ def inspect(request):
     factory = request.organization.factory
     services.defect_codes_ensure(factory=factory)
     codes = DefectCode.objects.filter(factory=factory, is_active=True)
-    values = request.POST if request.method == "POST" else request.GET
-    if request.method == "POST":
-        defects = []
-        for code in codes:
-            count = _int(values.get(f"count_{code.code}"))
-            if count:
-                defects.append(
-                    {
-                        "code": code.code,
-                        "count": count,
-                        "operation": _int(values.get(f"op_{code.code}"), None) or None,
-                        "rework_pieces": _int(values.get(f"rework_{code.code}")),
-                        "photo": request.FILES.get(f"photo_{code.code}"),
-                    }
-                )
-        bundle_text = values.get("bundle", "")
+    form = forms.InspectionForm(
+        request.POST or None,
+        request.FILES or None,
+        organization=request.organization,
+        codes=codes,
+        initial=request.GET.dict(),
+    )
+    if request.method == "POST" and form.is_valid():
         try:
             inspection = services.inspection_record(
-                factory=factory,
-                kind=values.get("kind", Inspection.Kind.END_OF_LINE),
-                bundle=(services.bundle_id_from_scan(bundle_text) or -1) if bundle_text else None,
-                work_order=_int(values.get("work_order"), None) or None,
-                operation=_int(values.get("operation"), None) or None,
-                worker=_worker_by_badge(factory, values.get("badge", "")),
-                checked_pieces=_int(values.get("checked_pieces")),
-                rejected_pieces=_int(values.get("rejected_pieces")),
-                result=values.get("result", Inspection.Result.PASS),
-                defects=defects,
-                notes=values.get("notes", ""),
-                by=request.user,
+                factory=factory, by=request.user, **form.cleaned_data
             )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
             messages.success(
                 request,
                 _("Inspection recorded: %(result)s.") % {"result": inspection.get_result_display()},
             )
             return redirect("production:inspect")
-        except DomainError as error:
-            messages.error(request, _error_text(error))
     context = {
-        "codes": codes,
-        "values": values,
-        "kinds": Inspection.Kind.choices,
-        "results": Inspection.Result.choices,
-        "operations": _operations_for(factory, values.get("bundle", "")),
+        "form": form,
+        "operations": _operations_for(factory, form["bundle"].value() or ""),
+        "operation_value": str(form["operation"].value() or ""),
+        "operation_errors": form["operation"].errors,
     }
     return render(request, "production/inspect.html", context)
-
-
-def _worker_by_badge(factory, badge):
-    badge = (badge or "").strip()
-    if not badge:
-        return None
-    worker = Worker.objects.filter(factory=factory, badge_id=badge).first()
-    if worker is None:
-        raise DomainError(
-            _("Unknown badge: no active worker of this factory has it."),
-            errors={"badge": [_("Unknown badge.")]},
-        )
-    return worker
 
 
 @role_required(QUALITY)
 def final_audit(request, pk):
     wo = _visible(WorkOrder, request, pk)
-    values = request.POST if request.method == "POST" else request.GET
-    lot = _int(values.get("lot_size"), wo.quantity)
-    major_aql = values.get("aql_major", aql.DEFAULT_MAJOR_AQL)
-    minor_aql = values.get("aql_minor", aql.DEFAULT_MINOR_AQL)
-    if request.method == "POST":
-        try:
-            audit = services.final_audit_record(
-                work_order=wo,
-                lot_size=lot,
-                critical_found=_int(values.get("critical_found")),
-                major_found=_int(values.get("major_found")),
-                minor_found=_int(values.get("minor_found")),
-                aql_major=major_aql,
-                aql_minor=minor_aql,
-                notes=values.get("notes", ""),
-                by=request.user,
-            )
-            messages.success(request, _("Final audit: %(r)s.") % {"r": audit.get_result_display()})
-            return redirect("production:final-audit", pk=wo.pk)
-        except DomainError as error:
-            messages.error(request, _error_text(error))
+    looked_up = forms.FinalAuditPlanForm(request.GET or None).chosen()
+    form = forms.FinalAuditForm(
+        request.POST or None,
+        initial={
+            "lot_size": wo.quantity,
+            "aql_major": aql.DEFAULT_MAJOR_AQL,
+            "aql_minor": aql.DEFAULT_MINOR_AQL,
+            **looked_up,
+        },
+    )
+    if request.method == "POST" and submit_form(
+        request,
+        form,
+        lambda data: services.final_audit_record(work_order=wo, by=request.user, **data),
+        lambda audit: _("Final audit: %(r)s.") % {"r": audit.get_result_display()},
+    ):
+        return redirect("production:final-audit", pk=wo.pk)
+    # The plan shown is the one the audit is (or was just) recorded against.
+    lot = _int(form["lot_size"].value(), wo.quantity)
+    major_aql, minor_aql = form["aql_major"].value(), form["aql_minor"].value()
     plans = {}
     try:
         plans = {
@@ -424,6 +394,7 @@ def final_audit(request, pk):
         messages.error(request, _("Unknown AQL."))
     context = {
         "wo": wo,
+        "form": form,
         "lot": lot,
         "plans": plans,
         "aqls": aql.AQLS,
@@ -441,51 +412,70 @@ final_audit.model = WorkOrder
 @role_required(WAREHOUSE | FLOOR)
 def packing(request, pk):
     wo = _visible(WorkOrder, request, pk)
+    cells = packing_position(wo)
+    organization = request.organization
+    step_forms = {
+        "receive": forms.FinishedGoodsReceiveForm(cells=cells),
+        "pack": forms.CartonPackForm(cells=cells),
+        "ship": forms.ShipmentForm(organization=organization, work_order=wo),
+    }
     if request.method == "POST":
         if request.role not in WAREHOUSE:
             messages.error(request, _("Only the warehouse packs and ships."))
             return redirect("production:packing", pk=wo.pk)
-        step = request.POST.get("step")
-        try:
-            if step == "receive":
-                services.finished_goods_receive(
-                    work_order=wo,
-                    colour=request.POST.get("colour", ""),
-                    size=request.POST.get("size", ""),
-                    quantity=_int(request.POST.get("quantity")),
-                    by=request.user,
-                )
-                messages.success(request, _("Received into finished goods."))
-            elif step == "pack":
-                contents = {}
-                for key, value in request.POST.items():
-                    if key.startswith("pack__") and _int(value):
-                        _prefix, colour, size = key.split("__", 2)
-                        contents[(colour, size)] = _int(value)
-                carton = services.carton_pack(work_order=wo, contents=contents, by=request.user)
-                messages.success(request, _("Carton %(n)d packed.") % {"n": carton.number})
-            elif step == "ship":
-                shipment = services.shipment_ship(
-                    work_order=wo,
-                    cartons=[_int(c) for c in request.POST.getlist("cartons")],
-                    carrier=request.POST.get("carrier", ""),
-                    tracking_number=request.POST.get("tracking_number", ""),
-                    by=request.user,
-                )
-                messages.success(request, _("Shipment %(n)s sent.") % {"n": shipment.number})
-        except DomainError as error:
-            messages.error(request, _error_text(error))
-        return redirect("production:packing", pk=wo.pk)
+        refused = _packing_step(request, wo, cells)
+        if refused is None:
+            return redirect("production:packing", pk=wo.pk)
+        step, form = refused
+        step_forms[step] = form
     context = {
         "wo": wo,
-        "cells": packing_position(wo),
+        "cells": cells,
         "cartons": Carton.objects.filter(factory=wo.factory, work_order=wo).prefetch_related(
             "lines"
         ),
         "shipments": Shipment.objects.filter(factory=wo.factory, work_order=wo),
         "can_pack": request.role in WAREHOUSE,
+        "receive_form": step_forms["receive"],
+        "pack_form": step_forms["pack"],
+        "ship_form": step_forms["ship"],
     }
     return render(request, "production/packing.html", context)
+
+
+def _packing_step(request, wo, cells):
+    """Do the posted step of the packing page. Returns None when done (or refused with a
+    message), or (step, its refused form) to show again with the input kept."""
+    step_form = forms.PackingStepForm(request.POST)
+    if not step_form.is_valid():
+        messages.error(request, errors_text(step_form))
+        return None
+    step, by = step_form.cleaned_data["step"], request.user
+    if step == "receive":
+        form = forms.FinishedGoodsReceiveForm(request.POST, cells=cells)
+        done = submit_form(
+            request,
+            form,
+            lambda data: services.finished_goods_receive(work_order=wo, by=by, **data),
+            _("Received into finished goods."),
+        )
+    elif step == "pack":
+        form = forms.CartonPackForm(request.POST, cells=cells)
+        done = submit_form(
+            request,
+            form,
+            lambda data: services.carton_pack(work_order=wo, by=by, **data),
+            lambda carton: _("Carton %(n)d packed.") % {"n": carton.number},
+        )
+    else:
+        form = forms.ShipmentForm(request.POST, organization=request.organization, work_order=wo)
+        done = submit_form(
+            request,
+            form,
+            lambda data: services.shipment_ship(work_order=wo, by=by, **data),
+            lambda shipment: _("Shipment %(n)s sent.") % {"n": shipment.number},
+        )
+    return None if done else (step, form)
 
 
 packing.model = WorkOrder

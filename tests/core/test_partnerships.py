@@ -55,6 +55,20 @@ def test_inviting_an_unknown_code_writes_nothing(setting):
     assert Partnership.objects.count() == 0
 
 
+def test_the_page_shows_an_unknown_code_next_to_the_field_and_invites_nobody(setting):
+    factory, _merchant = setting
+    manager = client_for(factory.organization, Role.FACTORY_MANAGER, "mgr")
+    response = manager.post(
+        "/factories/partners/invite/", {"partner_code": "nope"}, format="multipart"
+    )
+    assert response.status_code == 200
+    assert response.context["invite_form"].errors["partner_code"] == [
+        "Unknown merchant or supplier."
+    ]
+    assert 'value="nope"' in response.content.decode()
+    assert Partnership.objects.count() == 0
+
+
 def test_a_partner_sees_the_factory_profile_and_a_stranger_does_not(setting):
     factory, merchant = setting
     Partnership.objects.create(

@@ -119,3 +119,41 @@ def test_the_import_page_reads_a_gbk_file_from_chinese_excel(client, floor):
     assert response.status_code == 302
     device = Device.objects.get(factory=factory, code="st-02")
     assert (device.name, device.station.code) == ("二号工位·吊挂", "S-1")
+
+
+def test_the_register_page_refuses_another_factorys_station_next_to_the_field(client, floor):
+    factory = floor[0]
+    StationFactory(code="S-9")  # another factory's
+    manager = UserFactory()
+    MembershipFactory(user=manager, organization=factory.organization, role=Role.FACTORY_MANAGER)
+    client.force_login(manager)
+    before = Device.objects.count()
+
+    response = client.post(
+        "/devices/register/",
+        {"code": "new-1", "kind": "cutter", "protocol": "mqtt", "station": "S-9"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["register_form"].errors["station"] == [
+        "No station of this factory has this code."
+    ]
+    assert 'value="new-1"' in response.content.decode()
+    assert Device.objects.count() == before
+
+
+def test_the_register_page_shows_a_rule_of_the_service_next_to_its_field(client, floor):
+    factory = floor[0]
+    manager = UserFactory()
+    MembershipFactory(user=manager, organization=factory.organization, role=Role.FACTORY_MANAGER)
+    client.force_login(manager)
+    before = Device.objects.count()
+
+    response = client.post(
+        "/devices/register/", {"code": "m-1", "kind": "cutter", "protocol": "modbus_tcp"}
+    )
+
+    assert response.context["register_form"].errors["modbus_host"] == [
+        "A Modbus device needs a host."
+    ]
+    assert Device.objects.count() == before

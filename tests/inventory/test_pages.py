@@ -7,6 +7,8 @@ import pytest
 from openpyxl import load_workbook
 
 from inventory import services
+from inventory.models import CycleCountLine, Lot
+from tests.factories import BinFactory
 from tests.inventory.conftest import receive
 from tests.pdfs import assert_every_font_embedded, qr_payloads
 
@@ -112,3 +114,74 @@ def test_an_unknown_bin_on_the_phone_shows_the_error(client, clerk, stocked):
     client.force_login(clerk)
     page = client.post("/inventory/counts/", {"barcode": "BIN:NOPE"}, follow=True)
     assert "This barcode is not known here." in page.content.decode()
+
+
+@pytest.fixture
+def sent_order(factory, supplier, fabric, manager):
+    order = services.purchase_order_create(
+        factory=factory,
+        supplier=supplier,
+        lines=[{"material": fabric, "quantity": "100", "need_date": dt.date.today()}],
+        by=manager,
+    )
+    return services.purchase_order_send(order=order, by=manager)
+
+
+def test_receiving_a_roll_without_its_dye_lot_is_refused_at_the_field(
+    client, clerk, sent_order, bin_a
+):
+    line = sent_order.lines.get()
+    client.force_login(clerk)
+
+    response = client.post(
+        f"/inventory/purchase-orders/{sent_order.pk}/",
+        {"action": "receive", "line": line.pk, "bin": bin_a.pk, "code": "R9", "quantity": "30"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["receive_form"].errors["dye_lot"] == ["Required."]
+    assert 'value="R9"' in response.content.decode()
+    assert Lot.objects.filter(code="R9").count() == 0
+
+
+def test_another_factorys_bin_is_not_a_valid_choice(client, clerk, sent_order):
+    stranger = BinFactory(code="X-01")  # a bin of another factory
+    line = sent_order.lines.get()
+    client.force_login(clerk)
+
+    response = client.post(
+        f"/inventory/purchase-orders/{sent_order.pk}/",
+        {"action": "receive", "line": line.pk, "bin": stranger.pk, "code": "R9", "quantity": "30"},
+    )
+
+    assert list(response.context["receive_form"].errors) == ["bin"]
+    assert Lot.objects.filter(code="R9").count() == 0
+
+
+def test_a_confirmed_quantity_that_is_not_a_number_stays_at_its_line(
+    client, supplier_user, sent_order
+):
+    line = sent_order.lines.get()
+    client.force_login(supplier_user)
+
+    response = client.post(
+        f"/inventory/purchase-orders/{sent_order.pk}/",
+        {"action": "confirm", f"quantity_{line.pk}": "nine", f"ship_date_{line.pk}": "2030-03-01"},
+    )
+
+    assert response.context["confirm_form"].errors[f"quantity_{line.pk}"] == ["Enter a number."]
+    line.refresh_from_db()
+    assert line.confirmed_quantity is None
+
+
+def test_a_negative_count_is_refused_at_its_lot(client, clerk, stocked):
+    client.force_login(clerk)
+    count_url = client.post("/inventory/counts/", {"barcode": "BIN:A-01"})["Location"]
+
+    response = client.post(count_url, {"action": "record", "lot_R1": "-3"})
+
+    form = response.context["form"]
+    assert form.errors["lot_R1"] == ["Invalid."]
+    assert form.top_errors == ["A counted quantity is zero or more."]
+    assert 'value="-3"' in response.content.decode()
+    assert CycleCountLine.objects.get().counted_quantity is None

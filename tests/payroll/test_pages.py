@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from core.roles import Role
 from payroll import services
-from payroll.models import Dispute, PayPeriod
+from payroll.models import Dispute, PayAdjustment, PayPeriod
+from tests.factories import WorkerFactory
 
 
 @pytest.fixture
@@ -135,3 +136,49 @@ def test_api_my_earnings_is_the_operators_own(api, shop, operator):
     assert body["today_lines"] == [
         {"operation": "B", "name": "Set sleeves", "good_pieces": 10, "amount": "3.50"}
     ]
+
+
+def test_an_adjustment_for_another_factorys_worker_is_refused_at_the_worker(client, shop, clerk):
+    stranger = WorkerFactory()  # a worker of another factory
+    period = services.pay_period_open(factory=shop.factory, starts_on=date(2026, 3, 1), by=clerk)
+    client.force_login(clerk)
+
+    response = client.post(
+        reverse("payroll:adjustment-add", kwargs={"pk": period.pk}),
+        {"worker": stranger.pk, "amount": "50.00", "reason": "bonus"},
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["adjustment_form"].errors) == ["worker"]
+    assert 'value="bonus"' in response.content.decode()
+    assert PayAdjustment.objects.count() == 0
+
+
+def test_an_overlapping_period_is_refused_next_to_its_start(client, shop, clerk):
+    services.pay_period_open(factory=shop.factory, starts_on=date(2026, 3, 1), by=clerk)
+    client.force_login(clerk)
+
+    response = client.post(
+        reverse("payroll:periods"), {"starts_on": "2026-03-15", "kind": "monthly"}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["starts_on"] == ["Overlaps another period."]
+    assert PayPeriod.objects.count() == 1
+
+
+def test_an_empty_answer_stays_on_its_dispute(client, shop, clerk):
+    dispute = services.dispute_open(
+        worker=shop.worker(), day=date(2026, 3, 2), subject="x", message="?", by=None
+    )
+    client.force_login(clerk)
+
+    response = client.post(
+        reverse("payroll:dispute-answer", kwargs={"pk": dispute.pk}), {"answer": " "}
+    )
+
+    shown = response.context["disputes"][0].answer_form
+    assert shown.errors["answer"] == ["This field is required."]
+    assert f'id="dispute-{dispute.pk}-answer"' in response.content.decode()
+    dispute.refresh_from_db()
+    assert dispute.status == Dispute.Status.OPEN

@@ -4,14 +4,14 @@ import pytest
 from django.urls import reverse
 
 from core.roles import Role
-from production.models import OperationRecord
+from production.models import Carton, LineBalance, OperationRecord
 from production.services import (
     carton_pack,
     finished_goods_receive,
     operation_record_create,
     shipment_ship,
 )
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, SewingLineFactory, UserFactory
 from tests.pdfs import assert_every_font_embedded, qr_payloads
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +83,66 @@ def test_labels_and_packing_list_are_pdfs_in_chinese(client, floor, tmp_path):
         assert_every_font_embedded(response.content)
     assert qr_payloads(label.content, tmp_path) == [carton.qr_payload]
     assert qr_payloads(packing_list.content, tmp_path) == [f"SLS:{shipment.pk}"]
+
+
+def test_an_unknown_badge_is_refused_next_to_the_badge_with_the_scan_kept(client, floor):
+    login(client, floor, Role.WORKER)
+
+    response = client.post(
+        reverse("production:scan"),
+        {
+            "bundle": f"SLB:{floor.bundles[0].pk}",
+            "badge": "NOBODY",
+            "operation": floor.operations[0].pk,
+        },
+    )
+
+    form = response.context["form"]
+    assert form.errors["badge"] == ["Unknown badge: no active worker of this factory has it."]
+    page = response.content.decode()
+    assert f'value="SLB:{floor.bundles[0].pk}"' in page
+    assert 'class="form-control form-control-lg is-invalid"' in page
+    assert OperationRecord.objects.count() == 0
+
+
+def test_a_negative_defect_count_is_a_field_error_and_records_nothing(client, floor):
+    login(client, floor, Role.WORKER)
+
+    response = client.post(
+        reverse("production:scan"),
+        {
+            "bundle": floor.bundles[0].pk,
+            "badge": floor.workers[0].badge_id,
+            "operation": floor.operations[0].pk,
+            "defective_pieces": "-2",
+        },
+    )
+
+    assert list(response.context["form"].errors) == ["defective_pieces"]
+    assert OperationRecord.objects.count() == 0
+
+
+def test_packing_more_than_was_received_is_refused_at_its_cell(client, floor):
+    login(client, floor, Role.WAREHOUSE_CLERK)
+
+    response = client.post(
+        reverse("production:packing", kwargs={"pk": floor.work_order.pk}),
+        {"step": "pack", "pack__Black__M": "5"},
+    )
+
+    form = response.context["pack_form"]
+    assert form.errors["pack__Black__M"] == ["Only 0 received pieces are left to pack."]
+    assert 'value="5"' in response.content.decode()
+    assert Carton.objects.count() == 0
+
+
+def test_another_factorys_line_is_not_a_choice_for_balancing(client, floor):
+    other = SewingLineFactory()  # a line of another factory
+    login(client, floor, Role.SUPERVISOR)
+
+    response = client.post(
+        reverse("production:balance", kwargs={"pk": floor.work_order.pk}), {"line": other.pk}
+    )
+
+    assert list(response.context["form"].errors) == ["line"]
+    assert LineBalance.objects.count() == 0

@@ -5,6 +5,7 @@ import pytest
 
 from inventory.models import MaterialShortage, MrpRun, ReleaseOverride
 from production.models import WorkOrder
+from tests.factories import WorkOrderFactory
 from tests.inventory.conftest import need
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +71,16 @@ def test_a_clerk_cannot_run_mrp(client, clerk, factory):
 
     assert response.status_code == 403
     assert MrpRun.objects.count() == 0
+
+
+def test_another_factorys_work_order_is_not_released(client, manager, work_order):
+    stranger = WorkOrderFactory(number="WO-X")  # a work order of another factory
+    client.force_login(manager)
+
+    response = client.post(
+        "/inventory/shortages/release/", {"work_order": stranger.pk}, follow=True
+    )
+
+    stranger.refresh_from_db()
+    assert stranger.status == WorkOrder.Status.PLANNED
+    assert "Select a valid choice" in response.content.decode()

@@ -69,6 +69,19 @@ def test_a_grid_with_a_negative_cell_shows_the_error_and_writes_nothing(buyer_cl
 
     assert response.status_code == 200
     assert "A quantity cannot be negative." in response.content.decode()
+    assert response.context["form"].errors["q-Black-S"] == ["A quantity cannot be negative."]
+    assert 'value="200"' in response.content.decode()
+    assert Order.objects.count() == 0
+
+
+def test_a_grid_without_a_delivery_date_is_refused_at_the_date(buyer_client, version):
+    response = buyer_client.post(
+        "/orders/new/",
+        {"version": version.pk, "q-Black-S": "200", "unit_price": "39.00", "ship_to": "Wuhan"},
+    )
+
+    assert response.context["form"].errors["requested_date"] == ["This field is required."]
+    assert "Wuhan</textarea>" in response.content.decode()
     assert Order.objects.count() == 0
 
 
