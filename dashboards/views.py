@@ -9,10 +9,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.forms import submit_form
 from core.pdf import pdf_response
 from core.roles import DISTRICT, FACTORY_STAFF, MANAGERS, MERCHANTS
 from core.views import role_required
 from dashboards import exports, selectors, services
+from dashboards.forms import ProfileLinkForm
 from dashboards.models import ProfileLink
 from factories.models import District, Factory
 
@@ -156,18 +158,13 @@ def profile_table() -> dict:
 @role_required(MANAGERS)
 def factory_profile(request):
     factory = _factory(request)
-    if request.method == "POST":
-        try:
-            link = services.profile_link_create(
-                factory=factory,
-                recipient=request.POST.get("recipient", ""),
-                days=int(request.POST.get("days") or 30),
-                by=request.user,
-            )
-        except (DomainError, ValueError) as error:
-            messages.error(request, str(getattr(error, "message", _("Check the number of days."))))
-        else:
-            messages.success(request, _("Link created for %(who)s.") % {"who": link.recipient})
+    form = ProfileLinkForm(request.POST or None, organization=request.organization)
+    if submit_form(
+        request,
+        form,
+        lambda data: services.profile_link_create(factory=factory, by=request.user, **data),
+        lambda link: _("Link created for %(who)s.") % {"who": link.recipient},
+    ):
         return redirect("dashboards:profile")
     links = ProfileLink.objects.visible_to(request.organization).prefetch_related("views")
     return render(
@@ -177,6 +174,7 @@ def factory_profile(request):
             "profile": selectors.factory_profile(factory),
             "links": links,
             "factory": factory,
+            "form": form,
             **profile_table(),
         },
     )

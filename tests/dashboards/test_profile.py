@@ -38,6 +38,19 @@ def test_owner_creates_a_link(factory, client):
     assert link.expires_at.date() == (timezone.now() + dt.timedelta(days=14)).date()
 
 
+def test_a_link_for_too_many_days_comes_back_at_its_field_and_writes_nothing(factory, client):
+    client.force_login(member(factory, Role.FACTORY_OWNER))
+
+    response = client.post(reverse("dashboards:profile"), {"recipient": "Bank", "days": "900"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["days"] == [
+        "Ensure this value is less than or equal to 365."
+    ]
+    assert 'value="Bank"' in response.content.decode()
+    assert ProfileLink.objects.count() == 0
+
+
 def test_a_link_without_recipient_is_refused(factory):
     with pytest.raises(DomainError):
         services.profile_link_create(
