@@ -1,9 +1,11 @@
-"""The web shell's navigation by role. Apps add their entries in their `navigation.py`."""
+"""The web shell's navigation by role.
+
+Each app lists its entries in its `navigation.py` and registers them from its AppConfig.ready()
+with `navigation_register`: core imports no domain app, so it never goes looking for them.
+"""
 
 from dataclasses import dataclass
-from importlib import import_module, util
 
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -27,12 +29,16 @@ CORE_ITEMS = [
 ]
 
 
+_registered: list[NavItem] = []
+
+
+def navigation_register(items) -> None:
+    """Add an app's entries to the menu (idempotent: ready() may run twice in tests)."""
+    _registered.extend(item for item in items if item not in _registered)
+
+
 def _all_items() -> list[NavItem]:
-    items = list(CORE_ITEMS)
-    for app in settings.PROJECT_APPS:
-        if app != "core" and util.find_spec(f"{app}.navigation"):
-            items += import_module(f"{app}.navigation").ITEMS
-    return sorted(items, key=lambda item: item.order)
+    return sorted([*CORE_ITEMS, *_registered], key=lambda item: item.order)
 
 
 def navigation_for(role) -> list[dict]:

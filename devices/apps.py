@@ -2,12 +2,18 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.navigation import navigation_register
+
 
 class DevicesConfig(AppConfig):
     name = "devices"
     verbose_name = _("Devices and telemetry")
 
     def ready(self):
+        from devices.navigation import ITEMS
+
+        navigation_register(ITEMS)
+
         schedule = {
             "devices-poll-modbus": {"task": "devices.tasks.poll_modbus", "schedule": 1.0},
             "devices-rollups": {"task": "devices.tasks.rollups_refresh", "schedule": 60.0},

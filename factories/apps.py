@@ -1,7 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.navigation import navigation_register
+
 
 class FactoriesConfig(AppConfig):
     name = "factories"
     verbose_name = _("Factories")
+
+    def ready(self) -> None:
+        from factories.navigation import ITEMS
+
+        navigation_register(ITEMS)

@@ -1,7 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.navigation import navigation_register
+
 
 class InventoryConfig(AppConfig):
     name = "inventory"
     verbose_name = _("Inventory and procurement")
+
+    def ready(self) -> None:
+        from inventory.navigation import ITEMS
+
+        navigation_register(ITEMS)

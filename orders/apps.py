@@ -2,12 +2,18 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.navigation import navigation_register
+
 
 class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = _("Design and orders")
 
     def ready(self) -> None:
+        from orders.navigation import ITEMS
+
+        navigation_register(ITEMS)
+
         # The sweep behind webhook back-off: sends pending deliveries whose time has come when
         # there is no broker (eager demo), or whose retry message was lost.
         settings.CELERY_BEAT_SCHEDULE.setdefault(

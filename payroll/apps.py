@@ -2,12 +2,18 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.navigation import navigation_register
+
 
 class PayrollConfig(AppConfig):
     name = "payroll"
     verbose_name = _("Payroll")
 
     def ready(self) -> None:
+        from payroll.navigation import ITEMS
+
+        navigation_register(ITEMS)
+
         # Our choice sets share field names (kind, source) with other apps': name them.
         overrides = settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
         overrides.update(

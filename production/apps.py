@@ -3,6 +3,7 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.navigation import navigation_register
 from core.signals import order_cancelling, order_placed
 
 
@@ -11,6 +12,10 @@ class ProductionConfig(AppConfig):
     verbose_name = _("Production")
 
     def ready(self) -> None:
+        from production.navigation import ITEMS
+
+        navigation_register(ITEMS)
+
         # Not at module level: receivers imports models, which Django loads after the AppConfigs.
         from production import receivers
 

@@ -259,3 +259,34 @@ def test_an_import_inside_a_function_is_found_and_one_in_ready_is_not(tmp_path):
     assert function_level_imports(source, "orders.views") == [
         ("orders.views", "production.models", 3)
     ]
+
+
+def lookups_by_name(path: Path) -> list[int]:
+    """Lines that reach a module or model by name (import_module, find_spec, get_model)."""
+    names = {"import_module", "find_spec", "get_model"}
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call)
+        and (getattr(node.func, "attr", None) in names or getattr(node.func, "id", None) in names)
+    ]
+
+
+def test_no_domain_app_looks_another_up_by_name():
+    # Coupling by name hides from the import graph; config wires the apps, and migrations may
+    # use the historical models they are given.
+    found = [
+        f"{module}:{line}"
+        for app in LAYERS
+        for path, module in modules_of(app)
+        for line in lookups_by_name(path)
+    ]
+
+    assert found == []
+
+
+def test_a_lookup_by_name_is_found(tmp_path):
+    source = tmp_path / "module.py"
+    source.write_text("from importlib import import_module\nimport_module('orders.bench')\n")
+
+    assert lookups_by_name(source) == [2]
