@@ -1,6 +1,7 @@
 """Demo payroll for the Lusong demo factory: Hunan's minimum wage, time rates, grade multipliers,
-attendance for every operator-day that has operation records, and a calculated pay period for
-each month with records (earlier months approved and paid). Idempotent."""
+attendance for every operator-day that has operation records, and a pay period for each month
+with records and for the current month: the months that have ended calculated, approved and
+paid, the current one open. Idempotent."""
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -56,18 +57,20 @@ def seed(world) -> None:
     _time_work(factory, worker_days, clerk)
     _dispute(factory, last_day)
     # Every month with records has its period, and so has the month the factory is in now (on
-    # the 1st, before its first record): only periods that have ended are approved and paid.
+    # the 1st, before its first record).
     today = factory_today(factory)
     month = first_day.replace(day=1)
     while month <= max(last_day, today):
         period = PayPeriod.objects.filter(factory=factory, starts_on=month).first()
         if period is None:
             period = services.pay_period_open(factory=factory, starts_on=month, by=clerk)
-        if not period.is_locked:
+        # A period that has ended is calculated, approved and paid; the one the factory is in
+        # stays open, as it would be, so its wages are the live calculation of its days so far
+        # (a calculation stored mid-period would freeze the screen's wages at seeding time).
+        if not period.is_locked and period.ends_on < today:
             services.pay_period_calculate(period=period, by=clerk)
-            if period.ends_on < today:
-                services.pay_period_approve(period=period, by=clerk, confirm_open_disputes=True)
-                services.pay_period_mark_paid(period=period, by=clerk)
+            services.pay_period_approve(period=period, by=clerk, confirm_open_disputes=True)
+            services.pay_period_mark_paid(period=period, by=clerk)
         month = period.ends_on + timedelta(days=1)
 
 
