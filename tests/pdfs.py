@@ -1,7 +1,7 @@
 """Reading back the PDFs the app makes: which fonts they carry, their text, their QR codes.
 
-The text and QR readers use poppler-utils and zbar-tools (installed by .ci/run); where the tools
-are missing the test is skipped, never passed.
+The text and QR readers use poppler-utils and zbar-tools (installed by .ci/run); where a tool is
+missing the test fails and names it, never skips.
 """
 
 import re
@@ -37,7 +37,7 @@ def _scratch(tmp_path: Path, pdf: bytes) -> Path:
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        pytest.skip(f"{name} is not installed (.ci/run installs it)")
+        pytest.fail(f"{name} is not installed (.ci/run installs it)")
     return path
 
 
