@@ -64,7 +64,7 @@ def output_hour_rebuild(*, factory_id: int, hour: datetime) -> bool:
         )
         for row in rows
     )
-    day_rebuild(factory_id=factory_id, day=local_date(factory, start))
+    _day_rebuild(factory, local_date(factory, start))
     return True
 
 
@@ -86,7 +86,7 @@ def machine_hour_rebuild(*, factory_id: int, hour: datetime) -> bool:
         )
         for row in rows
     )
-    day_rebuild(factory_id=factory_id, day=local_date(factory, start))
+    _day_rebuild(factory, local_date(factory, start))
     return True
 
 
@@ -96,7 +96,11 @@ def day_rebuild(*, factory_id: int, day: date) -> FactoryDay:
     (production's rows), quality from production's inspections, operator-days and available
     minutes from production, wages from payroll, machine time from its machine hours (devices'
     rows), order intake and delivery from orders."""
-    factory = Factory.objects.get(pk=factory_id)
+    return _day_rebuild(Factory.objects.get(pk=factory_id), day)
+
+
+def _day_rebuild(factory: Factory, day: date) -> FactoryDay:
+    factory_id = factory.pk
     start, end = day_bounds(factory, day)
     hours = OutputHour.objects.filter(factory_id=factory_id, hour__gte=start, hour__lt=end)
     per_line = {
