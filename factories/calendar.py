@@ -197,6 +197,14 @@ def shift_window_at(factory, moment: datetime) -> ShiftWindow | None:
 
 
 # --- capacity --------------------------------------------------------------------------------
+def _shift_minutes(factory) -> tuple[int, dict[int, int]]:
+    """The default shift's paid minutes (480 without shifts) and every shift's, in one query;
+    the default is the one `default_shift` picks."""
+    shifts = list(Shift.objects.filter(factory_id=factory.pk).order_by("-is_default", "starts_at"))
+    default_minutes = shifts[0].minutes if shifts else DEFAULT_SHIFT_MINUTES
+    return default_minutes, {shift.pk: shift.minutes for shift in shifts}
+
+
 def line_capacity(
     *, factory, start: date, end: date, lines: Iterable[SewingLine] | None = None
 ) -> dict[int, dict[date, int]]:
@@ -204,9 +212,7 @@ def line_capacity(
     if lines is None:
         lines = SewingLine.objects.filter(factory=factory, is_active=True)
     lines = list(lines)
-    fallback = default_shift(factory)
-    default_minutes = fallback.minutes if fallback else DEFAULT_SHIFT_MINUTES
-    shift_minutes = {shift.pk: shift.minutes for shift in Shift.objects.filter(factory=factory)}
+    default_minutes, shift_minutes = _shift_minutes(factory)
     plans = {
         (plan.line_id, plan.date): plan
         for plan in LineDayPlan.objects.filter(
@@ -237,9 +243,7 @@ def operator_day_minutes(
     shift (else the factory's default shift) plus the date's overtime, whether or not the date
     is a working day — an operator who came in on a rest day worked a shift. Key None: an
     operator recorded on no line."""
-    fallback = default_shift(factory)
-    default_minutes = fallback.minutes if fallback else DEFAULT_SHIFT_MINUTES
-    shift_minutes = {shift.pk: shift.minutes for shift in Shift.objects.filter(factory=factory)}
+    default_minutes, shift_minutes = _shift_minutes(factory)
     line_shift = dict(
         SewingLine.objects.filter(factory=factory, pk__in=[i for i in line_ids if i]).values_list(
             "pk", "shift_id"
