@@ -23,9 +23,14 @@ DEFAULTS = {
     # Mosquitto files written by the platform (password file, ACL) and how to reload it
     "MOSQUITTO_DIR": str(settings.BASE_DIR / "var" / "mosquitto"),
     "MOSQUITTO_PID_FILE": "",
+    # Rollups: how many times the refresh rebuilds a minute whose rollup failed
+    "ROLLUP_MAX_ATTEMPTS": 30,
     # Modbus
     "MODBUS_TIMEOUT_SECONDS": 1.0,
     "MODBUS_MAX_BACKOFF_SECONDS": 300,
+    # A device is due when its next poll is at most this far ahead: the beat ticks every second
+    # and a tick may run a little early or late, so a 1-s period is polled at every tick.
+    "MODBUS_DUE_SLACK_SECONDS": 0.5,
 }
 
 
