@@ -218,9 +218,12 @@ def record_outcomes(outcomes: list[PollOutcome]) -> dict:
     messages = []
     misconfigured, repaired = [], []
     with transaction.atomic():
-        devices = Device.objects.select_for_update(of=("self",)).in_bulk(
-            sorted({outcome.target.device_id for outcome in outcomes})
+        # Locked in one order (by id), so two pollers recording overlapping devices queue
+        # instead of deadlocking.
+        locked = Device.objects.select_for_update(of=("self",)).filter(
+            pk__in=[outcome.target.device_id for outcome in outcomes]
         )
+        devices = {device.pk: device for device in locked.order_by("pk")}
         for outcome in outcomes:
             device = devices.get(outcome.target.device_id)
             if device is None:  # deleted since it was claimed

@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import socket
 import subprocess
 import sys
 from datetime import timedelta
@@ -119,6 +120,21 @@ def test_a_refused_connection_stays_offline_and_raises_no_misconfiguration(machi
     poll_due_devices(device_ids=[silent.pk])
     silent.refresh_from_db()
     assert (silent.poll_status, silent.is_online) == ("offline", False)
+    assert not Alarm.objects.exists()
+
+
+def test_a_device_that_accepts_the_connection_but_never_answers_is_offline(machines, settings):
+    settings.DEVICES = {"MODBUS_TIMEOUT_SECONDS": 0.2}
+    mute = socket.create_server(("127.0.0.1", 0))  # a real TCP peer that reads nothing
+    device = machines[2]
+    Device.objects.filter(pk=device.pk).update(modbus_port=mute.getsockname()[1])
+    try:
+        outcome = poll_due_devices(device_ids=[device.pk])
+    finally:
+        mute.close()
+    device.refresh_from_db()
+    assert (outcome["polled"], outcome["failed"]) == (1, 1)
+    assert (device.poll_status, device.is_online) == ("offline", False)
     assert not Alarm.objects.exists()
 
 
