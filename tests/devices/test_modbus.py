@@ -179,15 +179,18 @@ def test_a_device_is_not_polled_twice_within_its_period(machines):
 
 def test_a_reading_older_than_the_stored_totals_adds_no_increase(machines):
     device = machines[0]
+    poll_due_devices(device_ids=[device.pk])  # the stored totals
+    Device.objects.filter(pk=device.pk).update(next_poll_at=None)
     targets = due_targets(device_ids=[device.pk])
     older = asyncio.run(read_devices(targets, 1.0))
     newer = asyncio.run(read_devices(targets, 1.0))
-    record_outcomes(newer)  # the slower poll of two finishes first
+    record_outcomes(newer)  # of two concurrent polls, the slower one finishes first
     record_outcomes(older)
     device.refresh_from_db()
+    records = TelemetryRecord.objects.filter(device=device).order_by("id")
+    assert ["stitches" in record.data for record in records] == [False, True, False]
     assert device.modbus_totals_at == newer[0].read_at
     assert device.modbus_totals["stitches_total"] == newer[0].metrics["stitches_total"]
-    assert all("stitches" not in r.data for r in TelemetryRecord.objects.filter(device=device))
 
 
 # A worker process polling one device until it has read it `polls` times (the beat's task,
