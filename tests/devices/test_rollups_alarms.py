@@ -165,6 +165,40 @@ def test_a_device_silent_too_long_raises_one_offline_alarm_and_its_return_clears
     assert Alarm.objects.get().state == Alarm.State.CLEARED
 
 
+def test_a_retired_devices_misconfiguration_alarm_is_cleared(plant):
+    factory, _station, machine = plant
+    Device.objects.filter(pk=machine.pk).update(
+        poll_status="misconfigured", is_active=False, last_seen_at=datetime.now(UTC)
+    )
+    Alarm.objects.create(
+        factory=factory,
+        kind=Alarm.Kind.DEVICE_MISCONFIGURED,
+        subject=f"device:{machine.pk}",
+        device=machine,
+        message="exception response 2",
+        opened_at=datetime.now(UTC),
+    )
+    alarms_evaluate(factory_id=factory.pk)
+    assert Alarm.objects.get().state == Alarm.State.CLEARED
+
+
+def test_a_misconfigured_devices_alarm_stays_open_while_it_is_misconfigured(plant):
+    factory, _station, machine = plant
+    Device.objects.filter(pk=machine.pk).update(
+        poll_status="misconfigured", is_online=True, last_seen_at=datetime.now(UTC)
+    )
+    Alarm.objects.create(
+        factory=factory,
+        kind=Alarm.Kind.DEVICE_MISCONFIGURED,
+        subject=f"device:{machine.pk}",
+        device=machine,
+        message="exception response 2",
+        opened_at=datetime.now(UTC),
+    )
+    alarms_evaluate(factory_id=factory.pk)
+    assert list(Alarm.objects.values_list("kind", "state")) == [("device_misconfigured", "open")]
+
+
 # Tuesday 1 December 2026, 10:00 in Shanghai: inside the default 08:00–17:00 shift.
 IN_SHIFT = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 
