@@ -151,6 +151,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Uploaded files are served by core.media's tenant-checked view only. Behind nginx, set this to
+# its `internal` location (deploy/nginx/seamline.conf) and nginx sends the bytes after the check.
+MEDIA_ACCEL_REDIRECT = env("MEDIA_ACCEL_REDIRECT", default="")
 
 # --- Documents: the CJK font every PDF embeds (TrueType outlines; see core/pdf.py) ------------
 PDF_CJK_FONT = env("PDF_CJK_FONT", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
