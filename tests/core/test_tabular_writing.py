@@ -2,9 +2,12 @@
 text cell run as a formula."""
 
 import datetime as dt
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from core.tabular import Sheet, cell_safe, cell_text, cell_unescape, rows_to_csv, rows_to_xlsx
 from tests.exports import assert_no_formula, csv_rows, workbook_cells
@@ -74,3 +77,16 @@ def test_a_sheet_title_excel_would_refuse_is_cleaned():
 def test_an_imported_cell_that_was_escaped_reads_as_the_original_text():
     assert cell_text('\'=HYPERLINK("x")') == '=HYPERLINK("x")'
     assert cell_text("'quoted") == "'quoted"
+
+
+def test_no_export_writes_csv_or_excel_except_through_core_tabular():
+    root = Path(__file__).resolve().parents[2]
+    writers = re.compile(r"csv\.writer|csv\.DictWriter|\bWorkbook\(|\.to_csv\(|\.to_excel\(")
+    offenders = [
+        str(path.relative_to(root))
+        for app in settings.PROJECT_APPS
+        for path in (root / app).rglob("*.py")
+        if path != root / "core" / "tabular.py" and writers.search(path.read_text())
+    ]
+
+    assert offenders == []
