@@ -24,6 +24,7 @@ import hashlib
 import hmac
 import http.client
 import ipaddress
+import re
 import socket
 import ssl
 import time
@@ -51,6 +52,33 @@ FAILURE_NOT_RESOLVED = "name not resolved"
 FAILURE_TIMEOUT = "timed out"
 FAILURE_TLS = "TLS handshake failed"
 FAILURE_CONNECTION = "connection failed"
+FAILURE_REASONS = frozenset(
+    {
+        FAILURE_NOT_ALLOWED,
+        FAILURE_NOT_PUBLIC,
+        FAILURE_NOT_RESOLVED,
+        FAILURE_TIMEOUT,
+        FAILURE_TLS,
+        FAILURE_CONNECTION,
+    }
+)
+HTTP_REASON = re.compile(r"HTTP [1-5][0-9][0-9]")
+
+
+def public_attempt_log(entries: list) -> list[dict]:
+    """The attempt log as the merchant may see it: time, status and a generic reason. Entries
+    written before the reasons were generic (exception text, a reply's phrase) show as
+    "connection failed" or "HTTP <status>"."""
+    shown = []
+    for entry in entries:
+        status, error = entry.get("status"), entry.get("error") or ""
+        if error not in FAILURE_REASONS and not HTTP_REASON.fullmatch(error):
+            if status is None:
+                error = FAILURE_CONNECTION
+            else:
+                error = "" if 200 <= status < 300 else f"HTTP {status}"
+        shown.append({"at": entry.get("at"), "status": status, "error": error})
+    return shown
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:

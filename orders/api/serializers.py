@@ -17,7 +17,7 @@ from orders.models import (
     WebhookEndpoint,
 )
 from orders.services.techpacks import tech_pack_of
-from orders.webhooks import validate_webhook_url
+from orders.webhooks import public_attempt_log, validate_webhook_url
 
 
 def acting_kind(serializer) -> str | None:
@@ -210,6 +210,11 @@ class WebhookDeliverySerializer(TenantModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["attempt_log"] = public_attempt_log(instance.attempt_log)
+        return data
 
 
 class DailySaleSerializer(TenantModelSerializer):

@@ -411,3 +411,26 @@ def test_a_service_caller_cannot_bypass_the_rule(merchant, buyer):
     assert refused.value.errors == {"url": ["Webhooks go to public internet addresses only."]}
     endpoint.refresh_from_db()
     assert endpoint.url == "https://shop.example.com/hook"
+
+
+def test_the_api_log_shows_a_generic_reason_even_for_entries_written_before_the_rule(
+    merchant_api, merchant
+):
+    endpoint = WebhookEndpointFactory(merchant=merchant, url="https://shop.example.com/hook")
+    delivery = WebhookDeliveryFactory(
+        endpoint=endpoint,
+        merchant=merchant,
+        attempt_log=[
+            {"at": "2026-11-01T00:00:00+00:00", "status": None, "error": "[Errno 111] 10.0.0.5"},
+            {"at": "2026-11-01T00:01:00+00:00", "status": 500, "error": "pg at 10.0.0.5 down"},
+            {"at": "2026-11-01T00:02:00+00:00", "status": 200, "error": ""},
+        ],
+    )
+
+    response = merchant_api.get(f"/api/v1/webhook-deliveries/{delivery.pk}/")
+
+    assert [(entry["status"], entry["error"]) for entry in response.json()["attempt_log"]] == [
+        (None, "connection failed"),
+        (500, "HTTP 500"),
+        (200, ""),
+    ]
