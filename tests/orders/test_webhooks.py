@@ -434,3 +434,16 @@ def test_the_api_log_shows_a_generic_reason_even_for_entries_written_before_the_
         (500, "HTTP 500"),
         (200, ""),
     ]
+
+
+def test_an_https_endpoint_that_speaks_no_tls_logs_only_that_the_handshake_failed(
+    merchant, allow_loopback
+):
+    with Receiver([200]) as plain_http:
+        delivery = pending_delivery(merchant, plain_http.url.replace("http://", "https://"))
+
+        webhooks.attempt(delivery.pk)
+
+    delivery.refresh_from_db()
+    assert delivery.attempt_log[-1]["error"] == "TLS handshake failed"
+    assert delivery.last_status_code is None
