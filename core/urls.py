@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import views
+from core import media, views
 
 app_name = "core"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/<int:pk>/", views.membership_change, name="membership-change"),
     path("healthz/", views.healthz, name="healthz"),
+    path("media/<path:path>", media.media, name="media"),
 ]
