@@ -204,6 +204,9 @@ class DeadLetter(TenantModel):
         DUPLICATE = "duplicate", _("Sequence already received")
         TIME_OUT_OF_RANGE = "time_out_of_range", _("Device time out of range")
         NOT_BEHIND_GATEWAY = "not_behind_gateway", _("Device not behind this gateway")
+        OUT_OF_RANGE = "out_of_range", _("Value out of range")
+        UNDECODABLE = "undecodable", _("Could not be decoded")
+        REFUSED = "refused", _("Refused by the database")
 
     factory = models.ForeignKey(
         "factories.Factory",

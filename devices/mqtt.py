@@ -20,24 +20,15 @@ from datetime import UTC, datetime
 from urllib.parse import unquote, urlparse
 
 import paho.mqtt.client as mqtt
-import psycopg
-from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections
+from django.db import close_old_connections
 from django.db import connection as db_connection
 
 from devices import conf
-from devices.ingest import Incoming, ingest_messages, ingest_one_by_one
+from devices.ingest import DATABASE_DOWN, Incoming, ingest_messages, ingest_one_by_one
 
 logger = logging.getLogger(__name__)
 
 SUBSCRIPTION = "factories/+/devices/+/+"
-# Errors that mean "the database is away", from Django's cursors and from the raw psycopg
-# cursor used for COPY.
-DATABASE_DOWN = (
-    OperationalError,
-    InterfaceError,
-    psycopg.OperationalError,
-    psycopg.InterfaceError,
-)
 
 
 @dataclass
@@ -229,10 +220,11 @@ class IngestLoop:
                 delay = min(delay * 2, 5.0)
                 if not self.running:
                     return
-            except (DatabaseError, psycopg.DatabaseError):
-                # Not an outage: some record the checks let through breaks a constraint.
-                # Store the batch message by message so only the culprit is dead-lettered.
-                logger.exception("batch refused by the database; storing one by one")
+            except Exception:  # noqa: BLE001 - never stop the stream for one batch
+                # Not an outage, and not a record the database refused (ingest_messages turns
+                # those into dead letters itself): store message by message, so that only the
+                # culprit is dead-lettered.
+                logger.exception("batch failed; storing one by one")
                 result = ingest_one_by_one(messages)
                 break
         committed = clock.monotonic()
