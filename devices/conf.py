@@ -17,7 +17,7 @@ DEFAULTS = {
     # MQTT session of each ingest process (MQTT 5): how long the broker keeps the session of an
     # ingest that went away without a clean stop, and how long to back off at most between
     # reconnections (see docs/devices.md, "Sessions and client ids").
-    "SESSION_EXPIRY_SECONDS": 30,
+    "SESSION_EXPIRY_SECONDS": 3600,
     "RECONNECT_MAX_SECONDS": 30.0,
     # Device clocks: records older than this (gateways buffer while offline) or this far ahead
     # are dead-lettered rather than written into a partition that does not exist.
