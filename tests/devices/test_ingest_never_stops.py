@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time as clock
 from pathlib import Path
 
@@ -17,9 +18,11 @@ from django.conf import settings
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from paho.mqtt import client as mqtt
 
 from devices.broker import broker_files_write
 from devices.models import DeadLetter, IngestSession, TelemetryRecord
+from devices.mqtt import IngestLoop
 from devices.services import device_credentials_issue
 from simulation.local_broker import LocalBroker, free_port
 from tests.devices.mqtt_support import (
@@ -151,6 +154,53 @@ def test_sigterm_one_kill_the_other_start_a_new_one_and_every_message_is_stored_
             stop_process(three)
 
 
+class RecordingLoop(IngestLoop):
+    """An ingest loop that notes the back-off (before jitter) of each connection attempt."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.delays = []
+
+    def _connect(self):
+        self.delays.append(self.reconnect_delay)
+        super()._connect()
+
+
+def kick(broker, client_id: str) -> None:
+    """Connect with `client_id`, which takes its session over from whoever holds it, and leave."""
+    kicker = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id)
+    kicker.username_pw_set(INGEST_USER, INGEST_PASSWORD)
+    connected = threading.Event()
+    kicker.on_connect = lambda *args: connected.set()
+    kicker.connect("127.0.0.1", broker.port)
+    kicker.loop_start()
+    assert connected.wait(10)
+    kicker.disconnect()
+    kicker.loop_stop()
+
+
+def test_an_ingest_taken_over_by_a_client_with_its_id_backs_off_exponentially(broker, caplog):
+    # Given a running ingest
+    loop = RecordingLoop(broker.ingest_url, client_id="ingest-kicked")
+    thread = threading.Thread(target=loop.run)
+    thread.start()
+    try:
+        # When another client with its id takes its session over, again and again
+        for _ in range(4):
+            assert wait_until(lambda: loop.connected and loop.subscribed.is_set(), timeout=60)
+            loop.subscribed.clear()
+            kick(broker, "ingest-kicked")
+            assert wait_until(lambda: not loop.connected, timeout=10)
+        assert wait_until(lambda: loop.connected, timeout=60)
+    finally:
+        loop.stop()
+        thread.join(60)
+    # Then it waits twice as long before each new attempt (plus jitter), and says so
+    assert loop.delays == [0.0, 0.5, 1.0, 2.0, 4.0]
+    waits = [r.message for r in caplog.records if r.message.startswith("reconnecting")]
+    assert len(waits) == 4
+
+
 # --- hostile payloads --------------------------------------------------------------------
 
 NOW_MS = int(clock.time() * 1000)
@@ -220,7 +270,7 @@ def test_hostile_payloads_never_stop_the_ingest_and_every_good_message_is_stored
     try:
 
         @hypothesis_settings(
-            max_examples=25,
+            max_examples=20,
             deadline=None,
             derandomize=True,
             database=None,
