@@ -415,7 +415,8 @@ class IngestLoop:
                 while clock.monotonic() < deadline and self.running:
                     self._keepalive(deadline - clock.monotonic())
                 delay = min(delay * 2, 5.0)
-                if not self.running:
+                if not self.running:  # stopping: keep the batch unacknowledged, in hand
+                    self.pending = batch + self.pending
                     return False
             except Exception:  # noqa: BLE001 - never stop the stream for one batch
                 # Not an outage, and not a record the database refused (ingest_messages turns

@@ -20,11 +20,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from paho.mqtt import client as mqtt
 
-from devices.broker import broker_files_write
 from devices.models import DeadLetter, IngestSession, TelemetryRecord
 from devices.mqtt import IngestLoop
-from devices.services import device_credentials_issue
-from simulation.local_broker import LocalBroker, free_port
+from tests.devices import test_zero_loss
 from tests.devices.mqtt_support import (
     INGEST_PASSWORD,
     INGEST_USER,
@@ -34,7 +32,6 @@ from tests.devices.mqtt_support import (
     stop_process,
     wait_until,
 )
-from tests.factories import DeviceFactory, FactoryFactory, OrganizationFactory
 
 pytestmark = [
     pytest.mark.mqtt,
@@ -43,35 +40,28 @@ pytestmark = [
 ]
 
 PUBLISHER = Path(__file__).with_name("stream_publisher.py")
-DEVICES = 3
+DEVICES = test_zero_loss.DEVICES
 PER_DEVICE = 3000
 N = DEVICES * PER_DEVICE
 
 
-@pytest.fixture
-def broker(tmp_path, settings):
-    """A broker with the project's configuration and three devices of factory "zl"."""
-    port = free_port()
-    settings.MQTT_URL = f"mqtt://{INGEST_USER}:{INGEST_PASSWORD}@127.0.0.1:{port}"
-    settings.DEVICES = {"MOSQUITTO_DIR": str(tmp_path / "broker")}
-    factory = FactoryFactory(organization=OrganizationFactory(code="zl"))
-    logins = []
-    for number in range(DEVICES):
-        device = DeviceFactory(factory=factory, code=f"m{number}")
-        password = device_credentials_issue(device=device)
-        logins.append(["zl", device.code, device.mqtt_username, password])
-    broker_files_write(tmp_path / "broker")
-    local = LocalBroker(tmp_path / "broker", port).start()
-    local.logins = logins
-    local.ingest_url = settings.MQTT_URL
-    yield local
-    local.stop()
+# The zero-loss tests' broker: the project's configuration on a free port, factories "zl" and
+# "other" with three devices each, and the ingest's account.
+broker = test_zero_loss.broker
+
+
+def zl_logins(broker) -> list[list[str]]:
+    return [
+        [login.factory_code, login.device_code, login.username, login.password]
+        for (factory, _code), login in broker.logins.items()
+        if factory == "zl"
+    ]
 
 
 def publish(broker, tmp_path: Path, **spec) -> subprocess.Popen:
     """Start the publisher process; `finish()` waits for it and returns what was acknowledged."""
     spec_file = tmp_path / f"publish-{clock.monotonic_ns()}.json"
-    spec_file.write_text(json.dumps({"port": broker.port, "devices": broker.logins, **spec}))
+    spec_file.write_text(json.dumps({"port": broker.port, "devices": zl_logins(broker), **spec}))
     return subprocess.Popen(
         [sys.executable, str(PUBLISHER), str(spec_file)],
         stdout=subprocess.PIPE,
@@ -293,7 +283,9 @@ def test_hostile_payloads_never_stop_the_ingest_and_every_good_message_is_stored
             assert wait_until(lambda: outcomes(db_url) >= published["total"], timeout=30)
             assert outcomes(db_url) == published["total"]
             assert ingest.poll() is None
-            good = TelemetryRecord.objects.filter(device__code="m0")
+            good = TelemetryRecord.objects.filter(
+                device__code="m0", factory__organization__code="zl"
+            )
             assert sorted(good.values_list("sequence", flat=True)) == published["good"]
 
         run()

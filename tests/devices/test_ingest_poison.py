@@ -260,3 +260,13 @@ def test_a_rolled_back_batch_does_not_leave_its_new_partition_marked_as_existing
     # Then a later record of that day is stored
     result = ingest_messages([message(machine, seq=2, ts=ts)])
     assert (result.inserted, stored_sequences()) == (1, [2])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_batch_remembers_the_days_of_its_partitions(plant):
+    _factory, _station, machine = plant
+    ingest._known_partition_days.clear()
+    day = datetime.now(UTC) - timedelta(days=2)
+    ingest_messages([message(machine, seq=1, ts=int(day.timestamp() * 1000))])
+    assert ingest._known_partition_days == {day.date()}
