@@ -110,17 +110,16 @@ class SessionRegistry:
 
     def _connection(self) -> psycopg.Connection:
         if self._locks is None or self._locks.closed or self._locks.broken:
-            settings = db_connection.settings_dict
-            self._locks = psycopg.connect(
-                dbname=settings["NAME"],
-                user=settings["USER"] or None,
-                password=settings["PASSWORD"] or None,
-                host=settings["HOST"] or None,
-                port=settings["PORT"] or None,
-                autocommit=True,
-                connect_timeout=5,
-                application_name="seamline-ingest-sessions",
-            )
+            # Django's own connection parameters (host, credentials, OPTIONS such as sslmode),
+            # without its cursor class and adapters, which this plain connection does not need.
+            params = {
+                key: value
+                for key, value in db_connection.get_connection_params().items()
+                if key not in ("cursor_factory", "context", "prepare_threshold", "pool")
+            }
+            params.setdefault("connect_timeout", 5)
+            params["application_name"] = "seamline-ingest-sessions"
+            self._locks = psycopg.connect(**params, autocommit=True)
         return self._locks
 
     def try_lock(self, client_id: str) -> bool:

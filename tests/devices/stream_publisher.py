@@ -3,7 +3,7 @@
     python tests/devices/stream_publisher.py SPEC.json
 
 SPEC: {"port": 1883, "devices": [[factory, device, username, password], ...],
-       "per_device": 1000, "interval": 0.002}           a live stream of sequenced samples
+       "per_device": 1000, "interval": 0.002, "first": 1}   a stream of sequenced samples
   or  {"port": 1883, "devices": [...], "messages": [[device index, channel, payload b64], ...]}
 Prints one JSON line: {"acked": N} — how many QoS-1 publishes the broker acknowledged.
 """
@@ -60,7 +60,8 @@ def main(spec: dict) -> int:
             devices[index].publish(channel, base64.b64decode(payload))
     else:
         ts = int(time.time() * 1000)
-        for n in range(1, spec["per_device"] + 1):
+        first = spec.get("first", 1)
+        for n in range(first, first + spec["per_device"]):
             for device in devices:
                 body = {"seq": n, "ts": ts + n, "type": "sewing.sample", "run_s": 1}
                 device.publish("telemetry", json.dumps(body).encode())

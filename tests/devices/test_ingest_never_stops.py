@@ -26,6 +26,7 @@ from tests.devices import test_zero_loss
 from tests.devices.mqtt_support import (
     INGEST_PASSWORD,
     INGEST_USER,
+    ThrowawayPostgres,
     database_url,
     row_counts,
     start_ingest,
@@ -142,6 +143,36 @@ def test_sigterm_one_kill_the_other_start_a_new_one_and_every_message_is_stored_
         stop_process(two)
         if three is not None:
             stop_process(three)
+
+
+def test_a_stop_while_the_database_is_away_leaves_the_session_for_another_ingest(broker, tmp_path):
+    cluster = ThrowawayPostgres().init()
+    cluster.start()
+    one = two = None
+    try:
+        cluster.clone_from(database_url())
+        db_url, log = cluster.url(), tmp_path / "ingest.log"
+        # Given an ingest whose database went away while it holds a batch in hand
+        one = start_ingest(broker.ingest_url, db_url, "ingest-one", log)
+        assert finish(publish(broker, tmp_path, per_device=100)) == 300
+        assert wait_until(lambda: row_counts(db_url)[0] == 300)
+        cluster.stop()
+        assert finish(publish(broker, tmp_path, per_device=50, first=101)) == 150
+        clock.sleep(2)  # received, its commit failing and retried
+        # When it is stopped before the database is back
+        one.send_signal(signal.SIGTERM)
+        assert one.wait(60) == 0
+        # Then nothing it held is lost: another ingest takes its session over
+        cluster.start()
+        two = start_ingest(broker.ingest_url, db_url, "ingest-two", log)
+        assert wait_until(lambda: row_counts(db_url)[0] >= 450, timeout=60)
+        clock.sleep(1)
+        assert row_counts(db_url) == (450, 450)
+    finally:
+        for process in (one, two):
+            if process is not None:
+                stop_process(process)
+        cluster.remove()
 
 
 class RecordingLoop(IngestLoop):
