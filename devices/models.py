@@ -223,6 +223,9 @@ class DeadLetter(TenantModel):
         DUPLICATE = "duplicate", _("Sequence already received")
         TIME_OUT_OF_RANGE = "time_out_of_range", _("Device time out of range")
         NOT_BEHIND_GATEWAY = "not_behind_gateway", _("Device not behind this gateway")
+        OUT_OF_RANGE = "out_of_range", _("Value out of range")
+        UNDECODABLE = "undecodable", _("Could not be decoded")
+        REFUSED = "refused", _("Refused by the database")
 
     factory = models.ForeignKey(
         "factories.Factory",
@@ -450,3 +453,22 @@ class StationHandoff(FactoryOwned):
 
     def __str__(self) -> str:
         return f"{self.device_id}#{self.sequence} {self.outcome}"
+
+
+class IngestSession(models.Model):
+    """The MQTT session of one ingest process (devices.sessions), so that a live ingest can take
+    over and end the session of one that went away (kill -9, scaled down, host renamed) instead
+    of leaving its share of the stream waiting on the broker. Platform-level, not a tenant's."""
+
+    client_id = models.CharField(_("client id"), max_length=128, unique=True)
+    host = models.CharField(_("host"), max_length=255, blank=True)
+    pid = models.IntegerField(_("process id"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    seen_at = models.DateTimeField(_("last seen at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ingest session")
+        verbose_name_plural = _("ingest sessions")
+
+    def __str__(self):
+        return self.client_id
