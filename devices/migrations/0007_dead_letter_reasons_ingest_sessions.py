@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('devices', '0005_alarm_shift_from_factory_shifts'),
+        ('devices', '0006_rollup_bigint_modbus_state'),
     ]
 
     operations = [
