@@ -8,6 +8,7 @@ fails if any model of the project is left without rows, so a new model must be p
 from importlib import import_module, util
 from types import SimpleNamespace
 
+from django.apps import apps
 from django.conf import settings
 
 from core.models import IdempotencyRecord
@@ -79,3 +80,12 @@ def build_world(tag: str) -> SimpleNamespace:
         if util.find_spec(module_name):
             import_module(module_name).populate(world)
     return world
+
+
+def project_models():
+    return [m for m in apps.get_models() if m._meta.app_label in settings.PROJECT_APPS]
+
+
+def pks_by_model() -> dict:
+    """{model: set of primary keys} for every model of the project, as it is now."""
+    return {model: set(model.objects.values_list("pk", flat=True)) for model in project_models()}
