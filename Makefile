@@ -11,7 +11,7 @@ PORT   ?= 8000
 DEMO_FACTORY ?= zz-lusong
 PYTEST_ARGS ?=
 
-.PHONY: demo test install lint format messages check-translations serve worker beat ingest clean
+.PHONY: demo test contract install lint format messages check-translations serve worker beat ingest clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -38,6 +38,10 @@ demo: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The API contract (schemathesis against a real server; DATABASE_URL must be PostgreSQL).
+contract: install
+	bash .ci/contract
 
 lint: install
 	$(BIN)/ruff check .

@@ -5,6 +5,7 @@ The message is in the request's language; `errors` maps field names to lists of 
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -46,6 +47,12 @@ def exception_handler(exc, context):
         return Response(
             error_body("invalid", _("The request is not valid."), _flatten(errors)),
             status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, ProtectedError | RestrictedError):
+        # Deleting a row that others still point at (a bin with stock, a worker with records).
+        return Response(
+            error_body("in_use", _("This is still in use and cannot be deleted.")),
+            status=status.HTTP_409_CONFLICT,
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -2,6 +2,8 @@
 
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_array_type, build_basic_type
+from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 
 
@@ -46,6 +48,9 @@ ERROR_STATUSES = {
 }
 
 
+TIME_OF_DAY = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+
+
 class AutoSchema(openapi.AutoSchema):
     """The project's schema class: every operation declares the common error responses, in
     the one error body shape, beside its own (which win where a view declares one)."""
@@ -58,3 +63,16 @@ class AutoSchema(openapi.AutoSchema):
                 response["description"] = description
                 responses[status_code] = response
         return responses
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        # JSON Schema's "time" format demands a UTC offset; the API's times of day ("07:30:00")
+        # are local to the factory and carry none.
+        if isinstance(field, serializers.TimeField):
+            return {"type": "string", "pattern": TIME_OF_DAY, "example": "07:30:00"}
+        return super()._map_serializer_field(field, direction, bypass_extensions)
+
+
+# For actions that answer a computed figure rather than a model: a free-form object or a list
+# of them (a view's own `extend_schema(responses=...)` names which).
+ANY_OBJECT = build_basic_type(OpenApiTypes.OBJECT)
+LIST_OF_OBJECTS = build_array_type(build_basic_type(OpenApiTypes.OBJECT))

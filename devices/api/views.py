@@ -1,9 +1,11 @@
 """REST endpoints of devices/: registry, credentials, register maps, telemetry, alarms."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.schema import ANY_OBJECT
 from core.api.viewsets import TenantModelViewSet, TenantReadOnlyViewSet, TenantViewSet
 from core.roles import FACTORY_STAFF, FLOOR, MANAGERS
 from core.tabular import read_csv_text
@@ -51,6 +53,7 @@ class DeviceViewSet(
         )
         return Response(self.get_serializer(device).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=None, responses={201: ANY_OBJECT})
     @action(detail=True, methods=["post"])
     def credentials(self, request, pk=None):
         device = self.get_object()

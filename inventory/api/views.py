@@ -3,10 +3,12 @@ inspection, cycle counts, MRP shortages and suggestions. Every write goes throug
 Running MRP and releasing to cutting are production's (production/api/inventory_views.py)."""
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.schema import LIST_OF_OBJECTS
 from core.api.viewsets import TenantModelViewSet, TenantReadOnlyViewSet, TenantViewSet
 from core.errors import DomainError
 from core.roles import FACTORY_STAFF, MANAGERS, PLANNING, QUALITY, SUPPLIERS, WAREHOUSE, Role
@@ -263,6 +265,7 @@ class PurchaseOrderViewSet(TenantViewSet, mixins.ListModelMixin, mixins.Retrieve
             status=status.HTTP_201_CREATED,
         )
 
+    @extend_schema(responses={200: LIST_OF_OBJECTS})
     @action(detail=False, methods=["get"], url_path="supplier-performance")
     def supplier_performance(self, request):
         if request.organization.kind != "factory":

@@ -3,6 +3,7 @@ webhooks, daily sales. Thin: validate, call a service, serialize."""
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -100,6 +101,7 @@ class StyleVersionViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveM
         version = services.style_version_release(version=self.get_object(), by=request.user)
         return Response(self.get_serializer(version).data)
 
+    @extend_schema(request=None, responses={201: s.StyleVersionSerializer})
     @action(detail=True, methods=["post"])
     def revise(self, request, pk=None):
         version = services.style_version_revise(version=self.get_object(), by=request.user)

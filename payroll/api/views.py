@@ -7,10 +7,12 @@ factory reaches any of it (every model is factory-internal).
 from decimal import Decimal
 
 from django.http import Http404, HttpResponse
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.schema import ANY_OBJECT
 from core.api.viewsets import TenantModelViewSet, TenantReadOnlyViewSet, TenantViewSet
 from core.roles import FLOOR, PAYROLL, Role
 from payroll import outputs, selectors, services
@@ -211,6 +213,7 @@ class PayPeriodViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin, mixins.Up
         period = services.pay_period_mark_paid(period=self.get_object(), **_by(request))
         return Response(s.PayPeriodSerializer(period, context={"request": request}).data)
 
+    @extend_schema(responses={200: ANY_OBJECT})
     @action(detail=True, methods=["get"])
     def figures(self, request, pk=None):
         period = self.get_object()

@@ -1,10 +1,12 @@
 """Shop-floor endpoints: operation records, the plan, line balances, quality, packing."""
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.schema import ANY_OBJECT, LIST_OF_OBJECTS
 from core.api.viewsets import TenantModelViewSet, TenantReadOnlyViewSet
 from core.errors import DomainError
 from core.pdf import pdf_response
@@ -81,6 +83,7 @@ class ScheduleEntryViewSet(TenantReadOnlyViewSet):
     action_roles = {"replan": PLANNING, "move": PLANNING, "unpin": PLANNING, "weeks": FACTORY_STAFF}
     filterset_fields = ["line", "is_unplaced"]
 
+    @extend_schema(request=None, responses={200: ANY_OBJECT})
     @action(detail=False, methods=["post"])
     def replan(self, request):
         plan = services.schedule_replan(factory=_factory(request))
@@ -106,6 +109,7 @@ class ScheduleEntryViewSet(TenantReadOnlyViewSet):
         entry = services.schedule_unpin(entry=self.get_object(), by=request.user)
         return Response(self.get_serializer(entry).data)
 
+    @extend_schema(responses={200: LIST_OF_OBJECTS})
     @action(detail=False, methods=["get"])
     def weeks(self, request):
         """Load against capacity per week (SAM minutes)."""
