@@ -23,6 +23,7 @@ from core.models import User
 from core.roles import ROLES_BY_KIND, OrgKind
 from core.tenancy import TenantModel
 from factories.tenancy import FactoryOwned
+from tests.api_routes import list_routes_with_filters, model_choice_filters
 from tests.worlds import build_world
 
 pytestmark = pytest.mark.django_db
@@ -249,3 +250,59 @@ def test_no_route_lets_alpha_see_or_touch_bravo(worlds):
                         new_rows_pointing_at_bravo.append(f"{model.__name__}.{field.name}")
     assert new_rows_pointing_at_bravo == []
     assert set(walked) == {route for route, _n, _e in api_routes + html_routes}
+
+
+def bravo_value(model, field_name, bravo):
+    """A value of `field_name` on one of bravo's rows of `model` (None if bravo has none)."""
+    row = (
+        model.objects.filter(pk__in=bravo.pks[model])
+        .exclude(**{f"{field_name}__isnull": True})
+        .order_by("pk")
+        .values_list(field_name, flat=True)
+        .first()
+    )
+    return row
+
+
+def test_no_filter_lets_alpha_probe_bravo(worlds):
+    """Every filter of every list, with bravo's values: a filter by id answers exactly like an
+    id that exists nowhere, and no filter shows anything of bravo."""
+    alpha, bravo, _after = worlds
+    lists = list_routes_with_filters()
+    assert len(lists) >= 30
+    failures, probed = [], 0
+    probed_as = set()  # one principal of each organization kind per list keeps this quick
+    for label, client, kind in principals(alpha):
+        for route, name, filterset in lists:
+            url = reverse(name)
+            if (route, kind) in probed_as or client.get(url).status_code != 200:
+                continue
+            probed_as.add((route, kind))
+            model = filterset._meta.model
+            by_id = model_choice_filters(filterset)
+            for param, flt in filterset.base_filters.items():
+                if param in by_id:
+                    target = flt.queryset.model
+                    missing = max(bravo.pks[target]) + 1_000_000
+                    value = min(bravo.pks[target])
+                    unknown = client.get(url, {param: missing})
+                else:
+                    field = flt.field_name.split("__")[0]
+                    value = bravo_value(model, field, bravo)
+                    if value is None:
+                        continue
+                    unknown = None
+                response = client.get(url, {param: value})
+                probed += 1
+                if unknown is not None and (
+                    response.status_code != unknown.status_code
+                    or response.content != unknown.content
+                ):
+                    failures.append(
+                        f"{label} GET {url}?{param}=<bravo's>: {response.status_code}, "
+                        f"unlike a missing id ({unknown.status_code})"
+                    )
+                if response.status_code == 200:
+                    failures += _leaks(label, f"{url}?{param}=", response, model, kind, bravo, True)
+    assert probed > 100
+    assert not failures, "\n".join(failures)
