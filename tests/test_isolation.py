@@ -306,3 +306,63 @@ def test_no_filter_lets_alpha_probe_bravo(worlds):
                     failures += _leaks(label, f"{url}?{param}=", response, model, kind, bravo, True)
     assert probed > 100
     assert not failures, "\n".join(failures)
+
+
+def websocket_routes():
+    """(route, pattern, model its id names) for every WebSocket route of the project."""
+    from config.websocket_urls import websocket_urlpatterns
+
+    by_name = {m._meta.model_name: m for m in project_models()}
+    for route, _name, entry in walk(websocket_urlpatterns):
+        kwargs = route_kwargs(entry)
+        models = [by_name.get(k.removesuffix("_id")) for k in kwargs]
+        yield route, entry, kwargs, models
+
+
+@pytest.mark.django_db(transaction=True, available_apps=list(settings.INSTALLED_APPS))
+def test_no_websocket_route_lets_alpha_join_bravo():
+    """Every WebSocket route, every session of alpha: bravo's ids are refused; alpha's own
+    staff do get in (so the refusal is not just a broken route)."""
+    from asgiref.sync import async_to_sync
+    from channels.routing import URLRouter
+    from channels.testing import WebsocketCommunicator
+
+    from config.websocket_urls import websocket_urlpatterns
+    from tests.worlds import pks_by_model
+
+    before = pks_by_model()
+    alpha = build_world("alpha")
+    middle = pks_by_model()
+    build_world("bravo")
+    after = pks_by_model()
+    alpha_pks = {m: middle[m] - before[m] for m in after}
+    bravo_pks = {m: after[m] - middle[m] for m in after}
+    application = URLRouter(websocket_urlpatterns)
+
+    async def connects(user, path) -> bool:
+        socket = WebsocketCommunicator(application, path)
+        socket.scope["user"] = user
+        connected, _code = await socket.connect()
+        if connected:
+            await socket.disconnect()
+        return connected
+
+    routes = list(websocket_routes())
+    assert routes
+    failures, admitted = [], set()
+    for route, _entry, kwargs, models in routes:
+        if None in models:
+            failures.append(f"{route}: each id names its model (<model>_id)")
+            continue
+        bravo_path = "/" + route
+        alpha_path = "/" + route
+        for kwarg, model in zip(kwargs, models, strict=True):
+            bravo_path = bravo_path.replace(f"<int:{kwarg}>", str(min(bravo_pks[model])))
+            alpha_path = alpha_path.replace(f"<int:{kwarg}>", str(min(alpha_pks[model])))
+        for role, user in alpha.users.items():
+            if async_to_sync(connects)(user, bravo_path):
+                failures.append(f"{role} joined {bravo_path}")
+            if async_to_sync(connects)(user, alpha_path):
+                admitted.add(route)
+    assert failures == []
+    assert admitted == {route for route, *_ in routes}
