@@ -23,7 +23,7 @@ from core.models import User
 from core.roles import ROLES_BY_KIND, OrgKind
 from core.tenancy import TenantModel
 from factories.tenancy import FactoryOwned
-from tests.api_routes import list_routes_with_filters, model_choice_filters
+from tests.api_routes import api_routes, list_routes_with_filters, model_choice_filters
 from tests.worlds import build_world
 
 pytestmark = pytest.mark.django_db
@@ -234,10 +234,16 @@ def test_no_route_lets_alpha_see_or_touch_bravo(worlds):
 
     assert not failures, "\n".join(failures)
     assert rows_of(bravo.pks) == bravo_rows_before, "bravo's rows changed"
+    assert new_rows_pointing_at(bravo, all_pks_at_start) == []
+    assert set(walked) == {route for route, _n, _e in api_routes + html_routes}
+
+
+def new_rows_pointing_at(bravo, pks_at_start) -> list[str]:
+    """Fields of rows created since `pks_at_start` that point at one of bravo's objects."""
     new_rows_pointing_at_bravo = []
     bravo_factory_id = bravo.factory.pk
     for model in project_models():
-        new_pks = set(model.objects.values_list("pk", flat=True)) - all_pks_at_start[model]
+        new_pks = set(model.objects.values_list("pk", flat=True)) - pks_at_start[model]
         for row in model.objects.filter(pk__in=new_pks):
             for field in model._meta.concrete_fields:
                 target = field.related_model
@@ -248,8 +254,7 @@ def test_no_route_lets_alpha_see_or_touch_bravo(worlds):
                         field.name == "factory" and value == bravo_factory_id
                     ):
                         new_rows_pointing_at_bravo.append(f"{model.__name__}.{field.name}")
-    assert new_rows_pointing_at_bravo == []
-    assert set(walked) == {route for route, _n, _e in api_routes + html_routes}
+    return new_rows_pointing_at_bravo
 
 
 def bravo_value(model, field_name, bravo):
@@ -366,3 +371,73 @@ def test_no_websocket_route_lets_alpha_join_bravo():
                 admitted.add(route)
     assert failures == []
     assert admitted == {route for route, *_ in routes}
+
+
+def hostile_ids(bravo) -> dict:
+    """A body naming bravo's objects under every foreign-key name the project uses, alone,
+    as `<name>_id` and as a list `<name>s`."""
+    body = {}
+    for model in project_models():
+        for field in model._meta.concrete_fields:
+            target = field.related_model
+            if not field.is_relation or target not in bravo.pks or not bravo.pks[target]:
+                continue
+            if target in GLOBAL_MODELS or field.name in body:
+                continue
+            bravo_id = min(bravo.pks[target])
+            body[field.name] = bravo_id
+            body[f"{field.name}_id"] = bravo_id
+            body[f"{field.name}s"] = [bravo_id]
+    return body
+
+
+def test_no_action_takes_bravos_ids_in_its_body(worlds):
+    """Every custom POST action, on alpha's own object (or its list), with bravo's ids in the
+    body: no 5xx, nothing of bravo shown or changed, no new row points at bravo."""
+    alpha, bravo, all_pks_at_start = worlds
+    bravo_rows_before = rows_of(bravo.pks)
+    hostile = hostile_ids(bravo)
+    actions = []
+    for route, name, entry in api_routes():
+        mapping = getattr(entry.callback, "actions", None) or {}
+        action = mapping.get("post")
+        if action and action != "create":
+            actions.append((route, name, entry))
+    assert len(actions) >= 20
+    # alpha's own object for each detail action, chosen before any action runs (an action such
+    # as a replan may replace rows; one that has gone since is not posted to again)
+    own_objects = {}
+    failures = []
+    for route, _name, entry in actions:
+        if route_kwargs(entry):
+            model = view_model(entry)
+            own_objects[route] = model.objects.exclude(pk__in=bravo.pks[model]).order_by("pk")
+            if not own_objects[route].exists():
+                failures.append(f"{route}: alpha has no {model.__name__}")
+            own_objects[route] = list(own_objects[route][:1])
+    posted, tried_as = 0, set()
+    for label, client, kind in principals(alpha):
+        for route, name, entry in actions:
+            if (route, kind) in tried_as:
+                continue
+            kwargs = {}
+            body = {}
+            if route_kwargs(entry):
+                own = own_objects[route][0] if own_objects[route] else None
+                if own is None or not type(own).objects.filter(pk=own.pk).exists():
+                    continue
+                kwargs = {"pk": own.pk}
+                body = payload_from(entry, own, alpha)
+            response = client.post(reverse(name, kwargs=kwargs), {**body, **hostile}, format="json")
+            posted += 1
+            if response.status_code in (401, 403):
+                continue  # this principal may not; another of its kind may
+            tried_as.add((route, kind))
+            if response.status_code >= 500:
+                failures.append(f"{label} POST {route}: {response.status_code}")
+            if "bravo" in response.content.decode(errors="replace"):
+                failures.append(f"{label} POST {route}: shows bravo's data")
+    assert posted >= len(actions) // 2
+    assert failures == []
+    assert rows_of(bravo.pks) == bravo_rows_before, "bravo's rows changed"
+    assert new_rows_pointing_at(bravo, all_pks_at_start) == []
