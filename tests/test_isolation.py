@@ -6,7 +6,12 @@ every API route and every HTML view, and:
   * never sees a bravo object in a list, nor the text "bravo" anywhere in a response;
   * gets 401/403/404/405 for every method on a bravo object's detail routes and actions;
   * changes none of bravo's rows, and creates no row that points at a bravo object;
-  * merchants, suppliers and district officials never see a factory's internal rows.
+  * merchants, suppliers and district officials never see a factory's internal rows;
+  * every filter of every list, given bravo's values, shows nothing of bravo, and a filter by
+    id answers bravo's id exactly like an id that exists nowhere (no existence oracle);
+  * every custom POST action, given bravo's ids in its body, changes nothing of bravo and
+    creates nothing that points at bravo;
+  * no session of alpha joins a WebSocket group of bravo, on any WebSocket route.
 New endpoints are covered the day they are added; nothing may be excluded here.
 """
 
