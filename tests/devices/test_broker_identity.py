@@ -2,6 +2,7 @@
 clients and roles over $CONTROL/dynamic-security/v1 (no file written, no signal), client ids
 are bound to usernames, refused publishes are visible."""
 
+import io
 import threading
 
 import paho.mqtt.client as mqtt
@@ -217,3 +218,30 @@ def test_a_refused_mqtt311_publish_becomes_an_alarm_on_the_device(broker):
     assert (
         alarm.message == "The broker refused 1 publish, to factories/other/devices/sm-1/telemetry"
     )
+
+
+def test_mqtt_auth_disables_a_retired_device_the_broker_was_not_told_about(broker):
+    # given a retired device whose lock-out never reached the broker (its task was lost:
+    # on-commit callbacks do not run in this test's transaction)
+    device, password = device_with_credentials(broker.plant)
+    device_retire(device=device)
+    assert connect(broker, device.mqtt_username, password, device.mqtt_username).connack == 0
+    # when the registry and the broker are synced
+    call_command("mqtt_auth", stdout=io.StringIO())
+    # then the device is locked out
+    assert connect(broker, device.mqtt_username, password, device.mqtt_username).connack == 135
+
+
+def test_mqtt_auth_lists_devices_the_broker_does_not_know(broker, settings):
+    # given a device whose credentials were issued while no broker was configured
+    settings.DEVICES = {**settings.DEVICES, "BROKER_ADMIN_URL": ""}
+    device, _password = device_with_credentials(broker.plant)
+    settings.DEVICES = {**settings.DEVICES, "BROKER_ADMIN_URL": broker.admin_url}
+    # when the registry and the broker are synced
+    out = io.StringIO()
+    call_command("mqtt_auth", stdout=out)
+    # then it is listed as needing new credentials
+    assert out.getvalue().splitlines() == [
+        "ingest account: seamline-ingest; 0 devices in line, 0 disabled",
+        "plant.sm-1: unknown to the broker, issue new credentials",
+    ]
