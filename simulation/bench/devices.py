@@ -48,7 +48,9 @@ def _devices(count: int) -> list[DeviceLogin]:
     logins = []
     for number in range(count):
         device, _ = Device.objects.get_or_create(
-            factory=factory, code=f"b{number:03d}", defaults={"kind": "sewing_machine"}
+            factory=factory,
+            code=f"b{number:03d}",
+            defaults={"kind": "sewing_machine", "simulated": True},
         )
         password = device_credentials_issue(device=device)
         device.refresh_from_db()
