@@ -291,7 +291,10 @@ def device_credentials_push(device: Device, password: str) -> bool:
     return True
 
 
-@shared_task(name="devices.tasks.broker_client_disable", **conf.TASK_OPTIONS)
+@shared_task(
+    name="devices.tasks.broker_client_disable",
+    **{**conf.TASK_OPTIONS, "autoretry_for": (*conf.TASK_OPTIONS["autoretry_for"], BrokerError)},
+)
 def broker_client_disable(username: str) -> bool:
     """Lock a retired device out of the broker (queued after the retirement commits)."""
     if not username:

@@ -177,7 +177,9 @@ def device_retire(*, device: Device, by: User | None = None) -> Device:
     device.save(update_fields=["is_active", "mqtt_password_hash"])
     if device.mqtt_username:
         username = device.mqtt_username
-        transaction.on_commit(lambda: broker_client_disable.delay(username))
+        # Retried while the broker is away; the retirement itself stands either way (and
+        # `manage.py mqtt_auth` disables any retired device the broker still lets in).
+        transaction.on_commit(lambda: broker_client_disable.delay(username), robust=True)
     return device
 
 
