@@ -25,11 +25,11 @@ DEFAULTS = {
     "MAX_CLOCK_AHEAD_SECONDS": 6 * 3600,
     # Partitions (PostgreSQL)
     "PARTITION_DAYS_AHEAD": 3,
-    # Mosquitto files written by the platform (password file, ACL) and how to reload it
-    "MOSQUITTO_DIR": str(settings.BASE_DIR / "var" / "mosquitto"),
-    "MOSQUITTO_PID_FILE": "",
     # Rollups: how many times the refresh rebuilds a minute whose rollup failed
     "ROLLUP_MAX_ATTEMPTS": 30,
+    # The broker's dynamic-security admin client, e.g. mqtt://seamline-admin:secret@broker:1883
+    # (devices.broker). Unset: the platform tells no broker about credentials (embedded demo).
+    "BROKER_ADMIN_URL": "",
     # Modbus
     "MODBUS_TIMEOUT_SECONDS": 1.0,
     "MODBUS_MAX_BACKOFF_SECONDS": 300,

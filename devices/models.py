@@ -68,9 +68,9 @@ class RegisterMap(FactoryOwned):
 class Device(FactoryOwned):
     """A connected machine: hanging-line station or controller, cutter, sewing machine…
 
-    MQTT devices authenticate with their own username (`<factory code>.<device code>`) and a
-    password the platform generates and shows once; only its hash is kept (in Mosquitto's
-    password-file format, so the broker's files can be regenerated without the password).
+    MQTT devices authenticate with their own username (`<factory code>.<device code>`), as the
+    client id of the same name, and a password the platform generates, hands to the broker's
+    dynamic-security plugin and shows once; only its hash is kept here.
     """
 
     code = models.SlugField(_("code"), max_length=40)
@@ -121,6 +121,13 @@ class Device(FactoryOwned):
     mqtt_username = models.CharField(_("MQTT username"), max_length=90, blank=True)
     mqtt_password_hash = models.CharField(max_length=200, blank=True)
     credentials_issued_at = models.DateTimeField(_("credentials issued"), null=True, blank=True)
+    # Made by `manage.py simulate` (simulation/): the simulator issues credentials only to these,
+    # never to a real device of the same factory.
+    simulated = models.BooleanField(
+        _("simulated"),
+        default=False,
+        help_text=_("Made by the simulator; only the simulator may issue its credentials."),
+    )
     # Modbus TCP
     register_map = models.ForeignKey(
         RegisterMap,
@@ -358,6 +365,7 @@ class Alarm(FactoryOwned):
         MACHINE_STOPPED = "machine_stopped", _("Machine stopped during shift")
         STATION_WIP = "station_wip", _("Station WIP over threshold")
         DEVICE_MISCONFIGURED = "device_misconfigured", _("Device misconfigured")
+        PUBLISH_REFUSED = "publish_refused", _("Publish refused by the broker")
 
     class State(models.TextChoices):
         OPEN = "open", _("Open")

@@ -6,13 +6,19 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.errors import DomainError, NotAllowed
 from core.models import User
 from core.realtime import notify
 from core.tabular import TableRow
 from core.transitions import TransitionTable, transitions_apply
-from devices.broker import broker_files_refresh, mosquitto_password_hash
+from devices.broker import (
+    BrokerError,
+    broker_client_disable,
+    device_credentials_push,
+    mosquitto_password_hash,
+)
 from devices.models import Alarm, Device, DeviceKind, Protocol, RegisterMap, TelemetryPolicy
 from factories.models import Factory, SewingLine, Station, Worker
 
@@ -32,10 +38,6 @@ IMPORT_COLUMNS = (
 )
 REGISTER_TYPES = {"int16", "uint16", "int32", "uint32", "float32"}
 REGISTER_WIDTH = {"int16": 1, "uint16": 1, "int32": 2, "uint32": 2, "float32": 2}
-
-
-def _refresh_broker_files() -> None:
-    transaction.on_commit(broker_files_refresh.delay)
 
 
 def _resolve(factory: Factory, model, field: str, value: str, errors: dict, key: str):
@@ -154,7 +156,16 @@ def device_credentials_issue(*, device: Device, by: User | None = None) -> str:
     device.mqtt_password_hash = mosquitto_password_hash(password)
     device.credentials_issued_at = timezone.now()
     device.save(update_fields=["mqtt_username", "mqtt_password_hash", "credentials_issued_at"])
-    _refresh_broker_files()
+    # The broker learns the password now, inside the transaction: if it cannot, nothing is
+    # saved and the device keeps its old password (the new one exists nowhere else).
+    try:
+        device_credentials_push(device, password)
+    except BrokerError as error:
+        raise DomainError(
+            _("The broker could not be told the new credentials; nothing was changed."),
+            code="broker_unavailable",
+            status_code=503,
+        ) from error
     return password
 
 
@@ -164,7 +175,11 @@ def device_retire(*, device: Device, by: User | None = None) -> Device:
     device.is_active = False
     device.mqtt_password_hash = ""
     device.save(update_fields=["is_active", "mqtt_password_hash"])
-    _refresh_broker_files()
+    if device.mqtt_username:
+        username = device.mqtt_username
+        # Retried while the broker is away; the retirement itself stands either way (and
+        # `manage.py mqtt_auth` disables any retired device the broker still lets in).
+        transaction.on_commit(lambda: broker_client_disable.delay(username), robust=True)
     return device
 
 
@@ -334,3 +349,54 @@ def telemetry_policy_update(*, factory: Factory, changes: dict, by: User | None 
         setattr(policy, name, value)
     policy.save()
     return policy
+
+
+def publish_refusals_record(refusals: dict[tuple[str, str], int]) -> list[Alarm]:
+    """Raise (or add to) a `publish_refused` alarm on each device the broker refused a publish
+    from. `refusals` maps (client id, topic) to a count, as devices.broker.refused_publishes
+    reads them from the broker's log; a device's client id is its username (dynamic security
+    binds them), so a client id that names no device is not ours to report and is skipped.
+    Returns the alarms touched."""
+    per_device: dict[str, dict[str, int]] = {}
+    for (client_id, topic), count in refusals.items():
+        per_device.setdefault(client_id, {})
+        per_device[client_id][topic] = per_device[client_id].get(topic, 0) + count
+    devices = Device.objects.filter(mqtt_username__in=per_device, protocol=Protocol.MQTT)
+    touched = []
+    for device in devices:
+        topics = per_device[device.mqtt_username]
+        subject = f"device:{device.pk}:refused"
+        with transaction.atomic():
+            live = (
+                Alarm.objects.select_for_update()
+                .filter(factory_id=device.factory_id, kind=Alarm.Kind.PUBLISH_REFUSED)
+                .filter(subject=subject)
+                .exclude(state=A.CLEARED)
+                .first()
+            )
+            total = ((live.value or 0) if live else 0) + sum(topics.values())
+            last_topic = list(topics)[-1]
+            message = ngettext(
+                "The broker refused %(count)s publish, to %(topic)s",
+                "The broker refused %(count)s publishes, the last to %(topic)s",
+                total,
+            ) % {
+                "count": total,
+                "topic": last_topic,
+            }
+            if live is None:
+                alarm = alarm_raise(
+                    factory_id=device.factory_id,
+                    kind=Alarm.Kind.PUBLISH_REFUSED,
+                    subject=subject,
+                    message=message,
+                    device=device,
+                    value=total,
+                )
+            else:
+                live.value, live.message = total, message[:200]
+                live.save(update_fields=["value", "message"])
+                alarm = live
+        if alarm is not None:
+            touched.append(alarm)
+    return touched

@@ -2,7 +2,7 @@
 bounded number of times. Periodic ones are scheduled in DevicesConfig.ready().
 
 The two tasks other devices modules queue live next to what they run (so those modules need
-nothing of this one): `station_events_hand_off` in handoff.py, `broker_files_refresh` in
+nothing of this one): `station_events_hand_off` in handoff.py, `broker_client_disable` in
 broker.py. They keep their devices.tasks names and are importable from here.
 """
 
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from devices import conf
 from devices.alarms import alarms_evaluate as evaluate
-from devices.broker import broker_files_refresh
+from devices.broker import broker_client_disable
 from devices.handoff import station_events_hand_off
 from devices.modbus import poll_due_devices
 from devices.models import Device
@@ -25,7 +25,7 @@ from devices.rollups import rollup_minutes as rebuild
 __all__ = [
     "alarms_check",
     "alarms_evaluate",
-    "broker_files_refresh",
+    "broker_client_disable",
     "poll_modbus",
     "rollup_minutes",
     "rollups_refresh",

@@ -37,7 +37,8 @@ class DevicePublisher:
         self._done = threading.Condition()
         self.client = mqtt.Client(
             mqtt.CallbackAPIVersion.VERSION2,
-            client_id=f"dev-{login.factory_code}-{login.device_code}",
+            # The broker binds each device's client id to its username (dynamic security).
+            client_id=login.username,
             clean_session=False,
             protocol=mqtt.MQTTv311,
         )

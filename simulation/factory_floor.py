@@ -54,7 +54,8 @@ class FactorySimulation:
         self.factory = factory
         self.rate = max(rate, 1.0)
         self.random = random.Random(seed)
-        devices = Device.objects.filter(factory=factory, is_active=True)
+        # Only the devices the simulator made: a real device of the factory is never driven.
+        devices = Device.objects.filter(factory=factory, is_active=True, simulated=True)
         self.controllers = {
             d.line_id: d for d in devices.filter(kind=DeviceKind.HANGING_CONTROLLER)
         }

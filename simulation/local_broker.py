@@ -7,7 +7,6 @@ the folders changed.
 
 import getpass
 import shutil
-import signal
 import socket
 import subprocess
 import time as clock
@@ -16,7 +15,19 @@ from pathlib import Path
 from django.conf import settings
 
 CONFIG = Path(settings.BASE_DIR) / "deploy" / "mosquitto" / "mosquitto.conf"
-REPLACED = ("listener", "password_file", "acl_file", "persistence_location", "log_dest", "user ")
+REPLACED = (
+    "listener",
+    "plugin",
+    "persistence_location",
+    "log_dest",
+    "user ",
+)
+PLUGIN_PLACES = (
+    "/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",
+    "/usr/lib/aarch64-linux-gnu/mosquitto_dynamic_security.so",
+    "/usr/lib/mosquitto_dynamic_security.so",
+)
+ADMIN = ("seamline-admin", "seamline-admin-secret")
 
 
 def mosquitto_binary() -> str:
@@ -28,18 +39,35 @@ def mosquitto_binary() -> str:
     return found
 
 
+def dynsec_plugin() -> str:
+    for place in PLUGIN_PLACES:
+        if Path(place).exists():
+            return place
+    raise RuntimeError("mosquitto_dynamic_security.so not found (package mosquitto)")
+
+
+def dynsec_init(path: Path, username: str, password: str) -> None:
+    """The plugin's first file, with only the admin client (`mosquitto_ctrl dynsec init`)."""
+    ctrl = shutil.which("mosquitto_ctrl") or "/usr/bin/mosquitto_ctrl"
+    subprocess.run(
+        [ctrl, "dynsec", "init", str(path), username, password], check=True, capture_output=True
+    )
+
+
 def free_port(start: int = 18830, end: int = 18839) -> int:
-    for port in range(start, end + 1):
+    """A free port, from the range if one is, else any the system gives (brokers of parallel
+    runs share the machine)."""
+    for port in [*range(start, end + 1), 0]:
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return port
+            return probe.getsockname()[1]
     raise RuntimeError(f"no free port in {start}-{end}")
 
 
-def render_config(directory: Path, port: int) -> Path:
+def render_config(directory: Path, port: int, log_types: tuple[str, ...] = ()) -> Path:
     directory = Path(directory)
     (directory / "data").mkdir(parents=True, exist_ok=True)
     lines = [
@@ -47,12 +75,13 @@ def render_config(directory: Path, port: int) -> Path:
     ]
     lines += [
         f"listener {port} 127.0.0.1",
-        f"password_file {directory / 'passwd'}",
-        f"acl_file {directory / 'acl'}",
+        f"plugin {dynsec_plugin()}",
+        f"plugin_opt_config_file {directory / 'dynamic-security.json'}",
         f"persistence_location {directory / 'data'}/",
         f"log_dest file {directory / 'mosquitto.log'}",
         # Run as whoever started it, so it can read the files this process wrote.
         f"user {getpass.getuser()}",
+        *(f"log_type {kind}" for kind in log_types),
     ]
     path = directory / "mosquitto.conf"
     path.write_text("\n".join(lines) + "\n")
@@ -60,19 +89,33 @@ def render_config(directory: Path, port: int) -> Path:
 
 
 class LocalBroker:
-    """A Mosquitto process; `directory` must hold (or receive) `passwd` and `acl`."""
+    """A Mosquitto process with the dynamic-security plugin; its file (in `directory`) is made
+    on the first start with the admin client `admin` = (username, password). The platform then
+    manages it over MQTT: `admin_url` is what DEVICES_BROKER_ADMIN_URL would be."""
 
-    def __init__(self, directory: Path, port: int):
+    def __init__(self, directory: Path, port: int, *, admin=ADMIN, log_types: tuple[str, ...] = ()):
         self.directory = Path(directory)
         self.port = port
-        self.config = render_config(self.directory, port)
+        self.admin = admin
+        self.config = render_config(self.directory, port, log_types)
         self.process: subprocess.Popen | None = None
+
+    @property
+    def admin_url(self) -> str:
+        return self.url(*self.admin)
+
+    @property
+    def log_file(self) -> Path:
+        return self.directory / "mosquitto.log"
 
     @property
     def pid(self) -> int:
         return self.process.pid
 
     def start(self) -> "LocalBroker":
+        dynsec_file = self.directory / "dynamic-security.json"
+        if not dynsec_file.exists():
+            dynsec_init(dynsec_file, *self.admin)
         self.process = subprocess.Popen(
             [mosquitto_binary(), "-c", str(self.config)],
             stdout=subprocess.DEVNULL,
@@ -86,14 +129,16 @@ class LocalBroker:
                 raise RuntimeError(f"mosquitto exited: {log[-2000:]}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return self
+                    pass
             except OSError:
                 clock.sleep(0.05)
+                continue
+            # Still alive a moment later: the port is ours, not another run's broker that took
+            # it meanwhile (ours would have exited with "Address already in use").
+            clock.sleep(0.2)
+            if self.process.poll() is None:
+                return self
         raise RuntimeError("mosquitto did not open its port")
-
-    def reload(self) -> None:
-        self.process.send_signal(signal.SIGHUP)
-        clock.sleep(0.3)
 
     def stop(self) -> None:
         """Graceful stop: Mosquitto saves its persistence file on SIGTERM."""

@@ -21,9 +21,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 
 from core.models import Organization
-from devices.broker import broker_files_write
+from devices.broker import DynamicSecurity, ingest_acls
 from devices.modbus import poll_due_devices
 from devices.models import DeadLetter, Device, TelemetryRecord
 from devices.mqtt import IngestLoop
@@ -47,7 +48,9 @@ def _devices(count: int) -> list[DeviceLogin]:
     logins = []
     for number in range(count):
         device, _ = Device.objects.get_or_create(
-            factory=factory, code=f"b{number:03d}", defaults={"kind": "sewing_machine"}
+            factory=factory,
+            code=f"b{number:03d}",
+            defaults={"kind": "sewing_machine", "simulated": True},
         )
         password = device_credentials_issue(device=device)
         device.refresh_from_db()
@@ -78,6 +81,19 @@ def _counter_session(port: int, prepare: bool, expected: int = 0) -> subprocess.
     ]  # fmt: skip
     command += ["-E"] if prepare else ["-C", str(expected)]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _accounts(broker: LocalBroker) -> None:
+    """The ingest's and the counting subscriber's accounts on the bench's own broker."""
+    counter_acls = [
+        {"acltype": "subscribePattern", "topic": "factories/#", "allow": True},
+        {"acltype": "publishClientReceive", "topic": "factories/#", "allow": True},
+    ]
+    with DynamicSecurity(broker.admin_url) as admin:
+        admin.role_ensure("bench-ingest", ingest_acls(SHARE_GROUP))
+        admin.client_put(*INGEST, "bench-ingest", clientid=None)
+        admin.role_ensure("bench-counter", counter_acls)
+        admin.client_put(*COUNTER, "bench-counter", clientid=COUNTER[0])
 
 
 def _prepare_sessions(broker: LocalBroker, processes: int) -> None:
@@ -148,16 +164,15 @@ def run_ingest(options, stdout) -> dict:
     per_device = max(1, options["messages"] // devices)
     messages = per_device * devices
     processes = options["processes"]
-    logins = _devices(devices)
     directory = Path(tempfile.mkdtemp(prefix="seamline-bench-"))
     port = free_port()
-    broker_files_write(
-        directory,
-        service=INGEST,
-        extra_users=[(COUNTER[0], COUNTER[1], ["topic read factories/#"])],
-    )
     broker = LocalBroker(directory, port).start()
     try:
+        _accounts(broker)
+        # Devices get their credentials from this broker, never from a configured one.
+        devices_conf = {**getattr(settings, "DEVICES", {}), "BROKER_ADMIN_URL": broker.admin_url}
+        with override_settings(DEVICES=devices_conf):
+            logins = _devices(devices)
         # --- one backlog for the counting subscriber and the ingest ---------------------
         _clear_rows()
         _prepare_sessions(broker, processes)

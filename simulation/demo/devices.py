@@ -21,6 +21,7 @@ def seed(world) -> None:
     for line in lines:
         controller = Device.objects.create(
             factory=factory,
+            simulated=True,
             code=f"{line.code}-ctl",
             name=f"{line.name} 控制器",
             kind=DeviceKind.HANGING_CONTROLLER,
@@ -34,6 +35,7 @@ def seed(world) -> None:
             devices.append(
                 Device(
                     factory=factory,
+                    simulated=True,
                     code=f"{station.code}-t",
                     name=f"{station.code} 工位终端",
                     kind=DeviceKind.HANGING_STATION,
@@ -49,6 +51,7 @@ def seed(world) -> None:
                 devices.append(
                     Device(
                         factory=factory,
+                        simulated=True,
                         code=f"{station.code}-sm",
                         name=f"{station.code} 电脑平车",
                         kind=DeviceKind.SEWING_MACHINE,
@@ -62,6 +65,7 @@ def seed(world) -> None:
     devices += [
         Device(
             factory=factory,
+            simulated=True,
             code="cutter-1",
             name="自动裁床",
             kind=DeviceKind.CUTTER,
@@ -70,6 +74,7 @@ def seed(world) -> None:
         ),
         Device(
             factory=factory,
+            simulated=True,
             code="spreader-1",
             name="自动拉布机",
             kind=DeviceKind.SPREADER,
@@ -87,6 +92,7 @@ def seed(world) -> None:
     devices += [
         Device(
             factory=factory,
+            simulated=True,
             code=f"mb-{port}",
             name=f"Modbus 平车 {n + 1}",
             kind=DeviceKind.SEWING_MACHINE,

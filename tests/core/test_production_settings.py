@@ -94,21 +94,33 @@ def compose_config(**env: str) -> subprocess.CompletedProcess:
     )
 
 
+BROKER_SECRETS = {"MQTT_INGEST_PASSWORD": "ingest-pw", "MQTT_ADMIN_PASSWORD": "admin-pw"}
+
+
 def test_compose_refuses_to_run_without_a_secret_key():
-    result = compose_config(POSTGRES_PASSWORD="pw")
+    result = compose_config(POSTGRES_PASSWORD="pw", **BROKER_SECRETS)
 
     assert result.returncode != 0
     assert "required variable SECRET_KEY is missing a value" in result.stderr
 
 
 def test_compose_refuses_to_run_without_a_database_password():
-    result = compose_config(SECRET_KEY=STRONG_KEY)
+    result = compose_config(SECRET_KEY=STRONG_KEY, **BROKER_SECRETS)
 
     assert result.returncode != 0
     assert "required variable POSTGRES_PASSWORD is missing a value" in result.stderr
 
 
+@pytest.mark.parametrize("missing", sorted(BROKER_SECRETS))
+def test_compose_refuses_to_run_without_a_broker_password(missing):
+    given = {name: value for name, value in BROKER_SECRETS.items() if name != missing}
+    result = compose_config(SECRET_KEY=STRONG_KEY, POSTGRES_PASSWORD="pw", **given)
+
+    assert result.returncode != 0
+    assert f"required variable {missing} is missing a value" in result.stderr
+
+
 def test_compose_accepts_the_file_once_the_secrets_are_set():
-    result = compose_config(SECRET_KEY=STRONG_KEY, POSTGRES_PASSWORD="pw")
+    result = compose_config(SECRET_KEY=STRONG_KEY, POSTGRES_PASSWORD="pw", **BROKER_SECRETS)
 
     assert result.returncode == 0, result.stderr

@@ -7,7 +7,7 @@ import pytest
 from core.errors import DomainError
 from core.roles import Role
 from core.tabular import read_csv_text
-from devices.broker import broker_files_write, mosquitto_password_check
+from devices.broker import mosquitto_password_check
 from devices.models import Device
 from devices.services import device_credentials_issue, device_register, devices_import
 from tests.factories import (
@@ -66,21 +66,18 @@ def test_a_station_of_another_factory_is_not_found(floor, plant):
     assert list(refused.value.errors) == ["station"]
 
 
-def test_credentials_are_returned_once_and_only_their_hash_is_kept(plant, tmp_path, settings):
-    settings.DEVICES = {"MOSQUITTO_DIR": str(tmp_path)}
+def test_credentials_are_returned_once_and_only_their_hash_is_kept(plant, settings):
+    settings.DEVICES = {"BROKER_ADMIN_URL": ""}  # no broker to tell (the embedded demo)
     _factory, _station, machine = plant
     password = device_credentials_issue(device=machine)
     machine.refresh_from_db()
     assert machine.mqtt_username == "plant-a.sm-1"
     assert password not in machine.mqtt_password_hash
     assert mosquitto_password_check(password, machine.mqtt_password_hash)
-    passwd, acl = broker_files_write(tmp_path)
-    assert f"plant-a.sm-1:{machine.mqtt_password_hash}" in passwd.read_text()
-    assert "topic write factories/plant-a/devices/sm-1/telemetry" in acl.read_text()
 
 
-def test_a_manager_registers_and_gets_credentials_through_the_api(api, plant, settings, tmp_path):
-    settings.DEVICES = {"MOSQUITTO_DIR": str(tmp_path)}
+def test_a_manager_registers_and_gets_credentials_through_the_api(api, plant, settings):
+    settings.DEVICES = {"BROKER_ADMIN_URL": ""}
     factory = plant[0]
     user = UserFactory()
     MembershipFactory(user=user, organization=factory.organization, role=Role.FACTORY_MANAGER)

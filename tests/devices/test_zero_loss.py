@@ -6,10 +6,11 @@ import signal
 import threading
 import time as clock
 
+import orjson
 import paho.mqtt.client as mqtt
 import pytest
 
-from devices.broker import broker_files_write
+from devices.broker import broker_sync
 from devices.ingest import topic_for
 from devices.models import DeadLetter, TelemetryRecord
 from devices.mqtt import IngestLoop
@@ -44,7 +45,9 @@ def broker(tmp_path, settings):
     """A broker with the project's configuration, knowing two factories' devices."""
     port = free_port()
     settings.MQTT_URL = f"mqtt://{INGEST_USER}:{INGEST_PASSWORD}@127.0.0.1:{port}"
-    settings.DEVICES = {"MOSQUITTO_DIR": str(tmp_path / "broker")}
+    local = LocalBroker(tmp_path / "broker", port).start()
+    settings.DEVICES = {"BROKER_ADMIN_URL": local.admin_url}
+    broker_sync()  # the ingest's account
     logins = {}
     for code in ("zl", "other"):
         factory = FactoryFactory(organization=OrganizationFactory(code=code))
@@ -54,8 +57,6 @@ def broker(tmp_path, settings):
             logins[(code, device.code)] = DeviceLogin(
                 code, device.code, device.mqtt_username, password
             )
-    broker_files_write(tmp_path / "broker")
-    local = LocalBroker(tmp_path / "broker", port).start()
     local.logins = logins
     local.ingest_url = settings.MQTT_URL
     yield local
@@ -217,16 +218,17 @@ def test_a_device_cannot_publish_as_another_device_nor_read_another_factory(brok
     watcher = Listener(broker.port, INGEST_USER, INGEST_PASSWORD, "watcher")
     watcher.subscribe("factories/+/devices/+/+")
     m0, m1 = broker.logins[("zl", "m0")], broker.logins[("zl", "m1")]
-    spy = Listener(broker.port, m0.username, m0.password, "spy")
+    # The device itself (its client id is bound to its username) subscribes and publishes.
+    spy = Listener(broker.port, m0.username, m0.password, m0.username)
     spy.subscribe("factories/other/#")
     spy.subscribe(topic_for("zl", "m1", "commands"))
     spy.subscribe(topic_for("zl", "m0", "commands"))
 
-    device = DevicePublisher("127.0.0.1", broker.port, m0).start()
-    device.publish("telemetry", sample(1, 1), topic=topic_for("zl", m1.device_code, "telemetry"))
-    device.publish("status", sample(2, 1, type="heartbeat"))  # its own topic: a sentinel
-    assert device.wait_acked()
-    device.stop()
+    publish = spy.client.publish
+    publish(topic_for("zl", m1.device_code, "telemetry"), orjson.dumps(sample(1, 1)), qos=1)
+    heartbeat = orjson.dumps(sample(2, 1, type="heartbeat"))
+    sentinel = publish(topic_for("zl", "m0", "status"), heartbeat, qos=1)  # its own topic
+    sentinel.wait_for_publish(5)
     other = DevicePublisher("127.0.0.1", broker.port, broker.logins[("other", "m0")]).start()
     other.publish("telemetry", sample(1, 1))
     assert other.wait_acked()

@@ -23,10 +23,15 @@ def connected_floor():
     floor = build_floor(tag="sim")
     WorkOrder.objects.filter(pk=floor.work_order.pk).update(status=WorkOrder.Status.SEWING)
     controller = DeviceFactory(
-        factory=floor.factory, code="ctl", kind="hanging_controller", line=floor.line
+        simulated=True,
+        factory=floor.factory,
+        code="ctl",
+        kind="hanging_controller",
+        line=floor.line,
     )
     for index, station in enumerate(floor.stations):
         DeviceFactory(
+            simulated=True,
             factory=floor.factory,
             code=f"t-{index}",
             kind="hanging_station",
@@ -35,7 +40,7 @@ def connected_floor():
             operator=floor.workers[index],
             gateway=controller,
         )
-    DeviceFactory(factory=floor.factory, code="sm-0", kind="sewing_machine")
+    DeviceFactory(factory=floor.factory, code="sm-0", kind="sewing_machine", simulated=True)
     return floor
 
 

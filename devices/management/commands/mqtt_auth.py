@@ -1,21 +1,25 @@
-"""`manage.py mqtt_auth`: write Mosquitto's password file and ACL from the device registry."""
+"""`manage.py mqtt_auth`: bring the broker's dynamic-security clients and roles in line with the
+device registry (the ingest's account from MQTT_URL, each device's role and client-id binding,
+retired devices disabled), over `$CONTROL/dynamic-security/v1` as DEVICES_BROKER_ADMIN_URL."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from devices.broker import broker_files_write, broker_reload
+from devices.broker import BrokerError, admin_url, broker_sync
 
 
 class Command(BaseCommand):
-    help = "Write the broker's password file and ACL (and reload Mosquitto with --reload)."
-
-    def add_arguments(self, parser):
-        parser.add_argument("--dir", default=None, help="where to write passwd and acl")
-        parser.add_argument("--reload", action="store_true", help="SIGHUP the broker")
-        parser.add_argument("--pid", type=int, default=None)
+    help = "Sync the broker's dynamic-security clients and roles with the device registry."
 
     def handle(self, *args, **options):
-        passwd, acl = broker_files_write(options["dir"])
-        self.stdout.write(f"wrote {passwd} and {acl}")
-        if options["reload"]:
-            reloaded = broker_reload(options["pid"])
-            self.stdout.write("broker reloaded" if reloaded else "broker pid unknown: not reloaded")
+        if not admin_url():
+            raise CommandError("Set DEVICES_BROKER_ADMIN_URL (the broker's dynsec admin client).")
+        try:
+            report = broker_sync()
+        except BrokerError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            f"ingest account: {report['ingest'] or '(none: MQTT_URL has no user)'}; "
+            f"{report['devices']} devices in line, {report['disabled']} disabled"
+        )
+        for username in report["missing"]:
+            self.stdout.write(f"{username}: unknown to the broker, issue new credentials")

@@ -1,9 +1,11 @@
 """`manage.py simulate --factory CODE --rate N`: a running factory (see simulation.factory_floor).
 
-With MQTT_URL (or --url) set, the devices publish to the broker with their own credentials
-(the simulator issues them, as a device's installer would); otherwise every second's messages
-go straight through the ingest entry point, and the periodic jobs (rollups, alarms, Modbus
-polling) run in this process too.
+Only devices the simulator made (Device.simulated, e.g. the demo's) are simulated: a real device
+of the same factory is never driven, nor are its credentials touched. With MQTT_URL (or --url)
+set, those devices publish to the broker with their own credentials (the simulator issues them,
+as a device's installer would, and the broker learns them over dynamic security); otherwise
+every second's messages go straight through the ingest entry point, and the periodic jobs
+(rollups, alarms, Modbus polling) run in this process too.
 """
 
 import contextlib
@@ -98,15 +100,14 @@ class Command(BaseCommand):
         address = BrokerAddress.from_url(url)
         publishers = {}
         for device in simulation.publisher_logins():
+            if not device.simulated:  # FactorySimulation picks only these; never a real device
+                continue
             password = device_credentials_issue(device=device)
             device.refresh_from_db()
             code = simulation.factory.code
             login = DeviceLogin(code, device.code, device.mqtt_username, password)
             publishers[device.code] = DevicePublisher(address.host, address.port, login)
-        self.stdout.write(
-            f"issued credentials to {len(publishers)} devices; waiting for the broker to reload"
-        )
-        clock.sleep(2)
+        self.stdout.write(f"issued credentials to {len(publishers)} simulated devices")
         for publisher in publishers.values():
             publisher.start()
 
