@@ -153,8 +153,10 @@ class InspectionForm(PageForm):
         widget=forms.TextInput,
         error_messages={"invalid_choice": _("Unknown badge.")},
     )
-    checked_pieces = forms.IntegerField(
-        label=_("Checked"), widget=forms.NumberInput(attrs={"min": "1", **NUMBER})
+    checked_pieces = QuantityFormField(
+        label=_("Checked"),
+        min_value=None,
+        widget=forms.NumberInput(attrs={"min": "1", **NUMBER}),
     )
     rejected_pieces = _count(_("Rejected pieces"), initial=0)
     notes = forms.CharField(label=_("Notes"), max_length=300, required=False)

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from core.api.serializers import TenantModelSerializer, scope_related_field
-from core.limits import MeasureField
+from core.limits import MeasureField, QuantityField
 from inventory.models import (
     Bin,
     CycleCount,
@@ -318,7 +318,7 @@ class ReceiveSerializer(_ScopedInput):
 
 
 class FabricInspectionSerializer(TenantModelSerializer):
-    defects = serializers.DictField(child=serializers.IntegerField(), write_only=True)
+    defects = serializers.DictField(child=QuantityField(), write_only=True)
     lot_code = serializers.CharField(source="lot.code", read_only=True)
 
     class Meta:

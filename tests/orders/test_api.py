@@ -321,3 +321,32 @@ def test_the_limit_message_comes_in_the_requests_language(merchant_api, factory,
     assert response.status_code == 400
     assert response.json()["message"] == "部分数量无效。"
     assert written() == (0, 0)
+
+
+def test_a_csv_import_with_a_quantity_past_the_limit_names_its_row_and_imports_nothing(
+    merchant_api, factory, version
+):
+    day = (dt.date.today() + dt.timedelta(days=50)).isoformat()
+    text = HEADER + f"A-1,f1,ST-1,Black,S,{2**31},{day},Hangzhou,45.00,\n"
+
+    response = merchant_api.post("/api/v1/orders/import/", {"file": _csv(text)}, format="multipart")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "row 2": ["A quantity is a whole number from 0 to 1,000,000."]
+    }
+    assert written() == (0, 0)
+
+
+def test_an_import_over_the_byte_cap_is_refused_and_imports_nothing(
+    merchant_api, factory, version, settings
+):
+    settings.IMPORT_MAX_BYTES = 200
+    day = (dt.date.today() + dt.timedelta(days=50)).isoformat()
+    text = HEADER + f"A-1,f1,ST-1,Black,S,50,{day},Hangzhou,45.00,\n" * 5
+
+    response = merchant_api.post("/api/v1/orders/import/", {"file": _csv(text)}, format="multipart")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "file_too_large"
+    assert written() == (0, 0)
