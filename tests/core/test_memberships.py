@@ -257,3 +257,18 @@ def test_the_invitations_page_lets_the_person_accept(owner):
     assert membership.organization.name in shown.content.decode()
     assert answered.status_code == 302
     assert Membership.objects.get(user=li).role == Role.PLANNER
+
+
+def test_the_last_owner_leaving_from_the_page_is_refused_with_the_reason(owner):
+    from django.test import Client
+
+    _client, membership = owner
+    page = Client()
+    page.force_login(membership.user)
+
+    response = page.post("/people/leave/", follow=True)
+
+    said = [str(m) for m in response.context["messages"]]
+    assert said == ["An organization always keeps an owner: make someone else owner first."]
+    membership.refresh_from_db()
+    assert membership.is_active
