@@ -52,7 +52,11 @@ class MembershipViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveMod
     serializer_class = MembershipSerializer
     read_roles = ORG_ADMINS
     write_roles = OWNERS | MERCHANTS | SUPPLIERS
-    action_roles = {"deactivate": OWNERS | MERCHANTS | SUPPLIERS, "leave": EVERYONE}
+    action_roles = {
+        "deactivate": OWNERS | MERCHANTS | SUPPLIERS,
+        # a district official's account is the district's own: it never writes through the API
+        "leave": EVERYONE - DISTRICT,
+    }
     filterset_fields = ["role", "is_active"]
 
     def partial_update(self, request, *args, **kwargs):
@@ -75,6 +79,10 @@ class MembershipViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveMod
 
 
 class InvitationSerializer(TenantModelSerializer):
+    # pending, accepted, declined or revoked (plain text: "status" enums of other components
+    # would collide in the schema)
+    status = serializers.CharField(read_only=True)
+
     class Meta:
         model = Invitation
         fields = [
@@ -122,6 +130,7 @@ class InvitationViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveMod
 class ReceivedInvitationSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     organization_kind = serializers.CharField(source="organization.kind", read_only=True)
+    status = serializers.CharField(read_only=True)
 
     class Meta:
         model = Invitation

@@ -89,7 +89,7 @@ def test_an_invitation_grants_nothing_until_the_person_accepts(owner):
     assert not Membership.objects.filter(user=li).exists()
 
     # when the invited person accepts it
-    accepted = signed_in(li).post(f"/api/v1/received-invitations/{invited.json()['id']}/accept/")
+    accepted = signed_in(li).post(f"/api/v1/me/invitations/{invited.json()['id']}/accept/")
 
     # then they are a member with the invited role
     assert accepted.status_code == 200
@@ -109,7 +109,7 @@ def test_the_invited_person_may_decline_and_nothing_is_granted(owner):
         "/api/v1/invitations/", {"username": "li", "role": "planner"}, format="json"
     ).json()
 
-    declined = signed_in(li).post(f"/api/v1/received-invitations/{invited['id']}/decline/")
+    declined = signed_in(li).post(f"/api/v1/me/invitations/{invited['id']}/decline/")
 
     assert declined.status_code == 200
     assert Invitation.objects.get().status == Invitation.Status.DECLINED
@@ -142,7 +142,7 @@ def test_another_person_cannot_accept_an_invitation_meant_for_someone_else(owner
         "/api/v1/invitations/", {"username": "li", "role": "planner"}, format="json"
     ).json()
 
-    response = signed_in(intruder).post(f"/api/v1/received-invitations/{invited['id']}/accept/")
+    response = signed_in(intruder).post(f"/api/v1/me/invitations/{invited['id']}/accept/")
 
     assert response.status_code == 404
     assert not Membership.objects.filter(user=intruder).exists()
