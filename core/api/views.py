@@ -152,6 +152,8 @@ class ReceivedInvitationViewSet(
     """The invitations addressed to the signed-in person: accept (join with the role) or
     decline. Not scoped to an acting organization: the person is not a member yet."""
 
+    # The model, for the router and the isolation walk; the rows are the caller's own.
+    queryset = Invitation.objects.all()
     serializer_class = ReceivedInvitationSerializer
     permission_classes = [IsAuthenticated]
 
