@@ -15,7 +15,9 @@ RUN pip install --no-cache-dir -e .
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY . .
-RUN SECRET_KEY=build-only python manage.py collectstatic --noinput --verbosity 0
+# Production settings refuse a weak key even at build time: a throwaway random one, not kept.
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    python manage.py collectstatic --noinput --verbosity 0
 
 RUN useradd --system --home /app seamline && mkdir -p /app/var && chown -R seamline /app/var
 USER seamline

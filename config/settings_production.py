@@ -1,10 +1,43 @@
-"""Production settings: the environment-driven base with every deployment safeguard on."""
+"""Production settings: the environment-driven base with every deployment safeguard on.
+
+Importing this module fails with ImproperlyConfigured, before anything serves, when SECRET_KEY
+is missing, the development default, a placeholder or too weak, or when DEBUG is switched on
+(docs/operations.md, "Deployment").
+"""
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .settings import *  # noqa: F403
-from .settings import env
+from .settings import DEV_SECRET_KEY, env
 
+# Placeholders that have appeared in this project's examples; none of them may sign a session.
+KNOWN_PLACEHOLDER_KEYS = frozenset({DEV_SECRET_KEY, "change-me-in-.env", "change-me", "build-only"})
+# Django's own deployment check (security.W009) asks for this much.
+MIN_SECRET_KEY_LENGTH = 50
+MIN_SECRET_KEY_UNIQUE_CHARACTERS = 5
+
+
+def production_secret_key(value: str) -> str:
+    """`value` if it may sign sessions and tokens in production; ImproperlyConfigured if not."""
+    how = (
+        "Set SECRET_KEY in the environment to a random value of at least "
+        f"{MIN_SECRET_KEY_LENGTH} characters, e.g. the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
+    if value in KNOWN_PLACEHOLDER_KEYS or value.startswith(("django-insecure", "change-me")):
+        raise ImproperlyConfigured(f"SECRET_KEY is a default or placeholder value. {how}")
+    if len(value) < MIN_SECRET_KEY_LENGTH or len(set(value)) < MIN_SECRET_KEY_UNIQUE_CHARACTERS:
+        raise ImproperlyConfigured(f"SECRET_KEY is too short or too simple. {how}")
+    return value
+
+
+if env.bool("DEBUG", default=False):
+    raise ImproperlyConfigured(
+        "DEBUG is on, which shows settings and stack traces to anyone: production settings "
+        "refuse to start. Unset DEBUG (or set DEBUG=false)."
+    )
 DEBUG = False
-SECRET_KEY = env("SECRET_KEY")
+SECRET_KEY = production_secret_key(env("SECRET_KEY", default=""))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

@@ -8,15 +8,21 @@ without case; an importer may accept other names for a column (Chinese headers) 
 
 Workbooks read by position rather than by header (the tech pack) use `open_workbook` and
 `sheet_values`. Every failure is a `DomainError` naming the file, so the doors answer 400.
+
+Every export writes here too (`rows_to_csv`, `rows_to_xlsx`): text cells that a spreadsheet
+would run as a formula are escaped (`cell_safe`), and the readers undo that escape.
 """
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 
 from core.errors import DomainError
@@ -53,7 +59,7 @@ def cell_text(value) -> str:
         return value.date().isoformat() if hasattr(value, "hour") else value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return cell_unescape(str(value).strip())
 
 
 def decode_csv(data: bytes) -> str:
@@ -215,3 +221,108 @@ def sheet_values(book: Workbook, name: str) -> list[list] | None:
     while values and not any(cell_text(value) for value in values[-1]):
         values.pop()
     return values
+
+
+# --- Writing: every CSV or Excel export goes through here -----------------------------------
+# A spreadsheet runs a cell that starts with one of these as a formula (or, for tab and CR,
+# lets the next character do so); a factory or worker name like `=HYPERLINK(...)` in one
+# tenant's data must never run in someone else's file. Text cells that start with one is
+# prefixed with a single quote (OWASP's CSV-injection advice); numbers, dates and booleans stay
+# what they are, so a negative amount is still a number. `cell_unescape` undoes it on import.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+
+
+def cell_safe(value):
+    """`value` as a cell that cannot run: text starting with a formula trigger gets a leading
+    quote (and so does text that starts with a quote before one, so the escape reverses
+    exactly); every other value is returned unchanged."""
+    if not isinstance(value, str) or not value:
+        return value
+    if value.startswith(FORMULA_TRIGGERS) or (
+        value.startswith(ESCAPE) and value[1:].startswith((*FORMULA_TRIGGERS, ESCAPE))
+    ):
+        return ESCAPE + value
+    return value
+
+
+def cell_unescape(text: str) -> str:
+    """The text `cell_safe` escaped, as it was: an imported workbook that was exported here
+    reads back what was exported."""
+    if text.startswith(ESCAPE) and text[1:].startswith((*FORMULA_TRIGGERS, ESCAPE)):
+        return text[1:]
+    return text
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return cell_safe(value)
+    return str(value)
+
+
+def rows_to_csv(rows: Iterable[Sequence], *, bom: bool = True) -> str:
+    """CSV text (CRLF lines; a UTF-8 BOM first so Excel reads it as UTF-8) with every text cell
+    made safe. Numbers are written with str(): pass a Decimal quantized as it must appear
+    (a bank needs "-12.50", not "'-12.50")."""
+    out = io.StringIO()
+    if bom:
+        out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_csv_value(value) for value in row])
+    return out.getvalue()
+
+
+@dataclass
+class Sheet:
+    """One worksheet of an export: its rows and how they look.
+
+    `bold_rows` are 1-based row numbers (negative counts from the end: -1 is a total row);
+    `number_format` applies to Decimal and float cells from row `numbers_from` on; `freeze`
+    is a cell like "A2"; `fit_widths` sizes each column to its header in row 1.
+    """
+
+    title: str
+    rows: Iterable[Sequence]
+    bold_rows: Sequence[int] = ()
+    number_format: str | None = None
+    numbers_from: int = 1
+    freeze: str | None = None
+    fit_widths: bool = False
+
+
+def rows_to_xlsx(sheets: Iterable[Sheet]) -> bytes:
+    """An .xlsx workbook of `sheets`, every text cell made safe and written as text (never a
+    formula); numbers and dates keep their types."""
+    book = Workbook()
+    book.remove(book.active)
+    for spec in sheets:
+        sheet = book.create_sheet(title=_sheet_title(spec.title))
+        for row in spec.rows:
+            sheet.append([cell_safe(value) for value in row])
+        for number in spec.bold_rows:
+            index = number if number > 0 else sheet.max_row + 1 + number
+            for cell in sheet[index]:
+                cell.font = Font(bold=True)
+        if spec.number_format:
+            for row in sheet.iter_rows(min_row=spec.numbers_from):
+                for cell in row:
+                    if isinstance(cell.value, Decimal | float):
+                        cell.number_format = spec.number_format
+        if spec.freeze:
+            sheet.freeze_panes = spec.freeze
+        if spec.fit_widths and sheet.max_row:
+            for cell in sheet[1]:
+                width = max(10, len(str(cell.value or "")) + 4)
+                sheet.column_dimensions[cell.column_letter].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sheet_title(title: str) -> str:
+    # Excel refuses []:*?/\ in a sheet's name and more than 31 characters.
+    cleaned = "".join("_" if char in "[]:*?/\\" else char for char in str(title))
+    return cleaned[:31] or "Sheet"

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import views
+from core import media, views
 
 app_name = "core"
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("people/leave/", views.membership_leave, name="leave"),
     path("invitations/", views.invitations, name="invitations"),
     path("healthz/", views.healthz, name="healthz"),
+    path("media/<path:path>", media.media, name="media"),
 ]

@@ -1,14 +1,11 @@
 """The district report as an Excel workbook and as a PDF (core's PDF kit: CJK font embedded)."""
 
-from io import BytesIO
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.platypus import Paragraph, Spacer, Table
 
 from core.pdf import document_pdf, paragraph_styles, table_style
+from core.tabular import Sheet, rows_to_xlsx
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -65,20 +62,10 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
 
 
 def district_xlsx(report: dict) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for index, (title, header, rows) in enumerate(report_tables(report)):
-        sheet = workbook.create_sheet(title=f"{index + 1}")
-        sheet.append([title])
-        sheet["A1"].font = Font(bold=True)
-        sheet.append(header)
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(row)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return rows_to_xlsx(
+        Sheet(title=f"{index + 1}", rows=[[title], header, *rows], bold_rows=(1, 2))
+        for index, (title, header, rows) in enumerate(report_tables(report))
+    )
 
 
 def district_pdf(report: dict) -> bytes:

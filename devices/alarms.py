@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from devices import services
-from devices.models import Alarm, Device, DeviceKind, MinuteRollup
+from devices.models import Alarm, Device, DeviceKind, MinuteRollup, PollStatus
 from devices.selectors import station_wip
 from factories.calendar import shift_window_at
 from factories.clock import local_date, local_midnight
@@ -44,6 +44,21 @@ def devices_offline_check(*, factory_id: int, now: datetime, policy) -> None:
     for device_id in devices.filter(last_seen_at__gte=cutoff).values_list("pk", flat=True):
         services.alarm_clear_condition(
             factory_id=factory_id, kind=Alarm.Kind.DEVICE_OFFLINE, subject=f"device:{device_id}"
+        )
+
+
+def devices_misconfigured_check(*, factory_id: int) -> None:
+    """The poller raises *device misconfigured* and clears it at the next good poll; a device
+    that will not be polled again (retired, or no longer Modbus) has its alarm cleared here."""
+    live = Alarm.objects.filter(
+        factory_id=factory_id, kind=Alarm.Kind.DEVICE_MISCONFIGURED
+    ).exclude(state=Alarm.State.CLEARED)
+    still = Device.objects.filter(
+        factory_id=factory_id, is_active=True, poll_status=PollStatus.MISCONFIGURED
+    ).values_list("pk", flat=True)
+    for subject in live.exclude(device_id__in=still).values_list("subject", flat=True):
+        services.alarm_clear_condition(
+            factory_id=factory_id, kind=Alarm.Kind.DEVICE_MISCONFIGURED, subject=subject
         )
 
 
@@ -105,5 +120,6 @@ def alarms_evaluate(*, factory_id: int, now: datetime | None = None) -> None:
     policy = services.telemetry_policy_for(factory_id)
     in_shift, shift_start = shift_now(factory, now)
     devices_offline_check(factory_id=factory_id, now=now, policy=policy)
+    devices_misconfigured_check(factory_id=factory_id)
     machines_stopped_check(factory_id=factory_id, now=now, policy=policy, in_shift=in_shift)
     station_wip_check(factory_id=factory_id, shift_start=shift_start, policy=policy)

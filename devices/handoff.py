@@ -8,6 +8,7 @@ devices.tasks (which imports the ingest's callers).
 """
 
 import logging
+from dataclasses import dataclass
 
 from celery import shared_task
 from django.db import IntegrityError, transaction
@@ -20,6 +21,35 @@ from production.models import OperationRecord
 from production.services import operation_record_create
 
 logger = logging.getLogger(__name__)
+
+
+def _count(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+@dataclass(frozen=True)
+class StationEvent:
+    """What a `station.leave` says, read one way for production's record and for rollups:
+    who (badge), which bundle and operation, and the good and defective pieces (`good` None
+    when the station did not count them: production then counts the bundle less the defective,
+    `production.services.first_pass_good_pieces`)."""
+
+    badge: str
+    bundle: str
+    operation: str
+    good: int | None
+    defective: int
+
+    @classmethod
+    def of(cls, data) -> "StationEvent":
+        data = data if isinstance(data, dict) else {}
+        return cls(
+            badge=data.get("badge") or "",
+            bundle=data.get("bundle") or "",
+            operation=data.get("operation") or "",
+            good=_count(data.get("good")),
+            defective=_count(data.get("defect")) or 0,
+        )
 
 
 def station_event_hand_off(*, record_id: int) -> StationHandoff | None:
@@ -64,22 +94,21 @@ def _record(record: TelemetryRecord) -> StationHandoff:
 
 def _operation_record(record: TelemetryRecord) -> OperationRecord:
     """Production's recording service, exactly as the phone scan calls it, keyed on the event."""
-    data, device = record.data, record.device
-    worker = data.get("badge") or device.operator
+    event, device = StationEvent.of(record.data), record.device
+    worker = event.badge or device.operator
     if not worker:
         raise DomainError(_("The event names no operator badge and the station has none."))
-    if not data.get("bundle") or not data.get("operation"):
+    if not event.bundle or not event.operation:
         raise DomainError(_("The event names no bundle or operation."))
-    good = data.get("good")
     return operation_record_create(
         factory=device.factory,
-        bundle=data["bundle"],
-        operation=data["operation"],
+        bundle=event.bundle,
+        operation=event.operation,
         worker=worker,
         source=OperationRecord.Source.DEVICE,
         station=device.station,
-        good_pieces=good if isinstance(good, int) else None,
-        defective_pieces=data.get("defect", 0) if isinstance(data.get("defect", 0), int) else 0,
+        good_pieces=event.good,
+        defective_pieces=event.defective,
         recorded_at=record.time,
         external_event_id=f"device:{record.device_id}:{record.sequence}",
     )

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import orjson
 import psycopg
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 
 from core.realtime import notify
 from devices import conf
@@ -27,6 +27,17 @@ from devices.partitions import TABLE, partition_ensure
 from factories.models import Factory
 
 logger = logging.getLogger(__name__)
+
+# Errors that mean "the database is away" (not "this record is refused"), from Django's cursors
+# and from the raw psycopg cursor used for COPY: the batch is retried, never dead-lettered.
+DATABASE_DOWN = (
+    OperationalError,
+    InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
+# Errors by which the database refuses what it was given (a value, a constraint).
+DATABASE_REFUSED = (DatabaseError, psycopg.Error)
 
 CHANNELS = ("telemetry", "events", "status")
 # Record types per channel, with the numeric fields each must carry (ints, >= 0).
@@ -166,6 +177,9 @@ def topic_for(factory_code: str, device_code: str, channel: str) -> str:
     return f"factories/{factory_code}/devices/{device_code}/{channel}"
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 @dataclass(frozen=True, slots=True)
 class Limits:
     """The knobs a batch is checked against, read once per batch (settings are slow to read)."""
@@ -174,32 +188,91 @@ class Limits:
     latest: datetime
     max_payload: int
     max_records: int
+    earliest_us: int = 0  # the same window in epoch microseconds, for numeric `ts`
+    latest_us: int = 0
 
     @classmethod
     def at(cls, now: datetime) -> "Limits":
+        earliest = now - timedelta(days=conf.get("MAX_BACKFILL_DAYS"))
+        latest = now + timedelta(seconds=conf.get("MAX_CLOCK_AHEAD_SECONDS"))
         return cls(
-            earliest=now - timedelta(days=conf.get("MAX_BACKFILL_DAYS")),
-            latest=now + timedelta(seconds=conf.get("MAX_CLOCK_AHEAD_SECONDS")),
+            earliest=earliest,
+            latest=latest,
             max_payload=conf.get("MAX_PAYLOAD_BYTES"),
             max_records=conf.get("MAX_RECORDS_PER_MESSAGE"),
+            earliest_us=_micros(earliest),
+            latest_us=_micros(latest),
         )
 
 
+def _micros(moment: datetime) -> int:
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+# Epoch numbers by magnitude (see docs/devices.md, "ts"): below 1e11 seconds (up to year 5138),
+# below 1e14 milliseconds, below 1e17 microseconds; anything larger is out of range.
+_TS_SCALES = ((1e11, 1_000_000), (1e14, 1_000), (1e17, 1))
+_INF = float("inf")
+
+
+def _epoch_micros(value) -> int:
+    """Epoch seconds, milliseconds or microseconds (int or float) as epoch microseconds."""
+    if value != value or value in (_INF, -_INF):
+        raise Rejected(DeadLetter.Reason.INVALID, f"ts {value!r} is not a time")
+    magnitude = -value if value < 0 else value
+    for bound, scale in _TS_SCALES:
+        if magnitude < bound:
+            return value * scale if isinstance(value, int) else round(value * scale)
+    raise Rejected(DeadLetter.Reason.TIME_OUT_OF_RANGE, f"ts {value!r}")
+
+
 def _parse_time(value, limits: Limits) -> datetime:
-    if isinstance(value, int) and not isinstance(value, bool):
-        moment = datetime.fromtimestamp(value / 1000, UTC)
-    elif isinstance(value, str):
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        micros = _epoch_micros(value)
+        if micros < limits.earliest_us or micros > limits.latest_us:
+            raise Rejected(DeadLetter.Reason.TIME_OUT_OF_RANGE, f"ts {value!r}")
+        return EPOCH + timedelta(microseconds=micros)
+    if isinstance(value, str):
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
-            raise Rejected(DeadLetter.Reason.INVALID, "ts is not a time")
+            raise Rejected(DeadLetter.Reason.INVALID, "ts is not a time") from None
         if moment.tzinfo is None:
             raise Rejected(DeadLetter.Reason.INVALID, "ts has no time zone")
-    else:
+        try:
+            outside = moment < limits.earliest or moment > limits.latest
+        except OverflowError:  # an offset that moves the time past year 1 or 9999
+            outside = True
+        if outside:
+            raise Rejected(DeadLetter.Reason.TIME_OUT_OF_RANGE, f"ts {value[:40]}")
+        return moment
+    if value is None:
         raise Rejected(DeadLetter.Reason.INVALID, "ts missing")
-    if moment < limits.earliest or moment > limits.latest:
-        raise Rejected(DeadLetter.Reason.TIME_OUT_OF_RANGE, f"ts {moment.isoformat()}")
-    return moment
+    raise Rejected(
+        DeadLetter.Reason.INVALID, f"ts must be a number or a time, not {type(value).__name__}"
+    )
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _without_nul(value, path: str = ""):
+    """`value` with the NUL padding at the end of its strings removed (firmware pads fixed-size
+    fields with NUL); a NUL anywhere else is refused (PostgreSQL's jsonb cannot hold it)."""
+    if isinstance(value, str):
+        stripped = value.rstrip("\x00")
+        if "\x00" in stripped:
+            raise Rejected(DeadLetter.Reason.INVALID, f"NUL character inside {path or 'a string'}")
+        return stripped
+    if isinstance(value, dict):
+        return {
+            _without_nul(key, "a key"): _without_nul(item, str(key).rstrip("\x00")[:40])
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_without_nul(item, path) for item in value]
+    return value
 
 
 def _record_row(
@@ -208,50 +281,102 @@ def _record_row(
     if not isinstance(record, dict):
         raise Rejected(DeadLetter.Reason.INVALID, "a record must be an object")
     sequence = record.get("seq")
-    if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 0:
+    if not isinstance(sequence, int) or isinstance(sequence, bool):
         raise Rejected(DeadLetter.Reason.INVALID, "seq must be a non-negative integer")
+    if sequence < 0 or sequence > conf.SEQUENCE_MAX:
+        raise Rejected(DeadLetter.Reason.OUT_OF_RANGE, f"seq {sequence} is outside 0..2^63-1")
     kind = record.get("type")
-    numeric = TYPES[channel].get(kind)
+    numeric = TYPES[channel].get(kind) if isinstance(kind, str) else None
     if numeric is None:
-        raise Rejected(DeadLetter.Reason.INVALID, f"unknown type {kind!r} on {channel}")
+        raise Rejected(DeadLetter.Reason.INVALID, f"unknown type {str(kind)[:40]!r} on {channel}")
     for name in numeric:
-        value = record.get(name)
-        if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+        if not _is_number(record.get(name)):
             raise Rejected(DeadLetter.Reason.INVALID, f"{name} must be a number >= 0")
+    for name in conf.COUNTERS.get(kind, ()):
+        value = record.get(name)
+        if value is None:
+            continue
+        if not _is_number(value):
+            raise Rejected(DeadLetter.Reason.INVALID, f"{name} must be a number")
+        if not 0 <= value <= conf.COUNTER_MAX:  # also false for NaN
+            raise Rejected(
+                DeadLetter.Reason.OUT_OF_RANGE, f"{name} {value!r} is outside 0..{conf.COUNTER_MAX}"
+            )
     for name in REQUIRED_TEXT.get(kind, ()):
         if not isinstance(record.get(name), str) or not record[name]:
             raise Rejected(DeadLetter.Reason.INVALID, f"{name} is required")
     moment = _parse_time(record.get("ts"), limits)
     data = {key: value for key, value in record.items() if key not in RESERVED}
-    return (info.factory_id, info.id, sequence, moment, received_at, kind, data)
+    try:
+        text = orjson.dumps(data).decode()
+    except orjson.JSONEncodeError as error:  # e.g. nested deeper than orjson writes
+        raise Rejected(DeadLetter.Reason.INVALID, f"data cannot be stored: {error}") from None
+    if "\\u0000" in text:  # rare: only then walk the record
+        data = _without_nul(data)
+        text = orjson.dumps(data).decode()
+    return (info.factory_id, info.id, sequence, moment, received_at, kind, data, text)
+
+
+def _clean(text: str) -> str:
+    """Text for a dead letter's varchar columns, which cannot hold NUL."""
+    return text.replace("\x00", "\\0") if "\x00" in text else text
 
 
 def decode(message: Incoming, now: datetime, limits: Limits | None = None):
-    """Yield ("row", row) for each good record and ("dead", DeadLetter) for each bad one."""
+    """Yield ("row", row) for each good record and ("dead", DeadLetter) for each bad one.
+
+    Never raises for a bad message: an unexpected exception while decoding makes the message
+    (or the record of a batch) an "undecodable" dead letter. Only an unreachable database
+    (DATABASE_DOWN, while looking a device up) is raised, so that the batch is retried.
+    """
     limits = limits or Limits.at(now)
     received_at = message.received_at or now
-    parts = message.topic.split("/")
-
-    def dead(reason, detail="", factory_id=None, device_id=None, payload=message.payload):
-        return (
-            "dead",
-            DeadLetter(
-                factory_id=factory_id,
-                device_id=device_id,
-                topic=message.topic[:300],
-                payload=payload,
-                reason=reason,
-                detail=detail[:300],
-                received_at=received_at,
-            ),
+    yielded = 0
+    try:
+        for item in _decode(message, received_at, limits):
+            yielded += 1
+            yield item
+    except DATABASE_DOWN:
+        raise
+    except Exception as error:  # noqa: BLE001 - any bad input must become a dead letter
+        logger.warning("undecodable message on %r: %r", message.topic[:120], error)
+        yield _dead(
+            message,
+            received_at,
+            DeadLetter.Reason.UNDECODABLE,
+            f"{type(error).__name__}: {error}" + (f" (after {yielded} records)" if yielded else ""),
         )
 
+
+def _dead(message, received_at, reason, detail="", factory_id=None, device_id=None, payload=None):
+    return (
+        "dead",
+        DeadLetter(
+            factory_id=factory_id,
+            device_id=device_id,
+            topic=_clean(message.topic[:300]),
+            payload=message.payload[:65536] if payload is None else payload,
+            reason=reason,
+            detail=_clean(detail[:300]),
+            received_at=received_at,
+        ),
+    )
+
+
+def _decode(message: Incoming, received_at: datetime, limits: Limits):
+    def dead(reason, detail="", factory_id=None, device_id=None, payload=None):
+        return _dead(message, received_at, reason, detail, factory_id, device_id, payload)
+
+    parts = message.topic.split("/")
     if len(parts) != 5 or parts[0] != "factories" or parts[2] != "devices":
         yield dead(DeadLetter.Reason.BAD_TOPIC)
         return
     _root, factory_code, _devices, device_code, channel = parts
     if channel not in CHANNELS:
         yield dead(DeadLetter.Reason.BAD_TOPIC, f"unknown channel {channel!r}")
+        return
+    if "\x00" in message.topic:
+        yield dead(DeadLetter.Reason.BAD_TOPIC, "NUL character in the topic")
         return
     factory_id = directory.factory_id(factory_code)
     if factory_id is None:
@@ -288,38 +413,67 @@ def decode(message: Incoming, now: datetime, limits: Limits | None = None):
     single = len(records) == 1 and records[0] is body
     for record in records:
         target = info
-        child_code = record.get("device") if isinstance(record, dict) else None
         try:
+            child_code = record.get("device") if isinstance(record, dict) else None
             if isinstance(body, dict) and body.get("factory") not in (None, factory_code):
-                raise Rejected(DeadLetter.Reason.WRONG_FACTORY, str(body.get("factory")))
+                raise Rejected(DeadLetter.Reason.WRONG_FACTORY, str(body.get("factory"))[:100])
             if child_code not in (None, device_code):
                 child = directory.child(info, str(child_code))
                 if child is None:
-                    raise Rejected(DeadLetter.Reason.NOT_BEHIND_GATEWAY, str(child_code))
+                    raise Rejected(DeadLetter.Reason.NOT_BEHIND_GATEWAY, str(child_code)[:100])
                 target = child
             yield "row", _record_row(record, channel, target, received_at, limits)
         except Rejected as rejected:
-            payload = message.payload if single else orjson.dumps(record)
-            yield dead(rejected.reason, rejected.detail, factory_id, target.id, payload)
+            yield dead(
+                rejected.reason,
+                rejected.detail,
+                factory_id,
+                target.id,
+                _record_payload(message, record, single),
+            )
+        except DATABASE_DOWN:
+            raise
+        except Exception as error:  # noqa: BLE001 - one bad record of a batch: a dead letter
+            yield dead(
+                DeadLetter.Reason.UNDECODABLE,
+                f"{type(error).__name__}: {error}",
+                factory_id,
+                target.id,
+                _record_payload(message, record, single),
+            )
+
+
+def _record_payload(message: Incoming, record, single: bool) -> bytes:
+    if single:
+        return message.payload[:65536]
+    try:
+        return orjson.dumps(record)
+    except orjson.JSONEncodeError:
+        return message.payload[:65536]
 
 
 # --- writing -------------------------------------------------------------------------------
 
+# Days whose partition is known to exist. Updated only after the transaction that created (or
+# found) the partition commits: a rolled-back batch takes its CREATE TABLE with it, and a day
+# remembered from it would send every later record of that day into a missing partition.
 _known_partition_days: set[date] = set()
 
 
 def _ensure_partitions(rows) -> None:
     days = {row[3].astimezone(UTC).date() for row in rows} - _known_partition_days
+    if not days:
+        return
     for day in sorted(days):
         partition_ensure(day)
-        _known_partition_days.add(day)
+    transaction.on_commit(lambda: _known_partition_days.update(days))
 
 
 def _copy_text(rows, ids) -> bytes:
     buffer = io.StringIO()
     write = buffer.write
     stamps: dict[datetime, str] = {}  # many records of a batch share a time
-    for row_id, (factory_id, device_id, sequence, moment, received_at, kind, data) in zip(
+    for row_id, (factory_id, device_id, sequence, moment, received_at, kind, _data, text) in zip(
         ids, rows, strict=True
     ):
         moment_text = stamps.get(moment) or stamps.setdefault(moment, moment.isoformat())
@@ -328,7 +482,7 @@ def _copy_text(rows, ids) -> bytes:
         )
         # orjson escapes control characters inside strings, so only backslashes need doubling;
         # `kind` is one of TYPES (validated), so it needs no escaping at all.
-        json_text = orjson.dumps(data).decode().replace("\\", "\\\\")
+        json_text = text.replace("\\", "\\\\")
         write(
             f"{row_id}\t{factory_id}\t{device_id}\t{sequence}\t{moment_text}\t"
             f"{received_text}\t{kind}\t{json_text}\n"
@@ -401,11 +555,52 @@ def _insert_generic(rows) -> tuple[list[int], list[tuple]]:
                 kind=k,
                 data=data,
             )
-            for f, d, s, t, r, k, data in fresh
+            for f, d, s, t, r, k, data, _text in fresh
         ],
         batch_size=500,
     )
     return [obj.pk for obj in objects], duplicates
+
+
+def _insert_row_postgres(row) -> int | None:
+    with connection.connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {TABLE} (factory_id, device_id, sequence, time, received_at, kind, data) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb) ON CONFLICT DO NOTHING RETURNING id",
+            [*row[:6], row[7]],
+        )
+        found = cursor.fetchone()
+    return found[0] if found else None
+
+
+def _insert_each(rows) -> tuple[list[int], list[tuple], list[tuple[tuple, str]]]:
+    """The slow path, after the database refused a batch: each row in its own savepoint.
+
+    Returns (ids of the stored rows in order, duplicate rows, [(refused row, the database's
+    message)]). An unreachable database is raised, not counted as a refusal.
+    """
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        _ensure_partitions(rows)
+    ids, duplicates, refused = [], [], []
+    for row in rows:
+        try:
+            with transaction.atomic():
+                if postgres:
+                    row_id = _insert_row_postgres(row)
+                else:
+                    stored, _dups = _insert_generic([row])
+                    row_id = stored[0] if stored else None
+        except DATABASE_DOWN:
+            raise
+        except DATABASE_REFUSED as error:
+            refused.append((row, str(error).strip()))
+            continue
+        if row_id is None:
+            duplicates.append(row)
+        else:
+            ids.append(row_id)
+    return ids, duplicates, refused
 
 
 def _mark_seen(rows) -> None:
@@ -426,22 +621,33 @@ def _mark_seen(rows) -> None:
         Device.objects.filter(pk=device_id).update(last_seen_at=seen, is_online=True)
 
 
-def _duplicate_letter(row, topic_of) -> DeadLetter:
-    factory_id, device_id, sequence, moment, received_at, kind, data = row
-    record = {"seq": sequence, "ts": moment.isoformat(), "type": kind, **data}
+def _row_letter(row, topic_of, reason: str, detail: str) -> DeadLetter:
+    factory_id, device_id, sequence, moment, received_at, kind, _data, text = row
+    head = orjson.dumps({"seq": sequence, "ts": moment.isoformat(), "type": kind})
+    payload = head[:-1] + (b"," + text[1:].encode() if text != "{}" else b"}")
     return DeadLetter(
         factory_id=factory_id,
         device_id=device_id,
-        topic=topic_of.get(device_id, "")[:300],
-        payload=orjson.dumps(record),
-        reason=DeadLetter.Reason.DUPLICATE,
-        detail=f"seq {sequence} already received",
+        topic=_clean(topic_of.get(device_id, "")[:300]),
+        payload=payload,
+        reason=reason,
+        detail=_clean(detail[:300]),
         received_at=received_at,
     )
 
 
+def _duplicate_letter(row, topic_of) -> DeadLetter:
+    return _row_letter(row, topic_of, DeadLetter.Reason.DUPLICATE, f"seq {row[2]} already received")
+
+
 def ingest_messages(messages: list[Incoming]) -> IngestResult:
-    """Decode, validate and store a batch of messages in one transaction (see module doc)."""
+    """Decode, validate and store a batch of messages in one transaction (see module doc).
+
+    A record the checks let through but the database refuses (a COPY error other than a
+    duplicate) sends the batch down the record-by-record path: that record becomes a "refused"
+    dead letter with the database's message, every other record is stored once. Raises only
+    when the database is unreachable (DATABASE_DOWN): the caller retries the whole batch.
+    """
     now = datetime.now(UTC)
     rows: list[tuple] = []
     dead: list[DeadLetter] = []
@@ -465,24 +671,41 @@ def ingest_messages(messages: list[Incoming]) -> IngestResult:
     with transaction.atomic():
         if rows:
             insert = _insert_postgres if connection.vendor == "postgresql" else _insert_generic
-            ids, dup_rows = insert(rows)
+            refused: list[tuple[tuple, str]] = []
+            try:
+                with transaction.atomic():
+                    ids, dup_rows = insert(rows)
+            except DATABASE_DOWN:
+                raise
+            except DATABASE_REFUSED as error:
+                logger.warning(
+                    "batch refused by the database (%s); storing record by record", error
+                )
+                ids, dup_rows, refused = _insert_each(rows)
             duplicates += dup_rows
             result.inserted = len(ids)
-            if duplicates:
-                duplicate_keys = {(row[1], row[2], row[3]) for row in dup_rows}
-                written = [row for row in rows if (row[1], row[2], row[3]) not in duplicate_keys]
+            if dup_rows or refused:
+                skipped = {(row[1], row[2], row[3]) for row in dup_rows}
+                skipped |= {(row[1], row[2], row[3]) for row, _message in refused}
+                written = [row for row in rows if (row[1], row[2], row[3]) not in skipped]
             else:
                 written = rows
             result.station_record_ids = [
                 row_id for row_id, row in zip(ids, written, strict=True) if row[5] in STATION_EVENTS
             ]
-            _mark_seen(rows)
+            _mark_seen(rows if not refused else written + dup_rows)
             counts: dict[int, int] = defaultdict(int)
             for row in written:
                 counts[row[0]] += 1
             for factory_id, count in counts.items():
                 result.factories.add(factory_id)
                 notify(factory_id, "device_data", {"records": count})
+            dead += [
+                _row_letter(
+                    row, topic_of, DeadLetter.Reason.REFUSED, f"refused by the database: {message}"
+                )
+                for row, message in refused
+            ]
         dead += [_duplicate_letter(row, topic_of) for row in duplicates]
         if dead:
             DeadLetter.objects.bulk_create(dead, batch_size=500)
@@ -500,17 +723,24 @@ def _hand_off(record_ids: list[int]) -> None:
 
 
 def ingest_one_by_one(messages: list[Incoming]) -> IngestResult:
-    """Store messages one at a time; one the database refuses becomes a dead letter."""
+    """Store messages one at a time; one that cannot be stored at all becomes a dead letter.
+
+    The last resort of the MQTT loop when a whole batch failed for a reason other than an
+    unreachable database (which is raised, so that the batch is retried).
+    """
     total = IngestResult()
     for message in messages:
         try:
             result = ingest_messages([message])
-        except DatabaseError as error:
+        except DATABASE_DOWN:
+            raise
+        except Exception as error:  # noqa: BLE001 - the stream goes on; the message is kept
+            logger.exception("message refused on %r", message.topic[:120])
             DeadLetter.objects.create(
-                topic=message.topic[:300],
+                topic=_clean(message.topic[:300]),
                 payload=message.payload[:65536],
-                reason=DeadLetter.Reason.INVALID,
-                detail=f"refused by the database: {error}"[:300],
+                reason=DeadLetter.Reason.REFUSED,
+                detail=_clean(f"refused by the database: {error}"[:300]),
                 received_at=message.received_at or datetime.now(UTC),
             )
             total.dead_letters += 1

@@ -30,6 +30,16 @@ class Protocol(models.TextChoices):
     MODBUS_TCP = "modbus_tcp", _("Modbus TCP")
 
 
+class PollStatus(models.TextChoices):
+    """How the last Modbus poll of a device went: a device that does not answer is offline; one
+    that answers with an exception (illegal address or function, short read) is misconfigured:
+    its register map or unit id is wrong, and waiting will not fix it."""
+
+    OK = "ok", _("Answering")
+    OFFLINE = "offline", _("Not answering")
+    MISCONFIGURED = "misconfigured", _("Misconfigured")
+
+
 class RegisterMap(FactoryOwned):
     """How to read one vendor's device model over Modbus: a list of registers, kept as data.
 
@@ -126,6 +136,15 @@ class Device(FactoryOwned):
     poll_seconds = models.PositiveIntegerField(_("poll period (s)"), default=5)
     poll_failures = models.PositiveIntegerField(default=0)
     next_poll_at = models.DateTimeField(null=True, blank=True)
+    poll_status = models.CharField(
+        _("poll status"), max_length=16, choices=PollStatus.choices, blank=True
+    )
+    poll_error = models.CharField(_("last poll error"), max_length=300, blank=True)
+    # The running totals ("…_total" registers) of the last reading that counted, and when it
+    # was read: kept here, not in a poller's memory, so any number of pollers share them and
+    # an increase is reported once (devices.modbus computes deltas under a row lock).
+    modbus_totals = models.JSONField(default=dict, blank=True)
+    modbus_totals_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -204,6 +223,9 @@ class DeadLetter(TenantModel):
         DUPLICATE = "duplicate", _("Sequence already received")
         TIME_OUT_OF_RANGE = "time_out_of_range", _("Device time out of range")
         NOT_BEHIND_GATEWAY = "not_behind_gateway", _("Device not behind this gateway")
+        OUT_OF_RANGE = "out_of_range", _("Value out of range")
+        UNDECODABLE = "undecodable", _("Could not be decoded")
+        REFUSED = "refused", _("Refused by the database")
 
     factory = models.ForeignKey(
         "factories.Factory",
@@ -267,7 +289,10 @@ class TelemetryPolicy(FactoryOwned):
 
 
 class MinuteRollup(FactoryOwned):
-    """Per device and minute: what dashboards draw (recomputed idempotently from raw records)."""
+    """Per device and minute: what dashboards draw (recomputed idempotently from raw records).
+
+    The counts are 64-bit: a sum of counters the ingest accepts always fits (rollups clamp at
+    the column's maximum rather than fail)."""
 
     device = models.ForeignKey(
         Device, on_delete=models.CASCADE, related_name="rollups", verbose_name=_("device")
@@ -281,15 +306,15 @@ class MinuteRollup(FactoryOwned):
         verbose_name=_("station"),
     )
     minute = models.DateTimeField(_("minute"))
-    running_seconds = models.PositiveIntegerField(_("running (s)"), default=0)
-    idle_seconds = models.PositiveIntegerField(_("idle (s)"), default=0)
-    stopped_seconds = models.PositiveIntegerField(_("stopped (s)"), default=0)
-    stitches = models.PositiveIntegerField(_("stitches"), default=0)
-    trims = models.PositiveIntegerField(_("thread trims"), default=0)
-    arrivals = models.PositiveIntegerField(_("hangers arrived"), default=0)
-    departures = models.PositiveIntegerField(_("hangers left"), default=0)
-    pieces = models.PositiveIntegerField(_("pieces"), default=0)
-    events = models.PositiveIntegerField(_("events"), default=0)
+    running_seconds = models.PositiveBigIntegerField(_("running (s)"), default=0)
+    idle_seconds = models.PositiveBigIntegerField(_("idle (s)"), default=0)
+    stopped_seconds = models.PositiveBigIntegerField(_("stopped (s)"), default=0)
+    stitches = models.PositiveBigIntegerField(_("stitches"), default=0)
+    trims = models.PositiveBigIntegerField(_("thread trims"), default=0)
+    arrivals = models.PositiveBigIntegerField(_("hangers arrived"), default=0)
+    departures = models.PositiveBigIntegerField(_("hangers left"), default=0)
+    pieces = models.PositiveBigIntegerField(_("pieces"), default=0)
+    events = models.PositiveBigIntegerField(_("events"), default=0)
 
     class Meta:
         verbose_name = _("minute rollup")
@@ -304,6 +329,27 @@ class MinuteRollup(FactoryOwned):
         return f"{self.device_id} {self.minute:%H:%M}"
 
 
+class FailedRollupMinute(FactoryOwned):
+    """A minute of a factory whose rollup failed (for one device or all): the rollup refresh
+    rebuilds it again until it succeeds, then deletes this row."""
+
+    minute = models.DateTimeField(_("minute"))
+    attempts = models.PositiveIntegerField(_("attempts"), default=1)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    failed_at = models.DateTimeField(_("last failed at"))
+
+    class Meta:
+        verbose_name = _("failed rollup minute")
+        verbose_name_plural = _("failed rollup minutes")
+        ordering = ["minute"]
+        constraints = [
+            models.UniqueConstraint(fields=["factory", "minute"], name="failed_rollup_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.factory_id} {self.minute:%Y-%m-%d %H:%M}"
+
+
 class Alarm(FactoryOwned):
     """Something on the floor needs a person: open → acknowledged → cleared."""
 
@@ -311,6 +357,7 @@ class Alarm(FactoryOwned):
         DEVICE_OFFLINE = "device_offline", _("Device offline")
         MACHINE_STOPPED = "machine_stopped", _("Machine stopped during shift")
         STATION_WIP = "station_wip", _("Station WIP over threshold")
+        DEVICE_MISCONFIGURED = "device_misconfigured", _("Device misconfigured")
 
     class State(models.TextChoices):
         OPEN = "open", _("Open")
@@ -338,7 +385,7 @@ class Alarm(FactoryOwned):
         verbose_name=_("station"),
     )
     message = models.CharField(_("message"), max_length=200)
-    value = models.IntegerField(_("value"), null=True, blank=True)
+    value = models.BigIntegerField(_("value"), null=True, blank=True)
     opened_at = models.DateTimeField(_("opened at"))
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
@@ -406,3 +453,22 @@ class StationHandoff(FactoryOwned):
 
     def __str__(self) -> str:
         return f"{self.device_id}#{self.sequence} {self.outcome}"
+
+
+class IngestSession(models.Model):
+    """The MQTT session of one ingest process (devices.sessions), so that a live ingest can take
+    over and end the session of one that went away (kill -9, scaled down, host renamed) instead
+    of leaving its share of the stream waiting on the broker. Platform-level, not a tenant's."""
+
+    client_id = models.CharField(_("client id"), max_length=128, unique=True)
+    host = models.CharField(_("host"), max_length=255, blank=True)
+    pid = models.IntegerField(_("process id"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    seen_at = models.DateTimeField(_("last seen at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ingest session")
+        verbose_name_plural = _("ingest sessions")
+
+    def __str__(self):
+        return self.client_id

@@ -44,7 +44,8 @@ def rollup_minutes(factory_id: int, minutes: list[str]) -> int:
 
 @shared_task(**TASK)
 def rollups_refresh(window_seconds: int = 180) -> int:
-    """Rebuild the minutes that received data in the last window (beat, every minute)."""
+    """Rebuild the minutes that received data in the last window, and those whose rollup
+    failed before (beat, every minute)."""
     touched = minutes_touched(since=timezone.now() - timedelta(seconds=window_seconds))
     for factory_id, minutes in touched.items():
         rollup_minutes.delay(factory_id, [minute.isoformat() for minute in minutes])

@@ -12,3 +12,9 @@ class FactoriesConfig(AppConfig):
         from factories.navigation import ITEMS
 
         navigation_register(ITEMS)
+
+        # Not at module level: the media kit and the models load after the AppConfigs.
+        from core.media import media_register
+        from factories.models import Worker
+
+        media_register("workers/", Worker, "photo")

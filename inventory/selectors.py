@@ -7,13 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from io import BytesIO
+from itertools import chain
 
 from django.db.models import F, Q, Sum
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from core.tabular import Sheet, rows_to_xlsx
 from factories.clock import factory_zone, local_midnight
 from inventory import conf
 from inventory.models import (
@@ -209,20 +208,17 @@ def supplier_performance(factory) -> list[SupplierPerformance]:
 
 # --- Excel exports ------------------------------------------------------------------------
 def _workbook(title: str, header: list, rows) -> bytes:
-    book = Workbook(write_only=False)
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    for column, name in zip(sheet.columns, header, strict=False):
-        sheet.column_dimensions[column[0].column_letter].width = max(10, len(str(name)) + 4)
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return rows_to_xlsx(
+        [
+            Sheet(
+                title=title,
+                rows=chain([header], rows),
+                bold_rows=(1,),
+                freeze="A2",
+                fit_widths=True,
+            )
+        ]
+    )
 
 
 def stock_export_xlsx(factory) -> bytes:

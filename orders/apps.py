@@ -14,6 +14,12 @@ class OrdersConfig(AppConfig):
 
         navigation_register(ITEMS)
 
+        # Not at module level: the media kit and the models load after the AppConfigs.
+        from core.media import media_register
+        from orders.models import Style
+
+        media_register("styles/", Style, "photo")
+
         # The sweep behind webhook back-off: sends pending deliveries whose time has come when
         # there is no broker (eager demo), or whose retry message was lost.
         settings.CELERY_BEAT_SCHEDULE.setdefault(

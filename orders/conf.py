@@ -12,6 +12,9 @@ DEFAULTS = {
     "WEBHOOK_RETRY_BASE_SECONDS": 30,
     "WEBHOOK_TIMEOUT_SECONDS": 10,
     "WEBHOOK_TOLERANCE_SECONDS": 300,
+    # Non-public networks webhooks may still reach (CIDRs, e.g. ["10.8.0.0/16"] for a receiver
+    # on the factory's LAN on premises). Empty: only public addresses (docs/api.md).
+    "WEBHOOK_ALLOWED_NETWORKS": [],
     # Re-orders: the sales window the rate is taken from, and the days of sales to cover.
     "SALES_WINDOW_DAYS": 14,
     "REORDER_COVER_DAYS": 21,

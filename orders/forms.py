@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import PageForm
+from orders.webhooks import validate_webhook_url
 
 
 class UploadForm(PageForm):
@@ -47,5 +48,6 @@ class WebhookEndpointForm(PageForm):
         label=_("URL"),
         max_length=500,
         assume_scheme="https",
+        validators=[validate_webhook_url],
         widget=forms.URLInput(attrs={"placeholder": "https://shop.example.com/hooks/seamline"}),
     )

@@ -5,16 +5,14 @@ size), "Routing" (one row an operation) and "Size chart" (one row a point of mea
 column per size). Import reports every error by sheet and cell and writes nothing.
 """
 
-import io
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from core.errors import DomainError
-from core.tabular import cell_text, open_workbook, sheet_values
+from core.tabular import Sheet, cell_text, open_workbook, rows_to_xlsx, sheet_values
 from factories.models import Factory
 from orders.models import Style, StyleVersion
 from orders.services.techpacks import style_create, style_version_create, tech_pack_of
@@ -38,24 +36,19 @@ YES = {"y", "yes", "1", "true", "是"}
 def workbook_bytes(version: StyleVersion) -> bytes:
     pack = tech_pack_of(version)
     sizes = pack["sizes"]
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Style"
     style = version.style
-    for key, value in [
-        ("number", style.number),
-        ("name", style.name),
-        ("category", style.category),
-        ("season", style.season),
-        ("sizes", ",".join(sizes)),
-        ("colours", ",".join(pack["colours"])),
-        ("notes", pack["notes"]),
-    ]:
-        sheet.append([key, value])
-    bom = book.create_sheet("BOM")
-    bom.append(BOM_HEAD + sizes)
+    style_rows = [
+        ["number", style.number],
+        ["name", style.name],
+        ["category", style.category],
+        ["season", style.season],
+        ["sizes", ",".join(sizes)],
+        ["colours", ",".join(pack["colours"])],
+        ["notes", pack["notes"]],
+    ]
+    bom_rows = [BOM_HEAD + sizes]
     for line in pack["bom"]:
-        bom.append(
+        bom_rows.append(
             [
                 line["material_code"],
                 line["description"],
@@ -66,10 +59,9 @@ def workbook_bytes(version: StyleVersion) -> bytes:
             ]
             + [float(Decimal(str(line["consumption"].get(s, "0")))) for s in sizes]
         )
-    routing = book.create_sheet("Routing")
-    routing.append(ROUTING_HEAD)
+    routing_rows = [ROUTING_HEAD]
     for op in pack["operations"]:
-        routing.append(
+        routing_rows.append(
             [
                 op["sequence"],
                 op["code"],
@@ -81,16 +73,20 @@ def workbook_bytes(version: StyleVersion) -> bytes:
                 "Y" if op["is_scanned"] else "N",
             ]
         )
-    chart = book.create_sheet("Size chart")
-    chart.append(CHART_HEAD + sizes)
+    chart_rows = [CHART_HEAD + sizes]
     for point in pack["size_chart"]:
-        chart.append(
+        chart_rows.append(
             [point["code"], point["name"], float(point["tolerance_cm"])]
             + [float(Decimal(str(point["values"].get(s, "0")))) for s in sizes]
         )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return rows_to_xlsx(
+        [
+            Sheet("Style", style_rows),
+            Sheet("BOM", bom_rows),
+            Sheet("Routing", routing_rows),
+            Sheet("Size chart", chart_rows),
+        ]
+    )
 
 
 class _Cells:

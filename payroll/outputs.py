@@ -4,19 +4,17 @@ The bank file and the wage sheet list exactly the period's payslips with a posit
 the period total, the sum of the payslips and the sum of the bank-file lines always agree.
 """
 
-import csv
-import io
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 
 from core.pdf import PdfCanvas
+from core.tabular import Sheet, rows_to_csv, rows_to_xlsx
 from payroll.models import PayPeriod, Payslip
 
+CENT = Decimal("0.01")
 SLIP_PARTS = [
     ("piece_pay", "计件工资"),
     ("rework_deduction", "返工扣款"),
@@ -95,13 +93,10 @@ SHEET_COLUMNS = [
 
 def wage_sheet_xlsx(period: PayPeriod) -> bytes:
     """The period's wage sheet: one row per payslip, a total row, amounts as numbers."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = f"{period.starts_on:%Y-%m-%d}"
-    sheet.append([f"{period.factory.organization.name} 工资表 {period}"])
-    sheet.append([label for _field, label in SHEET_COLUMNS])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    rows: list[list] = [
+        [f"{period.factory.organization.name} 工资表 {period}"],
+        [label for _field, label in SHEET_COLUMNS],
+    ]
     totals: dict[str, Decimal] = {}
     for slip in Payslip.objects.filter(period=period).order_by("employee_no"):
         row = []
@@ -110,39 +105,49 @@ def wage_sheet_xlsx(period: PayPeriod) -> bytes:
             if isinstance(value, Decimal):
                 totals[field] = totals.get(field, Decimal("0")) + value
             row.append(value)
-        sheet.append(row)
-    sheet.append(
+        rows.append(row)
+    rows.append(
         [
             "合计" if index == 0 else totals.get(field)
             for index, (field, _label) in enumerate(SHEET_COLUMNS)
         ]
     )
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    for column in sheet.iter_cols(min_row=3):
-        for cell in column:
-            if isinstance(cell.value, Decimal | float):
-                cell.number_format = "#,##0.00"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return rows_to_xlsx(
+        [
+            Sheet(
+                title=f"{period.starts_on:%Y-%m-%d}",
+                rows=rows,
+                bold_rows=(2, -1),
+                number_format="#,##0.00",
+                numbers_from=3,
+            )
+        ]
+    )
 
 
 BANK_HEADER = ["employee_no", "name", "bank_account", "amount", "reference"]
 
 
 def bank_transfer_csv(period: PayPeriod) -> str:
-    """One transfer per payslip with pay; amounts with two decimals, UTF-8 with BOM for Excel."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(BANK_HEADER)
+    """One transfer per payslip with pay; UTF-8 with BOM for Excel.
+
+    The amount is a number written exactly with two decimals (never escaped); the text cells
+    (employee number, name, account, reference) go through core's safe writer, so a name that
+    starts with = + - @ arrives with a leading quote instead of running as a formula.
+    """
     reference = _("Wages %(start)s–%(end)s") % {
         "start": f"{period.starts_on:%Y-%m-%d}",
         "end": f"{period.ends_on:%Y-%m-%d}",
     }
+    rows = [BANK_HEADER]
     for slip in payable_payslips(period):
-        writer.writerow(
-            [slip.employee_no, slip.worker_name, slip.bank_account, f"{slip.gross:.2f}", reference]
+        rows.append(
+            [
+                slip.employee_no,
+                slip.worker_name,
+                slip.bank_account,
+                slip.gross.quantize(CENT),
+                reference,
+            ]
         )
-    return out.getvalue()
+    return rows_to_csv(rows)

@@ -16,6 +16,12 @@ class ProductionConfig(AppConfig):
 
         navigation_register(ITEMS)
 
+        # Not at module level: the media kit and the models load after the AppConfigs.
+        from core.media import media_register
+        from production.models import InspectionDefect
+
+        media_register("defects/", InspectionDefect, "photo")
+
         # Not at module level: receivers imports models, which Django loads after the AppConfigs.
         from production import receivers
 

@@ -38,10 +38,14 @@ class DeviceSerializer(TenantModelSerializer):
             "modbus_port",
             "modbus_unit",
             "poll_seconds",
+            "poll_status",
+            "poll_error",
         ]
         read_only_fields = [
             "is_active",
             "is_online",
+            "poll_status",
+            "poll_error",
             "last_seen_at",
             "mqtt_username",
             "credentials_issued_at",

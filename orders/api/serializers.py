@@ -18,6 +18,7 @@ from orders.models import (
     WebhookEndpoint,
 )
 from orders.services.techpacks import tech_pack_of
+from orders.webhooks import public_attempt_log, validate_webhook_url
 
 
 def acting_kind(serializer) -> str | None:
@@ -185,6 +186,8 @@ class OrderShipmentSerializer(TenantModelSerializer):
 
 
 class WebhookEndpointSerializer(TenantModelSerializer):
+    url = serializers.URLField(max_length=500, validators=[validate_webhook_url])
+
     class Meta:
         model = WebhookEndpoint
         fields = ["id", "url", "secret", "is_active", "created_at"]
@@ -209,6 +212,11 @@ class WebhookDeliverySerializer(TenantModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["attempt_log"] = public_attempt_log(instance.attempt_log)
+        return data
 
 
 class DailySaleSerializer(TenantModelSerializer):

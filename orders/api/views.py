@@ -259,6 +259,14 @@ class WebhookEndpointViewSet(TenantModelViewSet):
             by=self.request.user,
         )
 
+    def perform_update(self, serializer):
+        serializer.instance = webhook_services.webhook_endpoint_update(
+            endpoint=serializer.instance,
+            url=serializer.validated_data.get("url"),
+            is_active=serializer.validated_data.get("is_active"),
+            by=self.request.user,
+        )
+
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request, pk=None):
         endpoint = webhook_services.webhook_endpoint_rotate_secret(

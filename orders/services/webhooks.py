@@ -3,6 +3,7 @@
 import json
 from collections.abc import Sequence
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from core.roles import OrgKind
 from orders.models import Order, WebhookDelivery, WebhookEndpoint
 from orders.models.webhooks import new_webhook_secret
 from orders.tasks import webhook_deliver
-from orders.webhooks import order_payload
+from orders.webhooks import order_payload, validate_webhook_url
 
 
 def webhooks_publish(*, orders: Sequence[Order], event_type: str) -> list[WebhookDelivery]:
@@ -58,9 +59,30 @@ def webhook_endpoint_create(
 ) -> WebhookEndpoint:
     if merchant.kind != OrgKind.MERCHANT:
         raise DomainError(_("Only a merchant has webhooks."))
-    if not url.startswith(("https://", "http://")):
-        raise DomainError(_("The URL is not valid."), errors={"url": [_("Use http(s)://.")]})
+    _check_url(url)
     return WebhookEndpoint.objects.create(merchant=merchant, url=url)
+
+
+@transaction.atomic
+def webhook_endpoint_update(
+    *, endpoint: WebhookEndpoint, url: str | None = None, is_active: bool | None = None, by
+) -> WebhookEndpoint:
+    """Change an endpoint's URL or switch it on or off; the URL obeys the same rule as on
+    create."""
+    if url is not None:
+        _check_url(url)
+        endpoint.url = url
+    if is_active is not None:
+        endpoint.is_active = is_active
+    endpoint.save(update_fields=["url", "is_active"])
+    return endpoint
+
+
+def _check_url(url: str) -> None:
+    try:
+        validate_webhook_url(url)
+    except ValidationError as error:
+        raise DomainError(_("The URL is not allowed."), errors={"url": list(error.messages)})
 
 
 @transaction.atomic

@@ -24,9 +24,11 @@ from production.services.quality import (
 )
 from production.services.records import (
     bundle_id_from_scan,
+    first_pass_good_pieces,
     open_rework_pieces,
     operation_record_create,
     operation_record_void,
+    station_events_good_pieces,
 )
 from production.services.release import work_order_release
 from production.services.work_orders import (
@@ -45,6 +47,7 @@ __all__ = [
     "conversion_job_create",
     "defect_codes_ensure",
     "final_audit_record",
+    "first_pass_good_pieces",
     "finished_goods_receive",
     "inspection_record",
     "line_balance_create",
@@ -54,6 +57,7 @@ __all__ = [
     "orders_convert",
     "operation_record_create",
     "operation_record_void",
+    "station_events_good_pieces",
     "order_work_orders_cancel",
     "packing_position",
     "schedule_move",

@@ -37,6 +37,50 @@ def bundle_id_from_scan(payload: str | int) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def first_pass_good_pieces(
+    *, bundle_quantity: int, good_pieces: int | None, defective_pieces: int = 0
+) -> int:
+    """The good pieces a first-pass record counts: those given, or else the whole bundle less
+    the defective ones. The one rule, for a phone scan, a supervisor entry and a station event
+    alike (and for the devices' rollups, which count a station's pieces before or without
+    the record)."""
+    if good_pieces is None:
+        return bundle_quantity - int(defective_pieces or 0)
+    return int(good_pieces)
+
+
+def station_events_good_pieces(
+    *, factory_id: int, events: list[tuple[object, int | None, int]]
+) -> list[int]:
+    """For each (bundle ticket, good, defective) a station reported, the good pieces production
+    records for it (`first_pass_good_pieces`), read in one query and without recording: the
+    bundle's quantity where `good` is missing; 0 where that bundle is not the factory's or the
+    figure is negative, as production refuses such a record."""
+    wanted = {
+        bundle_id_from_scan(bundle) for bundle, good, _defective in events if good is None
+    } - {None}
+    quantities = (
+        dict(
+            Bundle.objects.filter(factory_id=factory_id, pk__in=wanted).values_list(
+                "pk", "quantity"
+            )
+        )
+        if wanted
+        else {}
+    )
+    pieces = []
+    for bundle, good, defective in events:
+        quantity = quantities.get(bundle_id_from_scan(bundle)) if good is None else 0
+        if quantity is None:
+            pieces.append(0)
+            continue
+        good = first_pass_good_pieces(
+            bundle_quantity=quantity, good_pieces=good, defective_pieces=defective
+        )
+        pieces.append(max(good, 0))
+    return pieces
+
+
 def _refuse(field: str, message) -> DomainError:
     return DomainError(message, code=f"invalid_{field}", errors={field: [message]})
 
@@ -211,9 +255,11 @@ def operation_record_create(
                 % {"n": limit},
             )
     else:
-        if good_pieces is None:
-            good_pieces = bundle.quantity - defective_pieces
-        good_pieces = int(good_pieces)
+        good_pieces = first_pass_good_pieces(
+            bundle_quantity=bundle.quantity,
+            good_pieces=good_pieces,
+            defective_pieces=defective_pieces,
+        )
         if good_pieces < 0 or defective_pieces < 0 or good_pieces + defective_pieces < 1:
             raise _refuse("good_pieces", _("Record at least one piece, and no negative counts."))
         if good_pieces + defective_pieces > bundle.quantity:

@@ -4,7 +4,8 @@ import orjson
 import pytest
 
 from devices.ingest import Incoming, ingest_messages, topic_for
-from devices.models import StationHandoff
+from devices.models import MinuteRollup, StationHandoff
+from devices.rollups import minute_floor, rollup_minutes
 from devices.tasks import station_events_hand_off
 from production.models import OperationRecord
 from tests.devices.conftest import now_ms
@@ -95,3 +96,16 @@ def test_a_hanger_arriving_records_nothing(floor, ingest):
     body = {"seq": 1, "ts": now_ms(), "type": "station.arrive", "hanger": "H1"}
     ingest([Incoming(topic_for(floor.factory.code, "st-1", "events"), orjson.dumps(body))])
     assert (OperationRecord.objects.count(), StationHandoff.objects.count()) == (0, 0)
+
+
+def test_a_leave_without_good_counts_the_same_pieces_in_rollups_as_in_production(floor, ingest):
+    # given a station reports a bundle of 20 leaving, with one defect and no good count
+    ingest([leave(floor, 1, defect=1)])
+    record = OperationRecord.objects.get()
+    # when its minute is rolled up
+    minute = minute_floor(record.recorded_at)
+    rollup_minutes(factory_id=floor.factory.pk, minutes=[minute])
+    # then the rollup counts the good pieces production recorded: the bundle less the defect
+    rollup = MinuteRollup.objects.get(device=floor.device, minute=minute)
+    assert record.good_pieces == floor.bundles[0].quantity - 1 == 19
+    assert rollup.pieces == record.good_pieces

@@ -42,7 +42,7 @@ def test_the_same_record_twice_in_one_batch_is_stored_once(plant):
     [
         ("sm-1", b"{not json", DeadLetter.Reason.MALFORMED),
         ("nobody", b'{"seq":1,"ts":1,"type":"sewing.sample","run_s":1}', "unknown_device"),
-        ("sm-1", b'{"seq":-1,"ts":TS,"type":"sewing.sample","run_s":1}', "invalid"),
+        ("sm-1", b'{"seq":-1,"ts":TS,"type":"sewing.sample","run_s":1}', "out_of_range"),
         ("sm-1", b'{"seq":1,"ts":TS,"type":"teleport","run_s":1}', "invalid"),
         ("sm-1", b'{"seq":1,"ts":1000,"type":"sewing.sample","run_s":1}', "time_out_of_range"),
         ("sm-1", b'{"seq":1,"ts":TS,"type":"sewing.sample"}', "invalid"),

@@ -3,13 +3,23 @@
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.db import connection
 
 from core.errors import NotAllowed
 from devices.alarms import alarms_evaluate
 from devices.ingest import ingest_messages
-from devices.models import Alarm, Device, MinuteRollup, TelemetryPolicy
+from devices.models import (
+    Alarm,
+    Device,
+    FailedRollupMinute,
+    MinuteRollup,
+    TelemetryPolicy,
+    TelemetryRecord,
+)
+from devices.partitions import partitions_ensure
 from devices.rollups import rollup_minutes
 from devices.services import alarm_acknowledge, alarm_clear, alarm_clear_condition
+from devices.tasks import rollups_refresh
 from tests.audit_trail import moves_of
 from tests.devices.conftest import message
 from tests.factories import ShiftFactory, StationFactory, UserFactory
@@ -52,6 +62,93 @@ def test_rebuilding_a_minute_twice_gives_the_same_rows(plant):
     assert list(MinuteRollup.objects.values_list("running_seconds", flat=True)) == [30]
 
 
+def stored(device, seq: int, kind: str = "sewing.sample", **data) -> None:
+    """A record as the ingest stored it (written here directly, so these tests hold whatever
+    range the ingest accepts: rollups must sum whatever is in the table)."""
+    partitions_ensure(days_back=1, days_ahead=0)
+    TelemetryRecord.objects.create(
+        factory=device.factory,
+        device=device,
+        sequence=seq,
+        time=MINUTE + timedelta(seconds=seq),
+        received_at=MINUTE + timedelta(seconds=seq),
+        kind=kind,
+        data=data,
+    )
+
+
+@pytest.mark.postgres
+def test_a_counter_beyond_32_bits_is_summed_and_every_device_keeps_its_row(plant):
+    factory, station, machine = plant
+    stored(machine, 1, run_s=30, stitches=3_000_000_000)
+    stored(station, 1, "station.arrive", hanger="H1")
+    rollup_minutes(factory_id=factory.pk, minutes=[MINUTE])
+    rows = {row.device_id: row for row in MinuteRollup.objects.filter(minute=MINUTE)}
+    assert (rows[machine.pk].stitches, rows[machine.pk].running_seconds) == (3_000_000_000, 30)
+    assert rows[station.pk].arrivals == 1
+    assert not FailedRollupMinute.objects.exists()
+
+
+def test_sums_beyond_the_columns_range_are_clamped_not_refused(plant):
+    factory, _station, machine = plant
+    for seq in (1, 2, 3):
+        stored(machine, seq, stitches=2**62)
+    rollup_minutes(factory_id=factory.pk, minutes=[MINUTE])
+    assert MinuteRollup.objects.get(device=machine).stitches == 2**63 - 1
+
+
+def refuse_rows_of(device) -> None:
+    """The database refuses the device's rollup rows (a check constraint standing for any
+    refusal: a value, a lock, a disk): real PostgreSQL, nothing mocked."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ALTER TABLE devices_minuterollup ADD CONSTRAINT refuse_one_device "
+            f"CHECK (device_id <> {int(device.pk)})"
+        )
+
+
+def accept_rows_again() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending trigger events
+        cursor.execute("ALTER TABLE devices_minuterollup DROP CONSTRAINT refuse_one_device")
+
+
+def a_minute_of_two_devices(factory, station, machine) -> None:
+    ingest_messages(
+        [
+            message(machine, seq=1, ts=ms(MINUTE), run_s=40),
+            message(station, "events", seq=1, ts=ms(MINUTE), type="station.arrive", hanger="H1"),
+        ]
+    )
+
+
+@pytest.mark.postgres
+def test_a_device_whose_row_is_refused_costs_no_other_device_its_row(plant):
+    factory, station, machine = plant
+    a_minute_of_two_devices(factory, station, machine)
+    refuse_rows_of(machine)
+    written = rollup_minutes(factory_id=factory.pk, minutes=[MINUTE])
+    assert written == 1
+    assert list(MinuteRollup.objects.values_list("device_id", "arrivals")) == [(station.pk, 1)]
+    failure = FailedRollupMinute.objects.get()
+    assert (failure.factory_id, failure.minute, failure.attempts) == (factory.pk, MINUTE, 1)
+    assert f"device {machine.pk}:" in failure.detail
+
+
+@pytest.mark.postgres
+def test_a_minute_that_failed_is_filled_by_the_next_refresh(plant):
+    factory, station, machine = plant
+    a_minute_of_two_devices(factory, station, machine)
+    refuse_rows_of(machine)
+    rollup_minutes(factory_id=factory.pk, minutes=[MINUTE])
+    accept_rows_again()
+    rollups_refresh(window_seconds=0)  # no new data: only the failed minute is rebuilt
+    rows = dict(MinuteRollup.objects.filter(minute=MINUTE).values_list("device_id", "events"))
+    assert MinuteRollup.objects.get(device=machine, minute=MINUTE).running_seconds == 40
+    assert rows == {machine.pk: 0, station.pk: 1}
+    assert not FailedRollupMinute.objects.exists()
+
+
 def test_a_device_silent_too_long_raises_one_offline_alarm_and_its_return_clears_it(plant):
     factory, _station, machine = plant
     now = datetime.now(UTC)
@@ -66,6 +163,40 @@ def test_a_device_silent_too_long_raises_one_offline_alarm_and_its_return_clears
     Device.objects.filter(pk=machine.pk).update(last_seen_at=now)
     alarms_evaluate(factory_id=factory.pk, now=now)
     assert Alarm.objects.get().state == Alarm.State.CLEARED
+
+
+def test_a_retired_devices_misconfiguration_alarm_is_cleared(plant):
+    factory, _station, machine = plant
+    Device.objects.filter(pk=machine.pk).update(
+        poll_status="misconfigured", is_active=False, last_seen_at=datetime.now(UTC)
+    )
+    Alarm.objects.create(
+        factory=factory,
+        kind=Alarm.Kind.DEVICE_MISCONFIGURED,
+        subject=f"device:{machine.pk}",
+        device=machine,
+        message="exception response 2",
+        opened_at=datetime.now(UTC),
+    )
+    alarms_evaluate(factory_id=factory.pk)
+    assert Alarm.objects.get().state == Alarm.State.CLEARED
+
+
+def test_a_misconfigured_devices_alarm_stays_open_while_it_is_misconfigured(plant):
+    factory, _station, machine = plant
+    Device.objects.filter(pk=machine.pk).update(
+        poll_status="misconfigured", is_online=True, last_seen_at=datetime.now(UTC)
+    )
+    Alarm.objects.create(
+        factory=factory,
+        kind=Alarm.Kind.DEVICE_MISCONFIGURED,
+        subject=f"device:{machine.pk}",
+        device=machine,
+        message="exception response 2",
+        opened_at=datetime.now(UTC),
+    )
+    alarms_evaluate(factory_id=factory.pk)
+    assert list(Alarm.objects.values_list("kind", "state")) == [("device_misconfigured", "open")]
 
 
 # Tuesday 1 December 2026, 10:00 in Shanghai: inside the default 08:00–17:00 shift.

@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 from devices.models import (
     Alarm,
     DeadLetter,
+    FailedRollupMinute,
     MinuteRollup,
     StationHandoff,
     TelemetryPolicy,
@@ -66,6 +67,9 @@ def populate(world) -> None:
         device=world.device,
         message=f"{world.tag} station offline",
         opened_at=now,
+    )
+    FailedRollupMinute.objects.create(
+        factory=factory, minute=now.replace(second=0), detail="refused", failed_at=now
     )
     StationHandoff.objects.create(
         factory=factory,

@@ -1,12 +1,12 @@
 """`manage.py ingest_mqtt`: MQTT → PostgreSQL, acknowledged after commit (see devices.mqtt).
 
-Run several (e.g. one per core) to split the stream over the shared subscription; each needs
-its own --client-id, which names its persistent session on the broker.
+Run several (e.g. one per core) to split the stream over the shared subscription. Each process
+gets a client id of its own (host, pid, random) unless --client-id / INGEST_CLIENT_ID names one;
+SIGTERM stops it cleanly (docs/operations.md).
 """
 
 import json
 import os
-import socket
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -21,7 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="", help="mqtt://user:password@host:port (MQTT_URL)")
         parser.add_argument(
             "--client-id",
-            default=os.environ.get("INGEST_CLIENT_ID", f"seamline-ingest-{socket.gethostname()}"),
+            default=os.environ.get("INGEST_CLIENT_ID") or None,
+            help="the MQTT session's name (default: unique per process)",
         )
         parser.add_argument("--batch-size", type=int, default=None)
         parser.add_argument("--max-wait", type=float, default=None, help="seconds per batch")

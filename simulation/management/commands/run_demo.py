@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from celery import current_app as celery_app
 from celery.schedules import maybe_schedule
+from celery.schedules import schedule as celery_schedule
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -20,20 +21,54 @@ from django.core.management.base import BaseCommand
 logger = logging.getLogger(__name__)
 
 
+TICK = 1.0  # seconds: the in-process beat's resolution
+
+
+def interval_jobs_due(next_due: dict[str, float], every: dict[str, float], now: float) -> list:
+    """The interval jobs due at `now` (monotonic seconds), each scheduled again one period after
+    the time it was due, not after it ran: a 1-s job (Modbus polling) runs at every tick
+    however long the jobs took, and a tick a little early (within half a tick) still counts. A
+    job that fell behind by more than a period skips the runs it missed."""
+    due = []
+    for name, at in next_due.items():
+        if now + TICK / 2 < at:
+            continue
+        due.append(name)
+        following = at + every[name]
+        next_due[name] = following if following > now else now + every[name]
+    return due
+
+
 def run_periodic_jobs(stop: threading.Event) -> None:
-    """A tiny in-process beat: runs each scheduled task when it is due."""
+    """A tiny in-process beat: runs each scheduled task when it is due, on a 1-s grid."""
     celery_app.loader.import_default_modules()
     entries = {
         name: (maybe_schedule(entry["schedule"]), entry)
         for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
     }
-    last_run = {name: celery_app.now() for name in entries}
-    while not stop.wait(1.0):
-        for name, (schedule, entry) in entries.items():
-            due, _next = schedule.is_due(last_run[name])
-            if not due:
-                continue
-            last_run[name] = celery_app.now()
+    every = {
+        name: schedule.run_every.total_seconds()
+        for name, (schedule, _entry) in entries.items()
+        if type(schedule) is celery_schedule
+    }
+    started = time.monotonic()
+    next_due = {name: started + seconds for name, seconds in every.items()}
+    last_run = {name: celery_app.now() for name in entries if name not in every}
+    tick = 0
+    while True:
+        # Wait for the next tick of the grid, not a second after the jobs finished (that
+        # drifted, and a 1-s job then ran every other second); ticks missed are skipped.
+        tick = max(tick + 1, int((time.monotonic() - started) // TICK) + 1)
+        if stop.wait(max(0.0, started + tick * TICK - time.monotonic())):
+            return
+        names = interval_jobs_due(next_due, every, time.monotonic())
+        for name in last_run:  # crontab schedules: celery's own rule
+            due, _next = entries[name][0].is_due(last_run[name])
+            if due:
+                last_run[name] = celery_app.now()
+                names.append(name)
+        for name in names:
+            entry = entries[name][1]
             try:
                 celery_app.tasks[entry["task"]].apply(
                     args=entry.get("args", ()), kwargs=entry.get("kwargs", {})
