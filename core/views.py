@@ -20,6 +20,7 @@ from core.acting import SESSION_KEY
 from core.errors import DomainError
 from core.forms import (
     ApiTokenForm,
+    InvitationAnswerForm,
     LanguageForm,
     LoginForm,
     MembershipAddForm,
@@ -214,12 +215,16 @@ invitation_revoke.model = Invitation
 @login_required
 def invitations(request):
     """The invitations addressed to the signed-in person: accept or decline each."""
+    form = InvitationAnswerForm(request.POST or None)
     if request.method == "POST":
+        if not form.is_valid():
+            messages.error(request, errors_text(form))
+            return redirect("core:invitations")
         invitation = get_object_or_404(
-            services.invitations_for(request.user), pk=request.POST.get("invitation") or 0
+            services.invitations_for(request.user), pk=form.cleaned_data["invitation"]
         )
         try:
-            if request.POST.get("answer") == "accept":
+            if form.cleaned_data["answer"] == "accept":
                 membership = services.invitation_accept(invitation=invitation, user=request.user)
                 messages.success(
                     request,
