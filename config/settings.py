@@ -158,6 +158,10 @@ MEDIA_ACCEL_REDIRECT = env("MEDIA_ACCEL_REDIRECT", default="")
 # --- Documents: the CJK font every PDF embeds (TrueType outlines; see core/pdf.py) ------------
 PDF_CJK_FONT = env("PDF_CJK_FONT", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
+# --- Imports: caps of an uploaded CSV or Excel file (core/tabular.py; docs/operations.md) -----
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
+
 # --- Services --------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 MQTT_URL = env("MQTT_URL", default="")

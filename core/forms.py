@@ -229,6 +229,13 @@ class MembershipAddForm(PageForm):
         self.fields["role"].choices = role_choices(self.organization)
 
 
+class InvitationAnswerForm(PageForm):
+    """The invited person's answer to one invitation."""
+
+    invitation = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    answer = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
+
+
 class MembershipChangeForm(PageForm):
     action = forms.ChoiceField(
         choices=[("role", _("Save")), ("deactivate", _("Remove"))], initial="role"

@@ -89,6 +89,61 @@ class Membership(TenantModel):
         return Q(organization=org)
 
 
+def _invitation_token() -> str:
+    return token_secrets.token_urlsafe(32)
+
+
+class Invitation(TenantModel):
+    """An invitation to join an organization with a role. Nothing is granted until the invited
+    person accepts; they may decline, and it lapses at `expires_at`. It names the invited person
+    by username whether or not such a user exists, so inviting answers the same for both; the
+    `token` is there for invitations sent as a link."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        REVOKED = "revoked", _("Revoked")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    username = models.CharField(_("username"), max_length=150)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=_invitation_token)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "username"],
+                condition=Q(status="pending"),
+                name="invitation_one_pending_per_username",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} → {self.organization} · {self.get_role_display()}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @classmethod
+    def scope_for(cls, org) -> Q:
+        return Q(organization=org)
+
+
 class ApiToken(TenantModel):
     """An integration's key for one organization. Only a hash of the key is stored."""
 

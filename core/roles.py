@@ -68,3 +68,13 @@ def default_role_for(kind: str) -> str:
         OrgKind.SUPPLIER: Role.SUPPLIER_SALES,
         OrgKind.DISTRICT: Role.DISTRICT_OFFICIAL,
     }[kind]
+
+
+# The role that owns an organization: it manages its people, and an organization always keeps
+# at least one active member with it.
+OWNER_ROLE_BY_KIND = {
+    OrgKind.FACTORY: Role.FACTORY_OWNER,
+    OrgKind.MERCHANT: Role.MERCHANT_BUYER,
+    OrgKind.SUPPLIER: Role.SUPPLIER_SALES,
+    OrgKind.DISTRICT: Role.DISTRICT_OFFICIAL,
+}

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.styles import Font
@@ -26,7 +27,12 @@ from openpyxl.workbook import Workbook
 
 from core.errors import DomainError
 
-MAX_ROWS = 20000
+# The caps are settings (IMPORT_MAX_BYTES, IMPORT_MAX_ROWS): a file over the byte cap is refused
+# before it is parsed, and rows are read one at a time, so a file of more data rows than the row
+# cap stops there. Blank rows are skipped, and BLANK_ROWS_ENOUGH of them in a row end the table:
+# a sheet whose rows run far past its data (formatted blank rows, or a last row a million rows
+# down) is not walked to its end.
+BLANK_ROWS_ENOUGH = 1000
 # Tried in this order: UTF-8 first (a GBK file is almost never valid UTF-8), then GB18030, the
 # superset of GBK and GB2312 that Chinese Excel writes.
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -73,60 +79,112 @@ def decode_csv(data: bytes) -> str:
     )
 
 
+class Table(list):
+    """The data rows of a file; `rows_read` counts the rows looked at, blank ones included."""
+
+    rows_read = 0
+
+
+def max_bytes() -> int:
+    return int(settings.IMPORT_MAX_BYTES)
+
+
+def max_rows() -> int:
+    return int(settings.IMPORT_MAX_ROWS)
+
+
+def _too_large() -> DomainError:
+    megabytes = f"{max_bytes() / 1024 / 1024:g}"
+    return DomainError(
+        _("The file is larger than %(max)s MB; split it into smaller files.") % {"max": megabytes},
+        code="file_too_large",
+        errors={"file": [_("Too large.")]},
+    )
+
+
+def read_upload(upload) -> bytes:
+    """The bytes of an upload, refused past IMPORT_MAX_BYTES before any of it is parsed."""
+    size = getattr(upload, "size", None)
+    if isinstance(size, int) and size > max_bytes():
+        raise _too_large()
+    data = upload.read(max_bytes() + 1)
+    if len(data) > max_bytes():
+        raise _too_large()
+    return data
+
+
 def read_table(
     upload, *, sheet: str | None = None, aliases: Mapping[str, str] | None = None
-) -> list[TableRow]:
+) -> Table:
     """The data rows of an uploaded .csv or .xlsx file (blank rows left out)."""
     name = (getattr(upload, "name", "") or "").lower()
-    data = upload.read()
+    data = read_upload(upload)
     if name.endswith(".xlsx") or data.startswith(XLSX_MAGIC):
-        book = open_workbook(io.BytesIO(data))
-        worksheet = book[sheet] if sheet and sheet in book.sheetnames else book.active
-        return _rows(list(worksheet.iter_rows(values_only=True)), aliases)
+        book = _load_workbook(data)
+        try:
+            worksheet = book[sheet] if sheet and sheet in book.sheetnames else book.active
+            return _rows(worksheet.iter_rows(values_only=True), aliases)
+        finally:
+            book.close()
     return read_csv_text(decode_csv(data), aliases=aliases)
 
 
-def read_csv_text(text: str, *, aliases: Mapping[str, str] | None = None) -> list[TableRow]:
+def read_csv_text(text: str, *, aliases: Mapping[str, str] | None = None) -> Table:
     """The data rows of CSV text already decoded (e.g. sent in a JSON field)."""
+    if len(text) > max_bytes():
+        raise _too_large()
     text = text.lstrip("\ufeff")
     first_line = text.split("\n", 1)[0]
     # Excel's "Unicode text" is tab-separated; everything else it writes uses commas.
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     try:
-        values = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        return _rows(csv.reader(io.StringIO(text), delimiter=delimiter), aliases)
     except csv.Error:
         raise _malformed(_("The file is not a readable CSV file."), _("Not a readable CSV."))
-    return _rows(values, aliases)
 
 
-def _rows(values: list, aliases: Mapping[str, str] | None) -> list[TableRow]:
-    if not values:
+def _too_many_rows(limit: int) -> DomainError:
+    return DomainError(
+        _("The file has more than %(max)s rows.") % {"max": limit},
+        code="too_many_rows",
+        errors={"file": [_("Too many rows.")]},
+    )
+
+
+def _rows(values: Iterable, aliases: Mapping[str, str] | None) -> Table:
+    """Rows from an iterator (streamed from the file), up to the caps."""
+    iterator = iter(values)
+    header = next(iterator, None)
+    if header is None:
         raise _malformed(_("The file is empty."), _("Empty."))
     aliases = {key.lower(): column for key, column in (aliases or {}).items()}
-    keys = [cell_text(header).lower() for header in values[0]]
+    keys = [cell_text(value).lower() for value in header]
     keys = [aliases.get(key, key) for key in keys]
     if not any(keys):
         raise _malformed(_("The file has no header row."), _("No header."))
-    rows = []
-    for number, row in enumerate(values[1:], start=2):
+    limit = max_rows()
+    table = Table()
+    table.rows_read = 1
+    blank_run = 0
+    for number, row in enumerate(iterator, start=2):
+        table.rows_read += 1
         cells = [cell_text(value) for value in row]
         if not any(cells):
+            blank_run += 1
+            if blank_run >= BLANK_ROWS_ENOUGH:
+                break
             continue
+        blank_run = 0
         cells += [""] * (len(keys) - len(cells))
-        rows.append(TableRow(zip(keys, cells, strict=False), number))
-        if len(rows) > MAX_ROWS:
-            raise DomainError(
-                _("The file has more than %(max)s rows.") % {"max": MAX_ROWS},
-                code="too_many_rows",
-                errors={"file": [_("Too many rows.")]},
-            )
-    return rows
+        table.append(TableRow(zip(keys, cells, strict=False), number))
+        if len(table) > limit:
+            raise _too_many_rows(limit)
+    return table
 
 
-def open_workbook(upload) -> Workbook:
-    """An uploaded .xlsx workbook, read-only with cell values (not formulas)."""
+def _load_workbook(data: bytes) -> Workbook:
     try:
-        return load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
         # openpyxl raises zip, XML and key errors alike for anything that is not a workbook.
         raise _malformed(
@@ -134,11 +192,35 @@ def open_workbook(upload) -> Workbook:
         )
 
 
+def open_workbook(upload) -> Workbook:
+    """An uploaded .xlsx workbook, read-only with cell values (not formulas); refused past
+    IMPORT_MAX_BYTES before it is opened."""
+    return _load_workbook(read_upload(upload))
+
+
 def sheet_values(book: Workbook, name: str) -> list[list] | None:
-    """A sheet's cells row by row, or None when the workbook has no such sheet."""
+    """A sheet's cells row by row, or None when the workbook has no such sheet. Streamed: at
+    most IMPORT_MAX_ROWS rows with data, and a run of BLANK_ROWS_ENOUGH blank rows ends it."""
     if name not in book.sheetnames:
         return None
-    return [list(row) for row in book[name].iter_rows(values_only=True)]
+    limit = max_rows()
+    values: list[list] = []
+    blank_run = 0
+    for row in book[name].iter_rows(values_only=True):
+        if not any(cell_text(value) for value in row):
+            blank_run += 1
+            if blank_run >= BLANK_ROWS_ENOUGH:
+                break
+            values.append(list(row))
+            continue
+        blank_run = 0
+        values.append(list(row))
+        if len(values) > limit:
+            raise _too_many_rows(limit)
+    # Trailing blank rows carry nothing; positions of the rows before them are kept.
+    while values and not any(cell_text(value) for value in values[-1]):
+        values.pop()
+    return values
 
 
 # --- Writing: every CSV or Excel export goes through here -----------------------------------

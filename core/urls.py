@@ -17,6 +17,9 @@ urlpatterns = [
     path("audit/", views.audit, name="audit"),
     path("people/", views.people, name="people"),
     path("people/<int:pk>/", views.membership_change, name="membership-change"),
+    path("people/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation-revoke"),
+    path("people/leave/", views.membership_leave, name="leave"),
+    path("invitations/", views.invitations, name="invitations"),
     path("healthz/", views.healthz, name="healthz"),
     path("media/<path:path>", media.media, name="media"),
 ]

@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import services
+from core.acting import SESSION_KEY
 from core.errors import DomainError
 from core.forms import (
     ApiTokenForm,
+    InvitationAnswerForm,
     LanguageForm,
     LoginForm,
     MembershipAddForm,
@@ -29,7 +31,7 @@ from core.forms import (
     errors_text,
     role_choices,
 )
-from core.models import ApiToken, AuditEntry, Membership
+from core.models import ApiToken, AuditEntry, Invitation, Membership
 from core.navigation import navigation_for
 from core.roles import MERCHANTS, OWNERS, SUPPLIERS
 
@@ -161,26 +163,100 @@ def healthz(request):
 
 @role_required(TOKEN_ADMINS)
 def people(request):
-    """The acting organization's members: add by username, change role, deactivate."""
+    """The acting organization's members and invitations: invite by username, change a role,
+    remove a member, withdraw an invitation."""
     form = MembershipAddForm(request.POST or None, organization=request.organization)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_add(organization=request.organization, **form.cleaned_data)
+            services.invitation_create(
+                organization=request.organization, by=request.user, **form.cleaned_data
+            )
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            messages.success(request, _("Member added."))
+            # The same words whether or not the username exists.
+            messages.success(request, _("Invitation sent: they join when they accept it."))
             return redirect("core:people")
     members = (
         Membership.objects.visible_to(request.organization)
         .select_related("user")
         .order_by("-is_active", "role", "user__username")
     )
+    invitations = Invitation.objects.visible_to(request.organization).filter(
+        status=Invitation.Status.PENDING
+    )
     return render(
         request,
         "core/people.html",
-        {"members": members, "roles": role_choices(request.organization), "form": form},
+        {
+            "members": members,
+            "invitations": invitations.order_by("username"),
+            "roles": role_choices(request.organization),
+            "form": form,
+        },
     )
+
+
+@role_required(TOKEN_ADMINS)
+@require_POST
+def invitation_revoke(request, pk):
+    invitation = get_object_or_404(Invitation.objects.visible_to(request.organization), pk=pk)
+    try:
+        services.invitation_revoke(invitation=invitation, by=request.user)
+        messages.success(request, _("Invitation withdrawn."))
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return redirect("core:people")
+
+
+invitation_revoke.model = Invitation
+
+
+@login_required
+def invitations(request):
+    """The invitations addressed to the signed-in person: accept or decline each."""
+    form = InvitationAnswerForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            messages.error(request, errors_text(form))
+            return redirect("core:invitations")
+        invitation = get_object_or_404(
+            services.invitations_for(request.user), pk=form.cleaned_data["invitation"]
+        )
+        try:
+            if form.cleaned_data["answer"] == "accept":
+                membership = services.invitation_accept(invitation=invitation, user=request.user)
+                messages.success(
+                    request,
+                    _("You joined %(org)s; switch to it in the menu.")
+                    % {"org": membership.organization},
+                )
+            else:
+                services.invitation_decline(invitation=invitation, user=request.user)
+                messages.success(request, _("Invitation declined."))
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        return redirect("core:invitations")
+    return render(
+        request,
+        "core/invitations.html",
+        {"invitations": services.invitations_for(request.user).order_by("-created_at")},
+    )
+
+
+@login_required
+@require_POST
+def membership_leave(request):
+    """The signed-in person leaves the acting organization (not its last owner)."""
+    try:
+        services.membership_leave(user=request.user, organization=request.organization)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return redirect("core:home")
+    with suppress(KeyError):
+        del request.session[SESSION_KEY]
+    messages.success(request, _("You left the organization."))
+    return redirect("core:home")
 
 
 @role_required(TOKEN_ADMINS)

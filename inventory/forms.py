@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import PageForm
+from core.limits import MeasureFormField
 from inventory.models import Bin, PurchaseOrderLine, PurchaseSuggestion
 
 GRADES = "1234"
@@ -15,10 +16,8 @@ GRADES = "1234"
 def quantity_field(label="", **kwargs) -> forms.DecimalField:
     """Metres, kilograms, pieces: three decimals, typed on a phone's decimal keypad."""
     attrs = kwargs.pop("attrs", {})
-    return forms.DecimalField(
+    return MeasureFormField(
         label=label,
-        max_digits=14,
-        decimal_places=3,
         widget=forms.TextInput(attrs={"inputmode": "decimal", **attrs}),
         **kwargs,
     )

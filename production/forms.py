@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import PageForm
+from core.limits import MoneyFormField, QuantityFormField
 from factories.models import SewingLine, Worker
 from orders.models import Order, StyleVersion
 from production import aql
@@ -16,7 +17,7 @@ NUMBER = {"inputmode": "numeric"}
 
 def _count(label="", *, required=False, initial=None, **attrs) -> forms.IntegerField:
     """A count of pieces: a whole number, zero or more, on a numeric keypad."""
-    return forms.IntegerField(
+    return QuantityFormField(
         label=label,
         min_value=0,
         required=required,
@@ -152,8 +153,10 @@ class InspectionForm(PageForm):
         widget=forms.TextInput,
         error_messages={"invalid_choice": _("Unknown badge.")},
     )
-    checked_pieces = forms.IntegerField(
-        label=_("Checked"), widget=forms.NumberInput(attrs={"min": "1", **NUMBER})
+    checked_pieces = QuantityFormField(
+        label=_("Checked"),
+        min_value=None,
+        widget=forms.NumberInput(attrs={"min": "1", **NUMBER}),
     )
     rejected_pieces = _count(_("Rejected pieces"), initial=0)
     notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
@@ -259,8 +262,9 @@ class FinishedGoodsReceiveForm(PageForm):
     cell = forms.ChoiceField(
         label=_("Colour / size"), widget=forms.Select(attrs={"aria-label": _("Colour / size")})
     )
-    quantity = forms.IntegerField(
+    quantity = QuantityFormField(
         label=_("Pieces"),
+        min_value=None,
         widget=forms.NumberInput(
             attrs={"min": "1", "placeholder": _("Pieces"), "aria-label": _("Pieces"), **NUMBER}
         ),
@@ -378,10 +382,8 @@ class OrderGridForm(PageForm):
     requested_date = forms.DateField(
         label=_("Delivery date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    unit_price = forms.DecimalField(
+    unit_price = MoneyFormField(
         label=_("Unit price (yuan)"),
-        max_digits=12,
-        decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
     )
     ship_to = forms.CharField(
@@ -402,8 +404,9 @@ class OrderGridForm(PageForm):
                 self.cells.append((colour, size, name))
                 # A quantity is typed as a whole number; whether it may be negative, and the
                 # order's minimum, are the service's to say.
-                self.fields[name] = forms.IntegerField(
+                self.fields[name] = QuantityFormField(
                     label=size,
+                    min_value=None,
                     required=False,
                     widget=forms.NumberInput(
                         attrs={"id": f"q-{row}-{column}", "min": "0", "step": "1", **NUMBER}

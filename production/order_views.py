@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.forms import apply_domain_error, errors_text, submit_form
+from core.limits import MAX_QUANTITY
 from core.roles import FACTORY_STAFF, MERCHANTS, PLANNING, OrgKind
 from core.views import role_required
 from factories.models import Category, Factory
@@ -257,6 +258,7 @@ def factory_matching(request):
         except ValueError:
             requested = None
         quantity = int(params["quantity"]) if params.get("quantity", "").isdigit() else 0
+        quantity = min(quantity, MAX_QUANTITY)
         matches = order_selectors.factory_matches(
             merchant=request.organization,
             earliest_date_at=lambda factory: (

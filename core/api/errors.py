@@ -30,6 +30,17 @@ def _flatten(detail):
     return [str(detail)]
 
 
+def _leaves(codes):
+    if isinstance(codes, dict):
+        for value in codes.values():
+            yield from _leaves(value)
+    elif isinstance(codes, list):
+        for value in codes:
+            yield from _leaves(value)
+    else:
+        yield codes
+
+
 def error_body(code: str, message, errors: dict | None = None) -> dict:
     return {"code": code, "message": str(message), "errors": errors or {}}
 
@@ -64,7 +75,14 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        response.data = error_body("invalid", _("The request is not valid."), _flatten(detail))
+        codes = set(_leaves(exc.get_codes()))
+        if codes == {"out_of_range"}:
+            # every refusal is a bound of core.limits: say so, as a service would
+            response.data = error_body(
+                "out_of_range", _("A number is out of range."), _flatten(detail)
+            )
+        else:
+            response.data = error_body("invalid", _("The request is not valid."), _flatten(detail))
     elif isinstance(exc, exceptions.NotFound):
         response.data = error_body("not_found", _("Not found."))
     else:

@@ -1,14 +1,16 @@
 """Core endpoints: who am I, memberships, API tokens, the audit log."""
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import mixins, serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core import services
 from core.api.serializers import TenantModelSerializer
 from core.api.viewsets import TenantReadOnlyViewSet, TenantViewSet
-from core.models import ApiToken, AuditEntry, Membership, Organization
+from core.models import ApiToken, AuditEntry, Invitation, Membership, Organization
 from core.roles import DISTRICT, FACTORY_ALL, MANAGERS, MERCHANTS, OWNERS, SUPPLIERS
 
 EVERYONE = FACTORY_ALL | MERCHANTS | SUPPLIERS | DISTRICT
@@ -42,24 +44,20 @@ class MembershipSerializer(TenantModelSerializer):
 
 
 class MembershipViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
-    """People of the acting organization: add by username, change role, deactivate."""
+    """People of the acting organization: change a role, remove a member, leave. People join
+    by accepting an invitation (`/api/v1/invitations/`). An organization always keeps an
+    owner."""
 
     queryset = Membership.objects.select_related("user").order_by("user__username")
     serializer_class = MembershipSerializer
     read_roles = ORG_ADMINS
     write_roles = OWNERS | MERCHANTS | SUPPLIERS
-    action_roles = {"deactivate": OWNERS | MERCHANTS | SUPPLIERS}
+    action_roles = {
+        "deactivate": OWNERS | MERCHANTS | SUPPLIERS,
+        # a district official's account is the district's own: it never writes through the API
+        "leave": EVERYONE - DISTRICT,
+    }
     filterset_fields = ["role", "is_active"]
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        membership = services.membership_add(
-            organization=request.organization,
-            username=serializer.validated_data["user"]["username"],
-            role=serializer.validated_data["role"],
-        )
-        return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         membership = services.membership_change_role(
@@ -71,6 +69,108 @@ class MembershipViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveMod
     def deactivate(self, request, pk=None):
         membership = services.membership_deactivate(membership=self.get_object())
         return Response(self.get_serializer(membership).data)
+
+    @extend_schema(request=None)
+    @action(detail=False, methods=["post"])
+    def leave(self, request):
+        """The caller leaves the acting organization (refused for its last owner)."""
+        membership = services.membership_leave(user=request.user, organization=request.organization)
+        return Response(self.get_serializer(membership).data)
+
+
+class InvitationSerializer(TenantModelSerializer):
+    # pending, accepted, declined or revoked (plain text: "status" enums of other components
+    # would collide in the schema)
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "organization",
+            "username",
+            "role",
+            "status",
+            "created_at",
+            "expires_at",
+            "responded_at",
+        ]
+        read_only_fields = ["organization", "status", "created_at", "expires_at", "responded_at"]
+
+
+class InvitationViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Invitations the acting organization sent. Inviting a username answers the same whether
+    or not such a user exists; nothing is granted until the person accepts."""
+
+    queryset = Invitation.objects.order_by("-created_at", "-id")
+    serializer_class = InvitationSerializer
+    read_roles = ORG_ADMINS
+    write_roles = OWNERS | MERCHANTS | SUPPLIERS
+    action_roles = {"revoke": OWNERS | MERCHANTS | SUPPLIERS}
+    filterset_fields = ["status"]
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invitation = services.invitation_create(
+            organization=request.organization,
+            username=serializer.validated_data["username"],
+            role=serializer.validated_data["role"],
+            by=request.user,
+        )
+        return Response(self.get_serializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        invitation = services.invitation_revoke(invitation=self.get_object(), by=request.user)
+        return Response(self.get_serializer(invitation).data)
+
+
+class ReceivedInvitationSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    organization_kind = serializers.CharField(source="organization.kind", read_only=True)
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "organization_kind",
+            "role",
+            "status",
+            "expires_at",
+        ]
+        read_only_fields = fields
+
+
+class ReceivedInvitationViewSet(
+    viewsets.GenericViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
+):
+    """The invitations addressed to the signed-in person: accept (join with the role) or
+    decline. Not scoped to an acting organization: the person is not a member yet."""
+
+    # The model, for the router and the isolation walk; the rows are the caller's own.
+    queryset = Invitation.objects.all()
+    serializer_class = ReceivedInvitationSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        return services.invitations_for(self.request.user).order_by("-created_at", "-id")
+
+    @extend_schema(request=None, responses=MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        membership = services.invitation_accept(invitation=self.get_object(), user=request.user)
+        return Response(MembershipSerializer(membership).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        invitation = services.invitation_decline(invitation=self.get_object(), user=request.user)
+        return Response(self.get_serializer(invitation).data)
 
 
 class ApiTokenSerializer(TenantModelSerializer):

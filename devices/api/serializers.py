@@ -59,6 +59,10 @@ class DeviceImportSerializer(serializers.Serializer):
 
 
 class RegisterMapSerializer(TenantModelSerializer):
+    # Required here, so a map posted without it is a 400 naming the field; the service checks
+    # each entry.
+    registers = serializers.ListField(child=serializers.JSONField(), allow_empty=False)
+
     class Meta:
         model = RegisterMap
         fields = ["id", "vendor", "model_name", "registers"]

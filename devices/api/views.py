@@ -152,6 +152,15 @@ class TelemetryPolicyViewSet(TenantViewSet, mixins.ListModelMixin, mixins.Retrie
     write_roles = MANAGERS
     action_roles = {"current": MANAGERS}
 
+    def get_object(self):
+        # `current/` has no id: it is the acting factory's policy (an OPTIONS request on it asks
+        # for the object too, to describe PUT).
+        if self.lookup_field not in self.kwargs:
+            policy = services.telemetry_policy_for(self.request.organization.pk)
+            self.check_object_permissions(self.request, policy)
+            return policy
+        return super().get_object()
+
     @action(detail=False, methods=["put"])
     def current(self, request):
         serializer = self.get_serializer(data=request.data, partial=True)

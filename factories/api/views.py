@@ -61,6 +61,18 @@ class FactorySerializer(TenantModelSerializer):
 
     id = serializers.IntegerField(source="pk", read_only=True)
 
+    # The factory's own wage figures: what its piece rates are priced from. Merchants and
+    # suppliers read the profile of a partner factory without them.
+    OWN_FIGURES = ("rate_per_minute",)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if getattr(getattr(request, "organization", None), "pk", None) != instance.pk:
+            for field in self.OWN_FIGURES:
+                data.pop(field, None)
+        return data
+
     def validate_time_zone(self, value: str) -> str:
         if value not in available_timezones():
             raise serializers.ValidationError(_("Unknown time zone, e.g. Asia/Shanghai."))

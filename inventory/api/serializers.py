@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from core.api.serializers import TenantModelSerializer, scope_related_field
+from core.limits import MeasureField, QuantityField
 from inventory.models import (
     Bin,
     CycleCount,
@@ -23,7 +24,9 @@ from inventory.models import (
     Warehouse,
 )
 
-QUANTITY = {"max_digits": 14, "decimal_places": 3}
+# Bounded above by core.limits (MAX_MEASURE); a negative or zero quantity is the services' to
+# refuse, with their own message.
+QUANTITY = {"min_value": None}
 
 
 def work_orders():
@@ -188,7 +191,7 @@ class IssueSerializer(_ScopedInput):
     lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all())
     bin = serializers.PrimaryKeyRelatedField(queryset=Bin.objects.all())
     work_order = serializers.PrimaryKeyRelatedField(queryset=work_orders())
-    quantity = serializers.DecimalField(**QUANTITY)
+    quantity = MeasureField(**QUANTITY)
     note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
@@ -196,7 +199,7 @@ class TransferSerializer(_ScopedInput):
     lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all())
     from_bin = serializers.PrimaryKeyRelatedField(queryset=Bin.objects.all())
     to_bin = serializers.PrimaryKeyRelatedField(queryset=Bin.objects.all())
-    quantity = serializers.DecimalField(**QUANTITY)
+    quantity = MeasureField(**QUANTITY)
     note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
@@ -224,7 +227,7 @@ class ReservationSerializer(TenantModelSerializer):
 class ReserveMaterialSerializer(_ScopedInput):
     work_order = serializers.PrimaryKeyRelatedField(queryset=work_orders())
     material = serializers.PrimaryKeyRelatedField(queryset=Material.objects.all())
-    quantity = serializers.DecimalField(**QUANTITY)
+    quantity = MeasureField(**QUANTITY)
     colour = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
 
 
@@ -289,7 +292,7 @@ class PurchaseOrderSerializer(TenantModelSerializer):
 
 class ConfirmLineSerializer(serializers.Serializer):
     line = serializers.IntegerField()
-    quantity = serializers.DecimalField(**QUANTITY)
+    quantity = MeasureField(**QUANTITY)
     ship_date = serializers.DateField()
 
 
@@ -299,7 +302,7 @@ class ConfirmSerializer(serializers.Serializer):
 
 class ReceiveLotSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=40)
-    quantity = serializers.DecimalField(**QUANTITY)
+    quantity = MeasureField(**QUANTITY)
     dye_lot = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     colour = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     width_cm = serializers.DecimalField(
@@ -315,7 +318,7 @@ class ReceiveSerializer(_ScopedInput):
 
 
 class FabricInspectionSerializer(TenantModelSerializer):
-    defects = serializers.DictField(child=serializers.IntegerField(), write_only=True)
+    defects = serializers.DictField(child=QuantityField(), write_only=True)
     lot_code = serializers.CharField(source="lot.code", read_only=True)
 
     class Meta:
@@ -354,7 +357,7 @@ class FabricInspectionSerializer(TenantModelSerializer):
 class CycleCountLineSerializer(TenantModelSerializer):
     lot_code = serializers.CharField(source="lot.code", read_only=True)
     material_code = serializers.CharField(source="lot.material.code", read_only=True)
-    variance = serializers.DecimalField(read_only=True, **QUANTITY)
+    variance = serializers.DecimalField(read_only=True, max_digits=14, decimal_places=3)
 
     class Meta:
         model = CycleCountLine
@@ -401,7 +404,7 @@ class CycleCountSerializer(TenantModelSerializer):
 
 class CountEntrySerializer(serializers.Serializer):
     lot = serializers.CharField(max_length=60)
-    quantity = serializers.DecimalField(**QUANTITY)
+    quantity = MeasureField(**QUANTITY)
 
 
 class CountRecordSerializer(serializers.Serializer):

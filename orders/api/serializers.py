@@ -5,6 +5,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from core.api.serializers import TenantModelSerializer
+from core.limits import MoneyField
 from core.roles import OrgKind
 from factories.models import Factory
 from orders.models import (
@@ -107,6 +108,7 @@ class OrderSerializer(TenantModelSerializer):
     events = serializers.SerializerMethodField()
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     place = serializers.BooleanField(default=True, write_only=True)
+    unit_price = MoneyField()
 
     class Meta:
         model = Order

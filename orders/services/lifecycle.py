@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError, NotAllowed
+from core.limits import MAX_MONEY, MAX_QUANTITY, OUT_OF_RANGE, money_message, quantity_message
 from core.models import Organization, User
 from core.realtime import notify
 from core.roles import OrgKind
@@ -103,6 +104,7 @@ def parse_grid(version: StyleVersion, quantities: Iterable[Mapping]) -> dict[tup
     """Validate grid cells ({colour, size, quantity}) against the tech pack; zero cells drop."""
     errors: dict[str, list] = {}
     grid: dict[tuple[str, str], int] = {}
+    out_of_range: list[int] = []
     for index, cell in enumerate(quantities):
         colour, size = str(cell.get("colour", "")), str(cell.get("size", ""))
         try:
@@ -114,6 +116,10 @@ def parse_grid(version: StyleVersion, quantities: Iterable[Mapping]) -> dict[tup
             continue
         if quantity < 0:
             errors[f"quantities[{index}]"] = [_("A quantity cannot be negative.")]
+        elif quantity > MAX_QUANTITY:
+            out_of_range.append(index)
+            errors[f"quantities[{index}]"] = [quantity_message()]
+            continue
         if colour not in version.colours:
             errors[f"quantities[{index}]"] = [
                 _("The style has no colour %(colour)s.") % {"colour": colour}
@@ -124,7 +130,21 @@ def parse_grid(version: StyleVersion, quantities: Iterable[Mapping]) -> dict[tup
             errors[f"quantities[{index}]"] = [_("This colour and size appear twice.")]
         grid[(colour, size)] = quantity
     if errors:
-        raise DomainError(_("Some quantities are not valid."), errors=errors)
+        raise DomainError(
+            _("Some quantities are not valid."),
+            code=OUT_OF_RANGE if out_of_range else None,
+            errors=errors,
+        )
+    if sum(grid.values()) > MAX_QUANTITY:
+        raise DomainError(
+            _("Some quantities are not valid."),
+            code=OUT_OF_RANGE,
+            errors={
+                "quantities": [
+                    _("An order has at most %(max)s pieces.") % {"max": f"{MAX_QUANTITY:,}"}
+                ]
+            },
+        )
     grid = {cell: quantity for cell, quantity in grid.items() if quantity > 0}
     if not grid:
         raise DomainError(
@@ -176,9 +196,17 @@ def order_create(
             % {"moq": factory.minimum_order_quantity, "total": total}
         ]
     try:
-        unit_price = Decimal(str(unit_price)).quantize(Decimal("0.01"))
+        unit_price = Decimal(str(unit_price))
         if unit_price < 0:
             errors["unit_price"] = [_("The unit price cannot be negative.")]
+        elif unit_price > MAX_MONEY or not unit_price.is_finite():
+            raise DomainError(
+                _("A number is out of range."),
+                code=OUT_OF_RANGE,
+                errors={"unit_price": [money_message()]},
+            )
+        else:
+            unit_price = unit_price.quantize(Decimal("0.01"))
     except InvalidOperation:
         errors["unit_price"] = [_("Not a price.")]
     if not ship_to.strip():

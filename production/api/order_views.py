@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from core.api.viewsets import TenantViewSet
 from core.errors import DomainError
+from core.limits import check_quantity
 from core.roles import FACTORY_STAFF, MERCHANTS, PLANNING
 from factories.models import Factory
 from orders import selectors as order_selectors
@@ -95,6 +96,7 @@ class OrderProductionViewSet(TenantViewSet):
             quantity = int(params.get("quantity", "0"))
         except ValueError:
             raise DomainError(_("Not a number."), errors={"quantity": [_("Not a number.")]})
+        check_quantity(max(0, quantity), field="quantity")
         promise = selectors.capable_to_promise(
             factory=version.factory, version=version, quantity=max(0, quantity)
         )
@@ -104,7 +106,7 @@ class OrderProductionViewSet(TenantViewSet):
     def factory_matches(self, request):
         params = request.query_params
         try:
-            quantity = int(params.get("quantity") or 0)
+            quantity = check_quantity(max(0, int(params.get("quantity") or 0)), field="quantity")
             requested = (
                 dt.date.fromisoformat(params["requested_date"])
                 if params.get("requested_date")

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from core.api.serializers import TenantModelSerializer
+from core.limits import QuantityField
 from production.models import (
     Carton,
     CartonLine,
@@ -41,8 +42,8 @@ class OperationRecordCreateSerializer(serializers.Serializer):
     operation = serializers.CharField(max_length=40)
     badge = serializers.CharField(max_length=40)
     station = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    good_pieces = serializers.IntegerField(required=False, allow_null=True)
-    defective_pieces = serializers.IntegerField(required=False, default=0)
+    good_pieces = QuantityField(min_value=None, required=False, allow_null=True)
+    defective_pieces = QuantityField(min_value=None, required=False, default=0)
     is_rework = serializers.BooleanField(required=False, default=False)
     source = serializers.ChoiceField(
         choices=[OperationRecord.Source.SCAN, OperationRecord.Source.MANUAL],
@@ -118,9 +119,9 @@ class InspectionSerializer(TenantModelSerializer):
 
 class DefectInputSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=10)
-    count = serializers.IntegerField(min_value=1, default=1)
+    count = QuantityField(min_value=1, default=1)
     operation = serializers.IntegerField(required=False, allow_null=True)
-    rework_pieces = serializers.IntegerField(min_value=0, default=0)
+    rework_pieces = QuantityField(min_value=0, default=0)
 
 
 class InspectionCreateSerializer(serializers.Serializer):
@@ -130,9 +131,9 @@ class InspectionCreateSerializer(serializers.Serializer):
     operation = serializers.IntegerField(required=False, allow_null=True)
     station = serializers.IntegerField(required=False, allow_null=True)
     worker = serializers.IntegerField(required=False, allow_null=True)
-    checked_pieces = serializers.IntegerField()
-    defective_pieces = serializers.IntegerField(required=False, allow_null=True)
-    rejected_pieces = serializers.IntegerField(required=False, default=0)
+    checked_pieces = QuantityField(min_value=None)
+    defective_pieces = QuantityField(min_value=None, required=False, allow_null=True)
+    rejected_pieces = QuantityField(min_value=None, required=False, default=0)
     result = serializers.ChoiceField(choices=Inspection.Result.choices)
     notes = serializers.CharField(max_length=300, required=False, allow_blank=True)
     defects = DefectInputSerializer(many=True, required=False)

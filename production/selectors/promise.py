@@ -18,7 +18,10 @@ from production import conf
 from production.models import WorkOrder
 from production.selectors.plan import planned_work_minutes, promise_from_plan
 
-OPEN_ORDER_STATES = (Order.Status.PLACED, Order.Status.ACCEPTED)
+# Only an order the factory has accepted books capacity: a placed order is still a request,
+# and counting it let one merchant's unaccepted order of 10**9 pieces push every other
+# merchant's promised date years ahead.
+OPEN_ORDER_STATES = (Order.Status.ACCEPTED,)
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,9 @@ def daily_capacity_minutes(factory: Factory, *, day: date | None = None) -> int:
 
 
 def booked_minutes(factory: Factory, *, excluding_order: Order | None = None) -> int:
-    """SAM minutes already committed: open work orders and accepted or placed orders (all but
-    `excluding_order`, the one being promised)."""
+    """SAM minutes already committed: open work orders and accepted orders (all but
+    `excluding_order`, the one being promised). Placed orders the factory has not accepted
+    book nothing."""
     work = (
         WorkOrder.objects.filter(factory=factory)
         .exclude(status__in=[WorkOrder.Status.DONE, WorkOrder.Status.CANCELLED])

@@ -8,7 +8,7 @@ from django.db.models import DecimalField, ExpressionWrapper, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
+from core.errors import DomainError, NotAllowed
 from core.realtime import notify
 from factories.calendar import line_capacity
 from factories.clock import factory_today
@@ -192,12 +192,26 @@ def _store(factory, work_orders, plan: scheduling.Plan, pins) -> None:
     WorkOrder.objects.bulk_update(changed, ["line"], batch_size=500)
 
 
+def _refuse_unless_planned(entry: ScheduleEntry) -> None:
+    """A plan entry whose work order was cancelled or finished since the last re-plan is gone
+    at the next one: moving or unpinning it is refused, nothing written."""
+    status = (
+        WorkOrder.objects.filter(pk=entry.work_order_id).values_list("status", flat=True).first()
+    )
+    if status not in PLANNED_STATUSES:
+        raise NotAllowed(
+            _("This work order is no longer planned (cancelled or finished)."),
+            errors={"work_order": [_("No longer planned.")]},
+        )
+
+
 @transaction.atomic
 def schedule_move(
     *, entry: ScheduleEntry, line: SewingLine | int, start: date | None, by=None
 ) -> ScheduleEntry:
     """Pin a work order to a line (and a not-before date) and re-plan what follows."""
     factory = entry.factory
+    _refuse_unless_planned(entry)
     line_id = line.pk if isinstance(line, SewingLine) else line
     target = SewingLine.objects.filter(factory=factory, pk=line_id, is_active=True).first()
     if target is None:
@@ -217,6 +231,7 @@ def schedule_move(
 @transaction.atomic
 def schedule_unpin(*, entry: ScheduleEntry, by=None) -> ScheduleEntry:
     """Let the planner choose the line and date again."""
+    _refuse_unless_planned(entry)
     ScheduleEntry.objects.filter(pk=entry.pk).update(pinned_line=None, pinned_start=None)
     schedule_replan(factory=entry.factory)
     return ScheduleEntry.objects.get(pk=entry.pk)

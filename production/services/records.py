@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError, NotAllowed
+from core.models import Membership
 from core.realtime import notify
+from core.roles import FLOOR
 from factories.clock import local_date
 from factories.models import Factory, Station, Worker
 from production.models import (
@@ -140,6 +142,32 @@ def _resolve_station(factory: Factory, station) -> Station | None:
     return found
 
 
+def _refuse_unless_may_record_for(*, factory: Factory, worker: Worker, by, reason: str) -> None:
+    """A person records pieces under their own badge. Recording for another worker is a
+    supervisor's (or a manager's) entry, with a reason; the record keeps the reason and who
+    entered it, and its creation is in the audit log. A station device (no `by`) reads the
+    badge of the person at the station."""
+    if by is None or worker.user_id == by.pk:
+        return
+    role = (
+        Membership.objects.filter(user=by, organization_id=factory.pk, is_active=True)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role not in FLOOR:
+        raise DomainError(
+            _("You can record pieces only under your own badge."),
+            code="not_own_badge",
+            status_code=403,
+            errors={"worker": [_("This badge is another worker's.")]},
+        )
+    if not reason:
+        raise _refuse(
+            "reason",
+            _("Recording for another worker is a supervisor's entry: give a reason."),
+        )
+
+
 def open_rework_pieces(*, bundle: Bundle, operation: WorkOrderOperation) -> int:
     """Pieces of a bundle waiting to be reworked at an operation: those recorded defective
     there plus those an inspection sent back to it, less those already reworked."""
@@ -185,7 +213,8 @@ def operation_record_create(
     the call is idempotent: the same event returns the record it made the first time.
     Refused (nothing written): another factory's or an unknown bundle, badge or station; an
     operation outside the bundle's routing; more pieces than the bundle holds; the same bundle
-    and operation twice unless as rework; a supervisor entry without a reason.
+    and operation twice unless as rework; a supervisor entry without a reason; a badge that is
+    not `by`'s own, unless `by` is a supervisor or manager who gives a reason.
     """
     external_event_id = (external_event_id or "").strip()
     if external_event_id:
@@ -210,6 +239,7 @@ def operation_record_create(
             return existing
     operation = _resolve_operation(bundle, operation)
     worker = _resolve_worker(factory, worker)
+    _refuse_unless_may_record_for(factory=factory, worker=worker, by=by, reason=reason)
     station = _resolve_station(factory, station)
     if bundle.work_order.status == WorkOrder.Status.CANCELLED:
         raise NotAllowed(_("This work order is cancelled."), code="work_order_cancelled")

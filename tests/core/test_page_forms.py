@@ -86,15 +86,15 @@ def test_a_bad_role_is_a_field_error_on_the_people_page_and_adds_nobody(two_fact
     assert not Membership.objects.filter(user__username="li").exists()
 
 
-def test_an_unknown_user_comes_back_next_to_the_username(two_factories):
+def test_a_member_username_comes_back_next_to_the_username(two_factories):
     alpha, _bravo = two_factories
     owner = MembershipFactory(
         user=UserFactory(username="boss"), organization=alpha.organization, role=Role.FACTORY_OWNER
     )
     client = Client()
     client.force_login(owner.user)
-    response = client.post("/people/", {"username": "nobody", "role": "planner"})
-    assert response.context["form"].errors["username"] == ["Unknown user."]
+    response = client.post("/people/", {"username": "boss", "role": "planner"})
+    assert response.context["form"].errors["username"] == ["Already a member."]
     assert Membership.objects.filter(organization=alpha.organization).count() == 1
 
 

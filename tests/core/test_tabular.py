@@ -97,10 +97,79 @@ def test_a_bad_file_is_a_clear_error(data, name, message):
     assert list(refused.value.errors) == ["file"]
 
 
-def test_more_rows_than_allowed_is_refused(monkeypatch):
-    monkeypatch.setattr(tabular, "MAX_ROWS", 2)
+def test_more_rows_than_allowed_is_refused(settings):
+    settings.IMPORT_MAX_ROWS = 2
 
     with pytest.raises(DomainError) as refused:
         read_csv_text("a\n1\n2\n3\n")
 
     assert refused.value.code == "too_many_rows"
+
+
+def xlsx_with_far_rows(*rows: tuple[int, str]) -> bytes:
+    """A workbook whose sheet has a header and a cell in each given row (openpyxl writes only
+    those rows: building a sheet that says it runs to row 1,000,000 costs nothing)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["code", "qty"])
+    for row, value in rows:
+        sheet.cell(row=row, column=1, value=value)
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+def test_a_file_over_the_byte_cap_is_refused_before_it_is_parsed(settings, monkeypatch):
+    # given a cap of 1 KB and a 2 KB file; the parser must not be reached
+    settings.IMPORT_MAX_BYTES = 1024
+    monkeypatch.setattr(tabular, "decode_csv", lambda data: pytest.fail("parsed"))
+    monkeypatch.setattr(tabular, "load_workbook", lambda *a, **k: pytest.fail("parsed"))
+
+    # when it is read, as CSV or as a workbook
+    for name in ("big.csv", "big.xlsx"):
+        with pytest.raises(DomainError) as refused:
+            read_table(upload(b"a" * 2048, name))
+
+        # then it is refused with the cap in the message
+        assert refused.value.code == "file_too_large"
+        assert str(refused.value.message) == (
+            "The file is larger than 0.000976562 MB; split it into smaller files."
+        )
+
+
+def test_a_sheet_that_runs_to_row_a_million_stops_after_the_blank_run():
+    # given a workbook with one data row and a cell a million rows down
+    data = xlsx_with_far_rows((2, "ST-1"), (1_000_000, "far away"))
+
+    # when it is read
+    rows = read_table(upload(data, "far.xlsx"))
+
+    # then the data row is read and the reader stopped after the run of blank rows
+    assert cells_and_numbers(rows) == [({"code": "ST-1", "qty": ""}, 2)]
+    assert rows.rows_read == 2 + tabular.BLANK_ROWS_ENOUGH
+
+
+def test_a_csv_of_a_million_blank_lines_stops_after_the_blank_run():
+    rows = read_csv_text("code,qty\nST-1,3\n" + "\n" * 1_000_000 + "late,1\n")
+
+    assert cells_and_numbers(rows) == [({"code": "ST-1", "qty": "3"}, 2)]
+    assert rows.rows_read == 2 + tabular.BLANK_ROWS_ENOUGH
+
+
+def test_rows_past_the_row_cap_stop_the_reading_at_the_cap(settings):
+    settings.IMPORT_MAX_ROWS = 3
+    data = xlsx_with_far_rows(*[(n, f"ST-{n}") for n in range(2, 500)])
+
+    with pytest.raises(DomainError) as refused:
+        read_table(upload(data, "many.xlsx"))
+
+    assert refused.value.code == "too_many_rows"
+
+
+def test_a_tech_pack_sheet_stops_after_the_blank_run():
+    data = xlsx_with_far_rows((3, "OP1"), (1_000_000, "far away"))
+    book = tabular.open_workbook(upload(data, "pack.xlsx"))
+
+    values = tabular.sheet_values(book, book.sheetnames[0])
+
+    assert [row[0] for row in values] == ["code", None, "OP1"]

@@ -154,3 +154,34 @@ def test_the_register_page_shows_a_rule_of_the_service_next_to_its_field(client,
         "A Modbus device needs a host."
     ]
     assert Device.objects.count() == before
+
+
+def _manager_api(api, factory):
+    user = UserFactory()
+    MembershipFactory(user=user, organization=factory.organization, role=Role.FACTORY_MANAGER)
+    api.force_login(user)
+    return api
+
+
+def test_a_register_map_without_registers_is_a_400_naming_the_field(api, plant):
+    from devices.models import RegisterMap
+
+    # given a manager of the factory
+    _manager_api(api, plant[0])
+
+    # when they post a register map without `registers`
+    response = api.post("/api/v1/register-maps/", {"vendor": "Juki", "model_name": "DDL"})
+
+    # then the answer is 400 naming the field, and nothing is written
+    assert response.status_code == 400
+    assert "registers" in response.json()["errors"]
+    assert RegisterMap.objects.count() == 0
+
+
+def test_options_on_the_current_telemetry_policy_answers_without_an_error(api, plant):
+    _manager_api(api, plant[0])
+
+    response = api.options("/api/v1/telemetry-policy/current/")
+
+    assert response.status_code == 200
+    assert "PUT" in response.json()["actions"]

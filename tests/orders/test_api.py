@@ -259,3 +259,94 @@ def test_a_workbook_with_bad_cells_reports_each_cell_and_writes_nothing(factory_
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {"BOM!H2", "Routing!E2"}
     assert StyleVersion.objects.count() == before
+
+
+def test_a_quantity_of_2_to_the_31_is_a_400_out_of_range_and_writes_nothing(
+    merchant_api, factory, version
+):
+    # given an order body with one cell of 2**31 pieces
+    body = order_body(
+        factory, version, quantities=[{"colour": "Black", "size": "S", "quantity": 2**31}]
+    )
+
+    # when the shop posts it
+    response = merchant_api.post("/api/v1/orders/", body, format="json")
+
+    # then it is refused with the limit's code and message, and nothing is written
+    assert response.status_code == 400
+    assert response.json()["code"] == "out_of_range"
+    assert response.json()["errors"]["quantities[0]"] == [
+        "A quantity is a whole number from 0 to 1,000,000."
+    ]
+    assert written() == (0, 0)
+
+
+def test_an_order_whose_cells_add_up_past_the_limit_is_refused(merchant_api, factory, version):
+    cells = [{"colour": "Black", "size": s, "quantity": 600_000} for s in ("S", "M")]
+
+    response = merchant_api.post(
+        "/api/v1/orders/", order_body(factory, version, quantities=cells), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "out_of_range"
+    assert "quantities" in response.json()["errors"]
+    assert written() == (0, 0)
+
+
+def test_a_unit_price_over_the_money_limit_is_a_400_and_writes_nothing(
+    merchant_api, factory, version
+):
+    body = order_body(factory, version, unit_price="100000000.00")
+
+    response = merchant_api.post("/api/v1/orders/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "out_of_range"
+    assert response.json()["errors"]["unit_price"] == [
+        "An amount of money is from 0 to 99,999,999.99 yuan."
+    ]
+    assert written() == (0, 0)
+
+
+def test_the_limit_message_comes_in_the_requests_language(merchant_api, factory, version):
+    body = order_body(
+        factory, version, quantities=[{"colour": "Black", "size": "S", "quantity": 2**31}]
+    )
+
+    response = merchant_api.post(
+        "/api/v1/orders/", body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["message"] == "部分数量无效。"
+    assert written() == (0, 0)
+
+
+def test_a_csv_import_with_a_quantity_past_the_limit_names_its_row_and_imports_nothing(
+    merchant_api, factory, version
+):
+    day = (dt.date.today() + dt.timedelta(days=50)).isoformat()
+    text = HEADER + f"A-1,f1,ST-1,Black,S,{2**31},{day},Hangzhou,45.00,\n"
+
+    response = merchant_api.post("/api/v1/orders/import/", {"file": _csv(text)}, format="multipart")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "row 2": ["A quantity is a whole number from 0 to 1,000,000."]
+    }
+    assert written() == (0, 0)
+
+
+def test_an_import_over_the_byte_cap_is_refused_and_imports_nothing(
+    merchant_api, factory, version, settings
+):
+    settings.IMPORT_MAX_BYTES = 200
+    day = (dt.date.today() + dt.timedelta(days=50)).isoformat()
+    text = HEADER + f"A-1,f1,ST-1,Black,S,50,{day},Hangzhou,45.00,\n" * 5
+
+    response = merchant_api.post("/api/v1/orders/import/", {"file": _csv(text)}, format="multipart")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "file_too_large"
+    assert written() == (0, 0)

@@ -5,12 +5,14 @@ from types import SimpleNamespace
 
 import pytest
 
+from core.roles import Role
 from tests.factories import (
     BundleFactory,
     CutPlanFactory,
     FactoryFactory,
     LayFactory,
     MarkerFactory,
+    MembershipFactory,
     SewingLineFactory,
     StationFactory,
     UserFactory,
@@ -40,6 +42,9 @@ def build_floor(factory=None, tag="f"):
     ]
     lay = LayFactory(marker=MarkerFactory(cut_plan=CutPlanFactory(work_order=work_order)))
     bundles = [BundleFactory(lay=lay, number=n, quantity=20) for n in (1, 2, 3)]
+    # The floor's supervisor: records for the workers are supervisor entries (with a reason).
+    user = UserFactory()
+    MembershipFactory(user=user, organization=factory.organization, role=Role.SUPERVISOR)
     return SimpleNamespace(
         factory=factory,
         line=line,
@@ -48,7 +53,7 @@ def build_floor(factory=None, tag="f"):
         work_order=work_order,
         operations=operations,
         bundles=bundles,
-        user=UserFactory(),
+        user=user,
     )
 
 

@@ -10,8 +10,12 @@ pytestmark = pytest.mark.django_db
 
 
 def client_for(api, floor, role):
+    """The API as a member with `role`; a worker is the holder of the first badge."""
     user = UserFactory()
     MembershipFactory(user=user, organization=floor.factory.organization, role=role)
+    if role == Role.WORKER:
+        floor.workers[0].user = user
+        floor.workers[0].save(update_fields=["user"])
     api.force_login(user)
     return api
 
@@ -21,6 +25,7 @@ def scan_body(floor, **extra):
         "bundle": f"SLB:{floor.bundles[0].pk}",
         "operation": floor.operations[0].code,
         "badge": floor.workers[0].badge_id,
+        "reason": "entered for the line",  # a supervisor records for a worker with a reason
         **extra,
     }
 
@@ -89,3 +94,53 @@ def test_the_aql_plan_endpoint_reads_the_standard(api, floor):
         7,
         8,
     )
+
+
+def test_a_worker_scanning_another_workers_badge_is_refused_and_nothing_is_written(api, floor):
+    # given worker A signed in (the holder of the first badge)
+    client = client_for(api, floor, Role.WORKER)
+
+    # when A scans with worker B's badge
+    response = client.post(
+        "/api/v1/operation-records/",
+        scan_body(floor, badge=floor.workers[1].badge_id),
+        format="json",
+    )
+
+    # then it is refused, and nothing is recorded
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_own_badge"
+    assert OperationRecord.objects.count() == 0
+
+
+def test_a_supervisor_records_for_a_worker_with_a_reason_and_the_audit_keeps_it(api, floor):
+    from tests.audit_trail import entries_of
+
+    client = client_for(api, floor, Role.SUPERVISOR)
+
+    response = client.post(
+        "/api/v1/operation-records/",
+        scan_body(floor, badge=floor.workers[1].badge_id, source="manual", reason="badge lost"),
+        format="json",
+    )
+
+    assert response.status_code == 201
+    record = OperationRecord.objects.get()
+    assert (record.worker, record.reason) == (floor.workers[1], "badge lost")
+    (created,) = entries_of(record)
+    assert created.changes["reason"] == ["None", "badge lost"]
+    assert created.actor == record.recorded_by
+
+
+def test_a_supervisor_recording_for_a_worker_without_a_reason_is_refused(api, floor):
+    client = client_for(api, floor, Role.SUPERVISOR)
+
+    response = client.post(
+        "/api/v1/operation-records/",
+        scan_body(floor, badge=floor.workers[1].badge_id, reason=""),
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["reason"]
+    assert OperationRecord.objects.count() == 0

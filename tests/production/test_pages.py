@@ -18,8 +18,12 @@ pytestmark = pytest.mark.django_db
 
 
 def login(client, floor, role):
+    """Signed in with `role`; a worker is the holder of the first badge."""
     user = UserFactory()
     MembershipFactory(user=user, organization=floor.factory.organization, role=role)
+    if role == Role.WORKER:
+        floor.workers[0].user = user
+        floor.workers[0].save(update_fields=["user"])
     client.force_login(user)
     return client
 

@@ -149,3 +149,32 @@ def test_measured_efficiency_comes_from_the_gaps_between_records(floor):
         Decimal("0.80"),
         True,
     )
+
+
+def test_unpinning_the_entry_of_a_cancelled_work_order_is_a_409_and_changes_nothing(two_lines, api):
+    from core.roles import Role
+    from production.services import work_order_cancel
+    from tests.factories import MembershipFactory, UserFactory
+
+    # given a pinned plan entry whose work order was then cancelled (before any re-plan)
+    floor, second = two_lines
+    planner = UserFactory()
+    MembershipFactory(user=planner, organization=floor.factory.organization, role=Role.PLANNER)
+    schedule_replan(factory=floor.factory)
+    entry = (
+        ScheduleEntry.objects.filter(factory=floor.factory)
+        .exclude(work_order=floor.work_order)
+        .first()
+    )
+    ScheduleEntry.objects.filter(pk=entry.pk).update(pinned_line=second)
+    work_order_cancel(work_order=entry.work_order, reason="merchant cancelled", by=planner)
+
+    # when the planner unpins it
+    api.force_login(planner)
+    response = api.post(f"/api/v1/schedule/{entry.pk}/unpin/")
+
+    # then the answer says the work order is no longer planned, and the entry is unchanged
+    assert response.status_code == 409
+    assert response.json()["code"] == "not_allowed"
+    entry.refresh_from_db()
+    assert entry.pinned_line == second

@@ -27,6 +27,7 @@ def scan(floor, bundle, operation):
         operation=floor.operations[operation],
         worker=floor.workers[operation],
         source=OperationRecord.Source.SCAN,
+        reason="entered for the line",
         by=floor.user,
     )
 

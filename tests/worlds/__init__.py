@@ -13,7 +13,7 @@ from django.conf import settings
 
 from core.models import IdempotencyRecord
 from core.roles import ROLES_BY_KIND, OrgKind, Role
-from core.services import api_token_create
+from core.services import api_token_create, invitation_create
 from tests.factories import (
     DistrictFactory,
     FactoryFactory,
@@ -74,6 +74,12 @@ def build_world(tag: str) -> SimpleNamespace:
         response_body={},
     )
     world.owner = world.users[Role.FACTORY_OWNER]
+    for org in orgs.values():
+        invitation_create(
+            organization=org,
+            username=f"{tag}-invited-{org.kind}",
+            role=sorted(ROLES_BY_KIND[org.kind])[0],
+        )
 
     for app in settings.PROJECT_APPS:
         module_name = f"tests.worlds.{app}"

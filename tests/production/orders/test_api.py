@@ -129,6 +129,18 @@ def test_capable_to_promise_without_a_tech_pack_is_a_400(merchant_api):
     assert response.json()["errors"] == {"version": ["Unknown."]}
 
 
+def test_capable_to_promise_for_more_than_the_quantity_limit_is_a_400(merchant_api, version):
+    response = merchant_api.get(
+        f"/api/v1/orders/capable-to-promise/?version={version.pk}&quantity={10**9}"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "out_of_range"
+    assert response.json()["errors"] == {
+        "quantity": ["A quantity is a whole number from 0 to 1,000,000."]
+    }
+
+
 def test_factory_matches_rank_the_merchants_partners(merchant_api, factory):
     response = merchant_api.get("/api/v1/orders/factory-matches/?quantity=300&category=woven")
 

@@ -218,3 +218,33 @@ def test_the_merchant_finds_its_partner_factory(buyer_client, factory):
     assert page.status_code == 200
     assert factory.organization.name in page.content.decode()
     assert "makes this category" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("q-Black-S", str(2**31), "A quantity is a whole number from 0 to 1,000,000."),
+        ("unit_price", "100000000.00", "An amount of money is from 0 to 99,999,999.99 yuan."),
+    ],
+    ids=["quantity", "money"],
+)
+def test_the_grid_refuses_a_number_over_its_limit_next_to_the_field(
+    buyer_client, version, field, value, message
+):
+    # given an order grid with one number over its limit
+    data = {
+        "version": version.pk,
+        "q-Black-S": "200",
+        "requested_date": (dt.date.today() + dt.timedelta(days=40)).isoformat(),
+        "unit_price": "39.00",
+        "ship_to": "Wuhan",
+    }
+    data[field] = value
+
+    # when the merchant submits it
+    response = buyer_client.post("/orders/new/", data)
+
+    # then the page shows the limit at the field and no order is written
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [message]
+    assert Order.objects.count() == 0

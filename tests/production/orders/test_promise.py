@@ -44,3 +44,41 @@ def test_placing_an_order_stores_the_promise_made_before_it_counted_as_booked(
     draft.refresh_from_db()
     assert placed.promised_date == expected
     assert draft.promised_date == expected
+
+
+def _other_merchant(factory):
+    from core.roles import OrgKind
+    from tests.factories import OrganizationFactory, PartnershipFactory
+
+    other = OrganizationFactory(kind=OrgKind.MERCHANT, code="m2", name="Merchant Two")
+    PartnershipFactory(factory=factory, partner=other)
+    return other
+
+
+def test_an_unaccepted_huge_order_of_one_merchant_does_not_move_another_merchants_promise(
+    factory, version, merchant
+):
+    # given merchant B's promise today, and merchant A's placed but unaccepted order of 10**9
+    SewingLineFactory(factory=factory, planned_headcount=10, efficiency=Decimal("0.75"))
+    other = _other_merchant(factory)
+    before = capable_to_promise(factory=factory, version=version, quantity=1500)
+    OrderFactory(version=version, merchant=other, status="placed", total_quantity=10**9)
+
+    # when merchant B asks again
+    after = capable_to_promise(factory=factory, version=version, quantity=1500)
+
+    # then the placed order books nothing and the date is the same
+    assert after.booked_minutes == 0
+    assert after.date == before.date
+
+
+def test_an_accepted_order_of_another_merchant_consumes_capacity(factory, version, merchant):
+    SewingLineFactory(factory=factory, planned_headcount=10, efficiency=Decimal("0.75"))
+    other = _other_merchant(factory)
+    before = capable_to_promise(factory=factory, version=version, quantity=1500)
+    OrderFactory(version=version, merchant=other, status="accepted", total_quantity=3000)
+
+    after = capable_to_promise(factory=factory, version=version, quantity=1500)
+
+    assert after.booked_minutes == 7200
+    assert after.date > before.date
