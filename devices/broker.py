@@ -130,7 +130,7 @@ def broker_reload(pid: int | None = None) -> bool:
 
 
 # Registered under the name it had in devices.tasks, so queued messages still run.
-@shared_task(name="devices.tasks.broker_files_refresh", **conf.TASK_OPTIONS)
+@shared_task(name="devices.tasks.broker_files_refresh", **conf.TASK_OPTIONS, rls="platform")
 def broker_files_refresh() -> bool:
     """Rewrite Mosquitto's password file and ACL from the registry, then reload it."""
     broker_files_write()

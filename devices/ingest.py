@@ -19,6 +19,7 @@ import orjson
 import psycopg
 from django.db import DatabaseError, connection, transaction
 
+from core import rls
 from core.realtime import notify
 from devices import conf
 from devices.handoff import station_events_hand_off
@@ -440,6 +441,7 @@ def _duplicate_letter(row, topic_of) -> DeadLetter:
     )
 
 
+@rls.platform()  # the ingest writes for every factory (row-level security)
 def ingest_messages(messages: list[Incoming]) -> IngestResult:
     """Decode, validate and store a batch of messages in one transaction (see module doc)."""
     now = datetime.now(UTC)
@@ -499,6 +501,7 @@ def _hand_off(record_ids: list[int]) -> None:
         station_events_hand_off.delay(record_ids=record_ids[start : start + 200])
 
 
+@rls.platform()  # the ingest writes for every factory (row-level security)
 def ingest_one_by_one(messages: list[Incoming]) -> IngestResult:
     """Store messages one at a time; one the database refuses becomes a dead letter."""
     total = IngestResult()

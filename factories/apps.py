@@ -12,3 +12,8 @@ class FactoriesConfig(AppConfig):
         from factories.navigation import ITEMS
 
         navigation_register(ITEMS)
+
+        from core.rls import register_reach
+        from factories.reach import reach_of
+
+        register_reach(reach_of)

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from core import rls
 from devices.broker import broker_files_write, broker_reload
 
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--reload", action="store_true", help="SIGHUP the broker")
         parser.add_argument("--pid", type=int, default=None)
 
+    @rls.platform()  # every factory's devices (row-level security)
     def handle(self, *args, **options):
         passwd, acl = broker_files_write(options["dir"])
         self.stdout.write(f"wrote {passwd} and {acl}")
