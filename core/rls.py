@@ -63,12 +63,13 @@ _current: contextvars.ContextVar[Scope] = contextvars.ContextVar("seamline_rls",
 
 # How an organization's reach is found (which factories it works with). The factories app
 # registers it (core imports no domain app); without it an organization reaches only itself.
-_reach_resolver: Callable[[object], Iterable[int]] | None = None
+_reach_resolvers: list[Callable[[object], Iterable[int]]] = []
 
 
 def register_reach(resolver: Callable[[object], Iterable[int]]) -> None:
-    global _reach_resolver
-    _reach_resolver = resolver
+    """Add a source of reach: the organization reaches the union of what they return."""
+    if resolver not in _reach_resolvers:
+        _reach_resolvers.append(resolver)
 
 
 def current() -> Scope:
@@ -90,9 +91,24 @@ def platform():
     return scope(PLATFORM)
 
 
+@contextmanager
 def owner():
-    """The owner role (DDL, migrations, partitions) with the platform's reach."""
-    return scope(OWNER)
+    """The owner role (DDL, migrations, partitions) with the platform's reach. On leaving, the
+    default connection goes back to the app role at once (not at its next statement), so a
+    raw psycopg cursor used afterwards never runs as the owner."""
+    from django.db import connection
+
+    with scope(OWNER):
+        yield OWNER
+    sync(connection)
+
+
+def sync(connection) -> None:
+    """Apply the running scope to `connection` now: call it before sending statements through
+    the raw psycopg connection, which bypasses Django's cursors (and so the backend's check)."""
+    apply = getattr(connection, "rls_sync", None)
+    if apply is not None:
+        apply()
 
 
 def none():
@@ -111,12 +127,13 @@ def for_organization(org) -> Scope:
     """The scope of a request acting for `org` (None: no rows)."""
     if org is None or getattr(org, "pk", None) is None:
         return NONE
-    if _reach_resolver is None:
+    if not _reach_resolvers:
         return Scope(org_id=org.pk, factory_ids=(org.pk,))
-    # The resolver reads partnerships, whose policy lets the partner read its own rows.
+    # Resolvers read rows keyed to the organization (partnerships, its orders), which the
+    # policy lets it read by its id alone.
     with scope(Scope(org_id=org.pk)):
-        reach = tuple(sorted({int(pk) for pk in _reach_resolver(org)}))
-    return Scope(org_id=org.pk, factory_ids=reach)
+        reach = {int(pk) for resolver in _reach_resolvers for pk in resolver(org)}
+    return Scope(org_id=org.pk, factory_ids=tuple(sorted(reach)))
 
 
 def act_for(org) -> None:

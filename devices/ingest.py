@@ -347,6 +347,7 @@ def _insert_postgres(rows) -> tuple[list[int], list[tuple]]:
     Returns (ids of the inserted rows in order of `rows`, the rows that were duplicates).
     """
     _ensure_partitions(rows)
+    rls.sync(connection)  # the raw cursor below skips Django's: apply the platform scope first
     raw = connection.connection  # the psycopg 3 connection, inside Django's transaction
     with raw.cursor() as cursor:
         # The sequence steps by ID_BLOCK (migration 0004): each nextval() reserves a block.
@@ -363,8 +364,10 @@ def _insert_postgres(rows) -> tuple[list[int], list[tuple]]:
             ):
                 copy.write(text)
             return ids, []
-        except psycopg.errors.UniqueViolation:
-            pass  # a redelivery: find out which rows are new below
+        except (psycopg.errors.UniqueViolation, psycopg.errors.FeatureNotSupported):
+            # A redelivery: find out which rows are new below. Or row-level security, under
+            # which PostgreSQL refuses COPY into the table: the INSERT below is checked instead.
+            pass
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS telemetry_staging "
             f"(LIKE {TABLE} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"

@@ -14,19 +14,25 @@ from channels.testing import WebsocketCommunicator
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.db import ProgrammingError, connection, transaction
-from django.urls import re_path
+from django.urls import re_path, reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from config.celery_app import app as celery_app
 from core import rls
 from core.roles import OrgKind, Role
 from core.tenancy import TenantQuerySet
+from dashboards import selectors
 from dashboards.consumers import FactoryDashboardConsumer
+from dashboards.models import ProfileLinkView
+from dashboards.services import profile_link_create
 from devices import partitions
 from devices.models import Device, TelemetryRecord
 from factories.models import Partnership, SewingLine
 from orders.models import Order
 from tests.factories import (
+    DistrictFactory,
+    FactoryDayFactory,
     FactoryFactory,
     MembershipFactory,
     OrganizationFactory,
@@ -200,6 +206,25 @@ def test_a_merchant_never_reaches_a_row_keyed_to_another_merchant_at_a_foreign_f
     with rls.scope(rls.for_organization(merchant)):
         assert Order.objects.filter(factory=b).count() == 0
         assert line_factories() == []
+
+
+def test_a_districts_all_factories_total_still_counts_the_factories_that_do_not_share(db):
+    district = DistrictFactory(organization=OrganizationFactory(kind=OrgKind.DISTRICT))
+    for index, shares in enumerate([True, False, False, False]):
+        factory = FactoryFactory(district=district, shares_with_district=shares)
+        FactoryDayFactory(factory=factory, day=timezone.localdate(), finished=100 + index)
+    with rls.scope(rls.for_organization(district.organization)):
+        report = selectors.district_report(district)
+    assert (report["sharing_total"]["output"], report["all_total"]["output"]) == (100, 406)
+
+
+def test_a_shared_profile_link_opens_for_a_visitor_without_a_login(db):
+    factory = FactoryFactory()
+    FactoryDayFactory(factory=factory, day=timezone.localdate(), finished=123)
+    link = profile_link_create(factory=factory, recipient="a lender", by=UserFactory())
+    response = APIClient().get(reverse("dashboards:profile-shared"), {"t": link.token})
+    assert response.status_code == 200
+    assert ProfileLinkView.objects.filter(link=link).count() == 1
 
 
 # --- A Celery task -----------------------------------------------------------------------------
