@@ -25,6 +25,7 @@ See docs/operations.md, "Row-level security".
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import inspect
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
@@ -276,20 +277,30 @@ def _quote(connection, name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+def _fingerprint(expression: str) -> str:
+    """Stored as the policy's comment: a changed expression makes `install` run again."""
+    return hashlib.sha256(expression.encode()).hexdigest()[:16]
+
+
 def installed(connection) -> bool:
-    """True when every factory-owned table has its policy and the app role its grants."""
+    """True when every factory-owned table has today's policy and the app role its grants."""
     role = app_role(connection)
-    tables = [model._meta.db_table for model in factory_owned_models()]
+    wanted = {
+        model._meta.db_table: _fingerprint(policy_expression(model))
+        for model in factory_owned_models()
+    }
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_class c JOIN pg_policies p "
-            "ON p.tablename = c.relname AND p.policyname = %s "
-            "WHERE c.relname = ANY(%s) AND c.relrowsecurity AND c.relforcerowsecurity "
+            "SELECT c.relname, d.description FROM pg_policy p "
+            "JOIN pg_class c ON c.oid = p.polrelid "
+            "LEFT JOIN pg_description d ON d.objoid = p.oid "
+            "AND d.classoid = 'pg_policy'::regclass "
+            "WHERE p.polname = %s AND c.relrowsecurity AND c.relforcerowsecurity "
             "AND c.relnamespace = 'public'::regnamespace",
-            [POLICY, tables],
+            [POLICY],
         )
-        with_policy = cursor.fetchone()[0]
-        if with_policy != len(tables):
+        present = dict(cursor.fetchall())
+        if any(present.get(table) != mark for table, mark in wanted.items()):
             return False
         if not role:
             return True
@@ -339,6 +350,9 @@ def install(connection, *, force: bool = False) -> list[str]:
                 cursor.execute(
                     f"CREATE POLICY {POLICY} ON {table} USING ({expression}) "
                     f"WITH CHECK ({expression})"
+                )
+                cursor.execute(
+                    f"COMMENT ON POLICY {POLICY} ON {table} IS '{_fingerprint(expression)}'"
                 )
                 secured.append(model._meta.db_table)
         return secured

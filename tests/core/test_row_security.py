@@ -95,6 +95,15 @@ def test_every_model_with_a_factory_field_has_forced_row_security_and_the_policy
 
 
 @pytest.mark.django_db
+def test_a_policy_that_is_not_todays_is_made_again_by_the_next_install():
+    with rls.owner(), connection.cursor() as cursor:
+        cursor.execute(f"COMMENT ON POLICY {rls.POLICY} ON factories_sewingline IS 'stale'")
+        assert not rls.installed(connection)
+    assert rls.install(connection) != []
+    assert rls.installed(connection)
+
+
+@pytest.mark.django_db
 def test_the_app_runs_as_a_role_that_neither_is_superuser_nor_bypasses_security():
     with rls.none(), connection.cursor() as cursor:
         cursor.execute(
