@@ -107,6 +107,12 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if IS_POSTGRES:
+    # Row-level security (core/rls.py, docs/operations.md): DATABASE_URL names the owner, which
+    # migrates; every other statement runs as DATABASE_APP_ROLE (no BYPASSRLS, not a superuser),
+    # switched per connection by the backend, under the policies keyed on the running scope.
+    DATABASES["default"]["ENGINE"] = "core.db.postgresql"
+    DATABASES["default"]["APP_ROLE"] = env("DATABASE_APP_ROLE", default="seamline_app")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

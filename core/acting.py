@@ -1,5 +1,6 @@
 """Which organization a request acts for, and in which role."""
 
+from core import rls
 from core.models import Membership
 
 SESSION_KEY = "acting_organization_id"
@@ -20,7 +21,9 @@ def acting_membership(memberships, organization_id=None) -> Membership | None:
 
 
 def set_acting(request, *, organization=None, role=None, membership=None) -> None:
-    """Attach the acting organization to the request (and the Django request under DRF's)."""
+    """Attach the acting organization to the request (and the Django request under DRF's), and
+    switch the request's row-level-security scope to it (core.rls)."""
+    rls.act_for(organization)
     targets = [request]
     inner = getattr(request, "_request", None)
     if inner is not None:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from core import checks  # noqa: F401  (registers the system checks)
         from core.api import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        from core.rls import install_after_migrate
+
+        # Row-level security: grants and policies follow the models after every migrate.
+        post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="core.rls.install")

@@ -11,9 +11,11 @@ value. Both send no audit entries: what they write is derived or generated data 
 service records who made it.
 """
 
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
@@ -43,6 +45,7 @@ class _Columns:
     def __init__(self, model: type[models.Model], fields: Sequence[str]) -> None:
         meta = model._meta
         by_attname = {field.attname: field for field in meta.concrete_fields}
+        self.db_table = meta.db_table
         self.table = connection.ops.quote_name(meta.db_table)
         self.given = [by_attname[name] for name in fields]
         self.filled = [
@@ -110,6 +113,29 @@ def _unescape(text: str) -> str:
     return "".join(out)
 
 
+@contextmanager
+def _copy_into(cursor, columns: "_Columns"):
+    """A COPY into the table. PostgreSQL refuses COPY FROM where row-level security applies
+    (core/rls.py), so there it goes into a temporary table with the same columns and moves over
+    with one INSERT … SELECT, which the table's policy checks row by row."""
+    cursor.execute("SELECT row_security_active(%s::regclass)", [columns.db_table])
+    if not cursor.fetchone()[0]:
+        with cursor.copy(columns.copy_sql()) as copy:
+            yield copy
+        return
+    stage = connection.ops.quote_name(f"bulk_stage_{uuid.uuid4().hex[:16]}")
+    with transaction.atomic():
+        cursor.execute(
+            f"CREATE TEMP TABLE {stage} AS SELECT {columns.names} FROM {columns.table} WITH NO DATA"
+        )
+        with cursor.copy(f"COPY {stage} ({columns.names}) FROM STDIN") as copy:
+            yield copy
+        cursor.execute(
+            f"INSERT INTO {columns.table} ({columns.names}) SELECT {columns.names} FROM {stage}"
+        )
+        cursor.execute(f"DROP TABLE {stage}")
+
+
 def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple]) -> int:
     """Insert `rows` (tuples in the order of `fields`, attnames like `factory_id`) into `model`."""
     columns = _Columns(model, fields)
@@ -120,7 +146,7 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
             json_at = [
                 i for i, field in enumerate(columns.given) if isinstance(field, models.JSONField)
             ]
-            with cursor.copy(columns.copy_sql()) as copy:
+            with _copy_into(cursor, columns) as copy:
                 for row in rows:
                     copy.write_row(
                         (columns.prepared(row, json_at) if json_at else row) + columns.extra
@@ -143,7 +169,7 @@ def insert_lines(model: type[models.Model], fields: Sequence[str], lines: Iterab
         return insert_rows(model, fields, (columns.parsed(line) for line in lines))
     suffix = columns.text_suffix()
     count = 0
-    with connection.cursor() as cursor, cursor.copy(columns.copy_sql()) as copy:
+    with connection.cursor() as cursor, _copy_into(cursor, columns) as copy:
         for chunk in _chunks((line + suffix for line in lines), LINES_PER_WRITE):
             copy.write("".join(chunk))
             count += len(chunk)

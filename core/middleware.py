@@ -1,7 +1,9 @@
 """Request middleware: the user's language and the acting organization."""
 
+from django.urls import reverse
 from django.utils import translation
 
+from core import rls
 from core.acting import SESSION_KEY, acting_membership, memberships_of, set_acting
 
 
@@ -26,6 +28,12 @@ class ActingOrganizationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The request's row-level-security scope: none until the acting organization is known
+        # (here, or by an API token in DRF's authentication), restored when the request ends.
+        with rls.request():
+            return self._act(request)
+
+    def _act(self, request):
         # Loaded once per request: the shell's organization switcher lists them too.
         request.memberships = (
             list(memberships_of(request.user)) if request.user.is_authenticated else []
@@ -40,4 +48,7 @@ class ActingOrganizationMiddleware:
                 role=membership.role,
                 membership=membership,
             )
+        if request.user.is_superuser and request.path_info.startswith(reverse("admin:index")):
+            # The Django admin is the platform operators' tool: it spans tenants.
+            rls.act_platform()
         return self.get_response(request)

@@ -123,7 +123,7 @@ def day_rebuild(factory_id: int, moment_iso: str) -> None:
     _pushed(factory_id)
 
 
-@shared_task(**TASK_OPTIONS)
+@shared_task(**TASK_OPTIONS, rls="platform")  # every factory (row-level security)
 def rollups_catch_up(hours: int | None = None) -> int:
     """Periodic catch-up: rebuild the last hours of every factory (late or missed events),
     then today (order intake and delivery arrive without an hour)."""

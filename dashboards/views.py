@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core import rls
 from core.errors import DomainError
 from core.forms import submit_form
 from core.pdf import pdf_response
@@ -198,22 +199,26 @@ profile_link_revoke.model = ProfileLink
 @never_cache
 def profile_shared(request):
     """What a lender or a new customer sees through a link: no login, logged every time."""
-    link = (
-        ProfileLink.objects.select_related("factory__organization")
-        .filter(token=request.GET.get("t", "") or None)
-        .first()
-    )
+    # The token is the factory's capability (row-level security): found by the platform, then
+    # everything else runs for the link's factory only.
+    with rls.platform():
+        link = (
+            ProfileLink.objects.select_related("factory__organization")
+            .filter(token=request.GET.get("t", "") or None)
+            .first()
+        )
     if link is None or not link.is_usable:
         raise Http404
-    profile = selectors.factory_profile(link.factory)
-    services.profile_link_view_record(
-        link=link,
-        shown=profile,
-        remote_addr=request.META.get("REMOTE_ADDR"),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-    )
-    return render(
-        request,
-        "dashboards/profile_shared.html",
-        {"profile": profile, "link": link, **profile_table()},
-    )
+    with rls.scope(rls.for_factory(link.factory_id)):
+        profile = selectors.factory_profile(link.factory)
+        services.profile_link_view_record(
+            link=link,
+            shown=profile,
+            remote_addr=request.META.get("REMOTE_ADDR"),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+        return render(
+            request,
+            "dashboards/profile_shared.html",
+            {"profile": profile, "link": link, **profile_table()},
+        )

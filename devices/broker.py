@@ -294,6 +294,7 @@ def device_credentials_push(device: Device, password: str) -> bool:
 @shared_task(
     name="devices.tasks.broker_client_disable",
     **{**conf.TASK_OPTIONS, "autoretry_for": (*conf.TASK_OPTIONS["autoretry_for"], BrokerError)},
+    rls="platform",
 )
 def broker_client_disable(username: str) -> bool:
     """Lock a retired device out of the broker (queued after the retirement commits)."""

@@ -115,7 +115,7 @@ def _operation_record(record: TelemetryRecord) -> OperationRecord:
 
 
 # Registered under the name it had in devices.tasks, so queued messages still run.
-@shared_task(name="devices.tasks.station_events_hand_off", **conf.TASK_OPTIONS)
+@shared_task(name="devices.tasks.station_events_hand_off", **conf.TASK_OPTIONS, rls="platform")
 def station_events_hand_off(record_ids: list[int]) -> int:
     """Hanger events → production operation records (one record per event, ever)."""
     handed = 0

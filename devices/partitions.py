@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import connection
 
+from core import rls
+
 TABLE = "devices_telemetryrecord"
 
 
@@ -32,7 +34,8 @@ def partition_ensure(day: date, *, using=None) -> bool:
         return False
     name = partition_name(day)
     start, end = _bounds(day)
-    with conn.cursor() as cursor:
+    # DDL on the telemetry table is the owner's (row-level security: the app role may not).
+    with rls.owner(), conn.cursor() as cursor:
         cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
         if cursor.fetchone()[0]:
             return False
@@ -77,7 +80,7 @@ def partitions_drop_before(cutoff: date) -> list[str]:
     dropped = []
     for name, day in partitions_existing():
         if day + timedelta(days=1) <= cutoff:
-            with connection.cursor() as cursor:
+            with rls.owner(), connection.cursor() as cursor:
                 cursor.execute(f'DROP TABLE IF EXISTS "{name}"')
             dropped.append(name)
     return dropped

@@ -42,7 +42,7 @@ def rollup_minutes(factory_id: int, minutes: list[str]) -> int:
     )
 
 
-@shared_task(**TASK)
+@shared_task(**TASK, rls="platform")  # every factory (row-level security)
 def rollups_refresh(window_seconds: int = 180) -> int:
     """Rebuild the minutes that received data in the last window, and those whose rollup
     failed before (beat, every minute)."""
@@ -57,7 +57,7 @@ def alarms_evaluate(factory_id: int) -> None:
     evaluate(factory_id=factory_id)
 
 
-@shared_task(**TASK)
+@shared_task(**TASK, rls="platform")  # every factory (row-level security)
 def alarms_check() -> int:
     """Evaluate the alarm rules of every factory that has devices (beat, every minute)."""
     factory_ids = list(Device.objects.order_by().values_list("factory_id", flat=True).distinct())
@@ -66,14 +66,14 @@ def alarms_check() -> int:
     return len(factory_ids)
 
 
-@shared_task(acks_late=True, max_retries=0)
+@shared_task(acks_late=True, max_retries=0, rls="platform")  # every factory (row-level security)
 def poll_modbus() -> dict:
     """Poll the Modbus devices that are due (beat, every second). Not retried: the next tick
     is the retry, and each device carries its own back-off."""
     return poll_due_devices()
 
 
-@shared_task(**TASK)
+@shared_task(**TASK, rls="platform")  # every factory (row-level security)
 def telemetry_partitions_maintain() -> dict:
     """Create tomorrow's partitions ahead; apply each factory's retention (beat, hourly)."""
     created = partitions_ensure(days_ahead=conf.get("PARTITION_DAYS_AHEAD"))

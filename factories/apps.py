@@ -18,3 +18,8 @@ class FactoriesConfig(AppConfig):
         from factories.models import Worker
 
         media_register("workers/", Worker, "photo")
+
+        from core.rls import register_reach
+        from factories.reach import reach_of
+
+        register_reach(reach_of)

@@ -12,3 +12,9 @@ class InventoryConfig(AppConfig):
         from inventory.navigation import ITEMS
 
         navigation_register(ITEMS)
+
+        from core.rls import register_reach
+        from inventory.models.purchasing import purchase_order_factory_ids
+
+        # Row-level security: a supplier reaches the factories that sent it purchase orders.
+        register_reach(purchase_order_factory_ids)

@@ -20,6 +20,12 @@ class OrdersConfig(AppConfig):
 
         media_register("styles/", Style, "photo")
 
+        from core.rls import register_reach
+        from orders.models.merchant_orders import order_factory_ids
+
+        # Row-level security: a merchant reaches the factories that hold its orders too.
+        register_reach(order_factory_ids)
+
         # The sweep behind webhook back-off: sends pending deliveries whose time has come when
         # there is no broker (eager demo), or whose retry message was lost.
         settings.CELERY_BEAT_SCHEDULE.setdefault(

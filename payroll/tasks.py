@@ -29,7 +29,7 @@ def machine_down_import_task(factory_id: int, day_iso: str) -> int:
         return machine_down_import(factory=factory, starts_on=day, ends_on=day)
 
 
-@shared_task(**TASK)
+@shared_task(**TASK, rls="platform")  # every factory (row-level security)
 def machine_down_import_yesterday() -> int:
     """Queue each factory's yesterday for every factory with devices that have an operator
     (beat). Yesterday is the day before the factory's own today, in its zone: at 00:30 in

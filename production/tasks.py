@@ -21,7 +21,9 @@ def worker_skills_measure(factory_id: int) -> int:
     return measure(factory=factory) if factory is not None else 0
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(
+    acks_late=True, ignore_result=True, rls="platform"
+)  # every factory (row-level security)
 def worker_skills_measure_all() -> int:
     """Nightly: queue a measurement per factory with records."""
     factory_ids = OperationRecord.objects.values_list("factory_id", flat=True).distinct()

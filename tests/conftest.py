@@ -92,9 +92,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
     database goes without it."""
     from django.db import connection
 
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
+    from core import rls
+
+    with django_db_blocker.unblock(), rls.owner(), connection.cursor() as cursor:
         cascade = " CASCADE" if connection.vendor == "postgresql" else ""
         cursor.execute(f"DROP TABLE IF EXISTS auditlog_logentry{cascade}")
+
+
+@pytest.fixture(autouse=True)
+def _platform_scope():
+    """A test builds its worlds and checks its results for the platform (every tenant's rows);
+    each request, task and consumer it runs sets its own row-level-security scope on top of
+    that (core/rls.py), so under PostgreSQL the suite runs the app under the policies."""
+    from core import rls
+
+    with rls.platform():
+        yield
 
 
 @pytest.fixture(autouse=True)

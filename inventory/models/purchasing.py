@@ -167,3 +167,17 @@ class FabricInspection(FactoryOwned):
 
     def __str__(self) -> str:
         return f"{self.lot} · {self.points_per_100_sq_yd}"
+
+
+def purchase_order_factory_ids(org) -> list[int]:
+    """The factories that sent a supplier purchase orders (its reach under row-level
+    security)."""
+    if org.kind != OrgKind.SUPPLIER:
+        return []
+    return list(
+        PurchaseOrder.objects.filter(supplier_id=org.pk)
+        .exclude(status=PurchaseOrder.Status.DRAFT)
+        .order_by()
+        .values_list("factory_id", flat=True)
+        .distinct()
+    )

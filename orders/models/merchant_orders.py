@@ -201,3 +201,15 @@ class OrderShipment(FactoryOwned):
     @classmethod
     def scope_for(cls, org) -> Q:
         return merchant_or_factory(org, merchant="order__merchant")
+
+
+def order_factory_ids(org) -> list[int]:
+    """The factories holding a merchant's orders (its reach under row-level security)."""
+    if org.kind != OrgKind.MERCHANT:
+        return []
+    return list(
+        Order.objects.filter(merchant_id=org.pk)
+        .order_by()
+        .values_list("factory_id", flat=True)
+        .distinct()
+    )

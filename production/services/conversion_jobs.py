@@ -15,6 +15,7 @@ from core.audit import acting_as
 from core.errors import DomainError
 from core.models import User
 from core.realtime import notify
+from core.rls import FactoryOf
 from factories.models import Factory
 from orders.models import Order
 from production.models import ConversionJob
@@ -94,6 +95,7 @@ def conversion_job_execute(*, job_id: int) -> str:
 # to production/), so jobs queued before a deploy still run.
 @shared_task(
     name="orders.tasks.conversion_job_run",
+    rls=FactoryOf("production.ConversionJob", "job_id"),
     bind=True,
     acks_late=True,
     max_retries=3,

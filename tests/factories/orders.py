@@ -57,6 +57,17 @@ class StyleVersionFactory(fb.django.DjangoModelFactory):
 
     style = fb.SubFactory(StyleFactory)
     factory = fb.SelfAttribute("style.factory")
+
+    @fb.post_generation
+    def style_in_the_same_factory(obj, create, extracted, **kwargs):
+        # `factory=` alone (e.g. `version__factory=` from an order) made the style in a new
+        # factory: move it to the version's, as the app never links across tenants (and
+        # row-level security hides another factory's style from the factory's own requests).
+        if obj.style.factory_id != obj.factory_id:
+            obj.style.factory = obj.factory
+            if create:
+                obj.style.save(update_fields=["factory"])
+
     version = 1
     status = StyleVersion.Status.RELEASED
     sizes = fb.LazyFunction(lambda: ["S", "M", "L", "XL"])
@@ -201,6 +212,17 @@ class DailySaleFactory(fb.django.DjangoModelFactory):
 
     style = fb.SubFactory(StyleFactory)
     factory = fb.SelfAttribute("style.factory")
+
+    @fb.post_generation
+    def style_in_the_same_factory(obj, create, extracted, **kwargs):
+        # `factory=` alone (e.g. `version__factory=` from an order) made the style in a new
+        # factory: move it to the version's, as the app never links across tenants (and
+        # row-level security hides another factory's style from the factory's own requests).
+        if obj.style.factory_id != obj.factory_id:
+            obj.style.factory = obj.factory
+            if create:
+                obj.style.save(update_fields=["factory"])
+
     merchant = fb.SubFactory(OrganizationFactory, kind=OrgKind.MERCHANT)
     date = fb.LazyFunction(dt.date.today)
     size = "M"

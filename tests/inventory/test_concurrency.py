@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from core import rls
 from core.errors import DomainError
 from inventory import services
 from inventory.models import Lot, StockBalance, StockMove
@@ -22,18 +23,24 @@ def issue_concurrently(lot_id, bin, work_orders, clerk) -> list:
     def clerk_issues(work_order):
         try:
             barrier.wait(timeout=10)
-            services.stock_issue(
-                lot=Lot.objects.get(pk=lot_id),
-                bin=bin,
-                quantity="60",
-                work_order=work_order,
-                by=clerk,
-            )
+            # A new thread has no row-level-security scope: act for the factory, as its
+            # clerk's request would.
+            with rls.scope(rls.for_factory(work_order.factory_id)):
+                _issue(work_order)
             outcomes.append("issued")
         except DomainError as error:
             outcomes.append(error.code)
         finally:
             connection.close()
+
+    def _issue(work_order):
+        services.stock_issue(
+            lot=Lot.objects.get(pk=lot_id),
+            bin=bin,
+            quantity="60",
+            work_order=work_order,
+            by=clerk,
+        )
 
     threads = [threading.Thread(target=clerk_issues, args=(wo,)) for wo in work_orders]
     for thread in threads:

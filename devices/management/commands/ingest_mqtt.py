@@ -11,6 +11,7 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from core import rls
 from devices.mqtt import IngestLoop
 
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--idle-exit", type=float, default=None, help="exit when idle (s)")
         parser.add_argument("--stats", action="store_true", help="print a JSON line at the end")
 
+    @rls.platform()  # the ingest serves every factory (row-level security)
     def handle(self, *args, **options):
         url = options["url"] or settings.MQTT_URL
         if not url:

@@ -4,12 +4,14 @@ retired devices disabled), over `$CONTROL/dynamic-security/v1` as DEVICES_BROKER
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core import rls
 from devices.broker import BrokerError, admin_url, broker_sync
 
 
 class Command(BaseCommand):
     help = "Sync the broker's dynamic-security clients and roles with the device registry."
 
+    @rls.platform()  # every factory's devices (row-level security)
     def handle(self, *args, **options):
         if not admin_url():
             raise CommandError("Set DEVICES_BROKER_ADMIN_URL (the broker's dynsec admin client).")

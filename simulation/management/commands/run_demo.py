@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from core import rls
+
 logger = logging.getLogger(__name__)
 
 
@@ -106,11 +108,14 @@ class Command(BaseCommand):
 
         stop = threading.Event()
         threading.Thread(
-            target=run_periodic_jobs, args=(stop,), daemon=True, name="periodic-jobs"
+            target=rls.platform()(run_periodic_jobs),
+            args=(stop,),
+            daemon=True,
+            name="periodic-jobs",
         ).start()
         if not options["no_simulator"]:
             threading.Thread(
-                target=run_simulator,
+                target=rls.platform()(run_simulator),
                 args=(options["factory"], options["rate"], stop),
                 daemon=True,
                 name="simulator",

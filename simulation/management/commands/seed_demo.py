@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core import rls
 from core.audit import acting_as
 from simulation.demo import SEED_STEPS
 
@@ -15,6 +16,7 @@ from simulation.demo import SEED_STEPS
 class Command(BaseCommand):
     help = "Create the Lusong demo world: district, factories, merchants, suppliers, users."
 
+    @rls.platform()  # builds every demo tenant (row-level security)
     def handle(self, *args, **options):
         world = SimpleNamespace(logins=[], password="seamline-demo")
         with transaction.atomic(), acting_as():

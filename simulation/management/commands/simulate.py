@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core import rls
 from devices.alarms import alarms_evaluate
 from devices.ingest import ingest_messages
 from devices.modbus import poll_due_devices
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--url", default=None, help="MQTT broker (default MQTT_URL)")
         parser.add_argument("--no-modbus", action="store_true", help="serve no Modbus machines")
 
+    @rls.platform()  # a simulator drives the platform like the devices do (row-level security)
     def handle(self, *args, **options):
         factory = Factory.objects.filter(organization__code=options["factory"]).first()
         if factory is None:
