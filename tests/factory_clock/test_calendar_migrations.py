@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from core import rls
 from factories.models import CalendarDay, Factory, Shift
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,19 +19,27 @@ DEVICES_AFTER = ("devices", "0005_alarm_shift_from_factory_shifts")
 
 
 def migrate(target: tuple[str, str]):
-    """Migrate `target`'s app to it; the historical models of every app in that state."""
+    """Migrate `target`'s app to it; the historical models of every app in that state. As the
+    owner, as `manage.py migrate` runs (row-level security)."""
     executor = MigrationExecutor(connection)
-    executor.migrate([target])
+    with rls.owner():
+        executor.migrate([target])
     others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != target[0]]
     return executor.loader.project_state([*others, target]).apps
 
 
 @pytest.fixture
 def back_to(request):
-    """Migrate an app back for the test, and forward to the latest state whatever happens."""
+    """Migrate an app back for the test, and forward to its latest migration whatever happens
+    (not just to `after`: the tests that follow need the whole schema)."""
 
     def go(before, after):
-        request.addfinalizer(lambda: migrate(after))
+        latest = [
+            node
+            for node in MigrationExecutor(connection).loader.graph.leaf_nodes()
+            if node[0] == before[0]
+        ]
+        request.addfinalizer(lambda: migrate(latest[0]))
         return migrate(before)
 
     return go

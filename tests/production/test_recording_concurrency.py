@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.db import connection
 
+from core import rls
 from core.errors import Conflict
 from production.models import OperationRecord
 from production.services import operation_record_create
@@ -17,15 +18,17 @@ pytestmark = [
 ]
 
 
-def race(calls):
-    """Run the calls at the same moment in threads (each its own connection)."""
+def race(calls, *, factory_id: int):
+    """Run the calls at the same moment in threads (each its own connection), each acting for
+    the factory (a new thread starts with no row-level-security scope)."""
     barrier = threading.Barrier(len(calls))
     results, errors = [], []
 
     def run(call):
         try:
             barrier.wait()
-            results.append(call())
+            with rls.scope(rls.for_factory(factory_id)):
+                results.append(call())
         except Exception as error:  # noqa: BLE001 - collected and asserted on
             errors.append(error)
         finally:
@@ -52,7 +55,7 @@ def test_one_hanger_event_handed_off_twice_at_once_makes_one_record():
             external_event_id="device:7:1001",
         ).pk
 
-    results, errors = race([hand_off, hand_off, hand_off])
+    results, errors = race([hand_off, hand_off, hand_off], factory_id=floor.factory.pk)
     assert (errors, len(set(results)), OperationRecord.objects.count()) == ([], 1, 1)
 
 
@@ -70,7 +73,7 @@ def test_two_scans_of_the_same_bundle_operation_at_once_make_one_record():
             ).pk
         )
 
-    results, errors = race([scan(0), scan(1)])
+    results, errors = race([scan(0), scan(1)], factory_id=floor.factory.pk)
     assert (len(results), [type(e) for e in errors], OperationRecord.objects.count()) == (
         1,
         [Conflict],
