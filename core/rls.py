@@ -32,6 +32,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from celery import Task
+from django.apps import apps
+from django.db import connection, connections
 
 POLICY = "seamline_tenant"
 # Columns that key a row to a non-factory organization (merchant, supplier, partner).
@@ -97,8 +99,6 @@ def owner():
     """The owner role (DDL, migrations, partitions) with the platform's reach. On leaving, the
     default connection goes back to the app role at once (not at its next statement), so a
     raw psycopg cursor used afterwards never runs as the owner."""
-    from django.db import connection
-
     with scope(OWNER):
         yield OWNER
     sync(connection)
@@ -171,24 +171,19 @@ def run_in(value: Scope, function: Callable, /, *args, **kwargs):
 
 @dataclass(frozen=True)
 class FactoryOf:
-    """A task's scope from a row it is given by id: `rls=FactoryOf("production.ConversionJob",
-    "job_id")` runs the task for that row's factory (the one lookup is the platform's)."""
+    """A task's scope from a row it is given by id: `rls=FactoryOf(ConversionJob, "job_id")`
+    runs the task for that row's factory (the one lookup is the platform's)."""
 
-    model: str
+    model: type
     argument: str
 
     def __call__(self, arguments: dict) -> Scope:
-        from django.apps import apps
-
         pk = arguments.get(self.argument)
         if pk is None:
             return NONE
         with platform():
             factory_id = (
-                apps.get_model(self.model)
-                .objects.filter(pk=pk)
-                .values_list("factory_id", flat=True)
-                .first()
+                self.model.objects.filter(pk=pk).values_list("factory_id", flat=True).first()
             )
         return for_factory(factory_id)
 
@@ -221,8 +216,6 @@ class ScopedTask(Task):
 
 def factory_owned_models():
     """Every concrete model with a `factory` foreign key to factories.Factory."""
-    from django.apps import apps
-
     found = []
     for model in apps.get_models():
         opts = model._meta
@@ -359,6 +352,4 @@ def install(connection, *, force: bool = False) -> list[str]:
 
 
 def install_after_migrate(sender, using="default", **kwargs):
-    from django.db import connections
-
     install(connections[using])

@@ -33,7 +33,8 @@ class ErrorSerializer(serializers.Serializer):
 
 # What any operation may answer besides its own success: bad input, no or bad credentials, a
 # role or tenant that may not, an id it cannot see, a method or media type it does not take, a
-# state conflict, a reused idempotency key, and the rate limit.
+# state conflict, a reused idempotency key, the rate limit, and a service the platform needs
+# being away (the MQTT broker when device credentials are issued).
 ERROR_STATUSES = {
     "400": "The request is not valid (fields in `errors`).",
     "401": "No or invalid credentials.",
@@ -45,6 +46,7 @@ ERROR_STATUSES = {
     "415": "The request's media type is not supported.",
     "422": "The Idempotency-Key was used for a different request.",
     "429": "Too many requests for the organization.",
+    "503": "A service the platform needs is unreachable; nothing was changed, retry later.",
 }
 
 

@@ -95,7 +95,7 @@ def conversion_job_execute(*, job_id: int) -> str:
 # to production/), so jobs queued before a deploy still run.
 @shared_task(
     name="orders.tasks.conversion_job_run",
-    rls=FactoryOf("production.ConversionJob", "job_id"),
+    rls=FactoryOf(ConversionJob, "job_id"),
     bind=True,
     acks_late=True,
     max_retries=3,

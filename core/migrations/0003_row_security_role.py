@@ -39,6 +39,6 @@ def create_role(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0001_initial")]
+    dependencies = [("core", "0002_invitations")]
 
     operations = [migrations.RunPython(create_role, migrations.RunPython.noop, elidable=False)]
