@@ -44,6 +44,11 @@ def media_register(prefix: str, model: type[models.Model], field: str) -> None:
         _OWNERS.append(owner)
 
 
+def media_owners() -> tuple[MediaOwner, ...]:
+    """The registered upload folders and the rows that own their files."""
+    return tuple(_OWNERS)
+
+
 def clean_media_path(path: str) -> str | None:
     """The stored name a requested path stands for, or None for anything that climbs out
     (`..`), is absolute or is not a plain relative path."""

@@ -99,11 +99,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         cursor.execute(f"DROP TABLE IF EXISTS auditlog_logentry{cascade}")
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(scope="session", autouse=True)
 def _platform_scope():
     """A test builds its worlds and checks its results for the platform (every tenant's rows);
     each request, task and consumer it runs sets its own row-level-security scope on top of
-    that (core/rls.py), so under PostgreSQL the suite runs the app under the policies."""
+    that (core/rls.py), so under PostgreSQL the suite runs the app under the policies. Session
+    wide, so that module-scoped worlds are built for the platform too."""
     from core import rls
 
     with rls.platform():

@@ -21,36 +21,29 @@ from collections import defaultdict
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 from rest_framework.test import APIClient
 
+from core.media import media_owners
 from core.models import User
 from core.roles import ROLES_BY_KIND, OrgKind
 from core.tenancy import TenantModel
+from devices.models import IngestSession
 from factories.tenancy import FactoryOwned
-from tests.api_routes import api_routes, list_routes_with_filters, model_choice_filters
+from tests.api_routes import api_routes, list_routes_with_filters, model_choice_filters, walk
 from tests.worlds import build_world
 
 pytestmark = pytest.mark.django_db
 
 REFUSED = {401, 403, 404, 405}
-NOT_ROUTES = ("admin/", "i18n/", "jsi18n/", "api/schema/", "api/docs/", "static/", "media/")
+NOT_ROUTES = ("admin/", "i18n/", "jsi18n/", "api/schema/", "api/docs/", "static/")
 GLOBAL_MODELS = {User}  # people may act for several organizations; reached via Membership
+# The ingest processes' MQTT sessions are the platform's own: no tenant's data, no route.
+PLATFORM_MODELS = {IngestSession}
 
 
 def project_models():
     return [m for m in apps.get_models() if m._meta.app_label in settings.PROJECT_APPS]
-
-
-def walk(patterns, prefix="", namespace=None):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            ns = entry.namespace
-            full_ns = ":".join(x for x in (namespace, ns) if x) or None
-            yield from walk(entry.url_patterns, prefix + str(entry.pattern), full_ns)
-        elif isinstance(entry, URLPattern):
-            name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
-            yield prefix + str(entry.pattern), name, entry
 
 
 def route_kwargs(entry) -> list[str]:
@@ -169,15 +162,32 @@ def test_every_project_model_is_tenant_scoped_and_populated(worlds):
     unscoped = [
         m.__name__
         for m in project_models()
-        if not issubclass(m, TenantModel) and m not in GLOBAL_MODELS
+        if not issubclass(m, TenantModel) and m not in GLOBAL_MODELS | PLATFORM_MODELS
     ]
     assert unscoped == []
-    empty = [m.__name__ for m in project_models() if not bravo.pks[m]]
+    empty = [m.__name__ for m in project_models() if not bravo.pks[m] and m not in PLATFORM_MODELS]
     assert empty == [], "populate these models in tests/worlds/<app>.py"
 
 
-def test_no_route_lets_alpha_see_or_touch_bravo(worlds):
+def bravo_media_files(bravo, media_root) -> list[str]:
+    """One uploaded file of bravo's in every registered upload folder, stored and named on its
+    owning row (the media route takes a file's name, not an id)."""
+    names = []
+    for owner in media_owners():
+        pk = min(bravo.pks[owner.model])
+        name = f"{owner.prefix}bravo-{pk}.png"
+        (media_root / owner.prefix).mkdir(parents=True, exist_ok=True)
+        (media_root / name).write_bytes(b"\x89PNG\r\n\x1a\n")
+        owner.model.objects.filter(pk=pk).update(**{owner.field: name})
+        names.append(name)
+    return names
+
+
+def test_no_route_lets_alpha_see_or_touch_bravo(worlds, settings, tmp_path):
     alpha, bravo, all_pks_at_start = worlds
+    settings.MEDIA_ROOT = tmp_path
+    bravo_files = bravo_media_files(bravo, tmp_path)
+    assert bravo_files
     bravo_rows_before = rows_of(bravo.pks)
     routes = [
         (route, name, entry)
@@ -199,6 +209,16 @@ def test_no_route_lets_alpha_see_or_touch_bravo(worlds):
                 token_on_html = label.startswith("token:") and not is_api
                 kwargs = route_kwargs(entry)
                 model = view_model(entry)
+                if kwargs == ["path"] and phase == "read":  # uploaded files, by name
+                    for path in bravo_files:
+                        url = reverse(name, kwargs={"path": path})
+                        response = client.get(url)
+                        walked[route] += 1
+                        if response.status_code not in REFUSED and not _is_login_redirect(response):
+                            failures.append(f"{label} GET {url}: {response.status_code}")
+                    continue
+                if kwargs == ["path"]:
+                    continue
                 if kwargs:
                     if kwargs != ["pk"] or model is None:
                         failures.append(f"{route}: routes with ids take `pk` and name their model")
