@@ -23,6 +23,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import AuthenticationFailed
 
+from core import rls
 from core.api.authentication import ApiTokenAuthentication
 
 
@@ -101,7 +102,11 @@ def media(request, path: str):
             )
         organization = found[1].organization
     name = clean_media_path(path)
-    if name is None or not media_owner_visible(name, organization):
+    # The token's organization is known only here (no DRF view set it): look the owning row up
+    # in its row-level-security scope.
+    with rls.scope(rls.for_organization(organization)):
+        visible = name is not None and media_owner_visible(name, organization)
+    if not visible:
         raise Http404
     if not default_storage.exists(name):
         raise Http404

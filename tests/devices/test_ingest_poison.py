@@ -8,6 +8,7 @@ import orjson
 import pytest
 from django.db import connection, transaction
 
+from core import rls
 from devices import ingest
 from devices.ingest import Incoming, ingest_messages, topic_for
 from devices.models import DeadLetter, TelemetryRecord
@@ -217,7 +218,7 @@ def test_an_exception_while_decoding_makes_the_message_undecodable(plant, monkey
 def test_a_record_the_database_refuses_in_copy_is_dead_lettered_and_the_rest_stored_once(plant):
     # Given a constraint the ingest's checks know nothing about
     _factory, _station, machine = plant
-    with connection.cursor() as cursor:
+    with rls.owner(), connection.cursor() as cursor:  # DDL is the owner's
         cursor.execute(
             "ALTER TABLE devices_telemetryrecord ADD CONSTRAINT no_13 CHECK (sequence <> 13)"
         )
@@ -244,7 +245,7 @@ def test_a_rolled_back_batch_does_not_leave_its_new_partition_marked_as_existing
     # Given a day whose partition does not exist
     _factory, _station, machine = plant
     day = datetime.now(UTC) - timedelta(days=6)
-    with connection.cursor() as cursor:
+    with rls.owner(), connection.cursor() as cursor:  # DDL is the owner's
         cursor.execute(f'DROP TABLE IF EXISTS "{partition_name(day.date())}"')
     ingest._known_partition_days.clear()
     ts = int(day.timestamp() * 1000)

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from django.db import connection
 
+from core import rls
 from core.errors import NotAllowed
 from devices.alarms import alarms_evaluate
 from devices.ingest import ingest_messages
@@ -99,8 +100,8 @@ def test_sums_beyond_the_columns_range_are_clamped_not_refused(plant):
 
 def refuse_rows_of(device) -> None:
     """The database refuses the device's rollup rows (a check constraint standing for any
-    refusal: a value, a lock, a disk): real PostgreSQL, nothing mocked."""
-    with connection.cursor() as cursor:
+    refusal: a value, a lock, a disk): real PostgreSQL, nothing mocked. DDL is the owner's."""
+    with rls.owner(), connection.cursor() as cursor:
         cursor.execute(
             "ALTER TABLE devices_minuterollup ADD CONSTRAINT refuse_one_device "
             f"CHECK (device_id <> {int(device.pk)})"
@@ -108,7 +109,7 @@ def refuse_rows_of(device) -> None:
 
 
 def accept_rows_again() -> None:
-    with connection.cursor() as cursor:
+    with rls.owner(), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending trigger events
         cursor.execute("ALTER TABLE devices_minuterollup DROP CONSTRAINT refuse_one_device")
 
