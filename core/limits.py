@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -113,7 +114,7 @@ class QuantityField(serializers.IntegerField):
     def __init__(self, *, min_value: int | None = 0, **kwargs):
         self.least = min_value
         super().__init__(**kwargs)
-        self.error_messages["max_string_length"] = quantity_message()
+        self.error_messages["max_string_length"] = lazy(quantity_message, str)()
 
     def fail(self, key, **kwargs):
         if key == "max_string_length":
@@ -171,7 +172,9 @@ class BoundedFieldMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        message = self.limit_message()
+        # Lazy: form fields are made when their form class is defined, in whatever language
+        # is active then; the message must be in the language of the request that fails.
+        message = lazy(self.limit_message, str)()
         for key in ("max_value", "max_digits", "max_whole_digits"):
             self.error_messages[key] = message
 
