@@ -154,3 +154,23 @@ class ThrowawayPostgres:
             check=True,
             capture_output=True,
         )
+        self._app_role_create()
+
+    def _app_role_create(self) -> None:
+        """The app role (row-level security, core/rls.py) is the cluster's, so a dump does not
+        carry it: make it here with the grants `core.rls.install` gives, so an ingest pointed at
+        this cluster runs as it does on the shared one."""
+        role = os.environ.get("DATABASE_APP_ROLE", "")
+        if not role:
+            return
+        grants = (
+            f'CREATE ROLE "{role}" NOLOGIN NOSUPERUSER NOBYPASSRLS NOINHERIT;'
+            f'GRANT USAGE ON SCHEMA public TO "{role}";'
+            f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}";'
+            f'GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO "{role}";'
+        )
+        subprocess.run(
+            [str(self.bin / "psql"), "-q", "-v", "ON_ERROR_STOP=1", self.url(), "-c", grants],
+            check=True,
+            capture_output=True,
+        )
