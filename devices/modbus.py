@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from pymodbus.client import AsyncModbusTcpClient
 from pymodbus.exceptions import ConnectionException, ModbusIOException, ParameterException
 
+from core import rls
 from devices import conf, services
 from devices.ingest import Incoming, ingest_messages, topic_for
 from devices.models import Alarm, Device, PollStatus, Protocol
@@ -283,6 +284,7 @@ def record_outcomes(outcomes: list[PollOutcome]) -> dict:
     }
 
 
+@rls.platform()  # the due devices of every factory (row-level security), as the ingest
 def poll_due_devices(device_ids=None, now=None) -> dict:
     """Poll every device that is due, concurrently, and record the outcomes."""
     targets = due_targets(now=now, device_ids=device_ids)
