@@ -6,6 +6,7 @@ from devices.models import (
     DeadLetter,
     Device,
     MinuteRollup,
+    PollStatus,
     RegisterMap,
     StationHandoff,
     TelemetryPolicy,
@@ -14,6 +15,11 @@ from devices.models import (
 
 
 class DeviceSerializer(TenantModelSerializer):
+    # Blank until the device is first polled (and always for MQTT devices): say so in the schema.
+    poll_status = serializers.ChoiceField(
+        choices=PollStatus.choices, allow_blank=True, read_only=True
+    )
+
     class Meta:
         model = Device
         fields = [
