@@ -10,6 +10,7 @@ from django.db import OperationalError, connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from core import rls
 from core.errors import DomainError
 from core.roles import OrgKind
 from orders import webhooks
@@ -300,11 +301,17 @@ def test_the_host_header_names_the_endpoint_while_the_connection_goes_to_the_che
     assert delivery.status == WebhookDelivery.Status.DELIVERED
 
 
+# A second worker is another connection: on PostgreSQL, with the delivery committed, so that
+# only the claim (not an uncommitted row it cannot see) keeps it from sending.
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_a_second_worker_does_not_send_an_attempt_already_in_flight(merchant, allow_loopback):
     outcomes = []
+    scope = rls.current()  # the worker's (a thread starts with no row-level-security scope)
 
     def second_worker_tries(_request):
-        outcomes.append(webhooks.attempt(delivery.pk))
+        with rls.scope(scope):
+            outcomes.append(webhooks.attempt(delivery.pk))
 
     with Receiver([200], while_handling=second_worker_tries) as receiver:
         delivery = pending_delivery(merchant, receiver.url)
