@@ -6,26 +6,18 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
+from core.forms import errors_text, submit_form
 from core.pdf import pdf_response
 from core.roles import FACTORY_STAFF, FLOOR
 from core.views import role_required
 from inventory.models import Lot
-from production import selectors, services
+from production import cutting_forms, selectors, services
 from production.models import Bundle, Carton, Lay
 from production.tickets import lay_ticket_pdf
-
-SPREAD_ROWS = 6
 
 
 def _visible(model, request, pk):
     return get_object_or_404(model.objects.visible_to(request.organization), pk=pk)
-
-
-def _error_text(error: DomainError) -> str:
-    details = [f"{name}: {m}" for name, msgs in error.errors.items() for m in msgs]
-    text = str(error.message)
-    return f"{text} ({'; '.join(details)})" if details else text
 
 
 @role_required(FACTORY_STAFF)
@@ -43,66 +35,26 @@ def cutting_room(request):
     return render(request, "production/cutting_room.html", context)
 
 
-def _spread_rows(post) -> list[dict]:
-    rows = []
-    for index in range(SPREAD_ROWS):
-        lot = (post.get(f"lot_{index}") or "").strip()
-        if lot:
-            rows.append(
-                {
-                    "lot": lot,
-                    "plies": post.get(f"plies_{index}"),
-                    "length_m": post.get(f"length_{index}"),
-                    "end_bits_m": post.get(f"end_bits_{index}") or "0",
-                    "shade_group": post.get(f"shade_{index}", ""),
-                }
-            )
-    return rows
-
-
-def _lay_step(request, lay: Lay):
-    """Do the posted step (spread, cut or re-cut); returns the success message."""
-    step, post, by = request.POST.get("step"), request.POST, request.user
-    if step == "spread":
-        services.lay_spread(lay=lay, rolls=_spread_rows(post), by=by)
-        return _("Lay L%(n)s spread; its fabric was issued.") % {"n": lay.number}
-    if step == "cut":
-        cut = {size: post.get(f"cut_{size}", "") for size in lay.planned_sizes()}
-        services.lay_cut_confirm(lay=lay, cut=cut, by=by)
-        return _("Lay L%(n)s cut.") % {"n": lay.number}
-    if step == "recut":
-        bundle = Bundle.objects.filter(
-            factory_id=lay.factory_id, lay=lay, pk=post.get("bundle") or 0
-        ).first()
-        if bundle is None:
-            raise DomainError(
-                _("Choose a bundle of this lay."), errors={"bundle": [_("Required.")]}
-            )
-        services.recut_record(
-            bundle=bundle,
-            pieces=post.get("pieces"),
-            reason=post.get("reason", ""),
-            lot=post.get("lot") or None,
-            length_m=post.get("length_m") or None,
-            by=by,
-        )
-        return _("Re-cut recorded.")
-    raise DomainError(_("Unknown step."))
-
-
 @role_required(FACTORY_STAFF)
 def lay_detail(request, pk):
     lay = _visible(Lay, request, pk)
     can_cut = request.role in FLOOR
+    forms = {
+        "spread": cutting_forms.LaySpreadForm(organization=request.organization),
+        "cut": cutting_forms.LayCutForm(lay=lay, organization=request.organization),
+        "recut": cutting_forms.RecutForm(lay=lay, organization=request.organization),
+    }
     if request.method == "POST":
         if not can_cut:
             messages.error(request, _("Only the cutting room's supervisors spread and cut."))
             return redirect("production:lay", pk=lay.pk)
-        try:
-            messages.success(request, _lay_step(request, lay))
+        step_form = cutting_forms.LayStepForm(request.POST)
+        if not step_form.is_valid():
+            messages.error(request, errors_text(step_form))
             return redirect("production:lay", pk=lay.pk)
-        except DomainError as error:
-            messages.error(request, _error_text(error))
+        step = step_form.cleaned_data["step"]
+        if _lay_step(request, lay, step, forms):
+            return redirect("production:lay", pk=lay.pk)
     lay = Lay.objects.select_related("marker", "cut_plan__work_order").get(pk=lay.pk)
     consumption = selectors.fabric_consumption(lay.cut_plan.work_order)
     context = {
@@ -115,20 +67,40 @@ def lay_detail(request, pk):
         "bundles": Bundle.objects.filter(factory_id=lay.factory_id, lay=lay).order_by("number"),
         "fabric": next((row for row in consumption["lays"] if row["lay"].pk == lay.pk), None),
         "can_cut": can_cut,
-        "post": request.POST,
-        "spread_rows": [
-            {
-                "index": index,
-                **{
-                    name: request.POST.get(f"{name}_{index}", "")
-                    for name in ("lot", "plies", "length", "end_bits", "shade")
-                },
-            }
-            for index in range(SPREAD_ROWS)
-        ],
-        "cut_values": {size: request.POST.get(f"cut_{size}", "") for size in lay.planned_sizes()},
+        "spread_form": forms["spread"],
+        "cut_form": forms["cut"],
+        "recut_form": forms["recut"],
     }
     return render(request, "production/lay.html", context)
+
+
+def _lay_step(request, lay: Lay, step: str, forms: dict) -> bool:
+    """Bind the posted step's form and call its service; True when done (the refused form is
+    put in `forms`, with the input kept)."""
+    by, organization = request.user, request.organization
+    if step == "spread":
+        form = cutting_forms.LaySpreadForm(request.POST, organization=organization)
+
+        def call(data):
+            return services.lay_spread(lay=lay, rolls=data["rolls"], by=by)
+
+        success = _("Lay L%(n)s spread; its fabric was issued.") % {"n": lay.number}
+    elif step == "cut":
+        form = cutting_forms.LayCutForm(request.POST, lay=lay, organization=organization)
+
+        def call(data):
+            return services.lay_cut_confirm(lay=lay, cut=data["cut"], by=by)
+
+        success = _("Lay L%(n)s cut.") % {"n": lay.number}
+    else:
+        form = cutting_forms.RecutForm(request.POST, lay=lay, organization=organization)
+
+        def call(data):
+            return services.recut_record(by=by, **data)
+
+        success = _("Re-cut recorded.")
+    forms[step] = form
+    return submit_form(request, form, call, success)
 
 
 lay_detail.model = Lay

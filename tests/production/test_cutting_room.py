@@ -477,3 +477,34 @@ def test_the_cut_ticket_is_a_pdf(world, supervisor_page):
     response = supervisor_page.get(f"/production/lays/{world.lays[0].pk}/ticket.pdf")
 
     assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+
+
+def test_the_lay_page_records_a_recut(world, supervisor_page):
+    lay = world.lays[0]
+    bundle = Bundle.objects.get(lay=lay, number=2)
+
+    response = supervisor_page.post(
+        f"/production/lays/{lay.pk}/",
+        {"step": "recut", "bundle": bundle.pk, "pieces": "2", "reason": "Skipped stitch on panel",
+         "lot": "c-R2", "length_m": "1.50"},
+    )  # fmt: skip
+
+    recut = Recut.objects.get()
+    assert (response.status_code, recut.bundle_id, recut.pieces, recut.length_m) == (
+        302,
+        bundle.pk,
+        2,
+        Decimal("1.50"),
+    )
+
+
+def test_a_refused_cut_on_the_page_shows_the_error_and_keeps_the_lay(world, supervisor_page):
+    lay = world.lays[0]
+
+    page = supervisor_page.post(
+        f"/production/lays/{lay.pk}/", {"step": "cut", "cut_S": "31", "cut_M": "31"}
+    )
+
+    lay.refresh_from_db()
+    assert (page.status_code, lay.status) == (200, "planned")
+    assert "alert-danger" in page.content.decode()
