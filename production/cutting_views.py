@@ -55,7 +55,7 @@ def lay_detail(request, pk):
         step = step_form.cleaned_data["step"]
         if _lay_step(request, lay, step, forms):
             return redirect("production:lay", pk=lay.pk)
-    lay = Lay.objects.select_related("marker", "cut_plan__work_order").get(pk=lay.pk)
+    lay = Lay.objects.select_related("marker", "cut_plan__work_order__version").get(pk=lay.pk)
     consumption = selectors.fabric_consumption(lay.cut_plan.work_order)
     context = {
         "lay": lay,

@@ -77,9 +77,9 @@ class RecutSerializer(TenantModelSerializer):
 class LayViewSet(TenantReadOnlyViewSet):
     """Lays of the factory's cut plans; `spread` records the rolls, `cut` the actual sizes."""
 
-    queryset = Lay.objects.select_related("marker", "cut_plan").prefetch_related(
-        "rolls__lot", "events"
-    )
+    queryset = Lay.objects.select_related(
+        "marker", "cut_plan__work_order__version"
+    ).prefetch_related("rolls__lot", "events")
     serializer_class = LaySerializer
     read_roles = FACTORY_STAFF
     action_roles = {"spread": FLOOR, "cut": FLOOR}

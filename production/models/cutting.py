@@ -130,10 +130,13 @@ class Lay(FactoryOwned):
 
     def planned_sizes(self) -> dict[str, int]:
         """Garments per size the plan cuts on this lay: the marker's ratios × plies."""
+        ratios = self.marker.size_ratios
+        # A JSON object's key order is not kept by PostgreSQL (jsonb): follow the tech pack's.
+        order = {size: i for i, size in enumerate(self.cut_plan.work_order.version.sizes)}
         return {
-            size: int(count) * self.plies
-            for size, count in self.marker.size_ratios.items()
-            if int(count) > 0
+            size: int(ratios[size]) * self.plies
+            for size in sorted(ratios, key=lambda size: (order.get(size, len(order)), size))
+            if int(ratios[size]) > 0
         }
 
 

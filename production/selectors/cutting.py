@@ -30,7 +30,7 @@ def cutting_room_lays(factory) -> dict[str, list[Lay]]:
     """The lays of released work orders, by status (planned, spread, cut today and before)."""
     lays = (
         Lay.objects.filter(factory=factory, cut_plan__work_order__status__in=RELEASED)
-        .select_related("marker", "cut_plan__work_order")
+        .select_related("marker", "cut_plan__work_order__version")
         .order_by("cut_plan__work_order__due_date", "cut_plan__work_order__number", "number")
     )
     grouped: dict[str, list[Lay]] = {status: [] for status in Lay.Status.values}
@@ -61,7 +61,7 @@ def lay_cut_position(work_order: WorkOrder) -> list[dict]:
     that says how many were really cut (work order lines keep the plan)."""
     cells: dict[tuple[str, str], dict] = {}
     lays = Lay.objects.filter(factory_id=work_order.factory_id, cut_plan__work_order=work_order)
-    for lay in lays.select_related("marker").order_by("number"):
+    for lay in lays.select_related("marker", "cut_plan__work_order__version").order_by("number"):
         for row in lay_cut_rows(lay):
             cell = cells.setdefault(
                 (lay.colour, row["size"]),

@@ -31,7 +31,7 @@ METRES = Decimal("0.01")
 def _lock(lay: Lay) -> Lay:
     return (
         Lay.objects.select_for_update(of=("self",))
-        .select_related("marker", "cut_plan", "cut_plan__work_order")
+        .select_related("marker", "cut_plan__work_order__version")
         .get(pk=lay.pk)
     )
 

@@ -5,6 +5,8 @@ import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.db import transaction
+
 from core.roles import OrgKind, Role
 from inventory.models import Lot, StockBalance
 from inventory.services.ledger import receipt_post
@@ -39,7 +41,8 @@ def roll(*, material, bin, code, metres, by, colour="Black", inspection="passed"
         inspection=inspection,
         received_quantity=Decimal(metres),
     )
-    receipt_post(lot=lot, bin=bin, quantity=Decimal(metres), unit_cost=Decimal("20"), by=by)
+    with transaction.atomic():  # receipt_post runs inside its caller's transaction
+        receipt_post(lot=lot, bin=bin, quantity=Decimal(metres), unit_cost=Decimal("20"), by=by)
     return lot
 
 

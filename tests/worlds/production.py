@@ -1,5 +1,7 @@
 from decimal import Decimal
 
+from django.db import transaction
+
 from tests.factories import (
     BundleFactory,
     ConversionJobFactory,
@@ -85,7 +87,10 @@ def _populate_cutting_room(world, carton) -> None:
     fabric = MaterialFactory(factory=world.factory, code=f"{world.tag}-CUT-FAB")
     bin = BinFactory(warehouse__factory=world.factory, code=f"{world.tag}-CUT-01")
     lot = LotFactory(material=fabric, code=f"{world.tag}-CUT-R1", inspection="passed")
-    receipt_post(lot=lot, bin=bin, quantity=Decimal("50"), unit_cost=Decimal("20"), by=world.owner)
+    with transaction.atomic():  # receipt_post runs inside its caller's transaction
+        receipt_post(
+            lot=lot, bin=bin, quantity=Decimal("50"), unit_cost=Decimal("20"), by=world.owner
+        )
     move = stock_issue(
         lot=lot, bin=bin, quantity="26.4", work_order=world.work_order, by=world.owner
     )
