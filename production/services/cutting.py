@@ -425,7 +425,10 @@ def lay_event_record(
         return None
 
     def count(value, places=None):
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        # A device's number is kept only when it fits the column; the link never fails on it.
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        if not 0 <= value < 10**7:  # also false for NaN
             return None
         return Decimal(str(value)).quantize(METRES) if places else int(value)
 

@@ -109,3 +109,11 @@ def test_a_cutter_event_without_a_lay_is_a_dead_letter(cutting, ingest):
         "invalid",
         "lay is required (an id or text)",
     )
+
+
+def test_an_out_of_range_figure_still_links_the_event_without_it(cutting, ingest):
+    lay, cutter, _spreader = cutting
+
+    ingest([event(cutter, 1, "cutter.end", lay=lay.pk, plies=51, metres=1e12)])
+
+    assert list(LayEvent.objects.values_list("lay_id", "plies", "metres")) == [(lay.pk, 51, None)]
