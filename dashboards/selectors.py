@@ -30,7 +30,7 @@ from factories.clock import (
     hours_back,
     local_date,
     month_first,
-    period_of,
+    screen_window,
     week_first,
 )
 from factories.models import Category, Factory, SewingLine
@@ -68,7 +68,7 @@ def window_for(factory: Factory, name: str, now: datetime | None = None) -> Wind
         hours = tuple(hours_back(factory, HOURS_SHOWN, now))
         today = factory_today(factory, now)
         return Window(name, hours[0], now, local_date(factory, hours[0]), today, hours)
-    period = period_of(factory, name, now)
+    period = screen_window(factory, name, now)
     return Window(name, period.start, period.end, period.first, period.last)
 
 
