@@ -83,6 +83,8 @@ def material_delays_observe(*, factory: Factory, today: date | None = None) -> i
         need = needs.get(work_order.pk)
         if need is not None and need < today:
             created += _observe(work_order, material_requirements(work_order), today, need)
+    if created:
+        notify(factory.pk, "material_delay", {"delays": created})
     return created
 
 
