@@ -22,6 +22,7 @@ import time_machine
 from django.urls import reverse
 
 from core.roles import OrgKind, Role
+from dashboards.exports import report_tables
 from dashboards.selectors import dashboard_data, district_report, factory_profile
 from dashboards.services import synthetic_history_record
 from inventory import services as inventory
@@ -241,3 +242,20 @@ def test_a_factory_without_synthetic_history_shows_no_label(factory, manager_cli
         assert dashboard_data(factory, "month", NOW)["synthetic"] is None
         page = manager_client.get(reverse("dashboards:profile")).content.decode()
     assert "data-synthetic" not in page
+
+
+def test_the_district_exports_name_the_synthetic_history(factory):
+    district = DistrictFactory()
+    factory.district = district
+    factory.shares_with_district = True
+    factory.save(update_fields=["district", "shares_with_district"])
+    synthetic_history_record(
+        factory=factory, first_day=dt.date(2025, 4, 1), last_day=dt.date(2026, 3, 31)
+    )
+    with at(NOW):
+        tables = report_tables(district_report(district))
+    assert tables[0] == (
+        "Synthetic demo history (generated, not measured)",
+        ["Factory", "From", "To"],
+        [[str(factory), "2025-04-01", "2026-03-31"]],
+    )
