@@ -448,8 +448,8 @@ def shortage_causes(factory, *, codes: Iterable[str], need_date: date) -> dict[s
     against any line from then on. In this order, the first that holds is the cause:
     `failed_inspection` (a lot failed its fabric inspection), `short_receipt` (a line was
     closed with less than it expected), `late_po` (a line arrived, or is still due, after the
-    need date), `no_po` (no such line). A material with only full, timely, passed supply was
-    short for another reason (`other`: used elsewhere, a code not in the catalogue)."""
+    need date), `no_po` (no such line, also for a code not in the catalogue). A material with
+    only full, timely, passed supply was short for another reason (`other`: used elsewhere)."""
     codes = list(dict.fromkeys(codes))
     since = need_date - timedelta(days=SUPPLY_LOOKBACK_DAYS)
     lines = list(
