@@ -1,6 +1,6 @@
 from django.urls import path
 
-from production import views
+from production import figure_views, views
 
 app_name = "production"
 
@@ -23,4 +23,14 @@ urlpatterns = [
     path("shipments/<int:pk>/packing-list.pdf", views.packing_list, name="packing-list"),
     path("quality/", views.quality, name="quality"),
     path("quality/inspect/", views.inspect, name="inspect"),
+]
+
+# The lists behind the factory screen's seed figures (production/figure_views.py).
+urlpatterns += [
+    path(
+        "figures/conversion-lead-times/",
+        figure_views.conversion_lead_times,
+        name="conversion-lead-times",
+    ),
+    path("figures/material-delays/", figure_views.material_delays, name="material-delays"),
 ]

@@ -4,11 +4,12 @@ The data spine created by `order_convert` (services/conversion.py): work orders 
 size × colour lines, frozen operations and material requirements (`work_orders`), the cut plan
 with its markers, lays and bundles (`cutting`), and bulk conversion jobs (`conversion`). The
 shop floor adds operation records (`records`), the plan and line balances (`planning`), quality
-(`quality`) and packing and shipments (`packing`).
+(`quality`) and packing and shipments (`packing`); days lost to material are kept in `delays`.
 """
 
 from production.models.conversion import ConversionJob
 from production.models.cutting import Bundle, CutPlan, Lay, Marker
+from production.models.delays import MaterialDelay
 from production.models.packing import Carton, CartonLine, FinishedGoodsReceipt, Shipment
 from production.models.planning import LineBalance, ScheduleEntry
 from production.models.quality import (
@@ -40,6 +41,7 @@ __all__ = [
     "Lay",
     "LineBalance",
     "Marker",
+    "MaterialDelay",
     "MaterialRequirement",
     "OperationRecord",
     "ScheduleEntry",

@@ -11,6 +11,7 @@ from production.models import (
     CutPlan,
     Lay,
     Marker,
+    MaterialDelay,
     MaterialRequirement,
     WorkOrder,
     WorkOrderLine,
@@ -141,3 +142,19 @@ class ConversionJobFactory(fb.django.DjangoModelFactory):
         model = ConversionJob
 
     factory = fb.SubFactory(FactoryFactory)
+
+
+class MaterialDelayFactory(fb.django.DjangoModelFactory):
+    class Meta:
+        model = MaterialDelay
+
+    work_order = fb.SubFactory(WorkOrderFactory)
+    factory = fb.SelfAttribute("work_order.factory")
+    material_code = fb.Sequence(lambda n: f"FAB-{n:03d}")
+    need_date = dt.date(2026, 3, 2)
+    released_on = dt.date(2026, 3, 4)
+    days_lost = 2
+    cause = MaterialDelay.Cause.LATE_PO
+
+
+__all__ += ["MaterialDelayFactory"]
