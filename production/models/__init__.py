@@ -9,6 +9,7 @@ shop floor adds operation records (`records`), the plan and line balances (`plan
 
 from production.models.conversion import ConversionJob
 from production.models.cutting import Bundle, CutPlan, Lay, Marker
+from production.models.holds import Hold
 from production.models.packing import Carton, CartonLine, FinishedGoodsReceipt, Shipment
 from production.models.planning import LineBalance, ScheduleEntry
 from production.models.quality import (
@@ -35,6 +36,7 @@ __all__ = [
     "DefectCode",
     "FinalAudit",
     "FinishedGoodsReceipt",
+    "Hold",
     "Inspection",
     "InspectionDefect",
     "Lay",
