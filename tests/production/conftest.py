@@ -20,6 +20,7 @@ from tests.factories import (
     WorkOrderFactory,
     WorkOrderLineFactory,
     WorkOrderOperationFactory,
+    released,
 )
 from tests.factories.orders import StyleVersionFactory
 
@@ -45,6 +46,7 @@ def build_floor(factory=None, tag="f"):
     # The floor's supervisor: records for the workers are supervisor entries (with a reason).
     user = UserFactory()
     MembershipFactory(user=user, organization=factory.organization, role=Role.SUPERVISOR)
+    released(work_order)  # the material gate: nothing is recorded before the release
     return SimpleNamespace(
         factory=factory,
         line=line,
