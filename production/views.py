@@ -452,7 +452,7 @@ final_audit.model = WorkOrder
 
 
 # --- packing ---------------------------------------------------------------------------------
-@role_required(WAREHOUSE | FLOOR)
+@role_required(WAREHOUSE | QUALITY)
 def packing(request, pk):
     wo = _visible(WorkOrder, request, pk)
     cells = packing_position(wo)

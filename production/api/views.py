@@ -275,7 +275,7 @@ class BundleViewSet(HoldActions, TenantReadOnlyViewSet):
 class CartonViewSet(HoldActions, TenantReadOnlyViewSet, mixins.CreateModelMixin):
     queryset = Carton.objects.prefetch_related("lines").select_related("work_order")
     serializer_class = s.CartonSerializer
-    read_roles = WAREHOUSE | FLOOR
+    read_roles = WAREHOUSE | QUALITY
     write_roles = WAREHOUSE
     action_roles = {"label": WAREHOUSE | FLOOR, "hold": QUALITY, "release": QUALITY}
     noun, hold_service, release_service = "carton", "carton_hold", "carton_hold_release"
