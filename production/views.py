@@ -321,7 +321,7 @@ def holds(request, pk):
     page): QC, supervisors, planners and managers."""
     wo = _visible(WorkOrder, request, pk)
     form = forms.HoldForm(request.POST, organization=request.organization, work_order=wo)
-    back = "production:packing" if request.POST.get("carton") else "production:work-order"
+    back = "production:packing" if form["carton"].value() else "production:work-order"
     if not form.is_valid():
         messages.error(request, errors_text(form))
         return redirect(back, pk=wo.pk)
