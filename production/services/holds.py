@@ -31,13 +31,11 @@ def _reason(reason: str) -> str:
 
 
 def _move(table: TransitionTable, instance, *, to: str, by, reason: str):
+    name = {"object": table.model._meta.verbose_name}
+    if instance.hold == to == Hold.HELD:
+        raise NotAllowed(_("This %(object)s is already on hold.") % name, code="already_on_hold")
     if instance.hold == to:
-        raise NotAllowed(
-            _("This %(object)s is already on hold.") % {"object": table.model._meta.verbose_name}
-            if to == Hold.HELD
-            else _("This %(object)s is not on hold.") % {"object": table.model._meta.verbose_name},
-            code="already_on_hold" if to == Hold.HELD else "not_on_hold",
-        )
+        raise NotAllowed(_("This %(object)s is not on hold.") % name, code="not_on_hold")
     transition_apply(
         table=table,
         instance=instance,
@@ -94,12 +92,13 @@ def held_bundles_refuse(*, work_order, cells) -> None:
     """Refuse packing (`bundle_on_hold`) while a bundle of one of these size × colour cells
     of the work order is held: which pieces the carton takes is not known by bundle, so the
     whole cell waits for QC."""
+    cells = set(cells)
     held = [
         bundle
         for bundle in Bundle.objects.filter(
             factory_id=work_order.factory_id, work_order=work_order, hold=Hold.HELD
         ).order_by("number")
-        if (bundle.colour, bundle.size) in set(cells)
+        if (bundle.colour, bundle.size) in cells
     ]
     if held:
         raise NotAllowed(
