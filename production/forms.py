@@ -9,7 +9,7 @@ from core.limits import MoneyFormField, QuantityFormField
 from factories.models import SewingLine, Worker
 from orders.models import Order, StyleVersion
 from production import aql
-from production.models import Carton, Inspection, WorkOrder, WorkOrderOperation
+from production.models import Bundle, Carton, Inspection, WorkOrder, WorkOrderOperation
 from production.services import bundle_id_from_scan
 
 NUMBER = {"inputmode": "numeric"}
@@ -107,6 +107,31 @@ class OperationRecordForm(PageForm):
 
 class VoidForm(PageForm):
     reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class HoldForm(PageForm):
+    """Hold or release one bundle or carton of a work order (its page's buttons)."""
+
+    action = forms.ChoiceField(choices=[("hold", _("Hold")), ("release", _("Release"))])
+    bundle = forms.ModelChoiceField(
+        label=_("Bundle"), queryset=Bundle.objects.all(), required=False
+    )
+    carton = forms.ModelChoiceField(
+        label=_("Carton"), queryset=Carton.objects.all(), required=False
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    service_fields = {"note": "reason"}
+
+    def __init__(self, *args, work_order, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("bundle", "carton"):
+            self.fields[name].queryset = self.fields[name].queryset.filter(work_order=work_order)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("bundle")) == bool(data.get("carton")):
+            raise forms.ValidationError(_("Choose one bundle or one carton."))
+        return data
 
 
 class LineBalanceForm(PageForm):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("work-orders/<int:pk>/balance/", views.balance, name="balance"),
     path("work-orders/<int:pk>/audit/", views.final_audit, name="final-audit"),
     path("work-orders/<int:pk>/packing/", views.packing, name="packing"),
+    path("work-orders/<int:pk>/holds/", views.holds, name="holds"),
     path("work-orders/<int:pk>/labels.pdf", views.carton_labels, name="carton-labels"),
     path("cartons/<int:pk>/label.pdf", views.carton_label, name="carton-label"),
     path("shipments/<int:pk>/packing-list.pdf", views.packing_list, name="packing-list"),

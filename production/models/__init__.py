@@ -10,6 +10,7 @@ shop floor adds operation records (`records`), the plan and line balances (`plan
 from production.models.conversion import ConversionJob
 from production.models.cutting import Bundle, CutPlan, Lay, Marker
 from production.models.delays import MaterialDelay
+from production.models.holds import Hold
 from production.models.packing import Carton, CartonLine, FinishedGoodsReceipt, Shipment
 from production.models.planning import LineBalance, ScheduleEntry
 from production.models.quality import (
@@ -36,6 +37,7 @@ __all__ = [
     "DefectCode",
     "FinalAudit",
     "FinishedGoodsReceipt",
+    "Hold",
     "Inspection",
     "InspectionDefect",
     "Lay",

@@ -3,6 +3,12 @@
 from production.services.bundles import BUNDLE_TRANSITIONS, bundles_transition
 from production.services.conversion import order_convert, orders_convert
 from production.services.conversion_jobs import conversion_job_create
+from production.services.holds import (
+    bundle_hold,
+    bundle_hold_release,
+    carton_hold,
+    carton_hold_release,
+)
 from production.services.mrp import mrp_run
 from production.services.packing import (
     carton_pack,
@@ -41,8 +47,12 @@ from production.services.work_orders import (
 __all__ = [
     "BUNDLE_TRANSITIONS",
     "WORK_ORDER_TRANSITIONS",
+    "bundle_hold",
+    "bundle_hold_release",
     "bundle_id_from_scan",
     "bundles_transition",
+    "carton_hold",
+    "carton_hold_release",
     "carton_pack",
     "conversion_job_create",
     "defect_codes_ensure",

@@ -30,7 +30,19 @@ __all__ = [
     "MarkerFactory",
     "LayFactory",
     "BundleFactory",
+    "released",
 ]
+
+
+def released(work_order: WorkOrder, *, by=None, override_reason: str = "") -> WorkOrder:
+    """Release a work order to cutting through production's own door (the material gate), as
+    the floor must before anything is recorded on it. `override_reason` where materials are
+    short, exactly as a planner would."""
+    from production.services import work_order_release
+
+    work_order_release(work_order=work_order, by=by, override_reason=override_reason)
+    work_order.refresh_from_db()
+    return work_order
 
 
 class WorkOrderFactory(fb.django.DjangoModelFactory):
