@@ -282,3 +282,14 @@ def test_the_merchant_of_the_order_reaches_no_cost(world):
     assert client.get("/payroll/costing/").status_code == 403
     order_page = client.get(f"/api/v1/orders/{world['order'].pk}/").content.decode()
     assert "cost" not in order_page and "margin" not in order_page
+
+
+def test_the_work_order_page_links_its_cost_for_planners_only(world):
+    wo = world["wo1"]
+    link = f"/payroll/costing/work-orders/{wo.pk}/"
+
+    planner_page = _login(world, Role.PLANNER).get(f"/production/work-orders/{wo.pk}/")
+    supervisor_page = _login(world, Role.SUPERVISOR).get(f"/production/work-orders/{wo.pk}/")
+
+    assert link in planner_page.content.decode()
+    assert link not in supervisor_page.content.decode()
