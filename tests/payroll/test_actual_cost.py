@@ -293,3 +293,18 @@ def test_the_work_order_page_links_its_cost_for_planners_only(world):
 
     assert link in planner_page.content.decode()
     assert link not in supervisor_page.content.decode()
+
+
+def test_the_owner_sets_the_cost_settings_through_the_api_and_a_bad_one_writes_nothing(world):
+    client = _login(world, Role.FACTORY_OWNER)
+    url = f"/api/v1/factories/{world['factory'].pk}/"
+
+    good = client.patch(
+        url, {"overhead_pct": "8.00", "machine_hour_rate": "25.00"}, "application/json"
+    )
+    bad = client.patch(url, {"overhead_pct": "-3"}, "application/json")
+
+    world["factory"].refresh_from_db()
+    assert (good.status_code, good.json()["machine_hour_rate"]) == (200, "25.00")
+    assert bad.status_code == 400 and "overhead_pct" in bad.json()["errors"]
+    assert world["factory"].overhead_pct == D("8.00")
