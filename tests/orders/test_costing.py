@@ -37,6 +37,7 @@ from tests.factories import (
     BomLineFactory,
     MaterialFactory,
     OrganizationFactory,
+    QuotationFactory,
     RoutingOperationFactory,
     StyleFactory,
     StyleVersionFactory,
@@ -473,3 +474,53 @@ def test_a_merchant_cannot_send_on_the_page(sent, buyer):
 
     assert response.status_code == 403
     assert Quotation.objects.get(pk=sent.pk).status == Quotation.Status.SENT
+
+
+def test_the_merchant_orders_at_the_quoted_prices_on_the_order_page(
+    sent, buyer, merchant, factory, costed
+):
+    accepted = quotation_accept(quotation=sent, by=buyer, acting=merchant)
+    client = Client()
+    client.force_login(buyer)
+
+    page = client.get(f"/orders/new/?version={costed.pk}&quotation={accepted.pk}")
+    response = client.post(
+        "/orders/new/",
+        {
+            "version": costed.pk,
+            "q-Black-S": "60",
+            "q-Black-M": "40",
+            "requested_date": (factory_today(factory) + dt.timedelta(days=40)).isoformat(),
+            "ship_to": "Changsha",
+            "quotation": accepted.pk,
+        },
+    )
+
+    assert f'<option value="{accepted.pk}" selected>' in page.content.decode()
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert (order.unit_price, order.quotation_id) == (D("32.84"), accepted.pk)
+
+
+def test_another_merchants_quotation_cannot_price_an_order_on_the_page(
+    sent, buyer, merchant, factory, costed
+):
+    other = OrganizationFactory(kind=OrgKind.MERCHANT, code="m2")
+    foreign = QuotationFactory(version=costed, merchant=other, status="accepted")
+    client = Client()
+    client.force_login(buyer)
+
+    response = client.post(
+        "/orders/new/",
+        {
+            "version": costed.pk,
+            "q-Black-S": "100",
+            "requested_date": (factory_today(factory) + dt.timedelta(days=40)).isoformat(),
+            "ship_to": "Changsha",
+            "quotation": foreign.pk,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "quotation" in response.context["form"].errors
+    assert Order.objects.count() == 0
