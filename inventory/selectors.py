@@ -396,6 +396,45 @@ def preferred_offers(factory) -> dict[int, SupplierItem]:
     return offers
 
 
+# --- costing (orders' pre-cost and payroll's actual cost read these) -------------------------
+def material_current_prices(factory, codes: Iterable[str]) -> dict[str, Decimal]:
+    """Per material code, what a unit costs now: the price of the offer purchases go to
+    (`preferred_offers`: preferred, then cheapest), else the material's moving-average cost.
+    A code with neither (or no such material) is left out: the caller reports it as missing,
+    never as free."""
+    materials = Material.objects.filter(factory=factory, code__in=list(codes)).only(
+        "id", "code", "average_cost"
+    )
+    offers = preferred_offers(factory)
+    prices: dict[str, Decimal] = {}
+    for material in materials:
+        offer = offers.get(material.pk)
+        if offer is not None and offer.unit_price > 0:
+            prices[material.code] = offer.unit_price
+        elif material.average_cost > 0:
+            prices[material.code] = material.average_cost
+    return prices
+
+
+def material_issued_value(factory, work_order_ids: Iterable[int]) -> dict[int, Decimal]:
+    """Per work order: the value of material issued to it less what came back, each move at
+    the moving-average cost it was posted at (a work order with no moves is left out)."""
+    value: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    rows = (
+        StockMove.objects.filter(
+            factory=factory,
+            work_order_id__in=list(work_order_ids),
+            kind__in=[StockMove.Kind.ISSUE, StockMove.Kind.RETURN],
+        )
+        .values_list("work_order_id", "kind")
+        .annotate(v=Sum(F("quantity") * F("unit_cost")))
+        .order_by()
+    )
+    for work_order_id, kind, amount in rows:
+        value[work_order_id] += (amount or ZERO) * (1 if kind == StockMove.Kind.ISSUE else -1)
+    return dict(value)
+
+
 def latest_run(factory) -> MrpRun | None:
     return MrpRun.objects.filter(factory=factory).order_by("-created_at", "-pk").first()
 
