@@ -36,7 +36,14 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
     if report["all_total"]:
         everyone = report["all_total"]
         totals.append([_("All factories"), everyone["factories"]] + values(everyone))
-    return [
+    synthetic = [
+        (
+            _("Synthetic demo history (generated, not measured)"),
+            [_("Factory"), _("From"), _("To")],
+            [[row["name"], row["first"], row["last"]] for row in report["synthetic"]],
+        )
+    ]
+    return (synthetic if report.get("synthetic") else []) + [
         (
             _("Factories sharing their figures, %(month)s") % {"month": report["month"]},
             [_("Factory"), _("Categories"), *header],

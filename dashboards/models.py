@@ -182,3 +182,23 @@ class ProfileLinkView(FactoryOwned):
         verbose_name = _("data profile view")
         verbose_name_plural = _("data profile views")
         ordering = ["-viewed_at"]
+
+
+class SyntheticHistory(FactoryOwned):
+    """The days of a factory's rollups that the demo's synthetic history may have filled (days
+    without real records from `first_day` to `last_day`): the screens that show those rollups
+    label them. Written by simulation through `services.synthetic_history_record`."""
+
+    first_day = models.DateField(_("first synthetic day"))
+    last_day = models.DateField(_("last synthetic day"))
+    written_at = models.DateTimeField(_("written at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("synthetic history")
+        verbose_name_plural = _("synthetic histories")
+        constraints = [
+            models.UniqueConstraint(fields=["factory"], name="dash_synthetic_history_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_day} – {self.last_day}"

@@ -11,14 +11,15 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Sum
+from django.db.models import Count, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core import rls
 from dashboards import conf
-from dashboards.models import FactoryDay, LineDay, MachineHour, OutputHour
+from dashboards.models import FactoryDay, LineDay, MachineHour, OutputHour, SyntheticHistory
 from dashboards.services import data_version_key
 from devices import selectors as devices
 from devices.selectors import MACHINE_TIME
@@ -30,7 +31,7 @@ from factories.clock import (
     hours_back,
     local_date,
     month_first,
-    period_of,
+    screen_window,
     week_first,
 )
 from factories.models import Category, Factory, SewingLine
@@ -68,7 +69,7 @@ def window_for(factory: Factory, name: str, now: datetime | None = None) -> Wind
         hours = tuple(hours_back(factory, HOURS_SHOWN, now))
         today = factory_today(factory, now)
         return Window(name, hours[0], now, local_date(factory, hours[0]), today, hours)
-    period = period_of(factory, name, now)
+    period = screen_window(factory, name, now)
     return Window(name, period.start, period.end, period.first, period.last)
 
 
@@ -238,6 +239,77 @@ def _jsonable(value):
     return value
 
 
+def synthetic_ranges(factory_ids) -> dict[int, dict]:
+    """The synthetic-history range (first and last day, ISO dates) of each factory that has
+    one."""
+    return {
+        row.factory_id: {"first": row.first_day.isoformat(), "last": row.last_day.isoformat()}
+        for row in SyntheticHistory.objects.filter(factory_id__in=list(factory_ids))
+    }
+
+
+def _window_link(name: str, window: Window) -> str:
+    return f"{reverse(name)}?window={window.name}"
+
+
+def seed_figures(factory: Factory, window: Window, now: datetime) -> dict:
+    """The seed's figures for the window, each its owner's selector (the lists they link to
+    call the same one with the same window): conversion lead time, pieces per person-day,
+    days lost to material, order intake, orders waiting for acceptance, overdue purchase
+    orders, shipments and the on-time rate."""
+    lead = production.conversion_lead_times(factory, window.start, window.end)
+    delays = production.material_delays(factory, window.start, window.end, now=now)
+    placed = orders.orders_placed(factory, window.start, window.end)
+    delivered = orders.orders_delivered(factory, window.start, window.end)
+    on_time = sum(1 for row in delivered if row["on_time"])
+    shipped = orders.shipments_in(factory, window.start, window.end).aggregate(
+        count=Count("pk"), pieces=Sum("quantity")
+    )
+    waiting = orders.orders_waiting(factory).aggregate(
+        count=Count("pk"), pieces=Sum("total_quantity")
+    )
+    overdue = inventory.overdue_purchase_orders(factory, today=factory_today(factory, now))
+    average = lead["average_seconds"]
+    return {
+        "conversion": {
+            "orders": lead["count"],
+            "average_seconds": average,
+            "average_minutes": round(average / 60, 1) if average is not None else None,
+            "url": _window_link("production:conversion-lead-times", window),
+        },
+        "per_person_day": production.pieces_per_person_day(factory, window.start, window.end),
+        "material": {
+            "days_lost": delays["days_lost"],
+            "work_orders": delays["work_orders"],
+            "ongoing": delays["ongoing"],
+            "by_cause": delays["by_cause"],
+            "url": _window_link("production:material-delays", window),
+        },
+        "intake": {
+            "orders": len(placed),
+            "pieces": sum(row["pieces"] for row in placed),
+            "url": _window_link("orders:intake", window),
+        },
+        "waiting": {
+            "orders": waiting["count"],
+            "pieces": waiting["pieces"] or 0,
+            "url": f"{reverse('orders:list')}?status=placed",
+        },
+        "overdue_purchase_orders": {
+            "count": len(overdue),
+            "url": reverse("inventory:purchase-orders-overdue"),
+        },
+        "shipments": {
+            "count": shipped["count"],
+            "pieces": shipped["pieces"] or 0,
+            "orders_delivered": len(delivered),
+            "on_time": on_time,
+            "on_time_rate": orders.on_time_rate(on_time, len(delivered)),
+            "url": _window_link("orders:shipments", window),
+        },
+    }
+
+
 def dashboard_data_cached(factory: Factory, window_name: str) -> dict:
     """`dashboard_data`, shared by every screen of the factory until something changes (a
     notification or a rebuild bumps the version) or DATA_CACHE_SECONDS pass."""
@@ -287,6 +359,8 @@ def dashboard_data(factory: Factory, window_name: str, now: datetime | None = No
         "alarms": devices.open_alarms(factory),
         "shortages": inventory.material_shortages(factory),
         "wages": _wages(factory, now),
+        "seed": seed_figures(factory, window, now),
+        "synthetic": synthetic_ranges([factory.pk]).get(factory.pk),
     }
     return _jsonable(data)
 
@@ -379,6 +453,7 @@ def factory_profile(factory: Factory, today: date | None = None) -> dict:
             for m, month_rows in by_month.items()
         ],
         "total": figures(rows),
+        "synthetic": synthetic_ranges([factory.pk]).get(factory.pk),
     }
 
 
@@ -433,6 +508,7 @@ def district_report(district, today: date | None = None) -> dict:
         for category in factory.categories or []:
             categories.setdefault(category, []).append(factory)
     labels = dict(Category.choices)
+    synthetic = synthetic_ranges(sharing_ids)
     all_total = None
     if len(private) >= minimum:
         all_total = {
@@ -462,6 +538,7 @@ def district_report(district, today: date | None = None) -> dict:
         "sharing_total": {"factories": len(sharing), **figures(this_month)},
         "all_total": all_total,
         "not_sharing": len(private),
+        "synthetic": [{"name": str(f), **synthetic[f.pk]} for f in sharing if f.pk in synthetic],
         "month_trend": month_trend(shared_rows),
         "week_trend": week_trend(shared_rows),
     }

@@ -24,6 +24,7 @@ from dashboards.models import (
     OutputHour,
     ProfileLink,
     ProfileLinkView,
+    SyntheticHistory,
 )
 from devices import selectors as devices
 from devices.selectors import MACHINE_COUNTS, MACHINE_TIME
@@ -158,6 +159,25 @@ def data_changed(*, factory_id: int) -> None:
         cache.incr(key)
     except ValueError:
         cache.add(key, 1, timeout=None)
+
+
+# --- Synthetic history ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def synthetic_history_record(*, factory: Factory, first_day: date, last_day: date) -> None:
+    """Note that synthetic history may fill the factory's rollup days from `first_day` to
+    `last_day` (simulation calls this when it fills them): the range only grows, so a later
+    fill never hides an earlier one. The screens then label the range."""
+    if last_day < first_day:
+        raise DomainError(_("The synthetic range ends before it begins."))
+    row = SyntheticHistory.objects.select_for_update().filter(factory=factory).first()
+    if row is None:
+        SyntheticHistory.objects.create(factory=factory, first_day=first_day, last_day=last_day)
+    else:
+        row.first_day, row.last_day = min(row.first_day, first_day), max(row.last_day, last_day)
+        row.save(update_fields=["first_day", "last_day", "written_at"])
+    data_changed(factory_id=factory.pk)
 
 
 # --- Data-profile links -----------------------------------------------------------------------

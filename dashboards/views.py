@@ -43,6 +43,17 @@ def dashboard_labels() -> dict:
         "connecting": _("connecting…"),
         "reconnecting": _("reconnecting…"),
         "refused": _("not allowed"),
+        "seconds": _("s"),
+        "minutes": _("min"),
+        "orders": _("orders"),
+        "pieces": _("pieces"),
+        "work_orders": _("work orders"),
+        "waiting": _("still waiting"),
+        "on_time": _("on time"),
+        "synthetic": _(
+            "Synthetic demo history: days without real records from %(first)s to %(last)s are "
+            "generated, not measured."
+        ),
     }
 
 

@@ -18,6 +18,10 @@ class DevicesConfig(AppConfig):
             "devices-poll-modbus": {"task": "devices.tasks.poll_modbus", "schedule": 1.0},
             "devices-rollups": {"task": "devices.tasks.rollups_refresh", "schedule": 60.0},
             "devices-alarms": {"task": "devices.tasks.alarms_check", "schedule": 60.0},
+            "devices-handoffs-retry": {
+                "task": "devices.tasks.station_handoffs_retry",
+                "schedule": 60.0,
+            },
             "devices-partitions": {
                 "task": "devices.tasks.telemetry_partitions_maintain",
                 "schedule": 3600.0,

@@ -2,10 +2,14 @@
 a cutter or spreader job is linked to its lay.
 
 Production records it through its own recording service (the one the phone scan uses), for
-payroll and dashboards. A `StationHandoff` row, written in the same transaction, is the key
-that makes one event one record however often the task runs. The ingest queues the task after
-it commits; the task lives here, next to what it runs, so the ingest needs nothing of
-devices.tasks (which imports the ingest's callers).
+payroll and dashboards. An event for a work order not yet released to cutting (production's
+material gate refuses it, `not_released`) is kept waiting, with that work order, and handed off
+again by `station_handoffs_retry` (beat, every minute) once the work order is released.
+
+A `StationHandoff` row, written in the same transaction, is the key that makes one event one
+record however often the task runs. The ingest queues the task after it commits; the task lives
+here, next to what it runs, so the ingest needs nothing of devices.tasks (which imports the
+ingest's callers).
 """
 
 import logging
@@ -18,8 +22,8 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from devices import conf
 from devices.models import StationHandoff, TelemetryRecord
-from production.models import OperationRecord
-from production.services import lay_event_record, operation_record_create
+from production.models import Bundle, OperationRecord, WorkOrder
+from production.services import bundle_id_from_scan, lay_event_record, operation_record_create
 
 logger = logging.getLogger(__name__)
 
@@ -73,24 +77,69 @@ def station_event_hand_off(*, record_id: int) -> StationHandoff | None:
     return handoff
 
 
-def _record(record: TelemetryRecord) -> StationHandoff:
-    handoff = StationHandoff(
+def _record(record: TelemetryRecord, handoff: StationHandoff | None = None) -> StationHandoff:
+    handoff = handoff or StationHandoff(
         factory_id=record.factory_id,
         device_id=record.device_id,
         sequence=record.sequence,
         record_id=record.pk,
     )
+    handoff.work_order_id = None
     try:
         with transaction.atomic():
             operation_record = _operation_record(record)
     except DomainError as error:
-        handoff.outcome = StationHandoff.Outcome.REJECTED
         handoff.detail = str(error.message)[:300]
+        handoff.outcome = StationHandoff.Outcome.REJECTED
+        if error.code == "not_released":
+            # The material gate: the event waits for the release instead of being lost.
+            handoff.outcome = StationHandoff.Outcome.WAITING
+            handoff.work_order_id = _work_order_id(record)
     else:
         handoff.outcome = StationHandoff.Outcome.RECORDED
         handoff.operation_record = operation_record
+        handoff.detail = ""
     handoff.save()
     return handoff
+
+
+def _work_order_id(record: TelemetryRecord) -> int | None:
+    bundle_id = bundle_id_from_scan(StationEvent.of(record.data).bundle)
+    return (
+        Bundle.objects.filter(factory_id=record.factory_id, pk=bundle_id)
+        .values_list("work_order_id", flat=True)
+        .first()
+    )
+
+
+def station_handoffs_retry(*, limit: int = 500) -> int:
+    """Hand off again the events that wait for a work order released since (or cancelled: they
+    are then rejected). Returns how many were handed off again."""
+    waiting = list(
+        StationHandoff.objects.filter(outcome=StationHandoff.Outcome.WAITING)
+        .exclude(work_order__status=WorkOrder.Status.PLANNED)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in waiting:
+        with transaction.atomic():
+            handoff = (
+                StationHandoff.objects.select_for_update()
+                .filter(pk=pk, outcome=StationHandoff.Outcome.WAITING)
+                .first()
+            )
+            if handoff is None:  # another worker retried it meanwhile
+                continue
+            record = TelemetryRecord.objects.filter(pk=handoff.record_id).select_related("device")
+            record = record.first()
+            if record is None:  # past the telemetry's retention
+                handoff.outcome = StationHandoff.Outcome.REJECTED
+                handoff.work_order_id = None
+                handoff.detail = _("The event is no longer stored.")
+                handoff.save()
+                continue
+            _record(record, handoff)
+    return len(waiting)
 
 
 def _operation_record(record: TelemetryRecord) -> OperationRecord:
@@ -152,3 +201,9 @@ def lay_events_hand_off(record_ids: list[int]) -> int:
     for record_id in record_ids:
         linked += lay_event_hand_off(record_id=record_id) is not None
     return linked
+
+
+@shared_task(name="devices.tasks.station_handoffs_retry", **conf.TASK_OPTIONS, rls="platform")
+def station_handoffs_retry_task() -> int:
+    """Events waiting for their work order's release → records, once it is released (beat)."""
+    return station_handoffs_retry()

@@ -426,12 +426,15 @@ class StationHandoff(FactoryOwned):
     """A hanger event handed to production: the key that makes one event one record.
 
     Written in the same transaction as production's operation record, so a retried task finds
-    it and does nothing.
+    it and does nothing. An event for a work order not yet released to cutting waits (with
+    that work order) and is handed off again once the work order is released
+    (devices.handoff.station_handoffs_retry).
     """
 
     class Outcome(models.TextChoices):
         RECORDED = "recorded", _("Recorded")
         REJECTED = "rejected", _("Rejected")
+        WAITING = "waiting", _("Waiting for the work order's release")
 
     device = models.ForeignKey(
         Device, on_delete=models.CASCADE, related_name="handoffs", verbose_name=_("device")
@@ -447,6 +450,14 @@ class StationHandoff(FactoryOwned):
         related_name="+",
         verbose_name=_("operation record"),
     )
+    work_order = models.ForeignKey(
+        "production.WorkOrder",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("waiting for work order"),
+    )
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -456,6 +467,13 @@ class StationHandoff(FactoryOwned):
         constraints = [
             models.UniqueConstraint(
                 fields=["factory", "device", "sequence"], name="station_handoff_once"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["work_order"],
+                condition=Q(outcome="waiting"),
+                name="station_handoff_waiting",
             ),
         ]
 

@@ -6,12 +6,14 @@ per-minute rollups (`MinuteRollup`), never raw telemetry; dashboards' hourly `Ma
 built by `machine_rows`, so its sums are these figures.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from devices.models import Alarm, Device, MinuteRollup
+from factories.clock import days_bounds, factory_zone
 
 MACHINE_TIME = ("running_seconds", "idle_seconds", "stopped_seconds")
 MACHINE_COUNTS = ("arrivals", "departures", "pieces")
@@ -26,6 +28,25 @@ def machine_rows(factory, start: datetime, end: datetime) -> list[dict]:
         .annotate(**{name: Sum(name) for name in MACHINE_TIME + MACHINE_COUNTS})
         .order_by()
     )
+
+
+def running_seconds_by_line_day(factory, first: date, last: date) -> dict[tuple[int, date], int]:
+    """Seconds machines ran per (line, factory day) over the days [first, last]: a device
+    counts for the line of the station it reported at, else for its own line; a device on no
+    line is left out. Payroll's actual cost spreads these over the work orders of the line."""
+    start, end = days_bounds(factory, first, last)
+    rows = (
+        MinuteRollup.objects.filter(factory=factory, minute__gte=start, minute__lt=end)
+        .annotate(
+            line_id=Coalesce("station__line_id", "device__line_id"),
+            day=TruncDate("minute", tzinfo=factory_zone(factory)),
+        )
+        .filter(line_id__isnull=False)
+        .values("line_id", "day")
+        .annotate(running=Sum("running_seconds"))
+        .order_by()
+    )
+    return {(row["line_id"], row["day"]): int(row["running"] or 0) for row in rows}
 
 
 def utilisation(running: int, idle: int, stopped: int) -> float | None:

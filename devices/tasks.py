@@ -15,6 +15,7 @@ from devices import conf
 from devices.alarms import alarms_evaluate as evaluate
 from devices.broker import broker_client_disable
 from devices.handoff import lay_events_hand_off, station_events_hand_off
+from devices.handoff import station_handoffs_retry_task as station_handoffs_retry
 from devices.modbus import poll_due_devices
 from devices.models import Device
 from devices.partitions import partitions_ensure
@@ -31,6 +32,7 @@ __all__ = [
     "rollup_minutes",
     "rollups_refresh",
     "station_events_hand_off",
+    "station_handoffs_retry",
     "telemetry_partitions_maintain",
 ]
 TASK = conf.TASK_OPTIONS

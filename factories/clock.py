@@ -111,3 +111,20 @@ def period_of(factory, name: str, now: datetime | None = None) -> Period:
     first = {"day": today, "week": week_first(today), "month": month_first(today)}[name]
     start, end = days_bounds(factory, first, today)
     return Period(first=first, last=today, start=start, end=end)
+
+
+SCREEN_WINDOWS = ("12h", "week", "month")
+
+
+def screen_window(factory, name: str, now: datetime | None = None) -> Period:
+    """The span a screen's window names: the last 12 local clock hours up to now (the current
+    hour last), or this week or this month up to and including the factory's today. The
+    dashboard and every list its figures link to cut their window here, so both count the
+    same rows at any hour. An unknown name is the 12-hour window."""
+    now = now or timezone.now()
+    if name not in ("week", "month"):
+        start = hours_back(factory, 12, now)[0]
+        return Period(
+            first=local_date(factory, start), last=factory_today(factory, now), start=start, end=now
+        )
+    return period_of(factory, name, now)

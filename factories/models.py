@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +94,22 @@ class Factory(TenantModel):
         decimal_places=4,
         default=Decimal("0.3500"),
         validators=[MinValueValidator(Decimal("0"))],
+    )
+    # Costing (factory-only, like rate_per_minute): overhead on material and labour in pre-costs,
+    # and what an hour of machine running costs in actual costs.
+    overhead_pct = models.DecimalField(
+        _("overhead %"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("500"))],
+    )
+    machine_hour_rate = models.DecimalField(
+        _("machine-hour rate (yuan per hour)"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10000"))],
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
     working_weekdays = models.JSONField(

@@ -1,5 +1,6 @@
 """Writes of factories/: partnerships between factories and their merchants and suppliers."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,3 +78,29 @@ def require_partner(*, factory_id: int, organization: Organization) -> None:
             code="not_a_partner",
             errors={"factory": [_("Not a partner of this factory.")]},
         )
+
+
+@transaction.atomic
+def factory_cost_settings_update(
+    *, factory: Factory, overhead_pct, machine_hour_rate, by: User | None
+) -> Factory:
+    """The owner sets the factory's costing figures: overhead % (on material and labour in a
+    pre-cost) and the machine-hour rate (yuan per running hour, in actual costs). Refused,
+    nothing written: a value that is not a number, negative or beyond its field's bounds."""
+    values = {"overhead_pct": overhead_pct, "machine_hour_rate": machine_hour_rate}
+    errors: dict[str, list] = {}
+    for name, raw in values.items():
+        field = Factory._meta.get_field(name)
+        try:
+            value = field.clean(raw, factory)
+        except ValidationError as error:
+            errors[name] = list(error.messages)
+        else:
+            values[name] = value
+    if errors:
+        raise DomainError(_("The cost settings are not valid."), errors=errors)
+    locked = Factory.objects.select_for_update().get(pk=factory.pk)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=list(values))
+    return locked

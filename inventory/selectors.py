@@ -1,15 +1,17 @@
 """Reads of inventory/: stock per material and lot, stock value, material shortages, supplier
-performance, exports, and the stock picture production's MRP nets its requirements against.
-inventory owns the stock value and shortage figures."""
+performance, overdue purchase orders and why a material was short, exports, and the stock
+picture production's MRP nets its requirements against. inventory owns the stock value,
+shortage and overdue-purchase figures."""
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import chain
 
 from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from core.tabular import Sheet, rows_to_xlsx
@@ -394,5 +396,146 @@ def preferred_offers(factory) -> dict[int, SupplierItem]:
     return offers
 
 
+# --- costing (orders' pre-cost and payroll's actual cost read these) -------------------------
+def material_current_prices(factory, codes: Iterable[str]) -> dict[str, Decimal]:
+    """Per material code, what a unit costs now: the price of the offer purchases go to
+    (`preferred_offers`: preferred, then cheapest), else the material's moving-average cost.
+    A code with neither (or no such material) is left out: the caller reports it as missing,
+    never as free."""
+    materials = Material.objects.filter(factory=factory, code__in=list(codes)).only(
+        "id", "code", "average_cost"
+    )
+    offers = preferred_offers(factory)
+    prices: dict[str, Decimal] = {}
+    for material in materials:
+        offer = offers.get(material.pk)
+        if offer is not None and offer.unit_price > 0:
+            prices[material.code] = offer.unit_price
+        elif material.average_cost > 0:
+            prices[material.code] = material.average_cost
+    return prices
+
+
+def material_issued_value(factory, work_order_ids: Iterable[int]) -> dict[int, Decimal]:
+    """Per work order: the value of material issued to it less what came back, each move at
+    the moving-average cost it was posted at (a work order with no moves is left out)."""
+    value: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    rows = (
+        StockMove.objects.filter(
+            factory=factory,
+            work_order_id__in=list(work_order_ids),
+            kind__in=[StockMove.Kind.ISSUE, StockMove.Kind.RETURN],
+        )
+        .values_list("work_order_id", "kind")
+        .annotate(v=Sum(F("quantity") * F("unit_cost")))
+        .order_by()
+    )
+    for work_order_id, kind, amount in rows:
+        value[work_order_id] += (amount or ZERO) * (1 if kind == StockMove.Kind.ISSUE else -1)
+    return dict(value)
+
+
 def latest_run(factory) -> MrpRun | None:
     return MrpRun.objects.filter(factory=factory).order_by("-created_at", "-pk").first()
+
+
+# --- the seed's figures: overdue purchase orders, and why a material was short ---------------
+def overdue_purchase_orders(factory, *, today: date) -> list[dict]:
+    """Purchase orders sent to (or confirmed by) their supplier with a line still open past its
+    expected date (the confirmed ship date, else the need date) on the factory's `today`: the
+    order, its supplier, its earliest open expected date, days overdue, the open materials."""
+    lines = (
+        PurchaseOrderLine.objects.filter(
+            factory=factory,
+            purchase_order__status__in=PurchaseOrder.OPEN_STATUSES,
+            is_closed=False,
+        )
+        .annotate(expected=Coalesce("confirmed_ship_date", "need_date"))
+        .filter(expected__lt=today)
+        .select_related("purchase_order__supplier", "material")
+        .order_by("expected", "purchase_order__number", "pk")
+    )
+    orders: dict[int, dict] = {}
+    for line in lines:
+        order = line.purchase_order
+        row = orders.setdefault(
+            order.pk,
+            {
+                "id": order.pk,
+                "number": order.number,
+                "supplier": order.supplier.name,
+                "status": str(order.get_status_display()),
+                "expected": line.expected,
+                "days_overdue": (today - line.expected).days,
+                "materials": [],
+            },
+        )
+        row["materials"].append(
+            {"code": line.material.code, "open": line.open_quantity, "unit": line.material.unit}
+        )
+    return list(orders.values())
+
+
+SUPPLY_LOOKBACK_DAYS = 30
+
+
+def shortage_causes(factory, *, codes: Iterable[str], need_date: date) -> dict[str, tuple]:
+    """Why each material (by code) was short for a need on `need_date`: (cause, detail).
+
+    The supply meant for the need is the material's purchase-order lines (sent or later, not
+    cancelled) needed from SUPPLY_LOOKBACK_DAYS before the need date on, and the lots received
+    against any line from then on. In this order, the first that holds is the cause:
+    `failed_inspection` (a lot failed its fabric inspection), `short_receipt` (a line was
+    closed with less than it expected), `late_po` (a line arrived, or is still due, after the
+    need date), `no_po` (no such line, also for a code not in the catalogue). A material with
+    only full, timely, passed supply was short for another reason (`other`: used elsewhere)."""
+    codes = list(dict.fromkeys(codes))
+    since = need_date - timedelta(days=SUPPLY_LOOKBACK_DAYS)
+    lines = list(
+        PurchaseOrderLine.objects.filter(
+            factory=factory, material__code__in=codes, need_date__gte=since
+        )
+        .exclude(
+            purchase_order__status__in=(PurchaseOrder.Status.DRAFT, PurchaseOrder.Status.CANCELLED)
+        )
+        .select_related("purchase_order", "material")
+        .order_by("need_date", "pk")
+    )
+    failed = list(
+        Lot.objects.filter(
+            factory=factory,
+            material__code__in=codes,
+            inspection=Lot.Inspection.FAILED,
+            received_at__gte=local_midnight(factory, since),
+        )
+        .select_related("material")
+        .order_by("received_at", "pk")
+    )
+    causes = {}
+    for code in codes:
+        own = [line for line in lines if line.material.code == code]
+        bad = next((lot for lot in failed if lot.material.code == code), None)
+        short = next(
+            (ln for ln in own if ln.is_closed and ln.received_quantity < ln.expected_quantity),
+            None,
+        )
+        late = next(
+            (
+                ln
+                for ln in own
+                if (ln.received_on or ln.expected_date) > need_date
+                or (ln.received_on is None and not ln.is_closed)
+            ),
+            None,
+        )
+        if bad is not None:
+            causes[code] = ("failed_inspection", bad.code)
+        elif short is not None:
+            causes[code] = ("short_receipt", short.purchase_order.number)
+        elif late is not None:
+            causes[code] = ("late_po", late.purchase_order.number)
+        elif not own:
+            causes[code] = ("no_po", "")
+        else:
+            causes[code] = ("other", "")
+    return causes

@@ -16,6 +16,11 @@ urlpatterns = [
     path("export/stock.xlsx", views.export_stock, name="export-stock"),
     path("export/moves.xlsx", views.export_moves, name="export-moves"),
     path("purchase-orders/", views.purchase_orders, name="purchase-orders"),
+    path(
+        "purchase-orders/overdue/",
+        views.purchase_orders_overdue,
+        name="purchase-orders-overdue",
+    ),
     path("purchase-orders/<int:pk>/", views.purchase_order_detail, name="purchase-order"),
     path("suppliers/", views.suppliers, name="suppliers"),
     path("shortages/", views.shortages, name="shortages"),

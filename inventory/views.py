@@ -421,3 +421,11 @@ def _count_action(request, count, lines):
 
 
 count_detail.model = CycleCount
+
+
+@role_required(FACTORY_STAFF)
+def purchase_orders_overdue(request):
+    """The purchase orders past their expected date (the factory screen's overdue count)."""
+    factory = request.organization.factory
+    rows = selectors.overdue_purchase_orders(factory, today=factory_today(factory))
+    return render(request, "inventory/purchase_orders_overdue.html", {"rows": rows})

@@ -28,6 +28,12 @@ class OrdersConfig(AppConfig):
 
         # The sweep behind webhook back-off: sends pending deliveries whose time has come when
         # there is no broker (eager demo), or whose retry message was lost.
+        import orders.quotation_tasks  # noqa: F401  (registers the task)
+
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "orders-quotations-expire",
+            {"task": "orders.quotation_tasks.quotations_expire_due", "schedule": 3600.0},
+        )
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "orders-webhook-retry-due",
             {"task": "orders.tasks.webhook_retry_due", "schedule": 30.0},

@@ -118,36 +118,102 @@ def on_time_rate(on_time: int, delivered: int) -> float | None:
     return round(100.0 * on_time / delivered, 1) if delivered else None
 
 
+def _in_window(queryset, field: str, start, end):
+    if start is not None:
+        queryset = queryset.filter(**{f"{field}__gte": start})
+    if end is not None:
+        queryset = queryset.filter(**{f"{field}__lt": end})
+    return queryset
+
+
+def orders_placed(
+    factory: Factory, start: dt.datetime | None = None, end: dt.datetime | None = None
+) -> list[dict]:
+    """Order intake: the orders placed with the factory in [start, end), newest first, each
+    once (when it was first placed), with its merchant and pieces."""
+    rows = (
+        _in_window(OrderEvent.objects.filter(factory=factory), "at", start, end)
+        .filter(to_status=Order.Status.PLACED)
+        .order_by("order_id", "at", "pk")
+        .values("order_id", "at", "order__number", "order__merchant__name", "order__total_quantity")
+    )
+    placed: dict[int, dict] = {}
+    for row in rows:
+        placed.setdefault(
+            row["order_id"],
+            {
+                "id": row["order_id"],
+                "number": row["order__number"],
+                "merchant": row["order__merchant__name"],
+                "pieces": row["order__total_quantity"],
+                "placed_at": row["at"],
+            },
+        )
+    return sorted(placed.values(), key=lambda r: (r["placed_at"], r["id"]), reverse=True)
+
+
+def orders_delivered(
+    factory: Factory, start: dt.datetime | None = None, end: dt.datetime | None = None
+) -> list[dict]:
+    """The orders fully shipped in [start, end), each with its due date (promised, else
+    requested) and whether it was on time (`delivered_on_time`), newest first."""
+    rows = (
+        _in_window(OrderEvent.objects.filter(factory=factory), "at", start, end)
+        .filter(to_status=Order.Status.SHIPPED)
+        .order_by("at", "pk")
+        .values("order_id", "at", "order__number", "order__promised_date", "order__requested_date")
+    )
+    delivered = {row["order_id"]: row for row in rows}  # the last time it became shipped
+    return sorted(
+        (
+            {
+                "id": order_id,
+                "number": row["order__number"],
+                "shipped_at": row["at"],
+                "due": row["order__promised_date"] or row["order__requested_date"],
+                "on_time": delivered_on_time(factory, row["at"], row),
+            }
+            for order_id, row in delivered.items()
+        ),
+        key=lambda r: (r["shipped_at"], r["id"]),
+        reverse=True,
+    )
+
+
+def shipments_in(
+    factory: Factory, start: dt.datetime | None = None, end: dt.datetime | None = None
+):
+    """The shipments that left the factory in [start, end), newest first."""
+    return (
+        _in_window(OrderShipment.objects.filter(factory=factory), "shipped_at", start, end)
+        .select_related("order")
+        .order_by("-shipped_at", "-pk")
+    )
+
+
+def orders_waiting(factory: Factory):
+    """Orders placed with the factory and waiting for its acceptance (or rejection), oldest
+    first."""
+    return (
+        Order.objects.filter(factory=factory, status=Order.Status.PLACED)
+        .select_related("merchant", "version__style")
+        .order_by("created_at", "pk")
+    )
+
+
 def order_flow(
     factory: Factory, start: dt.datetime | None = None, end: dt.datetime | None = None
 ) -> dict:
     """Order intake and delivery in [start, end) (all time without bounds): orders placed and
     their pieces, orders fully shipped and how many of them on time, pieces shipped."""
-    events = OrderEvent.objects.filter(factory=factory)
-    shipments = OrderShipment.objects.filter(factory=factory)
-    if start is not None:
-        events, shipments = events.filter(at__gte=start), shipments.filter(shipped_at__gte=start)
-    if end is not None:
-        events, shipments = events.filter(at__lt=end), shipments.filter(shipped_at__lt=end)
-    placed = dict(
-        events.filter(to_status=Order.Status.PLACED).values_list(
-            "order_id", "order__total_quantity"
-        )
-    )
-    delivered = {
-        row["order_id"]: row
-        for row in events.filter(to_status=Order.Status.SHIPPED)
-        .order_by("at", "pk")
-        .values("order_id", "at", "order__promised_date", "order__requested_date")
-    }
+    placed = orders_placed(factory, start, end)
+    delivered = orders_delivered(factory, start, end)
     return {
         "orders_received": len(placed),
-        "pieces_ordered": sum(placed.values()),
+        "pieces_ordered": sum(row["pieces"] for row in placed),
         "orders_delivered": len(delivered),
-        "orders_delivered_on_time": sum(
-            1 for row in delivered.values() if delivered_on_time(factory, row["at"], row)
-        ),
-        "pieces_shipped": shipments.aggregate(n=Sum("quantity"))["n"] or 0,
+        "orders_delivered_on_time": sum(1 for row in delivered if row["on_time"]),
+        "pieces_shipped": shipments_in(factory, start, end).aggregate(n=Sum("quantity"))["n"] or 0,
     }
 
 

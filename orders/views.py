@@ -15,7 +15,8 @@ from core.errors import DomainError
 from core.forms import apply_domain_error, errors_text
 from core.roles import FACTORY_STAFF, MERCHANTS, PLANNING, OrgKind
 from core.views import role_required
-from orders import services
+from factories.clock import SCREEN_WINDOWS, screen_window
+from orders import selectors, services
 from orders.forms import OrderActionForm, UploadForm, VersionActionForm, WebhookEndpointForm
 from orders.models import (
     Order,
@@ -256,3 +257,51 @@ def webhook_replay(request, pk):
 
 
 webhook_replay.model = WebhookDelivery
+
+
+# --- the lists behind the factory screen's order figures (same selectors, same window) -------
+def _window(request):
+    name = request.GET.get("window", "12h")
+    name = name if name in SCREEN_WINDOWS else "12h"
+    return name, screen_window(request.organization.factory, name)
+
+
+@role_required(FACTORY_STAFF)
+def intake(request):
+    """Orders placed with the factory in the window (the screen's order intake)."""
+    name, period = _window(request)
+    placed = selectors.orders_placed(request.organization.factory, period.start, period.end)
+    return render(
+        request,
+        "orders/intake.html",
+        {
+            "window": name,
+            "period": period,
+            "placed": placed,
+            "pieces": sum(row["pieces"] for row in placed),
+        },
+    )
+
+
+@role_required(FACTORY_STAFF)
+def shipments(request):
+    """Shipments in the window, and the orders fully shipped in it with whether each was on
+    time (the screen's shipments and on-time rate)."""
+    name, period = _window(request)
+    factory = request.organization.factory
+    delivered = selectors.orders_delivered(factory, period.start, period.end)
+    on_time = sum(1 for row in delivered if row["on_time"])
+    rows = list(selectors.shipments_in(factory, period.start, period.end))
+    return render(
+        request,
+        "orders/shipments.html",
+        {
+            "window": name,
+            "period": period,
+            "shipments": rows,
+            "pieces": sum(row.quantity for row in rows),
+            "delivered": delivered,
+            "on_time": on_time,
+            "on_time_rate": selectors.on_time_rate(on_time, len(delivered)),
+        },
+    )

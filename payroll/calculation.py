@@ -147,6 +147,18 @@ def aggregate_records(factory, starts_on: date, ends_on: date, worker_ids=None):
     )
 
 
+def work_order_records(factory, work_order_ids):
+    """The live records of some work orders, aggregated as `aggregate_records` does (any day)."""
+    return list(
+        OperationRecord.objects.filter(
+            factory=factory, work_order_id__in=list(work_order_ids), voided_at__isnull=True
+        )
+        .order_by()
+        .values_list("worker_id", "work_date", "operation_id")
+        .annotate(count=Count("id"), good=Sum("good_pieces"), defective=Sum("defective_pieces"))
+    )
+
+
 # The factory calendar's kind of day decides the wage day's kind, and so its overtime factor.
 WAGE_DAY_KIND = {
     CalendarKind.WORKDAY: WageDay.DayKind.WORKDAY,
@@ -215,30 +227,6 @@ def calculate(
     )
     adjustments = adjustments or {}
 
-    operation_ids = {row[2] for row in aggregated}
-    operations = {
-        op_id: (code, name, sam, rate)
-        for op_id, code, name, sam, rate in WorkOrderOperation.objects.filter(
-            factory=factory, pk__in=operation_ids
-        ).values_list("pk", "code", "name", "sam", "piece_rate")
-    }
-    grade_multiplier, difficulty_multiplier = {}, {}
-    for kind, grade, code, multiplier in RateAdjustment.objects.filter(factory=factory).values_list(
-        "kind", "grade", "operation_code", "multiplier"
-    ):
-        if kind == RateAdjustment.Kind.GRADE:
-            grade_multiplier[grade] = multiplier
-        else:
-            difficulty_multiplier[code] = multiplier
-
-    worker_keys = (
-        {row[0] for row in aggregated}
-        | {w for w, _d in attended}
-        | {row[0] for row in time_work}
-        | set(adjustments)
-    )
-    grades = dict(Worker.objects.filter(pk__in=worker_keys).values_list("pk", "grade"))
-
     days: dict[tuple[int, date], Day] = {}
     kinds = day_kinds(factory, starts_on, ends_on)
 
@@ -248,32 +236,11 @@ def calculate(
             entry = days[(worker_id, day)] = Day(worker_id=worker_id, day=day, day_kind=kinds[day])
         return entry
 
-    deduction_ratio = policy.rework_deduction_ratio
-    for worker_id, day, operation_id, count, good, defective in aggregated:
-        code, name, sam, rate = operations[operation_id]
-        good, defective = int(good or 0), int(defective or 0)
-        multiplier = grade_multiplier.get(grades.get(worker_id), ONE) * difficulty_multiplier.get(
-            code, ONE
-        )
-        line = Line(
-            worker_id=worker_id,
-            day=day,
-            operation_id=operation_id,
-            operation_code=code,
-            operation_name=name,
-            records=count,
-            good_pieces=good,
-            defective_pieces=defective,
-            piece_rate=rate,
-            multiplier=multiplier,
-            earned_minutes=q2(good * sam),
-            amount=q2(good * rate * multiplier),
-            deduction=q2(defective * rate * deduction_ratio),
-        )
+    for line in piece_lines(factory, aggregated, policy):
         result.lines.append(line)
-        entry = day_of(worker_id, day)
-        entry.good_pieces += good
-        entry.defective_pieces += defective
+        entry = day_of(line.worker_id, line.day)
+        entry.good_pieces += line.good_pieces
+        entry.defective_pieces += line.defective_pieces
         entry.earned_minutes += line.earned_minutes
         entry.piece_pay += line.amount
         entry.rework_deduction += line.deduction
@@ -308,6 +275,57 @@ def calculate(
     for slip in result.slips.values():
         _finish_slip(slip, policy, period_kind)
     return result
+
+
+def piece_lines(factory, aggregated, policy: PayPolicy) -> list[Line]:
+    """The piece-pay lines of aggregated records, (operator, day, operation, records, good,
+    defective) rows as `aggregate_records` makes them: good pieces × frozen piece rate × grade
+    and difficulty multipliers, less the rework deduction. The one piece-wage formula: payslips
+    and a work order's actual cost (payroll.costing) both come from here."""
+    operation_ids = {row[2] for row in aggregated}
+    operations = {
+        op_id: (code, name, sam, rate)
+        for op_id, code, name, sam, rate in WorkOrderOperation.objects.filter(
+            factory=factory, pk__in=operation_ids
+        ).values_list("pk", "code", "name", "sam", "piece_rate")
+    }
+    grade_multiplier, difficulty_multiplier = {}, {}
+    for kind, grade, code, multiplier in RateAdjustment.objects.filter(factory=factory).values_list(
+        "kind", "grade", "operation_code", "multiplier"
+    ):
+        if kind == RateAdjustment.Kind.GRADE:
+            grade_multiplier[grade] = multiplier
+        else:
+            difficulty_multiplier[code] = multiplier
+    worker_ids = {row[0] for row in aggregated}
+    grades = dict(Worker.objects.filter(pk__in=worker_ids).values_list("pk", "grade"))
+
+    deduction_ratio = policy.rework_deduction_ratio
+    lines = []
+    for worker_id, day, operation_id, count, good, defective in aggregated:
+        code, name, sam, rate = operations[operation_id]
+        good, defective = int(good or 0), int(defective or 0)
+        multiplier = grade_multiplier.get(grades.get(worker_id), ONE) * difficulty_multiplier.get(
+            code, ONE
+        )
+        lines.append(
+            Line(
+                worker_id=worker_id,
+                day=day,
+                operation_id=operation_id,
+                operation_code=code,
+                operation_name=name,
+                records=count,
+                good_pieces=good,
+                defective_pieces=defective,
+                piece_rate=rate,
+                multiplier=multiplier,
+                earned_minutes=q2(good * sam),
+                amount=q2(good * rate * multiplier),
+                deduction=q2(defective * rate * deduction_ratio),
+            )
+        )
+    return lines
 
 
 def _finish_day(entry: Day, policy: PayPolicy) -> None:

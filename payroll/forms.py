@@ -141,3 +141,14 @@ class DisputeAnswerForm(PageForm):
 
 class PeriodApproveForm(PageForm):
     confirm = forms.BooleanField(required=False)
+
+
+class CostSettingsForm(PageForm):
+    """The factory's costing figures (the owner's; factories.services checks them again)."""
+
+    overhead_pct = forms.DecimalField(
+        label=_("Overhead %"), max_digits=5, decimal_places=2, min_value=0
+    )
+    machine_hour_rate = forms.DecimalField(
+        label=_("Machine-hour rate (yuan per hour)"), max_digits=8, decimal_places=2, min_value=0
+    )

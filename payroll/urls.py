@@ -1,6 +1,6 @@
 from django.urls import path
 
-from payroll import views
+from payroll import costing_views, views
 
 app_name = "payroll"
 
@@ -20,4 +20,9 @@ urlpatterns = [
     path("attendance/", views.attendance, name="attendance"),
     path("rates/", views.rates, name="rates"),
     path("me/", views.me, name="me"),
+    path("costing/", costing_views.costing_list, name="costing"),
+    path("costing/settings/", costing_views.cost_settings, name="cost-settings"),
+    path("costing/costing.xlsx", costing_views.costing_export, name="costing-export"),
+    path("costing/work-orders/<int:pk>/", costing_views.work_order_cost, name="work-order-cost"),
+    path("costing/tech-packs/<int:pk>/", costing_views.pre_cost, name="pre-cost"),
 ]

@@ -39,3 +39,10 @@ class ProductionConfig(AppConfig):
                 "schedule": crontab(hour=2, minute=30),
             },
         )
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "production-material-delays-observe",
+            {
+                "task": "production.tasks.material_delays_observe_all",
+                "schedule": crontab(minute=5),
+            },
+        )

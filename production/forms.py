@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import PageForm
 from core.limits import MoneyFormField, QuantityFormField
 from factories.models import SewingLine, Worker
-from orders.models import Order, StyleVersion
+from orders.models import Order, Quotation, StyleVersion
 from production import aql
-from production.models import Carton, Inspection, WorkOrder, WorkOrderOperation
+from production.models import Bundle, Carton, Inspection, WorkOrder, WorkOrderOperation
 from production.services import bundle_id_from_scan
 
 NUMBER = {"inputmode": "numeric"}
@@ -107,6 +107,31 @@ class OperationRecordForm(PageForm):
 
 class VoidForm(PageForm):
     reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class HoldForm(PageForm):
+    """Hold or release one bundle or carton of a work order (its page's buttons)."""
+
+    action = forms.ChoiceField(choices=[("hold", _("Hold")), ("release", _("Release"))])
+    bundle = forms.ModelChoiceField(
+        label=_("Bundle"), queryset=Bundle.objects.all(), required=False
+    )
+    carton = forms.ModelChoiceField(
+        label=_("Carton"), queryset=Carton.objects.all(), required=False
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    service_fields = {"note": "reason"}
+
+    def __init__(self, *args, work_order, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("bundle", "carton"):
+            self.fields[name].queryset = self.fields[name].queryset.filter(work_order=work_order)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("bundle")) == bool(data.get("carton")):
+            raise forms.ValidationError(_("Choose one bundle or one carton."))
+        return data
 
 
 class LineBalanceForm(PageForm):
@@ -384,7 +409,14 @@ class OrderGridForm(PageForm):
     )
     unit_price = MoneyFormField(
         label=_("Unit price (yuan)"),
+        required=False,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+    )
+    # An accepted quotation of this style prices the order (the service weighs its sizes).
+    quotation = forms.ModelChoiceField(
+        label=_("or the price of an accepted quotation"),
+        queryset=Quotation.objects.none(),
+        required=False,
     )
     ship_to = forms.CharField(
         label=_("Ship to"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
@@ -397,6 +429,11 @@ class OrderGridForm(PageForm):
         kwargs.setdefault("auto_id", "%s")
         super().__init__(*args, **kwargs)
         self.version = version
+        # The merchant's own accepted quotations of this version (scoped here: the field's
+        # queryset is set after PageForm scoped the fields).
+        self.fields["quotation"].queryset = Quotation.objects.visible_to(self.organization).filter(
+            version=version, status=Quotation.Status.ACCEPTED
+        )
         self.cells = []
         for row, colour in enumerate(version.colours, start=1):
             for column, size in enumerate(version.sizes, start=1):
@@ -424,7 +461,10 @@ class OrderGridForm(PageForm):
         self.service_fields = fields
         return {
             "quantities": quantities,
-            **{k: data.get(k) for k in ("requested_date", "unit_price", "ship_to", "notes")},
+            **{
+                k: data.get(k)
+                for k in ("requested_date", "unit_price", "ship_to", "notes", "quotation")
+            },
         }
 
     def grid(self):

@@ -131,7 +131,10 @@ def order_new(request):
             quantity=version.factory.minimum_order_quantity,
         )
         form = forms.OrderGridForm(
-            request.POST or None, version=version, initial={"requested_date": promise.date}
+            request.POST or None,
+            version=version,
+            organization=request.organization,
+            initial={"requested_date": promise.date, "quotation": request.GET.get("quotation")},
         )
     if request.method == "POST" and form is not None and form.is_valid():
         try:

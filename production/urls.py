@@ -1,6 +1,6 @@
 from django.urls import path
 
-from production import cutting_views, views
+from production import cutting_views, figure_views, views
 
 app_name = "production"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("work-orders/<int:pk>/balance/", views.balance, name="balance"),
     path("work-orders/<int:pk>/audit/", views.final_audit, name="final-audit"),
     path("work-orders/<int:pk>/packing/", views.packing, name="packing"),
+    path("work-orders/<int:pk>/holds/", views.holds, name="holds"),
     path("work-orders/<int:pk>/labels.pdf", views.carton_labels, name="carton-labels"),
     path("cartons/<int:pk>/label.pdf", views.carton_label, name="carton-label"),
     path("shipments/<int:pk>/packing-list.pdf", views.packing_list, name="packing-list"),
@@ -27,4 +28,14 @@ urlpatterns = [
     path("cartons/<int:pk>/trace/", cutting_views.carton_trace, name="carton-trace"),
     path("quality/", views.quality, name="quality"),
     path("quality/inspect/", views.inspect, name="inspect"),
+]
+
+# The lists behind the factory screen's seed figures (production/figure_views.py).
+urlpatterns += [
+    path(
+        "figures/conversion-lead-times/",
+        figure_views.conversion_lead_times,
+        name="conversion-lead-times",
+    ),
+    path("figures/material-delays/", figure_views.material_delays, name="material-delays"),
 ]

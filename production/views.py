@@ -19,6 +19,7 @@ from production.models import (
     Carton,
     DefectCode,
     FinalAudit,
+    Hold,
     Inspection,
     LineBalance,
     OperationRecord,
@@ -265,12 +266,17 @@ def work_orders(request):
 @role_required(FACTORY_STAFF)
 def work_order(request, pk):
     wo = _visible(WorkOrder, request, pk)
+    bundles = Bundle.objects.filter(factory=wo.factory, work_order=wo).order_by("number")
     context = {
         "wo": wo,
         "progress": selectors.work_order_progress(wo),
         "entry": ScheduleEntry.objects.filter(factory=wo.factory, work_order=wo).first(),
         "cut_position": selectors.lay_cut_position(wo),
         "fabric": selectors.fabric_consumption(wo),
+        "can_hold": request.role in QUALITY,
+        "held_bundles": bundles.filter(hold=Hold.HELD),
+        "holdable_bundles": bundles.filter(hold=Hold.FREE).exclude(status=Bundle.Status.PACKED),
+        "final_audit": FinalAudit.objects.filter(factory=wo.factory, work_order=wo).first(),
     }
     return render(request, "production/work_order.html", context)
 
@@ -307,6 +313,36 @@ def balance(request, pk):
 
 
 balance.model = WorkOrder
+
+
+# --- holds -----------------------------------------------------------------------------------
+@role_required(QUALITY)
+@require_POST
+def holds(request, pk):
+    """Hold or release a bundle (from the work order's page) or a carton (from its packing
+    page): QC, supervisors, planners and managers."""
+    wo = _visible(WorkOrder, request, pk)
+    form = forms.HoldForm(request.POST, organization=request.organization, work_order=wo)
+    back = "production:packing" if form["carton"].value() else "production:work-order"
+    if not form.is_valid():
+        messages.error(request, errors_text(form))
+        return redirect(back, pk=wo.pk)
+    data, by = form.cleaned_data, request.user
+    noun = "bundle" if data["bundle"] else "carton"
+    target = {noun: data[noun]}
+    try:
+        if data["action"] == "hold":
+            getattr(services, f"{noun}_hold")(**target, reason=data["reason"], by=by)
+            messages.success(request, _("Put on hold: %(what)s.") % {"what": data[noun]})
+        else:
+            getattr(services, f"{noun}_hold_release")(**target, note=data["reason"], by=by)
+            messages.success(request, _("Hold released: %(what)s.") % {"what": data[noun]})
+    except DomainError as error:
+        messages.error(request, _error_text(error))
+    return redirect(back, pk=wo.pk)
+
+
+holds.model = WorkOrder
 
 
 # --- quality ---------------------------------------------------------------------------------
@@ -376,13 +412,20 @@ def final_audit(request, pk):
             **looked_up,
         },
     )
-    if request.method == "POST" and submit_form(
-        request,
-        form,
-        lambda data: services.final_audit_record(work_order=wo, by=request.user, **data),
-        lambda audit: _("Final audit: %(r)s.") % {"r": audit.get_result_display()},
-    ):
-        return redirect("production:final-audit", pk=wo.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            audit = services.final_audit_record(work_order=wo, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            if audit.result == FinalAudit.Result.REJECTED:
+                # Not a success: the lot is blocked (the page says what to do next).
+                messages.error(
+                    request, _("Final audit: rejected. Packing and shipping are blocked.")
+                )
+            else:
+                messages.success(request, _("Final audit: accepted."))
+            return redirect("production:final-audit", pk=wo.pk)
     # The plan shown is the one the audit is (or was just) recorded against.
     lot = _int(form["lot_size"].value(), wo.quantity)
     major_aql, minor_aql = form["aql_major"].value(), form["aql_minor"].value()
@@ -411,7 +454,7 @@ final_audit.model = WorkOrder
 
 
 # --- packing ---------------------------------------------------------------------------------
-@role_required(WAREHOUSE | FLOOR)
+@role_required(WAREHOUSE | QUALITY)
 def packing(request, pk):
     wo = _visible(WorkOrder, request, pk)
     cells = packing_position(wo)
@@ -438,6 +481,8 @@ def packing(request, pk):
         ),
         "shipments": Shipment.objects.filter(factory=wo.factory, work_order=wo),
         "can_pack": request.role in WAREHOUSE,
+        "can_hold": request.role in QUALITY,
+        "final_audit": FinalAudit.objects.filter(factory=wo.factory, work_order=wo).first(),
         "receive_form": step_forms["receive"],
         "pack_form": step_forms["pack"],
         "ship_form": step_forms["ship"],

@@ -2,7 +2,9 @@
 
 The demo's other apps seed only a few days of real records; a one-screen dashboard, a district
 report and a twelve-month data profile need history, so this fills the rollup tables directly
-for buckets that have no rows yet (never overwriting rollups rebuilt from real records).
+for buckets that have no rows yet (never overwriting rollups rebuilt from real records), and
+records the range it covered (`dashboards.services.synthetic_history_record`) so the screens that
+show those rollups say the history is synthetic.
 """
 
 import random
@@ -10,6 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from dashboards.models import FactoryDay, LineDay, MachineHour, OutputHour
+from dashboards.services import synthetic_history_record
 from factories.calendar import shift_window
 from factories.clock import factory_today, hour_floor
 from factories.models import Factory, SewingLine, Station, Worker
@@ -180,6 +183,9 @@ def fill(
         if len(output_rows) + len(machine_rows) > BATCH:
             _flush(output_rows, machine_rows, line_rows, day_rows, written)
     _flush(output_rows, machine_rows, line_rows, day_rows, written)
+    synthetic_history_record(
+        factory=factory, first_day=today - timedelta(days=days - 1), last_day=today
+    )
     return written
 
 

@@ -153,6 +153,7 @@ class StationHandoffSerializer(TenantModelSerializer):
             "record_id",
             "outcome",
             "operation_record",
+            "work_order",
             "detail",
             "created_at",
         ]

@@ -177,4 +177,4 @@ class StationHandoffViewSet(TenantReadOnlyViewSet):
     queryset = StationHandoff.objects.order_by("-created_at", "-id")
     serializer_class = serializers.StationHandoffSerializer
     read_roles = FLOOR
-    filterset_fields = ["outcome", "device"]
+    filterset_fields = ["outcome", "device", "work_order"]

@@ -52,6 +52,8 @@ class FactorySerializer(TenantModelSerializer):
             "minimum_order_quantity",
             "headcount",
             "rate_per_minute",
+            "overhead_pct",
+            "machine_hour_rate",
             "time_zone",
             "working_weekdays",
             "statutory_calendar",
@@ -61,9 +63,9 @@ class FactorySerializer(TenantModelSerializer):
 
     id = serializers.IntegerField(source="pk", read_only=True)
 
-    # The factory's own wage figures: what its piece rates are priced from. Merchants and
-    # suppliers read the profile of a partner factory without them.
-    OWN_FIGURES = ("rate_per_minute",)
+    # The factory's own wage and cost figures: what its piece rates and costs are priced from.
+    # Merchants and suppliers read the profile of a partner factory without them.
+    OWN_FIGURES = ("rate_per_minute", "overhead_pct", "machine_hour_rate")
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

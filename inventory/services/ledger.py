@@ -25,6 +25,7 @@ from inventory.models import (
     Warehouse,
 )
 from inventory.models.fields import ZERO
+from inventory.selectors import material_issued_value
 
 COST_PLACES = Decimal("0.0001")
 
@@ -426,21 +427,10 @@ def finished_goods_receive(
 
 
 def material_cost_per_garment(work_order) -> Decimal:
-    """What the ledger issued to the work order, divided by its pieces to cut."""
-    issued = (
-        StockMove.objects.filter(work_order=work_order, kind=StockMove.Kind.ISSUE).aggregate(
-            v=Sum(F("quantity") * F("unit_cost"))
-        )["v"]
-        or ZERO
-    )
-    returned = (
-        StockMove.objects.filter(work_order=work_order, kind=StockMove.Kind.RETURN).aggregate(
-            v=Sum(F("quantity") * F("unit_cost"))
-        )["v"]
-        or ZERO
-    )
+    """What the ledger issued to the work order (less returns), divided by its pieces to cut."""
+    value = material_issued_value(work_order.factory_id, [work_order.pk]).get(work_order.pk, ZERO)
     pieces = work_order.cut_quantity or work_order.quantity or 1
-    return ((issued - returned) / pieces).quantize(COST_PLACES, ROUND_HALF_UP)
+    return (value / pieces).quantize(COST_PLACES, ROUND_HALF_UP)
 
 
 @transaction.atomic

@@ -12,6 +12,8 @@ from orders.models import (
     DailySale,
     Order,
     OrderShipment,
+    Quotation,
+    QuotationLine,
     Style,
     StyleVersion,
     WebhookDelivery,
@@ -108,7 +110,7 @@ class OrderSerializer(TenantModelSerializer):
     events = serializers.SerializerMethodField()
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     place = serializers.BooleanField(default=True, write_only=True)
-    unit_price = MoneyField()
+    unit_price = MoneyField(required=False, allow_null=True)
 
     class Meta:
         model = Order
@@ -132,6 +134,7 @@ class OrderSerializer(TenantModelSerializer):
             "total_quantity",
             "shipped_quantity",
             "reorder_of",
+            "quotation",
             "quantities",
             "place",
             "lines",
@@ -234,3 +237,70 @@ class DailySaleSerializer(TenantModelSerializer):
             "quantity_sold",
             "stock_on_hand",
         ]
+
+
+class QuotationLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QuotationLine
+        fields = ["size", "unit_cost", "unit_price"]
+
+
+class QuotationSerializer(TenantModelSerializer):
+    """A quotation. The merchant's view has prices and validity only: `margin_pct`, the lines'
+    `unit_cost` and the notes are the factory's (COST_FIELDS are removed for anyone else)."""
+
+    merchant_code = serializers.CharField(write_only=True)
+    merchant_name = serializers.CharField(source="merchant.name", read_only=True)
+    factory_name = serializers.CharField(source="factory.organization.name", read_only=True)
+    style_number = serializers.CharField(source="version.style.number", read_only=True)
+    style_name = serializers.CharField(source="version.style.name", read_only=True)
+    lines = QuotationLineSerializer(many=True, read_only=True)
+    target_price = MoneyField(required=False, allow_null=True, write_only=True)
+    margin_pct = serializers.DecimalField(
+        max_digits=7, decimal_places=2, required=False, allow_null=True
+    )
+
+    COST_FIELDS = ("margin_pct", "notes", "created_at")
+
+    class Meta:
+        model = Quotation
+        fields = [
+            "id",
+            "number",
+            "factory",
+            "factory_name",
+            "merchant",
+            "merchant_code",
+            "merchant_name",
+            "version",
+            "style_number",
+            "style_name",
+            "status",
+            "margin_pct",
+            "target_price",
+            "valid_until",
+            "notes",
+            "lines",
+            "created_at",
+            "sent_at",
+            "answered_at",
+        ]
+        read_only_fields = [
+            "number",
+            "factory",
+            "merchant",
+            "status",
+            "created_at",
+            "sent_at",
+            "answered_at",
+        ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if acting_kind(self) != OrgKind.FACTORY:
+            for name in self.COST_FIELDS:
+                data.pop(name, None)
+            data["lines"] = [
+                {"size": line["size"], "unit_price": line["unit_price"]} for line in data["lines"]
+            ]
+        return data

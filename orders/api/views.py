@@ -164,10 +164,11 @@ class OrderViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMix
             quantities=data["quantities"],
             requested_date=data["requested_date"],
             ship_to=data["ship_to"],
-            unit_price=data["unit_price"],
+            unit_price=data.get("unit_price"),
             notes=data.get("notes", ""),
             external_ref=data.get("external_ref", ""),
             place=data.get("place", True),
+            quotation=data.get("quotation"),
             by=request.user,
         )
         return Response(self._fresh(order), status=status.HTTP_201_CREATED)

@@ -1,6 +1,8 @@
-"""Models of orders/: tech packs (styles and their versions), merchant orders, webhooks, sales."""
+"""Models of orders/: tech packs (styles and their versions), merchant orders, webhooks, sales,
+quotations."""
 
 from orders.models.merchant_orders import Order, OrderEvent, OrderLine, OrderShipment
+from orders.models.quotations import Quotation, QuotationLine
 from orders.models.sales import DailySale
 from orders.models.styles import BomLine, RoutingOperation, SizeChartPoint, Style, StyleVersion
 from orders.models.webhooks import WebhookDelivery, WebhookEndpoint
@@ -12,6 +14,8 @@ __all__ = [
     "OrderEvent",
     "OrderLine",
     "OrderShipment",
+    "Quotation",
+    "QuotationLine",
     "RoutingOperation",
     "SizeChartPoint",
     "Style",

@@ -57,6 +57,14 @@ class Order(FactoryOwned):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
     )
+    quotation = models.ForeignKey(
+        "orders.Quotation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("accepted quotation"),
+    )
     notes = models.TextField(_("notes"), blank=True)
     external_ref = models.CharField(
         _("merchant's reference"), max_length=64, blank=True, default=""

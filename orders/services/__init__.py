@@ -15,6 +15,14 @@ from orders.services.lifecycle import (
     order_shipment_record,
     orders_production_start,
 )
+from orders.services.quotations import (
+    partner_merchant_by_code,
+    quotation_accept,
+    quotation_create,
+    quotation_decline,
+    quotation_send,
+    quotations_expire,
+)
 from orders.services.techpacks import (
     default_piece_rate,
     style_create,
@@ -34,6 +42,12 @@ __all__ = [
     "order_reject",
     "order_shipment_record",
     "orders_production_start",
+    "partner_merchant_by_code",
+    "quotation_accept",
+    "quotation_create",
+    "quotation_decline",
+    "quotation_send",
+    "quotations_expire",
     "style_create",
     "style_version_create",
     "style_version_release",

@@ -25,7 +25,15 @@ from core.transitions import TransitionTable, transitions_apply
 from factories.clock import factory_today
 from factories.models import Factory
 from factories.services import require_partner
-from orders.models import Order, OrderEvent, OrderLine, OrderShipment, StyleVersion
+from orders.models import (
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderShipment,
+    Quotation,
+    StyleVersion,
+)
+from orders.services.quotations import quotation_unit_price
 from orders.services.webhooks import webhooks_publish
 
 S = Order.Status
@@ -163,14 +171,19 @@ def order_create(
     quantities: Iterable[Mapping],
     requested_date: dt.date,
     ship_to: str,
-    unit_price: Decimal,
+    unit_price: Decimal | None = None,
     notes: str = "",
     external_ref: str = "",
     place: bool = True,
     reorder_of: Order | None = None,
+    quotation: Quotation | None = None,
     by: User | None = None,
 ) -> Order:
-    """A merchant's order of a released tech pack, placed at once unless `place` is False."""
+    """A merchant's order of a released tech pack, placed at once unless `place` is False.
+
+    With an accepted `quotation` of the merchant for this version the unit price is the
+    quotation's (its sizes' prices weighted by the grid); a `unit_price` given too must equal it.
+    """
     if merchant.kind != OrgKind.MERCHANT:
         raise DomainError(
             _("Only a merchant can order."), errors={"merchant": [_("Not a merchant.")]}
@@ -187,6 +200,23 @@ def order_create(
         raise DomainError(_("This tech pack cannot be ordered."), errors=errors)
     grid = parse_grid(version, quantities)
     total = sum(grid.values())
+    if quotation is not None:
+        quoted = _quoted_price(quotation, merchant=merchant, version=version, grid=grid)
+        if unit_price not in (None, ""):
+            try:
+                differs = Decimal(str(unit_price)) != quoted
+            except InvalidOperation:
+                differs = True
+            if differs:
+                raise DomainError(
+                    _("The quoted unit price is %(price)s.") % {"price": quoted},
+                    errors={"unit_price": [_("Leave it empty to take the quotation's price.")]},
+                )
+        unit_price = quoted
+    elif unit_price in (None, ""):
+        raise DomainError(
+            _("The order is not valid."), errors={"unit_price": [_("A unit price is required.")]}
+        )
     today = factory_today(factory)
     if requested_date <= today:
         errors["requested_date"] = [_("The delivery date must be in the future.")]
@@ -240,6 +270,7 @@ def order_create(
         external_ref=external_ref,
         total_quantity=total,
         reorder_of=reorder_of,
+        quotation=quotation,
         created_by=by,
     )
     OrderLine.objects.bulk_create(
@@ -252,6 +283,21 @@ def order_create(
     if place:
         order = order_place(order=order, by=by, acting=merchant)
     return order
+
+
+def _quoted_price(
+    quotation: Quotation, *, merchant: Organization, version: StyleVersion, grid
+) -> Decimal:
+    if (
+        quotation.merchant_id != merchant.pk
+        or quotation.version_id != version.pk
+        or quotation.status != Quotation.Status.ACCEPTED
+    ):
+        raise DomainError(
+            _("Only the merchant's accepted quotation of this tech pack can price the order."),
+            errors={"quotation": [_("Not an accepted quotation of this tech pack.")]},
+        )
+    return quotation_unit_price(quotation=quotation, grid=grid)
 
 
 @transaction.atomic

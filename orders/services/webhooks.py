@@ -1,7 +1,7 @@
 """Writes of merchants' webhook endpoints and deliveries: queueing events, replaying them."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +19,22 @@ from orders.webhooks import order_payload, validate_webhook_url
 
 def webhooks_publish(*, orders: Sequence[Order], event_type: str) -> list[WebhookDelivery]:
     """Queue one delivery per active endpoint of each order's merchant, sent after commit."""
-    merchant_ids = {order.merchant_id for order in orders}
+    return webhook_events_publish(
+        # The payload is built only for merchants with an endpoint (most orders have none).
+        events=[
+            (order.merchant_id, lambda order=order: {"order": order_payload(order)})
+            for order in orders
+        ],
+        event_type=event_type,
+    )
+
+
+def webhook_events_publish(
+    *, events: Sequence[tuple[int, dict | Callable[[], dict]]], event_type: str
+) -> list[WebhookDelivery]:
+    """Queue one delivery per active endpoint of each event's merchant (events are
+    (merchant id, data or a function making it)), sent after commit."""
+    merchant_ids = {merchant_id for merchant_id, _data in events}
     endpoints: dict[int, list[WebhookEndpoint]] = {}
     for endpoint in WebhookEndpoint.objects.filter(merchant_id__in=merchant_ids, is_active=True):
         endpoints.setdefault(endpoint.merchant_id, []).append(endpoint)
@@ -27,16 +42,19 @@ def webhooks_publish(*, orders: Sequence[Order], event_type: str) -> list[Webhoo
         return []
     created_at = timezone.now().isoformat()
     deliveries = []
-    for order in orders:
-        for endpoint in endpoints.get(order.merchant_id, []):
-            delivery = WebhookDelivery(merchant_id=order.merchant_id, endpoint=endpoint)
+    for merchant_id, data in events:
+        if merchant_id not in endpoints:
+            continue
+        data = data() if callable(data) else data
+        for endpoint in endpoints[merchant_id]:
+            delivery = WebhookDelivery(merchant_id=merchant_id, endpoint=endpoint)
             delivery.event_type = event_type
             delivery.body = json.dumps(
                 {
                     "id": str(delivery.event_id),
                     "type": event_type,
                     "created": created_at,
-                    "data": {"order": order_payload(order)},
+                    "data": data,
                 },
                 ensure_ascii=False,
                 separators=(",", ":"),

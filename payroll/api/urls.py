@@ -1,4 +1,5 @@
 from core.api.routers import api_router
+from payroll.api import costing as costing_api
 from payroll.api import views
 
 api_router.register("payroll/policies", views.PayPolicyViewSet, basename="paypolicy")
@@ -20,3 +21,9 @@ api_router.register("payroll/disputes", views.DisputeViewSet, basename="dispute"
 api_router.register("payroll/my-earnings", views.MyEarningsViewSet, basename="myearnings")
 
 urlpatterns: list = []
+
+# Costing (payroll/api/costing.py): the factory's own figures.
+api_router.register("pre-costs", costing_api.PreCostViewSet, basename="precost")
+api_router.register("quotations", costing_api.QuotationViewSet, basename="quotation")
+api_router.register("work-order-costs", costing_api.WorkOrderCostViewSet, basename="workordercost")
+api_router.register("order-margins", costing_api.OrderMarginViewSet, basename="ordermargin")

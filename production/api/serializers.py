@@ -5,6 +5,7 @@ from rest_framework import serializers
 from core.api.serializers import TenantModelSerializer
 from core.limits import QuantityField
 from production.models import (
+    Bundle,
     Carton,
     CartonLine,
     ConversionJob,
@@ -55,6 +56,28 @@ class OperationRecordCreateSerializer(serializers.Serializer):
 
 class VoidSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
+
+
+class HoldSerializer(serializers.Serializer):
+    """Input of `hold`: why the bundle or carton is held."""
+
+    reason = serializers.CharField(max_length=300)
+
+
+class HoldReleaseSerializer(serializers.Serializer):
+    """Input of `release` (of a hold): an optional note for the audit."""
+
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class BundleSerializer(TenantModelSerializer):
+    class Meta:
+        model = Bundle
+        fields = [
+            "id", "work_order", "lay", "number", "size", "colour", "quantity", "status", "hold",
+            "hold_reason",
+        ]  # fmt: skip
+        read_only_fields = fields
 
 
 class ScheduleEntrySerializer(TenantModelSerializer):
@@ -173,8 +196,8 @@ class CartonSerializer(TenantModelSerializer):
     class Meta:
         model = Carton
         fields = ["id", "work_order", "number", "kind", "shipment", "gross_weight_kg", "lines"]
-        fields += ["packed_at"]
-        read_only_fields = ["number", "kind", "shipment", "packed_at"]
+        fields += ["packed_at", "hold", "hold_reason"]
+        read_only_fields = ["number", "kind", "shipment", "packed_at", "hold", "hold_reason"]
 
 
 class ShipmentSerializer(TenantModelSerializer):

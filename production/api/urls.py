@@ -8,6 +8,7 @@ api_router.register("defect-codes", views.DefectCodeViewSet, basename="defectcod
 api_router.register("inspections", views.InspectionViewSet, basename="inspection")
 api_router.register("final-audits", views.FinalAuditViewSet, basename="finalaudit")
 api_router.register("finished-goods-receipts", views.ReceiptViewSet, basename="receipt")
+api_router.register("bundles", views.BundleViewSet, basename="bundle")
 api_router.register("cartons", views.CartonViewSet, basename="carton")
 api_router.register("shipments", views.ShipmentViewSet, basename="shipment")
 # Doors at orders' routes that need production (production/api/order_views.py).

@@ -14,6 +14,7 @@ from core.roles import FACTORY_STAFF, FLOOR, PAYROLL, PLANNING, QUALITY, WAREHOU
 from production import aql, pdf, selectors, services
 from production.api import serializers as s
 from production.models import (
+    Bundle,
     Carton,
     DefectCode,
     FinalAudit,
@@ -229,12 +230,55 @@ class ReceiptViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin):
         return Response(self.get_serializer(receipt).data, status=status.HTTP_201_CREATED)
 
 
-class CartonViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin):
+class HoldActions:
+    """`hold` (with a reason) and `release` (with an optional note) of a bundle or carton:
+    QC, supervisors, planners and managers (QUALITY) do both. `hold_service` and
+    `release_service` name the production services; the object's field name is `noun`."""
+
+    noun = ""
+    hold_service = release_service = ""
+
+    @extend_schema(request=s.HoldSerializer)
+    @action(detail=True, methods=["post"])
+    def hold(self, request, pk=None):
+        target = self.get_object()  # another factory's is a 404 before anything else
+        body = s.HoldSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        service = getattr(services, self.hold_service)
+        target = service(
+            **{self.noun: target}, reason=body.validated_data["reason"], by=request.user
+        )
+        return Response(self.get_serializer(target).data)
+
+    @extend_schema(request=s.HoldReleaseSerializer)
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        target = self.get_object()
+        body = s.HoldReleaseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        service = getattr(services, self.release_service)
+        target = service(**{self.noun: target}, note=body.validated_data["note"], by=request.user)
+        return Response(self.get_serializer(target).data)
+
+
+class BundleViewSet(HoldActions, TenantReadOnlyViewSet):
+    """Bundles (read), and their quality holds."""
+
+    queryset = Bundle.objects.select_related("work_order")
+    serializer_class = s.BundleSerializer
+    read_roles = FACTORY_STAFF
+    action_roles = {"hold": QUALITY, "release": QUALITY}
+    filterset_fields = ["work_order", "status", "hold"]
+    noun, hold_service, release_service = "bundle", "bundle_hold", "bundle_hold_release"
+
+
+class CartonViewSet(HoldActions, TenantReadOnlyViewSet, mixins.CreateModelMixin):
     queryset = Carton.objects.prefetch_related("lines").select_related("work_order")
     serializer_class = s.CartonSerializer
-    read_roles = WAREHOUSE | FLOOR
+    read_roles = WAREHOUSE | QUALITY
     write_roles = WAREHOUSE
-    action_roles = {"label": WAREHOUSE | FLOOR}
+    action_roles = {"label": WAREHOUSE | FLOOR, "hold": QUALITY, "release": QUALITY}
+    noun, hold_service, release_service = "carton", "carton_hold", "carton_hold_release"
     filterset_fields = ["work_order", "shipment"]
 
     def create(self, request, *args, **kwargs):

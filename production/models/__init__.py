@@ -4,13 +4,15 @@ The data spine created by `order_convert` (services/conversion.py): work orders 
 size × colour lines, frozen operations and material requirements (`work_orders`), the cut plan
 with its markers, lays and bundles (`cutting`), and bulk conversion jobs (`conversion`). The
 shop floor adds operation records (`records`), the plan and line balances (`planning`), quality
-(`quality`) and packing and shipments (`packing`); the cutting room's spreads, re-cuts,
-lay events and carton contents live in `cutting_room`.
+(`quality`) and packing and shipments (`packing`); days lost to material are kept in `delays`;
+the cutting room's spreads, re-cuts, lay events and carton contents live in `cutting_room`.
 """
 
 from production.models.conversion import ConversionJob
 from production.models.cutting import Bundle, CutPlan, Lay, Marker
 from production.models.cutting_room import CartonBundle, LayEvent, Recut, SpreadRoll
+from production.models.delays import MaterialDelay
+from production.models.holds import Hold
 from production.models.packing import Carton, CartonLine, FinishedGoodsReceipt, Shipment
 from production.models.planning import LineBalance, ScheduleEntry
 from production.models.quality import (
@@ -38,12 +40,14 @@ __all__ = [
     "DefectCode",
     "FinalAudit",
     "FinishedGoodsReceipt",
+    "Hold",
     "Inspection",
     "InspectionDefect",
     "Lay",
     "LayEvent",
     "LineBalance",
     "Marker",
+    "MaterialDelay",
     "MaterialRequirement",
     "OperationRecord",
     "Recut",

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from factories.tenancy import FactoryOwned
+from production.models.holds import hold_field, hold_reason_field
 from production.models.work_orders import WorkOrder
 
 LAY_PREFIX = "SLL:"
@@ -163,6 +164,8 @@ class Bundle(FactoryOwned):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.CUT
     )
+    hold = hold_field()
+    hold_reason = hold_reason_field()
 
     class Meta:
         verbose_name = _("bundle")

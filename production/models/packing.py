@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from factories.tenancy import FactoryOwned
+from production.models.holds import hold_field, hold_reason_field
 
 
 class FinishedGoodsReceipt(FactoryOwned):
@@ -108,6 +109,8 @@ class Carton(FactoryOwned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     packed_at = models.DateTimeField(_("packed at"), auto_now_add=True)
+    hold = hold_field()
+    hold_reason = hold_reason_field()
 
     class Meta:
         verbose_name = _("carton")

@@ -64,6 +64,9 @@ class WorkOrder(FactoryOwned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # When conversion finished writing the cut plan, bundles and tickets: the end of the
+    # order's conversion lead time (production.selectors.conversion_lead_times).
+    converted_at = models.DateTimeField(_("converted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("work order")

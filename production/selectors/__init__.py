@@ -3,9 +3,10 @@
 production owns these figures (docs/architecture.md, "Who owns each figure"): output,
 operator-days and pieces per person-day, earned and available minutes and capacity
 utilisation, first-pass yield, qualified rate and DHU, WIP and bottleneck, progress and expected
-finish per work order, the plan curve, and — through `orders.selectors.merchant_progress` — the
-merchant's view of an order's production. Every screen that shows one calls these, or reads a
-dashboards rollup that these built; no other app computes them.
+finish per work order, the plan curve, the conversion lead time and the days lost to material
+(`seed`), and — through `orders.selectors.merchant_progress` — the merchant's view of an
+order's production. Every screen that shows one calls these, or reads a dashboards rollup that
+these built; no other app computes them.
 """
 
 from production.selectors.balance import PACE_TOLERANCE, actual_pace, balance_view
@@ -70,6 +71,11 @@ from production.selectors.quality import (
     quality,
     quality_figures,
 )
+from production.selectors.seed import (
+    conversion_lead_times,
+    material_days_lost,
+    material_delays,
+)
 from production.selectors.traceability import carton_trace, lot_trace
 
 __all__ = [
@@ -101,6 +107,7 @@ __all__ = [
     "balance_view",
     "booked_minutes_by_line_day",
     "capacity_utilisation",
+    "conversion_lead_times",
     "expected_finish",
     "finished_by",
     "first_pass_yield",
@@ -108,6 +115,8 @@ __all__ = [
     "inspection_rows",
     "last_operations",
     "load_by_week",
+    "material_days_lost",
+    "material_delays",
     "order_progress",
     "orders_progress",
     "output",

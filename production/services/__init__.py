@@ -10,6 +10,12 @@ from production.services.cutting import (
     lay_spread,
     recut_record,
 )
+from production.services.holds import (
+    bundle_hold,
+    bundle_hold_release,
+    carton_hold,
+    carton_hold_release,
+)
 from production.services.mrp import mrp_run
 from production.services.packing import (
     carton_pack,
@@ -49,8 +55,12 @@ __all__ = [
     "BUNDLE_TRANSITIONS",
     "LAY_TRANSITIONS",
     "WORK_ORDER_TRANSITIONS",
+    "bundle_hold",
+    "bundle_hold_release",
     "bundle_id_from_scan",
     "bundles_transition",
+    "carton_hold",
+    "carton_hold_release",
     "carton_pack",
     "conversion_job_create",
     "defect_codes_ensure",

@@ -15,6 +15,7 @@ from decimal import ROUND_CEILING, Decimal
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.bulk import insert_rows
@@ -398,6 +399,14 @@ def _write(plans: list[_Plan], limits: CutLimits, by: User | None) -> None:
         ],
         materials,
     )
+    # The cut plan, bundles (the tickets print from them) and requirements are written: the
+    # orders are ready for the floor now, the end of their conversion lead time.
+    ready = timezone.now()
+    WorkOrder.objects.filter(pk__in=[item.work_order.pk for item in plans]).update(
+        converted_at=ready
+    )
+    for item in plans:
+        item.work_order.converted_at = ready
 
 
 def _ids_by_number(model, cut_plan_ids) -> dict[tuple[int, int], int]:

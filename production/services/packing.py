@@ -28,6 +28,8 @@ from production.models import (
 )
 from production.selectors.output import finished_by
 from production.services.bundles import bundles_transition
+from production.services.holds import held_bundles_refuse, held_cartons_refuse
+from production.services.quality import final_audit_gate
 from production.services.traceability import carton_bundles_allocate
 from production.services.work_orders import work_order_transition
 
@@ -153,11 +155,15 @@ def finished_goods_receive(
 def carton_pack(
     *, work_order: WorkOrder, contents: dict[Cell, int], gross_weight_kg=None, by=None
 ) -> Carton:
-    """Pack a carton: one size × colour (solid) or several (assorted), from received goods."""
+    """Pack a carton: one size × colour (solid) or several (assorted), from received goods.
+    Refused at the gates: a rejected last final audit (`final_audit_failed`), a held bundle
+    of a packed size × colour (`bundle_on_hold`)."""
     work_order = _lock(work_order)
     contents = {cell: int(n) for cell, n in contents.items() if int(n) != 0}
     if not contents:
         raise _refuse("contents", _("A carton holds at least one piece."))
+    final_audit_gate(work_order=work_order)
+    held_bundles_refuse(work_order=work_order, cells=contents)
     received = received_by_cell(work_order)
     packed = packed_by_cell(work_order)
     errors = {}
@@ -235,7 +241,9 @@ def shipment_ship(
     by=None,
 ) -> Shipment:
     """Ship packed cartons with a carrier. The merchant's order becomes partly shipped or
-    shipped through orders' lifecycle service, which fires the merchant's webhook."""
+    shipped through orders' lifecycle service, which fires the merchant's webhook. Refused at
+    the gates: a rejected last final audit (`final_audit_failed`), a held carton
+    (`carton_on_hold`)."""
     work_order = _lock(work_order)
     carrier = (carrier or "").strip()
     if not carrier:
@@ -250,6 +258,8 @@ def shipment_ship(
         raise _refuse("cartons", _("Choose packed cartons of this work order."))
     if any(c.shipment_id for c in found):
         raise NotAllowed(_("A carton can ship only once."), code="carton_shipped")
+    final_audit_gate(work_order=work_order)
+    held_cartons_refuse(cartons=found)
     count = Shipment.objects.filter(factory_id=work_order.factory_id).count()
     shipment = Shipment.objects.create(
         factory_id=work_order.factory_id,

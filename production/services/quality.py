@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
+from core.errors import DomainError, NotAllowed
 from core.realtime import notify
 from factories.models import Factory, Station, Worker
 from production import aql
@@ -288,3 +288,22 @@ def final_audit_record(
         {"work_order": work_order.pk, "result": audit.result},
     )
     return audit
+
+
+def final_audit_gate(*, work_order: WorkOrder) -> None:
+    """The quality gate of packing and shipping: refused (`final_audit_failed`) while the
+    work order's latest final audit rejected the lot; a re-audit that passes opens it."""
+    latest = (
+        FinalAudit.objects.filter(factory_id=work_order.factory_id, work_order=work_order)
+        .order_by("-audited_at", "-pk")
+        .first()
+    )
+    if latest is not None and latest.result == FinalAudit.Result.REJECTED:
+        raise NotAllowed(
+            _(
+                "The last final audit of %(wo)s rejected the lot: it cannot be packed or shipped "
+                "until a re-audit passes."
+            )
+            % {"wo": work_order.number},
+            code="final_audit_failed",
+        )

@@ -17,6 +17,7 @@ from factories.clock import local_date
 from factories.models import Factory, Station, Worker
 from production.models import (
     Bundle,
+    Hold,
     InspectionDefect,
     OperationRecord,
     WorkOrder,
@@ -168,6 +169,35 @@ def _refuse_unless_may_record_for(*, factory: Factory, worker: Worker, by, reaso
         )
 
 
+def _refuse_unless_recordable(bundle: Bundle) -> None:
+    """The material gate and the holds: nothing is recorded on a cancelled work order, on one
+    not yet released to cutting (its materials checked by `work_order_release`, or released
+    with a reason that inventory logs as an override), or on a held bundle."""
+    status = bundle.work_order.status
+    if status == WorkOrder.Status.CANCELLED:
+        raise NotAllowed(_("This work order is cancelled."), code="work_order_cancelled")
+    if status == WorkOrder.Status.PLANNED:
+        raise NotAllowed(
+            _(
+                "Work order %(wo)s is not released to cutting yet: nothing can be recorded "
+                "before its material release. Ask a planner to release it."
+            )
+            % {"wo": bundle.work_order.number},
+            code="not_released",
+            errors={"bundle": [_("Not released to cutting.")]},
+        )
+    if bundle.hold == Hold.HELD:
+        raise NotAllowed(
+            _(
+                "Bundle %(bundle)s is on hold (%(reason)s): it cannot be recorded until QC "
+                "releases it."
+            )
+            % {"bundle": bundle, "reason": bundle.hold_reason},
+            code="bundle_on_hold",
+            errors={"bundle": [_("On hold.")]},
+        )
+
+
 def open_rework_pieces(*, bundle: Bundle, operation: WorkOrderOperation) -> int:
     """Pieces of a bundle waiting to be reworked at an operation: those recorded defective
     there plus those an inspection sent back to it, less those already reworked."""
@@ -212,9 +242,11 @@ def operation_record_create(
     `good_pieces` the whole bundle less the defective pieces is good. With `external_event_id`
     the call is idempotent: the same event returns the record it made the first time.
     Refused (nothing written): another factory's or an unknown bundle, badge or station; an
-    operation outside the bundle's routing; more pieces than the bundle holds; the same bundle
-    and operation twice unless as rework; a supervisor entry without a reason; a badge that is
-    not `by`'s own, unless `by` is a supervisor or manager who gives a reason.
+    operation outside the bundle's routing; a cancelled work order, one not yet released to
+    cutting (`not_released`), a held bundle (`bundle_on_hold`); more pieces than the bundle
+    holds; the same bundle and operation twice unless as rework; a supervisor entry without a
+    reason; a badge that is not `by`'s own, unless `by` is a supervisor or manager who gives a
+    reason.
     """
     external_event_id = (external_event_id or "").strip()
     if external_event_id:
@@ -241,8 +273,7 @@ def operation_record_create(
     worker = _resolve_worker(factory, worker)
     _refuse_unless_may_record_for(factory=factory, worker=worker, by=by, reason=reason)
     station = _resolve_station(factory, station)
-    if bundle.work_order.status == WorkOrder.Status.CANCELLED:
-        raise NotAllowed(_("This work order is cancelled."), code="work_order_cancelled")
+    _refuse_unless_recordable(bundle)
 
     defective_pieces = int(defective_pieces or 0)
     if is_rework:
@@ -354,14 +385,14 @@ def _scanned_operations_done(bundle: Bundle) -> bool:
 
 def _advance_bundle_and_work_order(bundle: Bundle, *, by) -> None:
     """A bundle is in sewing from its first record and sewn when every scanned operation is
-    done; a planned or cutting work order is sewing from its first record. Both are locked
+    done; a work order released to cutting is sewing from its first record. Both are locked
     (`_resolve_bundle`), and a scan that changes neither writes nothing here."""
     if bundle.status in (Bundle.Status.FINISHED, Bundle.Status.PACKED):
         return
     status = Bundle.Status.SEWN if _scanned_operations_done(bundle) else Bundle.Status.IN_SEWING
     if status != bundle.status:
         bundles_transition(bundles=[bundle], to=status, by=by)
-    if bundle.work_order.status in (WorkOrder.Status.PLANNED, WorkOrder.Status.CUTTING):
+    if bundle.work_order.status == WorkOrder.Status.CUTTING:
         work_order_transition(work_order=bundle.work_order, to=WorkOrder.Status.SEWING, by=by)
 
 

@@ -1,9 +1,10 @@
 """The work order's states, the one function that moves it, and its cancellation.
 
-planned → cutting (released) → sewing (first record) → finishing (first finished-goods receipt)
-→ done (everything ordered shipped). A work order whose bundles are scanned before release goes
-from planned straight to sewing. It is cancelled before cutting only: from planned or cutting
-while every lay of it is still planned.
+planned → cutting (released: the material gate) → sewing (first record) → finishing (first
+finished-goods receipt) → done (everything ordered shipped). Nothing is recorded on a planned
+work order (records.operation_record_create refuses `not_released`), so it never skips its
+release. It is cancelled before cutting only: from planned or cutting while every lay of it is
+still planned.
 """
 
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ S = WorkOrder.Status
 WORK_ORDER_TRANSITIONS = TransitionTable(
     WorkOrder,
     {
-        S.PLANNED: {S.CUTTING, S.SEWING, S.CANCELLED},
+        S.PLANNED: {S.CUTTING, S.CANCELLED},
         S.CUTTING: {S.SEWING, S.CANCELLED},
         S.SEWING: {S.FINISHING},
         S.FINISHING: {S.DONE},

@@ -115,6 +115,12 @@ def _records(factory) -> None:
     now = timezone.now()
     work_orders = list(WorkOrder.objects.filter(factory=factory).order_by("due_date")[:3])
     for w, wo in enumerate(work_orders):
+        if wo.status == WorkOrder.Status.PLANNED:
+            # The material gate: nothing is recorded before the release (an override if short).
+            with contextlib.suppress(DomainError):
+                wo = services.work_order_release(
+                    work_order=wo, by=None, override_reason="演示：物料已齐 (demo: materials ready)"
+                )
         workers = list(
             Worker.objects.filter(
                 factory=factory, line=wo.line or SewingLine.objects.filter(factory=factory).first()

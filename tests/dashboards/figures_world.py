@@ -65,6 +65,7 @@ from tests.factories import (
     WorkOrderFactory,
     WorkOrderLineFactory,
     WorkOrderOperationFactory,
+    released,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -126,6 +127,7 @@ def _work_order(factory, line, *, order=None, version=None, number, quantity, du
         BundleFactory(lay=lay, size=size, colour=colour, quantity=pieces)
         for size, colour, pieces in bundles
     ]
+    released(work_order)  # the material gate: nothing is recorded before the release
     return work_order, made
 
 

@@ -12,6 +12,7 @@ from tests.factories import (
     WorkerFactory,
     WorkOrderFactory,
     WorkOrderOperationFactory,
+    released,
 )
 
 
@@ -21,6 +22,7 @@ def build_floor(factory, line, *, order=None, bundles=3, version=None) -> Simple
     first = WorkOrderOperationFactory(work_order=work_order, sequence=1, code="OP1")
     last = WorkOrderOperationFactory(work_order=work_order, sequence=2, code="OP2")
     lay = LayFactory(marker=MarkerFactory(cut_plan=CutPlanFactory(work_order=work_order)))
+    released(work_order)  # the material gate: nothing is recorded before the release
     return SimpleNamespace(
         work_order=work_order,
         first=first,

@@ -44,6 +44,7 @@ from tests.factories import (
     WorkerFactory,
     WorkOrderFactory,
     WorkOrderOperationFactory,
+    released,
 )
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +164,7 @@ def floor(settings):
         )
         operation = WorkOrderOperationFactory(work_order=work_order, sam="12.000")
         lay = LayFactory(marker=MarkerFactory(cut_plan=CutPlanFactory(work_order=work_order)))
+        released(work_order)  # the material gate: nothing is recorded before the release
         workers = [WorkerFactory(line=line), WorkerFactory(line=line)]
         return factory, district, lay, operation, workers
 

@@ -23,6 +23,7 @@ from tests.factories import (
     WorkerFactory,
     WorkOrderFactory,
     WorkOrderOperationFactory,
+    released,
 )
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +49,7 @@ def order(merchant):
     sewn = BundleFactory(lay=lay, size="M", colour="Black", quantity=20)
     in_sewing = BundleFactory(lay=lay, size="M", colour="Black", quantity=20)
     sewn_too = BundleFactory(lay=lay, size="L", colour="Black", quantity=20)
+    released(work_order)
     worker = WorkerFactory(factory=order.factory)
     for bundle, done in ((sewn, operations), (in_sewing, operations[:1]), (sewn_too, operations)):
         for operation in done:

@@ -11,6 +11,7 @@ from dashboards.models import (
     OutputHour,
     ProfileLink,
     ProfileLinkView,
+    SyntheticHistory,
 )
 from factories.clock import factory_today
 from tests.factories.core import UserFactory
@@ -110,3 +111,15 @@ class ProfileLinkViewFactory(fb.django.DjangoModelFactory):
     link = fb.SubFactory(ProfileLinkFactory)
     factory = fb.SelfAttribute("link.factory")
     shown = fb.LazyFunction(dict)
+
+
+class SyntheticHistoryFactory(fb.django.DjangoModelFactory):
+    class Meta:
+        model = SyntheticHistory
+
+    factory = fb.SubFactory(FactoryFactory)
+    first_day = dt.date(2025, 12, 1)
+    last_day = dt.date(2026, 11, 30)
+
+
+__all__ += ["SyntheticHistoryFactory"]

@@ -13,6 +13,8 @@ from orders.models import (
     OrderEvent,
     OrderLine,
     OrderShipment,
+    Quotation,
+    QuotationLine,
     RoutingOperation,
     SizeChartPoint,
     Style,
@@ -37,6 +39,8 @@ __all__ = [
     "WebhookDeliveryFactory",
     "DailySaleFactory",
     "released_version",
+    "QuotationFactory",
+    "QuotationLineFactory",
 ]
 
 
@@ -228,3 +232,27 @@ class DailySaleFactory(fb.django.DjangoModelFactory):
     size = "M"
     colour = "Black"
     quantity_sold = 5
+
+
+class QuotationFactory(fb.django.DjangoModelFactory):
+    class Meta:
+        model = Quotation
+
+    version = fb.SubFactory(StyleVersionFactory)
+    factory = fb.SelfAttribute("version.factory")
+    merchant = fb.SubFactory(OrganizationFactory, kind=OrgKind.MERCHANT)
+    number = fb.Sequence(lambda n: f"QT{n:06d}")
+    status = Quotation.Status.SENT
+    margin_pct = Decimal("20.00")
+    valid_until = fb.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=30))
+
+
+class QuotationLineFactory(fb.django.DjangoModelFactory):
+    class Meta:
+        model = QuotationLine
+
+    quotation = fb.SubFactory(QuotationFactory)
+    factory = fb.SelfAttribute("quotation.factory")
+    size = "M"
+    unit_cost = Decimal("36.00")
+    unit_price = Decimal("45.00")

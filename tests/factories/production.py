@@ -11,6 +11,7 @@ from production.models import (
     CutPlan,
     Lay,
     Marker,
+    MaterialDelay,
     MaterialRequirement,
     WorkOrder,
     WorkOrderLine,
@@ -29,7 +30,19 @@ __all__ = [
     "MarkerFactory",
     "LayFactory",
     "BundleFactory",
+    "released",
 ]
+
+
+def released(work_order: WorkOrder, *, by=None, override_reason: str = "") -> WorkOrder:
+    """Release a work order to cutting through production's own door (the material gate), as
+    the floor must before anything is recorded on it. `override_reason` where materials are
+    short, exactly as a planner would."""
+    from production.services import work_order_release
+
+    work_order_release(work_order=work_order, by=by, override_reason=override_reason)
+    work_order.refresh_from_db()
+    return work_order
 
 
 class WorkOrderFactory(fb.django.DjangoModelFactory):
@@ -141,3 +154,19 @@ class ConversionJobFactory(fb.django.DjangoModelFactory):
         model = ConversionJob
 
     factory = fb.SubFactory(FactoryFactory)
+
+
+class MaterialDelayFactory(fb.django.DjangoModelFactory):
+    class Meta:
+        model = MaterialDelay
+
+    work_order = fb.SubFactory(WorkOrderFactory)
+    factory = fb.SelfAttribute("work_order.factory")
+    material_code = fb.Sequence(lambda n: f"FAB-{n:03d}")
+    need_date = dt.date(2026, 3, 2)
+    released_on = dt.date(2026, 3, 4)
+    days_lost = 2
+    cause = MaterialDelay.Cause.LATE_PO
+
+
+__all__ += ["MaterialDelayFactory"]

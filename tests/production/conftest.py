@@ -20,11 +20,12 @@ from tests.factories import (
     WorkOrderFactory,
     WorkOrderLineFactory,
     WorkOrderOperationFactory,
+    released,
 )
 from tests.factories.orders import StyleVersionFactory
 
 
-def build_floor(factory=None, tag="f"):
+def build_floor(factory=None, tag="f", *, release=True):
     factory = factory or FactoryFactory()
     line = SewingLineFactory(factory=factory, planned_headcount=3)
     stations = [StationFactory(factory=factory, line=line, position=n) for n in (1, 2, 3)]
@@ -45,6 +46,8 @@ def build_floor(factory=None, tag="f"):
     # The floor's supervisor: records for the workers are supervisor entries (with a reason).
     user = UserFactory()
     MembershipFactory(user=user, organization=factory.organization, role=Role.SUPERVISOR)
+    if release:  # the material gate: nothing is recorded before the release
+        released(work_order)
     return SimpleNamespace(
         factory=factory,
         line=line,

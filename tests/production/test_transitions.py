@@ -32,11 +32,11 @@ def scan(floor, bundle, operation):
     )
 
 
-def test_the_first_scan_moves_the_bundle_and_the_work_order_into_sewing_audited(floor):
+def test_the_first_scan_moves_the_bundle_and_the_released_work_order_into_sewing_audited(floor):
     scan(floor, 0, 0)
 
     assert moves_of(floor.bundles[0]) == [("cut", "in_sewing")]
-    assert moves_of(floor.work_order) == [("planned", "sewing")]
+    assert moves_of(floor.work_order) == [("planned", "cutting"), ("cutting", "sewing")]
 
 
 def test_a_later_scan_that_changes_no_state_writes_no_audit_entry(floor):
@@ -76,7 +76,11 @@ def test_receiving_finished_goods_moves_every_covered_bundle_with_an_entry_each(
         ("sewn", "finished"),
         ("in_sewing", "sewn"),
     ]
-    assert moves_of(floor.work_order) == [("planned", "sewing"), ("sewing", "finishing")]
+    assert moves_of(floor.work_order) == [
+        ("planned", "cutting"),
+        ("cutting", "sewing"),
+        ("sewing", "finishing"),
+    ]
     assert list(Bundle.objects.order_by("number").values_list("status", flat=True)) == [
         "finished",
         "finished",
@@ -85,8 +89,7 @@ def test_receiving_finished_goods_moves_every_covered_bundle_with_an_entry_each(
 
 
 def test_releasing_a_work_order_twice_is_refused_and_logs_no_override(floor):
-    work_order_release(work_order=floor.work_order, by=floor.user)
-
+    # given the floor's work order, released when the floor was built
     with pytest.raises(NotAllowed) as refused:
         work_order_release(work_order=floor.work_order, by=floor.user, override_reason="again")
 
@@ -104,5 +107,5 @@ def test_a_work_order_with_a_cut_lay_is_not_cancelled(floor):
         work_order_cancel(work_order=floor.work_order, reason="Merchant gone", by=floor.user)
 
     assert refused.value.code == "cutting_started"
-    assert WorkOrder.objects.get(pk=floor.work_order.pk).status == "planned"
-    assert moves_of(floor.work_order) == []
+    assert WorkOrder.objects.get(pk=floor.work_order.pk).status == "cutting"
+    assert moves_of(floor.work_order) == [("planned", "cutting")]

@@ -5,6 +5,7 @@ from tests.factories.dashboards import (
     OutputHourFactory,
     ProfileLinkFactory,
     ProfileLinkViewFactory,
+    SyntheticHistoryFactory,
 )
 
 
@@ -13,6 +14,7 @@ def populate(world) -> None:
     LineDayFactory(factory=world.factory, line=world.line)
     MachineHourFactory(factory=world.factory, station=world.station)
     FactoryDayFactory(factory=world.factory)
+    SyntheticHistoryFactory(factory=world.factory)
     world.profile_link = ProfileLinkFactory(
         factory=world.factory, created_by=world.owner, recipient=f"{world.tag} lender"
     )

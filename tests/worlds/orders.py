@@ -4,6 +4,8 @@ from tests.factories import (
     OrderFactory,
     OrderLineFactory,
     OrderShipmentFactory,
+    QuotationFactory,
+    QuotationLineFactory,
     SizeChartPointFactory,
     WebhookDeliveryFactory,
     WebhookEndpointFactory,
@@ -14,8 +16,15 @@ from tests.factories import (
 def populate(world) -> None:
     world.version = released_version(factory=world.factory, number=f"{world.tag}-ST1")
     SizeChartPointFactory(version=world.version)
+    world.quotation = QuotationFactory(
+        version=world.version, merchant=world.merchant, number=f"{world.tag}-QT1"
+    )
+    QuotationLineFactory(quotation=world.quotation, size="M")
     world.order = OrderFactory(
-        version=world.version, merchant=world.merchant, number=f"{world.tag}-SO1"
+        version=world.version,
+        merchant=world.merchant,
+        number=f"{world.tag}-SO1",
+        quotation=world.quotation,
     )
     OrderLineFactory(order=world.order, size="M", colour="Black", quantity=120)
     world.order.total_quantity = 120

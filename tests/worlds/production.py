@@ -8,6 +8,7 @@ from tests.factories import (
     CutPlanFactory,
     LayFactory,
     MarkerFactory,
+    MaterialDelayFactory,
     MaterialRequirementFactory,
     WorkOrderFactory,
     WorkOrderLineFactory,
@@ -22,6 +23,7 @@ def populate(world) -> None:
     WorkOrderLineFactory(work_order=world.work_order)
     WorkOrderOperationFactory(work_order=world.work_order)
     MaterialRequirementFactory(work_order=world.work_order)
+    MaterialDelayFactory(work_order=world.work_order)
     cut_plan = CutPlanFactory(work_order=world.work_order)
     marker = MarkerFactory(cut_plan=cut_plan)
     lay = LayFactory(marker=marker)

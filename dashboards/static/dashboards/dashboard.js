@@ -26,7 +26,39 @@
 
   function show(id, visible) { document.getElementById(id).style.display = visible ? "" : "none"; }
 
+  function link(id, url) { const el = document.getElementById(id + "-link"); if (el && url) el.href = url; }
+  function duration(seconds) {
+    if (seconds === null || seconds === undefined) return "–";
+    return seconds < 60 ? seconds.toFixed(1) + " " + T.seconds : (seconds / 60).toFixed(1) + " " + T.minutes;
+  }
+  function renderSeed(s, synthetic) {
+    const badge = document.getElementById("synthetic");
+    badge.hidden = !synthetic;
+    if (synthetic) badge.firstElementChild.textContent = T.synthetic.replace("%(first)s", synthetic.first).replace("%(last)s", synthetic.last);
+    if (!s) return;
+    text("seed-conversion", duration(s.conversion.average_seconds));
+    text("seed-conversion-sub", s.conversion.orders + " " + T.orders);
+    link("seed-conversion", s.conversion.url);
+    text("seed-per-person", fmt(s.per_person_day));
+    text("seed-material", fmt(s.material.days_lost));
+    text("seed-material-sub", s.material.work_orders + " " + T.work_orders + (s.material.ongoing ? " · " + s.material.ongoing + " " + T.waiting : "") +
+      (s.material.by_cause.length ? " · " + s.material.by_cause.map((c) => c.label + " " + c.materials).join(", ") : ""));
+    link("seed-material", s.material.url);
+    text("seed-intake", fmt(s.intake.orders));
+    text("seed-intake-sub", s.intake.pieces + " " + T.pieces);
+    link("seed-intake", s.intake.url);
+    text("seed-waiting", fmt(s.waiting.orders));
+    text("seed-waiting-sub", s.waiting.pieces + " " + T.pieces);
+    link("seed-waiting", s.waiting.url);
+    text("seed-overdue", fmt(s.overdue_purchase_orders.count));
+    link("seed-overdue", s.overdue_purchase_orders.url);
+    text("seed-shipments", fmt(s.shipments.count));
+    text("seed-shipments-sub", s.shipments.pieces + " " + T.pieces + " · " + T.on_time + " " + fmt(s.shipments.on_time_rate, "%"));
+    link("seed-shipments", s.shipments.url);
+  }
+
   function render(d) {
+    renderSeed(d.seed, d.synthetic);
     const k = d.kpi;
     text("kpi-output", fmt(k.output));
     text("kpi-plan", fmt(k.plan));

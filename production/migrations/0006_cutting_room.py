@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('factories', '0003_factory_calendar'),
         ('inventory', '0002_lot_colour'),
-        ('production', '0003_conversionjob'),
+        ('production', '0005_bundle_carton_holds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
