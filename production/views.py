@@ -271,6 +271,8 @@ def work_order(request, pk):
         "wo": wo,
         "progress": selectors.work_order_progress(wo),
         "entry": ScheduleEntry.objects.filter(factory=wo.factory, work_order=wo).first(),
+        "cut_position": selectors.lay_cut_position(wo),
+        "fabric": selectors.fabric_consumption(wo),
         "can_hold": request.role in QUALITY,
         "held_bundles": bundles.filter(hold=Hold.HELD),
         "holdable_bundles": bundles.filter(hold=Hold.FREE).exclude(status=Bundle.Status.PACKED),

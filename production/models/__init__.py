@@ -4,11 +4,13 @@ The data spine created by `order_convert` (services/conversion.py): work orders 
 size × colour lines, frozen operations and material requirements (`work_orders`), the cut plan
 with its markers, lays and bundles (`cutting`), and bulk conversion jobs (`conversion`). The
 shop floor adds operation records (`records`), the plan and line balances (`planning`), quality
-(`quality`) and packing and shipments (`packing`); days lost to material are kept in `delays`.
+(`quality`) and packing and shipments (`packing`); days lost to material are kept in `delays`;
+the cutting room's spreads, re-cuts, lay events and carton contents live in `cutting_room`.
 """
 
 from production.models.conversion import ConversionJob
 from production.models.cutting import Bundle, CutPlan, Lay, Marker
+from production.models.cutting_room import CartonBundle, LayEvent, Recut, SpreadRoll
 from production.models.delays import MaterialDelay
 from production.models.holds import Hold
 from production.models.packing import Carton, CartonLine, FinishedGoodsReceipt, Shipment
@@ -31,6 +33,7 @@ from production.models.work_orders import (
 __all__ = [
     "Bundle",
     "Carton",
+    "CartonBundle",
     "CartonLine",
     "ConversionJob",
     "CutPlan",
@@ -41,14 +44,17 @@ __all__ = [
     "Inspection",
     "InspectionDefect",
     "Lay",
+    "LayEvent",
     "LineBalance",
     "Marker",
     "MaterialDelay",
     "MaterialRequirement",
     "OperationRecord",
+    "Recut",
     "ScheduleEntry",
     "Severity",
     "Shipment",
+    "SpreadRoll",
     "WorkOrder",
     "WorkOrderLine",
     "WorkOrderOperation",

@@ -30,6 +30,7 @@ from production.selectors.output import finished_by
 from production.services.bundles import bundles_transition
 from production.services.holds import held_bundles_refuse, held_cartons_refuse
 from production.services.quality import final_audit_gate
+from production.services.traceability import carton_bundles_allocate
 from production.services.work_orders import work_order_transition
 
 Cell = tuple[str, str]  # (colour, size)
@@ -200,6 +201,7 @@ def carton_pack(
             for (c, s), n in sorted(contents.items())
         ]
     )
+    carton_bundles_allocate(carton=carton, contents=contents)  # traceability: carton → bundles
     packed_now = packed_by_cell(work_order)
     for cell in contents:
         _advance_bundles(work_order, cell, packed_now.get(cell, 0), Bundle.Status.PACKED, by)
