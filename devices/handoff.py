@@ -1,4 +1,5 @@
-"""Hand-off of hanger events to production: a hanger leaving a station is an operation done.
+"""Hand-off of device events to production: a hanger leaving a station is an operation done;
+a cutter or spreader job is linked to its lay.
 
 Production records it through its own recording service (the one the phone scan uses), for
 payroll and dashboards. A `StationHandoff` row, written in the same transaction, is the key
@@ -18,7 +19,7 @@ from core.errors import DomainError
 from devices import conf
 from devices.models import StationHandoff, TelemetryRecord
 from production.models import OperationRecord
-from production.services import operation_record_create
+from production.services import lay_event_record, operation_record_create
 
 logger = logging.getLogger(__name__)
 
@@ -122,3 +123,32 @@ def station_events_hand_off(record_ids: list[int]) -> int:
     for record_id in record_ids:
         handed += station_event_hand_off(record_id=record_id) is not None
     return handed
+
+
+def lay_event_hand_off(*, record_id: int):
+    """Link one cutter or spreader record to its lay through production's service (at most
+    once: production keys the link on the device and sequence). An unknown lay links nothing;
+    the record stays in the telemetry either way."""
+    record = TelemetryRecord.objects.filter(pk=record_id).select_related("device").first()
+    if record is None or not record.kind.startswith(("cutter.", "spreader.")):
+        return None
+    data = record.data if isinstance(record.data, dict) else {}
+    return lay_event_record(
+        factory_id=record.factory_id,
+        lay=data.get("lay"),
+        kind=record.kind,
+        device_code=record.device.code,
+        time=record.time,
+        plies=data.get("plies"),
+        metres=data.get("metres"),
+        external_id=f"device:{record.device_id}:{record.sequence}",
+    )
+
+
+@shared_task(name="devices.tasks.lay_events_hand_off", **conf.TASK_OPTIONS, rls="platform")
+def lay_events_hand_off(record_ids: list[int]) -> int:
+    """Cutter and spreader events → links to their lays. Returns how many were linked."""
+    linked = 0
+    for record_id in record_ids:
+        linked += lay_event_hand_off(record_id=record_id) is not None
+    return linked

@@ -22,7 +22,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from core import rls
 from core.realtime import notify
 from devices import conf
-from devices.handoff import station_events_hand_off
+from devices.handoff import lay_events_hand_off, station_events_hand_off
 from devices.models import DeadLetter, Device, TelemetryRecord
 from devices.partitions import TABLE, partition_ensure
 from factories.models import Factory
@@ -48,6 +48,8 @@ TYPES: dict[str, dict[str, tuple[str, ...]]] = {
         "station.leave": (),
         "cutter.start": (),
         "cutter.end": (),
+        "spreader.start": (),
+        "spreader.end": (),
     },
     "telemetry": {
         "sewing.sample": ("run_s",),
@@ -63,11 +65,13 @@ TYPES: dict[str, dict[str, tuple[str, ...]]] = {
 REQUIRED_TEXT = {
     "station.arrive": ("hanger",),
     "station.leave": ("hanger",),
-    "cutter.start": ("cut_order",),
-    "cutter.end": ("cut_order",),
 }
 RESERVED = ("seq", "ts", "type", "device")
 STATION_EVENTS = ("station.arrive", "station.leave")
+# Cutter and spreader jobs name their lay: its id (12) or the cut ticket's QR text ("SLL:12").
+# A lay the factory does not have is stored all the same, just not linked (devices.handoff).
+LAY_EVENTS = ("cutter.start", "cutter.end", "spreader.start", "spreader.end")
+REQUIRED_REFERENCE = dict.fromkeys(LAY_EVENTS, ("lay",))
 
 
 @dataclass(slots=True)
@@ -93,6 +97,7 @@ class IngestResult:
     duplicates: int = 0
     dead_letters: int = 0
     station_record_ids: list[int] = field(default_factory=list)
+    lay_record_ids: list[int] = field(default_factory=list)
     factories: set[int] = field(default_factory=set)
 
 
@@ -306,6 +311,12 @@ def _record_row(
     for name in REQUIRED_TEXT.get(kind, ()):
         if not isinstance(record.get(name), str) or not record[name]:
             raise Rejected(DeadLetter.Reason.INVALID, f"{name} is required")
+    for name in REQUIRED_REFERENCE.get(kind, ()):
+        value = record.get(name)
+        if not (isinstance(value, str) and value) and not (
+            isinstance(value, int) and not isinstance(value, bool)
+        ):
+            raise Rejected(DeadLetter.Reason.INVALID, f"{name} is required (an id or text)")
     moment = _parse_time(record.get("ts"), limits)
     data = {key: value for key, value in record.items() if key not in RESERVED}
     try:
@@ -701,6 +712,9 @@ def ingest_messages(messages: list[Incoming]) -> IngestResult:
             result.station_record_ids = [
                 row_id for row_id, row in zip(ids, written, strict=True) if row[5] in STATION_EVENTS
             ]
+            result.lay_record_ids = [
+                row_id for row_id, row in zip(ids, written, strict=True) if row[5] in LAY_EVENTS
+            ]
             _mark_seen(rows if not refused else written + dup_rows)
             counts: dict[int, int] = defaultdict(int)
             for row in written:
@@ -722,12 +736,15 @@ def ingest_messages(messages: list[Incoming]) -> IngestResult:
         if result.station_record_ids:
             record_ids = result.station_record_ids
             transaction.on_commit(lambda: _hand_off(record_ids))
+        if result.lay_record_ids:
+            lay_ids = result.lay_record_ids
+            transaction.on_commit(lambda: _hand_off(lay_ids, task=lay_events_hand_off))
     return result
 
 
-def _hand_off(record_ids: list[int]) -> None:
+def _hand_off(record_ids: list[int], task=station_events_hand_off) -> None:
     for start in range(0, len(record_ids), 200):
-        station_events_hand_off.delay(record_ids=record_ids[start : start + 200])
+        task.delay(record_ids=record_ids[start : start + 200])
 
 
 @rls.platform()  # the ingest writes for every factory (row-level security)
@@ -758,5 +775,6 @@ def ingest_one_by_one(messages: list[Incoming]) -> IngestResult:
         total.duplicates += result.duplicates
         total.dead_letters += result.dead_letters
         total.station_record_ids += result.station_record_ids
+        total.lay_record_ids += result.lay_record_ids
         total.factories |= result.factories
     return total

@@ -14,7 +14,7 @@ from django.utils import timezone
 from devices import conf
 from devices.alarms import alarms_evaluate as evaluate
 from devices.broker import broker_client_disable
-from devices.handoff import station_events_hand_off
+from devices.handoff import lay_events_hand_off, station_events_hand_off
 from devices.modbus import poll_due_devices
 from devices.models import Device
 from devices.partitions import partitions_ensure
@@ -26,6 +26,7 @@ __all__ = [
     "alarms_check",
     "alarms_evaluate",
     "broker_client_disable",
+    "lay_events_hand_off",
     "poll_modbus",
     "rollup_minutes",
     "rollups_refresh",

@@ -1,5 +1,5 @@
 from core.api.routers import api_router
-from production.api import inventory_views, order_views, views
+from production.api import cutting, inventory_views, order_views, views
 
 api_router.register("operation-records", views.OperationRecordViewSet, basename="operationrecord")
 api_router.register("schedule", views.ScheduleEntryViewSet, basename="scheduleentry")
@@ -21,3 +21,8 @@ api_router.register("mrp-runs", inventory_views.MrpRunViewSet, basename="mrprun"
 api_router.register(
     "release-overrides", inventory_views.ReleaseToCuttingViewSet, basename="releasetocutting"
 )
+# The cutting room and traceability (production/api/cutting.py).
+api_router.register("lays", cutting.LayViewSet, basename="lay")
+api_router.register("recuts", cutting.RecutViewSet, basename="recut")
+api_router.register("carton-traces", cutting.CartonTraceViewSet, basename="cartontrace")
+api_router.register("lot-traces", cutting.LotTraceViewSet, basename="lottrace")

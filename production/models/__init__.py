@@ -4,11 +4,13 @@ The data spine created by `order_convert` (services/conversion.py): work orders 
 size × colour lines, frozen operations and material requirements (`work_orders`), the cut plan
 with its markers, lays and bundles (`cutting`), and bulk conversion jobs (`conversion`). The
 shop floor adds operation records (`records`), the plan and line balances (`planning`), quality
-(`quality`) and packing and shipments (`packing`).
+(`quality`) and packing and shipments (`packing`); the cutting room's spreads, re-cuts,
+lay events and carton contents live in `cutting_room`.
 """
 
 from production.models.conversion import ConversionJob
 from production.models.cutting import Bundle, CutPlan, Lay, Marker
+from production.models.cutting_room import CartonBundle, LayEvent, Recut, SpreadRoll
 from production.models.packing import Carton, CartonLine, FinishedGoodsReceipt, Shipment
 from production.models.planning import LineBalance, ScheduleEntry
 from production.models.quality import (
@@ -29,6 +31,7 @@ from production.models.work_orders import (
 __all__ = [
     "Bundle",
     "Carton",
+    "CartonBundle",
     "CartonLine",
     "ConversionJob",
     "CutPlan",
@@ -38,13 +41,16 @@ __all__ = [
     "Inspection",
     "InspectionDefect",
     "Lay",
+    "LayEvent",
     "LineBalance",
     "Marker",
     "MaterialRequirement",
     "OperationRecord",
+    "Recut",
     "ScheduleEntry",
     "Severity",
     "Shipment",
+    "SpreadRoll",
     "WorkOrder",
     "WorkOrderLine",
     "WorkOrderOperation",

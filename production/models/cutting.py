@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from factories.tenancy import FactoryOwned
 from production.models.work_orders import WorkOrder
 
+LAY_PREFIX = "SLL:"
+
 
 class CutPlan(FactoryOwned):
     """How a work order is cut: the limits it was planned within and its efficiency."""
@@ -104,6 +106,11 @@ class Lay(FactoryOwned):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
+    # Garments actually cut per size, set when the cut is confirmed (the plan is the marker's
+    # ratios × plies).
+    cut_sizes = models.JSONField(_("garments cut per size"), default=dict, blank=True)
+    spread_at = models.DateTimeField(_("spread at"), null=True, blank=True)
+    cut_at = models.DateTimeField(_("cut at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("lay")
@@ -115,6 +122,19 @@ class Lay(FactoryOwned):
 
     def __str__(self) -> str:
         return f"L{self.number} {self.colour} × {self.plies}"
+
+    @property
+    def qr_payload(self) -> str:
+        """What the cut ticket's QR encodes, and what cutters and spreaders send as `lay`."""
+        return f"{LAY_PREFIX}{self.pk}"
+
+    def planned_sizes(self) -> dict[str, int]:
+        """Garments per size the plan cuts on this lay: the marker's ratios × plies."""
+        return {
+            size: int(count) * self.plies
+            for size, count in self.marker.size_ratios.items()
+            if int(count) > 0
+        }
 
 
 class Bundle(FactoryOwned):

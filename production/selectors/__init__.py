@@ -10,6 +10,17 @@ dashboards rollup that these built; no other app computes them.
 
 from production.selectors.balance import PACE_TOLERANCE, actual_pace, balance_view
 from production.selectors.common import LIVE, OPEN_STATES, pct
+from production.selectors.cutting import (
+    RELEASED,
+    cutting_room_lays,
+    fabric_consumption,
+    lay_cut_position,
+    lay_cut_rows,
+    lay_events,
+    lay_recuts,
+    lay_spread_rolls,
+    main_fabric_code,
+)
 from production.selectors.output import (
     available_minutes,
     capacity_utilisation,
@@ -59,8 +70,20 @@ from production.selectors.quality import (
     quality,
     quality_figures,
 )
+from production.selectors.traceability import carton_trace, lot_trace
 
 __all__ = [
+    "RELEASED",
+    "carton_trace",
+    "cutting_room_lays",
+    "fabric_consumption",
+    "lay_cut_position",
+    "lay_cut_rows",
+    "lay_events",
+    "lay_recuts",
+    "lay_spread_rolls",
+    "lot_trace",
+    "main_fabric_code",
     "OPEN_ORDER_STATES",
     "Promise",
     "booked_minutes",

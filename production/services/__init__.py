@@ -3,6 +3,13 @@
 from production.services.bundles import BUNDLE_TRANSITIONS, bundles_transition
 from production.services.conversion import order_convert, orders_convert
 from production.services.conversion_jobs import conversion_job_create
+from production.services.cutting import (
+    LAY_TRANSITIONS,
+    lay_cut_confirm,
+    lay_event_record,
+    lay_spread,
+    recut_record,
+)
 from production.services.mrp import mrp_run
 from production.services.packing import (
     carton_pack,
@@ -40,6 +47,7 @@ from production.services.work_orders import (
 
 __all__ = [
     "BUNDLE_TRANSITIONS",
+    "LAY_TRANSITIONS",
     "WORK_ORDER_TRANSITIONS",
     "bundle_id_from_scan",
     "bundles_transition",
@@ -50,11 +58,15 @@ __all__ = [
     "first_pass_good_pieces",
     "finished_goods_receive",
     "inspection_record",
+    "lay_cut_confirm",
+    "lay_event_record",
+    "lay_spread",
     "line_balance_create",
     "mrp_run",
     "open_rework_pieces",
     "order_convert",
     "orders_convert",
+    "recut_record",
     "operation_record_create",
     "operation_record_void",
     "station_events_good_pieces",

@@ -28,6 +28,7 @@ from production.models import (
 )
 from production.selectors.output import finished_by
 from production.services.bundles import bundles_transition
+from production.services.traceability import carton_bundles_allocate
 from production.services.work_orders import work_order_transition
 
 Cell = tuple[str, str]  # (colour, size)
@@ -194,6 +195,7 @@ def carton_pack(
             for (c, s), n in sorted(contents.items())
         ]
     )
+    carton_bundles_allocate(carton=carton, contents=contents)  # traceability: carton → bundles
     packed_now = packed_by_cell(work_order)
     for cell in contents:
         _advance_bundles(work_order, cell, packed_now.get(cell, 0), Bundle.Status.PACKED, by)
