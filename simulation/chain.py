@@ -459,8 +459,9 @@ def journey_run(
             if released["status"] != "cutting" or released["override"] is not None:
                 raise ChainError(f"work order {work_order} was not released: {released}")
     with stages.stage("spread_cut"):
+        cutter, rack = Api(base_url, key=world.keys["cutter"]), rack_of(world)
         for work_order in work_orders:
-            cut_work_order(world, base_url, work_order)
+            cut_work_order(cutter, rack, work_order)
     with stages.stage("sew"):
         expected = sew(world, base_url=base_url, mqtt_url=mqtt_url, work_orders=work_orders)
         counted = wait_until(
@@ -489,8 +490,60 @@ def journey_run(
     )
 
 
-def cut_work_order(world: ChainWorld, base_url: str, work_order: int) -> None:
-    """The cutting room's spread and cut of each lay (wired in when production has them)."""
+class Rolls:
+    """The rolls on the cutting room's rack: what is left of each (code → metres), used in
+    order. `spread(length, plies)` says which rolls a lay takes: whole plies per roll, and
+    half a metre of end bits where the roll has it."""
+
+    END_BITS = Decimal("0.50")
+
+    def __init__(self, rolls: dict[str, Decimal]):
+        self.left = dict(rolls)
+
+    def spread(self, *, length: Decimal, plies: int, shade_group: str = "A") -> list[dict]:
+        per_ply = Decimal(length) / plies
+        taken, plies_left = [], plies
+        for code, metres in self.left.items():
+            if plies_left == 0:
+                break
+            fits = min(plies_left, int(metres / per_ply))
+            if fits == 0:
+                continue
+            used = (per_ply * fits).quantize(Decimal("0.01"))
+            end_bits = min(self.END_BITS, max(Decimal(0), metres - used))
+            self.left[code] = metres - used - end_bits
+            plies_left -= fits
+            taken.append({"lot": code, "plies": fits, "length_m": str(used),
+                          "end_bits_m": str(end_bits), "shade_group": shade_group})  # fmt: skip
+        if plies_left:
+            raise ChainError(f"the rack is out of fabric: {plies_left} plies not spread")
+        return taken
+
+
+def rack_of(world: ChainWorld) -> Rolls:
+    """The world's rolls of its main fabric, as received."""
+    from inventory.models import Lot
+
+    return Rolls(
+        dict(
+            Lot.objects.filter(factory=world.factory, material__code=FABRIC)
+            .order_by("code")
+            .values_list("code", "received_quantity")
+        )
+    )
+
+
+def cut_work_order(cutter: Api, rack: Rolls, work_order: int) -> None:
+    """The cutting room spreads each lay of the work order's cut plan (roll by roll) and cuts
+    the garments its marker plans."""
+    from production.models import CutPlan
+
+    for plan in CutPlan.objects.filter(work_order_id=work_order).values_list("pk", flat=True):
+        for lay in cutter.all(f"/api/v1/lays/?cut_plan={plan}&page_size=100"):
+            rolls = rack.spread(length=Decimal(lay["fabric_length_m"]), plies=lay["plies"])
+            cutter.post(f"/api/v1/lays/{lay['id']}/spread/", {"rolls": rolls})
+            cut = {row["size"]: row["planned"] for row in lay["sizes"]}
+            cutter.post(f"/api/v1/lays/{lay['id']}/cut/", {"cut": cut})
 
 
 def bundles_of(work_order: int) -> list[tuple[int, int]]:
@@ -620,7 +673,7 @@ def chain_figures(world: ChainWorld, result: JourneyResult, *, base_url: str) ->
     """Pieces planned, cut, recorded (finished at every operation), paid and shipped, each
     read from its owner; and each operator's recorded against paid pieces."""
     from payroll.models import Payslip, WageLine
-    from production.models import CutPlan, WorkOrderLine, WorkOrderOperation
+    from production.models import CutPlan, WorkOrderOperation
 
     planner = Api(base_url, key=world.keys["planner"])
     warehouse = Api(base_url, key=world.keys["warehouse"])
@@ -630,9 +683,10 @@ def chain_figures(world: ChainWorld, result: JourneyResult, *, base_url: str) ->
         )
     )
     cut = sum(
-        WorkOrderLine.objects.filter(work_order_id__in=result.work_orders).values_list(
-            "cut_quantity", flat=True
-        )
+        row["actual"] or 0
+        for plan in CutPlan.objects.filter(work_order_id__in=result.work_orders)
+        for lay in planner.all(f"/api/v1/lays/?cut_plan={plan.pk}&page_size=100")
+        for row in lay["sizes"]
     )
     records = [
         row

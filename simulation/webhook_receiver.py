@@ -101,3 +101,25 @@ class WebhookReceiver:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+DEMO_PORT = 8199
+
+
+def demo_url(port: int = DEMO_PORT) -> str:
+    return f"http://127.0.0.1:{port}{PATH}"
+
+
+def demo_receiver(port: int = DEMO_PORT) -> WebhookReceiver:
+    """The demo merchant's receiver on loopback: it accepts the secrets of the endpoints
+    registered at its URL (read from the database at each delivery, for the platform)."""
+    from core import rls
+    from orders.models import WebhookEndpoint
+
+    url = demo_url(port)
+
+    @rls.platform()
+    def secrets() -> list[str]:
+        return list(WebhookEndpoint.objects.filter(url=url).values_list("secret", flat=True))
+
+    return WebhookReceiver(secrets, port=port)
