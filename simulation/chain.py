@@ -76,6 +76,7 @@ class ChainWorld:
     workers: list[Worker]
     stations: dict[int, Device]  # worker id → the hanging-line station terminal they sit at
     controller: Device
+    cutting_room: list[Device]  # the automatic spreader and cutter
     keys: dict[str, str]  # who → API key: merchant, planner, cutter, qc, warehouse
     worker_keys: dict[int, str] = field(default_factory=dict)
 
@@ -123,6 +124,13 @@ def world_build(*, tag: str, operators: int = 4, rolls: int = 12) -> ChainWorld:
         factory=factory, code="l1-ctl", name="1号线控制器", kind=DeviceKind.HANGING_CONTROLLER,
         line=line,
     )  # fmt: skip
+    cutting_room = [
+        Device.objects.create(factory=factory, code=code, kind=kind, name=name)
+        for code, kind, name in (
+            ("spreader-1", DeviceKind.SPREADER, "自动拉布机"),
+            ("cutter-1", DeviceKind.CUTTER, "自动裁床"),
+        )
+    ]
     workers, stations, worker_keys = [], {}, {}
     for n in range(1, operators + 1):
         station = Station.objects.create(
@@ -176,7 +184,8 @@ def world_build(*, tag: str, operators: int = 4, rolls: int = 12) -> ChainWorld:
     _fabric_received(factory, owner, rolls)
     return ChainWorld(
         factory=factory, merchant=merchant, version_id=version.pk, owner=owner, buyer=buyer,
-        workers=workers, stations=stations, controller=controller, keys=keys,
+        workers=workers, stations=stations, controller=controller, cutting_room=cutting_room,
+        keys=keys,
         worker_keys=worker_keys,
     )  # fmt: skip
 
@@ -386,6 +395,7 @@ class JourneyResult:
     conversion_seconds: list[float]
     webhooks_expected: int
     webhooks_verified: int
+    machine_events: int  # spreader and cutter events published, each naming its lay
 
 
 class _Stages:
@@ -458,10 +468,24 @@ def journey_run(
             )
             if released["status"] != "cutting" or released["override"] is not None:
                 raise ChainError(f"work order {work_order} was not released: {released}")
-    with stages.stage("spread_cut"):
+    with stages.stage("spread_cut"), Publisher(mqtt_url) as publisher:
         cutter, rack = Api(base_url, key=world.keys["cutter"]), rack_of(world)
-        for work_order in work_orders:
-            cut_work_order(cutter, rack, work_order)
+        machines = {device.kind: device for device in world.cutting_room}
+
+        def machine_events(kind: str, lay: dict) -> int:
+            device = machines[kind]
+            for step in ("start", "end"):
+                publisher.publish(
+                    topic_for(world.factory.code, device.code, "events"),
+                    {"seq": next(publisher.sequence), "ts": int(time.time() * 1000),
+                     "type": f"{kind}.{step}", "lay": lay["id"], "plies": lay["plies"],
+                     "metres": float(lay["fabric_length_m"])},
+                )  # fmt: skip
+            return 2
+
+        machine_events_published = sum(
+            cut_work_order(cutter, rack, work_order, machine_events) for work_order in work_orders
+        )
     with stages.stage("sew"):
         expected = sew(world, base_url=base_url, mqtt_url=mqtt_url, work_orders=work_orders)
         counted = wait_until(
@@ -487,6 +511,7 @@ def journey_run(
         conversion_seconds=conversion_seconds,
         webhooks_expected=len(deliveries),
         webhooks_verified=len(receiver.verified),
+        machine_events=machine_events_published,
     )
 
 
@@ -533,17 +558,22 @@ def rack_of(world: ChainWorld) -> Rolls:
     )
 
 
-def cut_work_order(cutter: Api, rack: Rolls, work_order: int) -> None:
+def cut_work_order(cutter: Api, rack: Rolls, work_order: int, machines) -> int:
     """The cutting room spreads each lay of the work order's cut plan (roll by roll) and cuts
-    the garments its marker plans."""
+    the garments its marker plans; the spreader and the cutter report each job by the lay's
+    ticket (`machines(kind, lay)` publishes their events). Returns the events published."""
     from production.models import CutPlan
 
+    published = 0
     for plan in CutPlan.objects.filter(work_order_id=work_order).values_list("pk", flat=True):
         for lay in cutter.all(f"/api/v1/lays/?cut_plan={plan}&page_size=100"):
             rolls = rack.spread(length=Decimal(lay["fabric_length_m"]), plies=lay["plies"])
+            published += machines("spreader", lay)
             cutter.post(f"/api/v1/lays/{lay['id']}/spread/", {"rolls": rolls})
+            published += machines("cutter", lay)
             cut = {row["size"]: row["planned"] for row in lay["sizes"]}
             cutter.post(f"/api/v1/lays/{lay['id']}/cut/", {"cut": cut})
+    return published
 
 
 def bundles_of(work_order: int) -> list[tuple[int, int]]:
@@ -557,24 +587,43 @@ def bundles_of(work_order: int) -> list[tuple[int, int]]:
     )
 
 
+class Publisher:
+    """The floor's devices on the broker: QoS-1 publishes, each acknowledged before the next."""
+
+    def __init__(self, mqtt_url: str):
+        import paho.mqtt.client as mqtt
+
+        from devices.mqtt import BrokerAddress
+
+        address = BrokerAddress.from_url(mqtt_url)
+        self.client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2, client_id=f"chain-{time.time_ns()}"
+        )
+        if address.username:
+            self.client.username_pw_set(address.username, address.password)
+        self.address = address
+        self.sequence = itertools.count(int(time.time() * 1000))
+
+    def __enter__(self) -> "Publisher":
+        self.client.connect(self.address.host, self.address.port)
+        self.client.loop_start()
+        return self
+
+    def publish(self, topic: str, body: dict) -> None:
+        self.client.publish(topic, orjson.dumps(body), qos=1).wait_for_publish(30)
+
+    def __exit__(self, *exc) -> None:
+        self.client.loop_stop()
+        self.client.disconnect()
+
+
 def sew(world: ChainWorld, *, base_url: str, mqtt_url: str, work_orders: list[int]) -> int:
     """Every operation of every bundle, done by the operator whose turn it is: odd operations
     leave a hanging-line station (an MQTT event of the line's controller), even ones are
     scanned on the operator's phone. Returns the number of records to expect."""
-    import paho.mqtt.client as mqtt
-
-    from devices.mqtt import BrokerAddress
-
-    address = BrokerAddress.from_url(mqtt_url)
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"chain-{time.time_ns()}")
-    if address.username:
-        client.username_pw_set(address.username, address.password)
-    client.connect(address.host, address.port)
-    client.loop_start()
-    sequence = itertools.count(int(time.time() * 1000))
     topic = topic_for(world.factory.code, world.controller.code, "events")
     expected = 0
-    try:
+    with Publisher(mqtt_url) as publisher:
         for work_order in work_orders:
             events = []
             for bundle, _pieces in bundles_of(work_order):
@@ -584,7 +633,7 @@ def sew(world: ChainWorld, *, base_url: str, mqtt_url: str, work_orders: list[in
                     if index % 2 == 0:
                         events.append(
                             {
-                                "seq": next(sequence),
+                                "seq": next(publisher.sequence),
                                 "ts": int(time.time() * 1000),
                                 "type": "station.leave",
                                 "hanger": f"H{bundle:05d}",
@@ -593,7 +642,7 @@ def sew(world: ChainWorld, *, base_url: str, mqtt_url: str, work_orders: list[in
                                 "operation": code,
                                 "badge": worker.badge_id,
                                 "defect": 0,
-                            }  # fmt: skip
+                            }
                         )
                         continue
                     Api(base_url, key=world.worker_keys[worker.pk]).post(
@@ -601,11 +650,7 @@ def sew(world: ChainWorld, *, base_url: str, mqtt_url: str, work_orders: list[in
                         {"bundle": str(bundle), "operation": code, "badge": worker.badge_id},
                     )
             for start in range(0, len(events), 50):
-                body = orjson.dumps({"records": events[start : start + 50]})
-                client.publish(topic, body, qos=1).wait_for_publish(30)
-    finally:
-        client.loop_stop()
-        client.disconnect()
+                publisher.publish(topic, {"records": events[start : start + 50]})
     return expected
 
 
@@ -682,12 +727,15 @@ def chain_figures(world: ChainWorld, result: JourneyResult, *, base_url: str) ->
             "cut_quantity", flat=True
         )
     )
-    cut = sum(
-        row["actual"] or 0
-        for plan in CutPlan.objects.filter(work_order_id__in=result.work_orders)
-        for lay in planner.all(f"/api/v1/lays/?cut_plan={plan.pk}&page_size=100")
-        for row in lay["sizes"]
-    )
+    plans = list(CutPlan.objects.filter(work_order_id__in=result.work_orders))
+
+    def lays() -> list[dict]:
+        return [lay for plan in plans for lay in planner.all(f"/api/v1/lays/?cut_plan={plan.pk}")]
+
+    # The machines' events reach their lays through the ingest and the worker: wait for them.
+    wait_until(lambda: sum(len(lay["events"]) for lay in lays()) >= result.machine_events, 60)
+    cut_lays = lays()
+    cut = sum(row["actual"] or 0 for lay in cut_lays for row in lay["sizes"])
     records = [
         row
         for wo in result.work_orders
@@ -732,6 +780,8 @@ def chain_figures(world: ChainWorld, result: JourneyResult, *, base_url: str) ->
         "pieces_recorded": garments(recorded_by_operation),
         "pieces_paid": garments(paid_by_operation),
         "pieces_shipped": shipped,
+        "lays": len(cut_lays),
+        "lay_events_linked": sum(len(lay["events"]) for lay in cut_lays),
         "recorded_by_worker": recorded_by_worker,
         "paid_by_worker": {w: paid_by_worker.get(w, 0) for w in recorded_by_worker},
     }

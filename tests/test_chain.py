@@ -105,6 +105,8 @@ def test_two_orders_go_from_the_merchants_api_call_to_delivery_and_every_count_a
         "pieces_paid": 96,
         "pieces_shipped": 96,
     }
+    # the spreader's and the cutter's start and end of every lay reached the lay they name
+    assert figures["lay_events_linked"] == result.machine_events == 4 * figures["lays"]
     # each of the 4 operators did one operation of the 4 on every garment, and is paid for it
     assert figures["recorded_by_worker"] == {worker.pk: 96 for worker in world.workers}
     assert figures["paid_by_worker"] == figures["recorded_by_worker"]

@@ -68,6 +68,8 @@ def run(options, stdout) -> dict:
         "pieces_recorded": figures["pieces_recorded"],
         "pieces_paid": figures["pieces_paid"],
         "pieces_shipped": figures["pieces_shipped"],
+        "lay_events_published": result.machine_events,
+        "lay_events_linked": figures["lay_events_linked"],
         "webhooks_expected": result.webhooks_expected,
         "webhooks_verified": result.webhooks_verified,
     }
@@ -76,6 +78,8 @@ def run(options, stdout) -> dict:
         problems.append("recorded, paid and shipped pieces differ")
     if figures["recorded_by_worker"] != figures["paid_by_worker"]:
         problems.append("an operator was not paid for exactly the pieces recorded")
+    if figures["lay_events_linked"] != result.machine_events:
+        problems.append("not every spreader or cutter event reached its lay")
     if result.webhooks_verified != result.webhooks_expected or receiver.refused:
         problems.append("not every webhook arrived with a valid signature")
     if problems:
