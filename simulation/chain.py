@@ -31,20 +31,26 @@ from decimal import Decimal
 from pathlib import Path
 
 import orjson
+import paho.mqtt.client as mqtt
 from django.conf import settings
 from django.db import connection
+from django.test import Client
 
 from core.models import Membership, Organization, User
 from core.roles import OrgKind, Role
 from core.services import api_token_create
 from devices.ingest import topic_for
 from devices.models import Device, DeviceKind
+from devices.mqtt import BrokerAddress, IngestLoop
 from factories.clock import factory_today
 from factories.models import Factory, SewingLine, Station, Worker
 from factories.services import partnership_invite, partnership_respond
 from inventory import services as inventory
-from inventory.models import Bin, Material, Warehouse
+from inventory.models import Bin, Lot, Material, Warehouse
 from orders.services import style_create, style_version_create, style_version_release
+from payroll.models import PayPeriod, Payslip, WageLine
+from payroll.services import pay_period_calculate, pay_period_open
+from production.models import Bundle, CutPlan, WorkOrderOperation
 
 BASE_DIR = Path(settings.BASE_DIR)
 LOOPBACK = "127.0.0.1/32"
@@ -196,8 +202,8 @@ def _fabric_received(factory: Factory, by: User, rolls: int) -> None:
         kind=OrgKind.SUPPLIER, code=f"{factory.code}-s", name=f"{factory.code} 面料"
     )
     partnership = partnership_invite(factory=factory, partner_code=supplier.code, by=by)
-    partnership.status = partnership.Status.ACCEPTED  # the supplier's answer is not the journey
-    partnership.save(update_fields=["status"])
+    sales = _member(f"{factory.code}-sales", supplier, Role.SUPPLIER_SALES)
+    partnership_respond(partnership=partnership, accept=True, by=sales)
     warehouse = Warehouse.objects.create(factory=factory, code="RAW", name="面料仓")
     bin = Bin.objects.create(factory=factory, code="A-01", warehouse=warehouse)
     material = Material.objects.create(
@@ -266,8 +272,6 @@ class RunningServices:
         return process
 
     def __enter__(self) -> "RunningServices":
-        from devices.mqtt import IngestLoop
-
         env = {
             **os.environ,
             "DATABASE_URL": database_url(),
@@ -379,8 +383,6 @@ class Api:
 
 def session_cookie(user: User) -> str:
     """A logged-in browser's cookie for `user` (the session is stored where the server reads)."""
-    from django.test import Client
-
     client = Client()
     client.force_login(user)
     return f"sessionid={client.cookies['sessionid'].value}"
@@ -547,8 +549,6 @@ class Rolls:
 
 def rack_of(world: ChainWorld) -> Rolls:
     """The world's rolls of its main fabric, as received."""
-    from inventory.models import Lot
-
     return Rolls(
         dict(
             Lot.objects.filter(factory=world.factory, material__code=FABRIC)
@@ -562,8 +562,6 @@ def cut_work_order(cutter: Api, rack: Rolls, work_order: int, machines) -> int:
     """The cutting room spreads each lay of the work order's cut plan (roll by roll) and cuts
     the garments its marker plans; the spreader and the cutter report each job by the lay's
     ticket (`machines(kind, lay)` publishes their events). Returns the events published."""
-    from production.models import CutPlan
-
     published = 0
     for plan in CutPlan.objects.filter(work_order_id=work_order).values_list("pk", flat=True):
         for lay in cutter.all(f"/api/v1/lays/?cut_plan={plan}&page_size=100"):
@@ -578,8 +576,6 @@ def cut_work_order(cutter: Api, rack: Rolls, work_order: int, machines) -> int:
 
 def bundles_of(work_order: int) -> list[tuple[int, int]]:
     """(bundle id, pieces) of a work order: what its printed tickets say."""
-    from production.models import Bundle
-
     return list(
         Bundle.objects.filter(work_order_id=work_order)
         .order_by("number")
@@ -591,10 +587,6 @@ class Publisher:
     """The floor's devices on the broker: QoS-1 publishes, each acknowledged before the next."""
 
     def __init__(self, mqtt_url: str):
-        import paho.mqtt.client as mqtt
-
-        from devices.mqtt import BrokerAddress
-
         address = BrokerAddress.from_url(mqtt_url)
         self.client = mqtt.Client(
             mqtt.CallbackAPIVersion.VERSION2, client_id=f"chain-{time.time_ns()}"
@@ -663,8 +655,6 @@ def records_of(api: Api, work_orders: list[int]) -> int:
 
 def tickets_by_cell(work_order: int) -> dict[tuple[str, str], int]:
     """Pieces per (colour, size) on the work order's bundle tickets: what the line sews."""
-    from production.models import Bundle
-
     cells: dict[tuple[str, str], int] = {}
     for colour, size, pieces in Bundle.objects.filter(work_order_id=work_order).values_list(
         "colour", "size", "quantity"
@@ -704,9 +694,6 @@ def qc_pack_ship(qc: Api, warehouse: Api, work_order: int) -> None:
 # --- what each owner says afterwards --------------------------------------------------------
 def pay_calculate(world: ChainWorld):
     """Payroll's calculation of the pay period the journey's days are in (opened if needed)."""
-    from payroll.models import PayPeriod
-    from payroll.services import pay_period_calculate, pay_period_open
-
     today = factory_today(world.factory)
     period = PayPeriod.objects.filter(
         factory=world.factory, starts_on__lte=today, ends_on__gte=today
@@ -717,9 +704,6 @@ def pay_calculate(world: ChainWorld):
 def chain_figures(world: ChainWorld, result: JourneyResult, *, base_url: str) -> dict:
     """Pieces planned, cut, recorded (finished at every operation), paid and shipped, each
     read from its owner; and each operator's recorded against paid pieces."""
-    from payroll.models import Payslip, WageLine
-    from production.models import CutPlan, WorkOrderOperation
-
     planner = Api(base_url, key=world.keys["planner"])
     warehouse = Api(base_url, key=world.keys["warehouse"])
     planned = sum(

@@ -1,6 +1,6 @@
 """A merchant's webhook receiver for the demo, the end-to-end test and `bench chain`: a stdlib
 HTTP server in a thread that checks each delivery's signature the way docs/api.md tells a
-merchant to (it imports nothing of orders/, so it checks the documented algorithm, not our code)
+merchant to (none of orders/' signing code: it checks the documented algorithm, not our code)
 and logs what it got.
 
 `secrets()` returns the signing secrets it accepts (the endpoints registered for it); a request
@@ -16,6 +16,9 @@ import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from core import rls
+from orders.models import WebhookEndpoint
 
 logger = logging.getLogger(__name__)
 
@@ -113,9 +116,6 @@ def demo_url(port: int = DEMO_PORT) -> str:
 def demo_receiver(port: int = DEMO_PORT) -> WebhookReceiver:
     """The demo merchant's receiver on loopback: it accepts the secrets of the endpoints
     registered at its URL (read from the database at each delivery, for the platform)."""
-    from core import rls
-    from orders.models import WebhookEndpoint
-
     url = demo_url(port)
 
     @rls.platform()

@@ -6,7 +6,7 @@ from decimal import Decimal
 from core.models import Membership, Organization, User
 from core.roles import OrgKind, Role
 from factories.models import District, Factory, Partnership, SewingLine, Station, Worker
-from factories.services import partnership_invite, partnership_respond
+from factories.services import partnership_invite, partnership_respond, worker_user_link
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
@@ -110,10 +110,13 @@ def seed(world) -> None:
     world.factory = world.factories[0]
     _invitation_answered(world)
     # The demo factory's worker login is one of its operators.
-    worker_user = User.objects.get(username="zz-lusong-worker")
-    Worker.objects.filter(factory=world.factory, employee_no="A0001", user__isnull=True).update(
-        user=worker_user
-    )
+    worker = Worker.objects.get(factory=world.factory, employee_no="A0001")
+    if worker.user_id is None:
+        worker_user_link(
+            worker=worker,
+            user=User.objects.get(username="zz-lusong-worker"),
+            by=User.objects.get(username="zz-lusong-manager"),
+        )
 
 
 def _invitation_answered(world) -> None:
