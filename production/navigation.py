@@ -6,6 +6,7 @@ from core.roles import FACTORY_STAFF, FLOOR, MERCHANTS, QUALITY, Role
 ITEMS = [
     NavItem(_("Plan"), "production:schedule", FACTORY_STAFF, order=30),
     NavItem(_("Work orders"), "production:work-orders", FACTORY_STAFF, order=31),
+    NavItem(_("Cutting"), "production:cutting", FACTORY_STAFF, order=31),
     NavItem(_("Scan"), "production:scan", FLOOR | {Role.WORKER}, order=32),
     NavItem(_("WIP"), "production:wip", FACTORY_STAFF, order=33),
     NavItem(_("Records"), "production:records", FLOOR, order=34),

@@ -1,5 +1,7 @@
 """Bundle tickets: a printable PDF with Chinese text, a QR code per bundle (encoding its id) and
-a tear-off coupon for every scanned operation."""
+a tear-off coupon for every scanned operation; each names its lay ("Lay L3 (#id)"). The cut
+ticket of a lay carries the lay's QR (`SLL:<id>`), which cutters and spreaders send back as
+`lay` in their events."""
 
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
@@ -52,7 +54,8 @@ def bundle_tickets_pdf(work_order) -> bytes:
         pdf.drawString(
             x,
             top - 29 * mm,
-            _("Lay %(lay)s   ID %(id)s") % {"lay": bundle.lay.number, "id": bundle.pk},
+            _("Lay L%(lay)s (#%(lay_id)s)   ID %(id)s")
+            % {"lay": bundle.lay.number, "lay_id": bundle.lay_id, "id": bundle.pk},
         )
         coupon_width = inner / COUPON_COLUMNS
         pdf.setDash(2, 2)
@@ -79,5 +82,31 @@ def bundle_tickets_pdf(work_order) -> bytes:
             height - 2 * MARGIN,
             _("%(number)s has no bundles.") % {"number": work_order.number},
         )
+    pdf.showPage()
+    return pdf.finish()
+
+
+def lay_ticket_pdf(lay) -> bytes:
+    """The cut ticket of one lay: its QR (`SLL:<id>`), work order, colour, plies, marker and
+    garments per size, for the spreading table and the cutter."""
+    work_order = lay.cut_plan.work_order
+    pdf = PdfCanvas(pagesize=A4, title=f"{work_order.number} L{lay.number}")
+    width, height = A4
+    top = height - MARGIN
+    draw_qr(pdf, lay.qr_payload, x=MARGIN, y=top - 50 * mm, size=48 * mm)
+    x = MARGIN + 56 * mm
+    pdf.font(18)
+    pdf.drawString(x, top - 10 * mm, _("Cut ticket") + f"   L{lay.number} (#{lay.pk})")
+    pdf.font(12)
+    rows = [
+        f"{work_order.number}   {work_order.version.style.number} {work_order.version.style.name}",
+        _("Colour %(colour)s   %(plies)s plies") % {"colour": lay.colour, "plies": lay.plies},
+        _("Marker %(marker)s   %(length)s m")
+        % {"marker": lay.marker, "length": lay.marker.length_m},
+        "  ".join(f"{size} × {n}" for size, n in lay.planned_sizes().items()),
+        lay.qr_payload,
+    ]
+    for index, row in enumerate(rows):
+        pdf.drawString(x, top - (20 + 8 * index) * mm, row)
     pdf.showPage()
     return pdf.finish()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from production import views
+from production import cutting_views, views
 
 app_name = "production"
 
@@ -21,6 +21,10 @@ urlpatterns = [
     path("work-orders/<int:pk>/labels.pdf", views.carton_labels, name="carton-labels"),
     path("cartons/<int:pk>/label.pdf", views.carton_label, name="carton-label"),
     path("shipments/<int:pk>/packing-list.pdf", views.packing_list, name="packing-list"),
+    path("cutting/", cutting_views.cutting_room, name="cutting"),
+    path("lays/<int:pk>/", cutting_views.lay_detail, name="lay"),
+    path("lays/<int:pk>/ticket.pdf", cutting_views.lay_ticket, name="lay-ticket"),
+    path("cartons/<int:pk>/trace/", cutting_views.carton_trace, name="carton-trace"),
     path("quality/", views.quality, name="quality"),
     path("quality/inspect/", views.inspect, name="inspect"),
 ]

@@ -269,6 +269,8 @@ def work_order(request, pk):
         "wo": wo,
         "progress": selectors.work_order_progress(wo),
         "entry": ScheduleEntry.objects.filter(factory=wo.factory, work_order=wo).first(),
+        "cut_position": selectors.lay_cut_position(wo),
+        "fabric": selectors.fabric_consumption(wo),
     }
     return render(request, "production/work_order.html", context)
 

@@ -1,6 +1,6 @@
 """A running factory for demos and load: hangers carrying the real bundles of the factory's
 work orders through their operations at real stations with real operators, sewing-machine
-samples, cutter jobs and heartbeats.
+samples, spreader and cutter jobs on the factory's real lays, and heartbeats.
 
 Over MQTT (each line's controller publishes its stations' events in the batched gateway form;
 machines publish their own samples) when a broker URL is given, otherwise straight into the
@@ -18,7 +18,7 @@ import orjson
 from devices.ingest import Incoming, topic_for
 from devices.models import Device, DeviceKind, Protocol
 from factories.models import Factory, Station, Worker
-from production.models import Bundle, WorkOrder, WorkOrderOperation
+from production.models import Bundle, Lay, WorkOrder, WorkOrderOperation
 from simulation import modbus_machines
 
 logger = logging.getLogger(__name__)
@@ -65,6 +65,20 @@ class FactorySimulation:
         }
         self.machines = list(devices.filter(kind=DeviceKind.SEWING_MACHINE, protocol=Protocol.MQTT))
         self.cutters = list(devices.filter(kind=DeviceKind.CUTTER, protocol=Protocol.MQTT))
+        self.spreaders = list(devices.filter(kind=DeviceKind.SPREADER, protocol=Protocol.MQTT))
+        # The lays of released work orders: cutter and spreader jobs name them (`lay`), as the
+        # cut ticket's QR says, so production links each job to its lay.
+        self.lays = list(
+            Lay.objects.filter(
+                factory=factory,
+                cut_plan__work_order__status__in=(
+                    WorkOrder.Status.CUTTING,
+                    WorkOrder.Status.SEWING,
+                ),
+            )
+            .select_related("marker")
+            .order_by("pk")[:200]
+        )
         self.modbus_ports = sorted(
             devices.filter(
                 protocol=Protocol.MODBUS_TCP,
@@ -187,17 +201,22 @@ class FactorySimulation:
                 messages.append(
                     Incoming(topic_for(code, controller.code, "status"), orjson.dumps(body))
                 )
-        for cutter in self.cutters:
-            if self.tick_count % CUTTER_JOB_SECONDS == 1:
-                job = f"CUT-{self.tick_count // CUTTER_JOB_SECONDS + 1:04d}"
-                plies = self.random.randint(30, 80)
-                for kind in ("cutter.start", "cutter.end"):
-                    body = self._record(
-                        cutter, kind, cut_order=job, plies=plies, metres=round(plies * 2.4, 1)
-                    )
-                    messages.append(
-                        Incoming(topic_for(code, cutter.code, "events"), orjson.dumps(body))
-                    )
+        if self.lays and self.tick_count % CUTTER_JOB_SECONDS == 1:
+            lay = self.lays[(self.tick_count // CUTTER_JOB_SECONDS) % len(self.lays)]
+            metres = round(float(lay.marker.length_m) * lay.plies, 1)
+            for machine, devices in (("spreader", self.spreaders), ("cutter", self.cutters)):
+                for device in devices[:1]:
+                    for phase in ("start", "end"):
+                        body = self._record(
+                            device,
+                            f"{machine}.{phase}",
+                            lay=lay.qr_payload,
+                            plies=lay.plies,
+                            metres=metres,
+                        )
+                        messages.append(
+                            Incoming(topic_for(code, device.code, "events"), orjson.dumps(body))
+                        )
         budget = max(1, int(self.rate) - len(messages))
         for line_id, records in self._hanger_events(budget).items():
             controller = self.controllers.get(line_id)
@@ -210,5 +229,6 @@ class FactorySimulation:
         return messages
 
     def publisher_logins(self):
-        """Devices that publish over MQTT in this simulation (controllers, machines, cutters)."""
-        return [*self.controllers.values(), *self.machines, *self.cutters]
+        """Devices that publish over MQTT in this simulation (controllers, machines, cutters,
+        spreaders)."""
+        return [*self.controllers.values(), *self.machines, *self.cutters, *self.spreaders]

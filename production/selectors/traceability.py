@@ -8,6 +8,8 @@ number order: `carton_bundles_allocate`).
 
 from collections import defaultdict
 
+from django.db.models import Q
+
 from production.models import (
     Bundle,
     Carton,
@@ -89,8 +91,8 @@ def lot_trace(lot) -> dict:
     )
     lay_ids = {roll.lay_id for roll in rolls}
     bundles = list(
-        Bundle.objects.filter(factory_id=lot.factory_id, lay_id__in=lay_ids)
-        .union(Bundle.objects.filter(factory_id=lot.factory_id, pk__in=recut_bundle_ids))
+        Bundle.objects.filter(factory_id=lot.factory_id)
+        .filter(Q(lay_id__in=lay_ids) | Q(pk__in=recut_bundle_ids))
         .order_by("work_order_id", "number")
     )
     cartons: dict[int, list[Carton]] = defaultdict(list)

@@ -398,3 +398,113 @@ def test_the_api_records_a_recut(world, supervisor_api):
         "c-R1",
         world.lays[0].pk,
     )
+
+
+# --- pages -----------------------------------------------------------------------------------
+@pytest.fixture
+def supervisor_page(world):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world.supervisor)
+    return client
+
+
+def test_the_cutting_room_lists_the_lays_of_released_work_orders(world, supervisor_page):
+    page = supervisor_page.get("/production/cutting/")
+
+    assert page.status_code == 200
+    assert f'href="/production/lays/{world.lays[0].pk}/"' in page.content.decode()
+
+
+def test_the_lay_page_spreads_and_cuts_through_its_forms(world, supervisor_page):
+    lay = world.lays[0]
+    url = f"/production/lays/{lay.pk}/"
+
+    spread = supervisor_page.post(
+        url,
+        {"step": "spread", "lot_0": "LOT:c-R1", "plies_0": "31", "length_0": "76",
+         "end_bits_0": "0.5", "shade_0": "A"},
+    )  # fmt: skip
+    cut = supervisor_page.post(url, {"step": "cut", "cut_S": "31", "cut_M": "30"})
+    page = supervisor_page.get(url)
+
+    lay.refresh_from_db()
+    assert (spread.status_code, cut.status_code, lay.status, lay.cut_sizes) == (
+        302,
+        302,
+        "cut",
+        {"S": 31, "M": 30},
+    )
+    assert f"SLL:{lay.pk}" in page.content.decode()
+
+
+def test_a_refused_spread_on_the_page_keeps_the_input_and_writes_nothing(world, supervisor_page):
+    lay = world.lays[0]
+
+    page = supervisor_page.post(
+        f"/production/lays/{lay.pk}/",
+        {"step": "spread", "lot_0": "c-R1", "plies_0": "40", "length_0": "76"},
+    )
+
+    assert (page.status_code, 'value="40"' in page.content.decode()) == (200, True)
+    assert nothing_written(world, lay)
+
+
+def test_a_worker_cannot_open_the_cutting_room(world):
+    from rest_framework.test import APIClient
+
+    from core.roles import Role
+    from tests.production.cutting_world import user_with
+
+    client = APIClient()
+    client.force_login(user_with(world.factory, Role.WORKER, "c-worker2"))
+
+    assert client.get("/production/cutting/").status_code == 403
+
+
+def test_the_work_order_page_shows_planned_against_cut_and_fabric(world, supervisor_page):
+    lay = world.lays[0]
+    lay_spread(lay=lay, rolls=[one_roll()], by=world.supervisor)
+
+    page = supervisor_page.get(f"/production/work-orders/{world.work_order.pk}/")
+
+    text = page.content.decode()
+    assert (page.status_code, "75.95" in text, "76.50" in text) == (200, True, True)
+
+
+def test_the_cut_ticket_is_a_pdf(world, supervisor_page):
+    response = supervisor_page.get(f"/production/lays/{world.lays[0].pk}/ticket.pdf")
+
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+
+
+def test_the_lay_page_records_a_recut(world, supervisor_page):
+    lay = world.lays[0]
+    bundle = Bundle.objects.get(lay=lay, number=2)
+
+    response = supervisor_page.post(
+        f"/production/lays/{lay.pk}/",
+        {"step": "recut", "bundle": bundle.pk, "pieces": "2", "reason": "Skipped stitch on panel",
+         "lot": "c-R2", "length_m": "1.50"},
+    )  # fmt: skip
+
+    recut = Recut.objects.get()
+    assert (response.status_code, recut.bundle_id, recut.pieces, recut.length_m) == (
+        302,
+        bundle.pk,
+        2,
+        Decimal("1.50"),
+    )
+
+
+def test_a_refused_cut_on_the_page_shows_the_error_and_keeps_the_lay(world, supervisor_page):
+    lay = world.lays[0]
+
+    page = supervisor_page.post(
+        f"/production/lays/{lay.pk}/", {"step": "cut", "cut_S": "31", "cut_M": "31"}
+    )
+
+    lay.refresh_from_db()
+    assert (page.status_code, lay.status) == (200, "planned")
+    assert "alert-danger" in page.content.decode()

@@ -9,8 +9,8 @@ from django.core.management.base import CommandError
 
 from devices.ingest import ingest_messages
 from devices.models import Device, StationHandoff, TelemetryRecord
-from devices.tasks import station_events_hand_off
-from production.models import OperationRecord, WorkOrder
+from devices.tasks import lay_events_hand_off, station_events_hand_off
+from production.models import LayEvent, OperationRecord, WorkOrder
 from simulation.factory_floor import FactorySimulation
 from tests.factories import DeviceFactory
 from tests.production.conftest import build_floor
@@ -75,6 +75,27 @@ def test_station_events_arrive_as_the_controller_batches_for_its_stations(connec
     assert events.count() == 3
     assert set(events.values_list("device_id", flat=True)) <= station_ids
     assert all("/devices/ctl/events" in m.topic for m in messages if b"station." in m.payload)
+
+
+def test_the_simulated_spreader_and_cutter_name_a_real_lay(
+    connected_floor, django_capture_on_commit_callbacks
+):
+    # given a cutter and a spreader on a floor whose work order is being sewn
+    for kind in ("cutter", "spreader"):
+        DeviceFactory(factory=connected_floor.factory, code=f"{kind}-1", kind=kind, simulated=True)
+    simulation = FactorySimulation(connected_floor.factory, rate=10)
+    # when the first second's jobs are ingested and handed off
+    with django_capture_on_commit_callbacks(execute=False):
+        result = ingest_messages(simulation.tick())
+    lay_events_hand_off(result.lay_record_ids)
+    # then both machines' start and end are linked to the floor's lay
+    lay = connected_floor.bundles[0].lay
+    assert sorted(LayEvent.objects.values_list("kind", "lay_id", "plies")) == [
+        ("cutter.end", lay.pk, lay.plies),
+        ("cutter.start", lay.pk, lay.plies),
+        ("spreader.end", lay.pk, lay.plies),
+        ("spreader.start", lay.pk, lay.plies),
+    ]
 
 
 def test_simulate_feeds_one_second_of_the_floor_into_the_ingest(connected_floor):
