@@ -6,9 +6,8 @@ simulation.demo.journey.) Idempotent: keyed by style numbers and merchants' orde
 import datetime as dt
 from decimal import Decimal
 
-from django.utils import timezone
-
 from core.models import User
+from factories.clock import factory_today
 from orders.models import DailySale, Order, Style
 from orders.services import (
     order_accept,
@@ -197,7 +196,7 @@ def seed(world) -> None:
     shirt, dress, tee = (_style(world, factory, spec) for spec in STYLES)
     curve, city = world.merchants[0], world.merchants[1]
     planner = User.objects.get(username=f"{factory.code}-planner")
-    today = timezone.localdate()
+    today = factory_today(factory)
     plan = [
         # merchant, version, reference, per cell, days to delivery, final state
         (curve, dress, "CURVE-1001", 50, 35, "in_production"),
