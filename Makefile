@@ -9,6 +9,9 @@ PY     := $(BIN)/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DEMO_FACTORY ?= zz-lusong
+# The demo merchant's webhook receiver (simulation/webhook_receiver.py) listens on loopback,
+# which webhooks may reach in the demo only (never in production settings).
+WEBHOOK_PORT ?= 8199
 PYTEST_ARGS ?=
 
 .PHONY: demo test contract install lint format messages check-translations serve worker beat ingest clean
@@ -26,15 +29,17 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # seed_demo and run_demo (web, periodic jobs and the floor simulator) are simulation/'s commands.
+demo: export ORDERS_WEBHOOK_ALLOWED_NETWORKS = 127.0.0.1/32
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --webhook-port $(WEBHOOK_PORT)
 	@echo
 	@echo "Seamline is starting at http://$(HOST):$(PORT)/  (log in with a login above, password: seamline-demo)"
 	@echo "API docs: http://$(HOST):$(PORT)/api/docs/"
 	@echo
-	$(PY) manage.py run_demo --host $(HOST) --port $(PORT) --factory $(DEMO_FACTORY)
+	$(PY) manage.py run_demo --host $(HOST) --port $(PORT) --factory $(DEMO_FACTORY) \
+		--webhook-port $(WEBHOOK_PORT)
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -171,6 +171,10 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
 # --- Services --------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 MQTT_URL = env("MQTT_URL", default="")
+# Non-public networks a merchant's webhook may reach (orders/conf.py): none by default. The
+# demo (`make demo`) and the chain's test and benchmark set 127.0.0.1/32 for their local
+# receiver; production settings refuse loopback here.
+ORDERS_WEBHOOK_ALLOWED_NETWORKS = env.list("ORDERS_WEBHOOK_ALLOWED_NETWORKS", default=[])
 
 if REDIS_URL:
     CACHES = {

@@ -5,6 +5,8 @@ is missing, the development default, a placeholder or too weak, or when DEBUG is
 (docs/operations.md, "Deployment").
 """
 
+import ipaddress
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .settings import *  # noqa: F403
@@ -37,6 +39,13 @@ if env.bool("DEBUG", default=False):
         "refuse to start. Unset DEBUG (or set DEBUG=false)."
     )
 DEBUG = False
+if any(
+    ipaddress.ip_network(net, strict=False).is_loopback
+    for net in ORDERS_WEBHOOK_ALLOWED_NETWORKS  # noqa: F405
+):
+    raise ImproperlyConfigured(
+        "ORDERS_WEBHOOK_ALLOWED_NETWORKS names loopback, which only the demo's receiver may use."
+    )
 SECRET_KEY = production_secret_key(env("SECRET_KEY", default=""))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -1,4 +1,5 @@
-"""Writes of factories/: partnerships between factories and their merchants and suppliers."""
+"""Writes of factories/: partnerships between factories and their merchants and suppliers, and
+an operator's link to their login."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -6,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError, NotAllowed
-from core.models import Organization, User
-from core.roles import OrgKind
-from factories.models import Factory, Partnership
+from core.models import Membership, Organization, User
+from core.roles import OrgKind, Role
+from factories.models import Factory, Partnership, Worker
 
 PARTNER_KINDS = (OrgKind.MERCHANT, OrgKind.SUPPLIER)
 
@@ -104,3 +105,27 @@ def factory_cost_settings_update(
         setattr(locked, name, value)
     locked.save(update_fields=list(values))
     return locked
+
+
+@transaction.atomic
+def worker_user_link(*, worker: Worker, user: User, by: User | None) -> Worker:
+    """Link an operator's record to their login, so they see their own pieces and pay and scan
+    under their own badge. The login must be an active worker member of the factory and linked
+    to no other operator of it; an operator already linked to another login keeps it."""
+    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    if worker.user_id == user.pk:
+        return worker
+    errors = {}
+    if worker.user_id is not None:
+        errors["worker"] = [_("This operator is already linked to another login.")]
+    if not Membership.objects.filter(
+        user=user, organization_id=worker.factory_id, role=Role.WORKER, is_active=True
+    ).exists():
+        errors["user"] = [_("The login must be a worker of this factory.")]
+    elif Worker.objects.filter(factory_id=worker.factory_id, user=user).exists():
+        errors["user"] = [_("This login is already linked to another operator.")]
+    if errors:
+        raise DomainError(_("The login was not linked."), code="worker_link", errors=errors)
+    worker.user = user
+    worker.save(update_fields=["user"])
+    return worker

@@ -2,8 +2,9 @@
 
 Each step is an idempotent `seed(world)` (get-or-create by natural keys) that reads what the
 steps before it made: the organizations, people and floors first, then tech packs and orders,
-the shop floor's records, the stores, payroll, the connected devices, and last the dashboards'
-rollups over all of it.
+the shop floor's calendar, the stores, the connected devices, the work orders in production
+released and scanned, the whole chain of two orders (simulation.demo.journey), payroll over
+every record, and last the dashboards' rollups over all of it.
 """
 
 from simulation.demo import (
@@ -11,6 +12,7 @@ from simulation.demo import (
     devices,
     factories,
     inventory,
+    journey,
     orders,
     payroll,
     production,
@@ -21,7 +23,9 @@ SEED_STEPS = [
     orders.seed,
     production.seed,
     inventory.seed,
-    payroll.seed,
     devices.seed,
+    journey.seed,
+    production.seed_floor,
+    payroll.seed,
     dashboards.seed,
 ]

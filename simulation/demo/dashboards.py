@@ -6,12 +6,15 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from core.models import User
 from dashboards import services
+from dashboards.models import ProfileLink
 from factories.clock import hours_back, local_date
 from simulation import synthetic_history
 
 
 def seed(world) -> None:
+    _profile_link(world)
     now = timezone.now()
     for factory in world.factories:
         # Real records first (the last two days), so history never hides them.
@@ -24,3 +27,16 @@ def seed(world) -> None:
                 factory_id=factory.pk,
                 day=local_date(factory, now - timedelta(days=back)),
             )
+
+
+def _profile_link(world) -> None:
+    """The demo factory's data profile, shared by link with a bank's loan officer."""
+    factory = world.factory
+    if ProfileLink.objects.filter(factory=factory).exists():
+        return
+    services.profile_link_create(
+        factory=factory,
+        recipient="株洲农商银行 信贷部",
+        days=30,
+        by=User.objects.get(username=f"{factory.code}-owner"),
+    )

@@ -6,6 +6,7 @@ from decimal import Decimal
 from core.models import Membership, Organization, User
 from core.roles import OrgKind, Role
 from factories.models import District, Factory, Partnership, SewingLine, Station, Worker
+from factories.services import partnership_invite, partnership_respond, worker_user_link
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
@@ -26,6 +27,8 @@ SUPPLIERS = [
     ("s-fabric", "湘江面料有限公司"),
     ("s-trims", "株洲辅料商行"),
 ]
+# A partnership that goes through the invitation and the partner's answer (factory, partner).
+INVITED = ("zz-kids", "m-city")
 FACTORY_ROLES = [
     ("owner", Role.FACTORY_OWNER),
     ("manager", Role.FACTORY_MANAGER),
@@ -96,6 +99,8 @@ def seed(world) -> None:
             user = _user(world, f"{code}-{suffix}", org, role)
             owner = owner or user
         for partner in [*world.merchants, *world.suppliers]:
+            if (code, partner.code) == INVITED:
+                continue
             Partnership.objects.get_or_create(
                 factory=factory,
                 partner=partner,
@@ -103,11 +108,27 @@ def seed(world) -> None:
             )
         _floor(factory, lines=lines, per_line=per_line, offset=index * 1000)
     world.factory = world.factories[0]
+    _invitation_answered(world)
     # The demo factory's worker login is one of its operators.
-    worker_user = User.objects.get(username="zz-lusong-worker")
-    Worker.objects.filter(factory=world.factory, employee_no="A0001", user__isnull=True).update(
-        user=worker_user
-    )
+    worker = Worker.objects.get(factory=world.factory, employee_no="A0001")
+    if worker.user_id is None:
+        worker_user_link(
+            worker=worker,
+            user=User.objects.get(username="zz-lusong-worker"),
+            by=User.objects.get(username="zz-lusong-manager"),
+        )
+
+
+def _invitation_answered(world) -> None:
+    """The children's-wear factory invites the e-commerce merchant, which accepts."""
+    factory_code, partner_code = INVITED
+    factory = next(f for f in world.factories if f.code == factory_code)
+    if Partnership.objects.filter(factory=factory, partner__code=partner_code).exists():
+        return
+    owner = User.objects.get(username=f"{factory_code}-owner")
+    partnership = partnership_invite(factory=factory, partner_code=partner_code, by=owner)
+    buyer = User.objects.get(username=f"{partner_code}-buyer")
+    partnership_respond(partnership=partnership, accept=True, by=buyer)
 
 
 def _floor(factory, *, lines: int, per_line: int, offset: int) -> None:

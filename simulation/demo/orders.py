@@ -1,21 +1,19 @@
 """Demo data of orders/: released tech packs (one plus-size run 1X–6X for the plus-size
 merchant), merchant orders in several states, converted work orders with bundles for the demo
-factory, a delivered order with daily sales. Idempotent: keyed by style numbers and merchants'
-order references."""
+factory, a rejected one. (The delivered and partly shipped orders go through the whole chain:
+simulation.demo.journey.) Idempotent: keyed by style numbers and merchants' order references."""
 
 import datetime as dt
 from decimal import Decimal
 
-from django.utils import timezone
-
 from core.models import User
+from factories.clock import factory_today
 from orders.models import DailySale, Order, Style
 from orders.services import (
     order_accept,
     order_cancel,
     order_create,
-    order_deliver,
-    order_shipment_record,
+    order_reject,
     style_create,
     style_version_create,
     style_version_release,
@@ -198,7 +196,7 @@ def seed(world) -> None:
     shirt, dress, tee = (_style(world, factory, spec) for spec in STYLES)
     curve, city = world.merchants[0], world.merchants[1]
     planner = User.objects.get(username=f"{factory.code}-planner")
-    today = timezone.localdate()
+    today = factory_today(factory)
     plan = [
         # merchant, version, reference, per cell, days to delivery, final state
         (curve, dress, "CURVE-1001", 50, 35, "in_production"),
@@ -208,7 +206,7 @@ def seed(world) -> None:
         (city, shirt, "CITY-5003", 20, 45, "placed"),
         (city, tee, "CITY-5004", 25, 60, "draft"),
         (curve, dress, "CURVE-1003", 30, 40, "cancelled"),
-        (city, tee, "CITY-4901", 20, 20, "delivered"),
+        (curve, dress, "CURVE-0901", 20, 10, "rejected"),
     ]
     for merchant, version, ref, per_cell, days, state in plan:
         if Order.objects.filter(factory=factory, merchant=merchant, external_ref=ref).exists():
@@ -233,27 +231,22 @@ def seed(world) -> None:
             continue
         if state in ("draft", "placed"):
             continue
+        if state == "rejected":
+            order_reject(
+                order=order,
+                reason="交期 10 天赶不出，大码连衣裙产能已排满",
+                by=planner,
+                acting=factory.organization,
+            )
+            continue
         order_accept(order=order, by=planner, acting=factory.organization)
         if state == "accepted":
             continue
         order_convert(order=order, by=planner, acting=factory.organization)
-        if state == "delivered":
-            lines = {(line.colour, line.size): line.quantity for line in order.lines.all()}
-            order_shipment_record(
-                order=order,
-                carrier="顺丰速运",
-                tracking_no="SF1420098877123",
-                lines=lines,
-                shipped_at=timezone.now() - dt.timedelta(days=15),
-                by=planner,
-                acting=factory.organization,
-            )
-            order_deliver(order=order, by=buyer, acting=merchant)
-            _sales(order, today)
 
 
-def _sales(order, today) -> None:
-    """Two weeks of the e-commerce merchant's sales of the delivered T-shirts."""
+def sales_seed(order, today) -> None:
+    """Two weeks of the e-commerce merchant's sales of a delivered order's garments."""
     rows = []
     for day in range(14):
         for i, line in enumerate(order.lines.all()):

@@ -1,5 +1,6 @@
-"""Demo data of the shop floor: shifts, skills, calendar, day plans, defect codes, a plan for the
-demo factory's work orders, a line balance, operation records and inspections (idempotent)."""
+"""Demo data of the shop floor: shifts, skills, calendar, day plans, defect codes (`seed`); once
+the stores are stocked (`seed_floor`), the work orders in production released to cutting, a plan
+for them, a line balance, operation records and inspections (idempotent)."""
 
 import contextlib
 import datetime as dt
@@ -8,7 +9,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from core.errors import DomainError
+from core.models import User
 from factories.models import CalendarDay, LineDayPlan, SewingLine, Shift, Worker, WorkerSkill
+from inventory.models import Material
+from inventory.services import material_reserve
 from production import services
 from production.models import (
     Bundle,
@@ -18,6 +22,7 @@ from production.models import (
     WorkOrder,
     WorkOrderOperation,
 )
+from production.services.release import material_requirements
 
 MACHINES = ["平车", "拷边机", "绷缝机", "手工", "整烫"]
 # Chinese public holidays and make-up working days around the demo's season.
@@ -33,12 +38,43 @@ def seed(world) -> None:
     for factory in world.factories:
         _floor_calendar(factory)
         services.defect_codes_ensure(factory=factory)
+
+
+def seed_floor(world) -> None:
+    """After the stores are stocked: the work orders in production released to cutting (their
+    materials reserved first), their first bundles scanned, a line balance and quality."""
     factory = world.factory
     if not WorkOrder.objects.filter(factory=factory).exists():
         return
     _records(factory)
     services.schedule_replan(factory=factory)
     _balance_and_quality(factory)
+
+
+def release_with_materials(work_order, *, by, colour: str = "") -> None:
+    """Reserve what the work order needs (its fabric in `colour` when given), then release it
+    to cutting; what is still short is released on the planner's stated reason (the override
+    inventory logs), as a planner does when the trims are on the truck."""
+    materials = {m.code: m for m in Material.objects.filter(factory_id=work_order.factory_id)}
+    for code, quantity in material_requirements(work_order):
+        material = materials.get(code)
+        if material is not None:
+            fabric = material.kind == Material.Kind.FABRIC
+            material_reserve(
+                work_order=work_order,
+                material=material,
+                quantity=quantity,
+                by=by,
+                colour=colour if fabric else "",
+            )
+    try:
+        services.work_order_release(work_order=work_order, by=by)
+    except DomainError as error:
+        if error.code != "materials_short":
+            raise
+        services.work_order_release(
+            work_order=work_order, by=by, override_reason="辅料已发货在途，先行裁剪"
+        )
 
 
 def _floor_calendar(factory) -> None:
@@ -109,18 +145,19 @@ def _floor_calendar(factory) -> None:
 
 
 def _records(factory) -> None:
-    """Bundles of the first work orders moving through their first operations, as scanned."""
-    if OperationRecord.objects.filter(factory=factory).exists():
-        return
+    """The first work orders still planned, released (materials reserved, then checked), and
+    their bundles moving through their first operations, as scanned. Once released they are
+    planned no more, so a second run finds nothing to do."""
     now = timezone.now()
-    work_orders = list(WorkOrder.objects.filter(factory=factory).order_by("due_date")[:3])
+    planner = User.objects.get(username=f"{factory.code}-planner")
+    work_orders = list(
+        WorkOrder.objects.filter(factory=factory, status=WorkOrder.Status.PLANNED).order_by(
+            "due_date"
+        )[:3]
+    )
+    for wo in work_orders:
+        release_with_materials(wo, by=planner)
     for w, wo in enumerate(work_orders):
-        if wo.status == WorkOrder.Status.PLANNED:
-            # The material gate: nothing is recorded before the release (an override if short).
-            with contextlib.suppress(DomainError):
-                wo = services.work_order_release(
-                    work_order=wo, by=None, override_reason="演示：物料已齐 (demo: materials ready)"
-                )
         workers = list(
             Worker.objects.filter(
                 factory=factory, line=wo.line or SewingLine.objects.filter(factory=factory).first()
@@ -162,7 +199,7 @@ def _balance_and_quality(factory) -> None:
     if not LineBalance.objects.filter(factory=factory, work_order=wo).exists():
         with contextlib.suppress(DomainError):
             services.line_balance_create(work_order=wo, line=line)
-    if Inspection.objects.filter(factory=factory).exists():
+    if Inspection.objects.filter(factory=factory, bundle__work_order=wo).exists():
         return
     records = list(
         OperationRecord.objects.filter(factory=factory, work_order=wo, is_rework=False)

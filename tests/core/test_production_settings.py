@@ -124,3 +124,22 @@ def test_compose_accepts_the_file_once_the_secrets_are_set():
     result = compose_config(SECRET_KEY=STRONG_KEY, POSTGRES_PASSWORD="pw", **BROKER_SECRETS)
 
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_let_webhooks_reach_loopback():
+    result = import_production_settings(
+        SECRET_KEY=STRONG_KEY, ORDERS_WEBHOOK_ALLOWED_NETWORKS="10.8.0.0/16,127.0.0.1/32"
+    )
+
+    assert refusal(result) == (
+        "django.core.exceptions.ImproperlyConfigured: ORDERS_WEBHOOK_ALLOWED_NETWORKS names "
+        "loopback, which only the demo's receiver may use."
+    )
+
+
+def test_production_lets_webhooks_reach_a_named_lan():
+    result = import_production_settings(
+        SECRET_KEY=STRONG_KEY, ORDERS_WEBHOOK_ALLOWED_NETWORKS="10.8.0.0/16"
+    )
+
+    assert result.returncode == 0, result.stderr

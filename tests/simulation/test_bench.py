@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_registry_names_every_benchmark():
     assert sorted(BENCHMARKS) == [
+        "chain",
         "convert",
         "dashboard",
         "ingest",
@@ -44,3 +45,22 @@ def test_bench_schedule_prints_its_figures_as_the_last_json_line_and_keeps_nothi
 def test_an_unknown_benchmark_is_refused():
     with pytest.raises(CommandError, match="nope"):
         call_command("bench", "nope", stdout=StringIO())
+
+
+def test_bench_chain_refuses_to_run_without_the_real_services(settings):
+    # given the embedded defaults: SQLite, no Redis, no broker
+    settings.REDIS_URL, settings.MQTT_URL = "", ""
+    organizations = Organization.objects.count()
+    out = StringIO()
+
+    # when the chain benchmark is asked for
+    with pytest.raises(CommandError) as refused:
+        call_command("bench", "chain", "--orders", "1", stdout=out)
+
+    # then it says which services to set, in its JSON line too, and built nothing
+    message = "bench chain runs on the real services; set REDIS_URL, MQTT_URL"
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        message = message.replace("set ", "set DATABASE_URL (PostgreSQL), ")
+    assert str(refused.value) == message
+    assert json.loads(out.getvalue().strip().splitlines()[-1])["failure"] == message
+    assert Organization.objects.count() == organizations

@@ -37,3 +37,5 @@ class Command(BaseCommand):
         result = run(options, self.stdout)
         result.setdefault("peak_rss_mb", peak_rss_mb())
         self.stdout.write(json.dumps({"bench": name, **result}, ensure_ascii=False, default=str))
+        if result.get("failure"):  # a benchmark whose own check failed says so and fails
+            raise CommandError(result["failure"])

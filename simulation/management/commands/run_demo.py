@@ -2,8 +2,9 @@
 
 The web server (daphne, HTTP + WebSockets), the periodic jobs of CELERY_BEAT_SCHEDULE (run
 in-process, since there is no beat without a broker) and the factory-floor simulator
-(`manage.py simulate`) feeding the ingest entry point — all in one process, so the in-memory
-channel layer reaches every open dashboard.
+(`manage.py simulate`) feeding the ingest entry point, and the demo merchant's webhook receiver
+(simulation.webhook_receiver) — all in one process, so the in-memory channel layer reaches
+every open dashboard.
 """
 
 import logging
@@ -19,6 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from core import rls
+from simulation.webhook_receiver import DEMO_PORT, demo_receiver
 
 logger = logging.getLogger(__name__)
 
@@ -101,12 +103,17 @@ class Command(BaseCommand):
             "--rate", type=float, default=5.0, help="simulated hanger events per second"
         )
         parser.add_argument("--no-simulator", action="store_true")
+        parser.add_argument(
+            "--webhook-port", type=int, default=DEMO_PORT, help="the merchant's receiver's port"
+        )
 
     def handle(self, *args, **options):
         # Not at the top: importing daphne installs Twisted's asyncio reactor, only for serving.
         from daphne.cli import CommandLineInterface
 
         stop = threading.Event()
+        # The demo merchant's webhook receiver (simulation.webhook_receiver): checks and logs.
+        demo_receiver(options["webhook_port"]).start()
         threading.Thread(
             target=rls.platform()(run_periodic_jobs),
             args=(stop,),
