@@ -123,7 +123,7 @@ def quotation_create(
     if valid_until < factory_today(factory):
         errors["valid_until"] = [_("The quotation must be valid until today or later.")]
     if (margin_pct in (None, "")) == (target_price in (None, "")):
-        errors["margin_pct"] = [_("Give either a margin % or a target price.")]
+        errors["margin_pct"] = [_("Give either a margin percentage or a target price.")]
     margin = price = None
     if margin_pct not in (None, ""):
         margin = _decimal(margin_pct, "margin_pct", errors)
