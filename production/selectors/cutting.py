@@ -126,6 +126,13 @@ def lay_recuts(lay: Lay):
     )
 
 
+METRES = Decimal("0.01")
+
+
+def _metres(value) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(METRES)
+
+
 def fabric_consumption(work_order: WorkOrder) -> dict:
     """Main fabric planned against used, per lay and in total.
 
@@ -142,14 +149,17 @@ def fabric_consumption(work_order: WorkOrder) -> dict:
     )
     rows = []
     for lay in lays:
-        planned = (lay.marker.length_m * lay.plies).quantize(Decimal("0.01"))
-        used = lay.used + lay.end_bits if lay.used is not None else None
+        planned = (lay.marker.length_m * lay.plies).quantize(METRES)
+        # SQLite sums decimals as floats: every figure is brought back to the centimetre.
+        length = _metres(lay.used)
+        end_bits = _metres(lay.end_bits)
+        used = length + end_bits if length is not None else None
         rows.append(
             {
                 "lay": lay,
                 "planned_m": planned,
-                "length_m": lay.used,
-                "end_bits_m": lay.end_bits,
+                "length_m": length,
+                "end_bits_m": end_bits,
                 "used_m": used,
                 "variance_pct": _pct(used - planned, planned) if used is not None else None,
             }
@@ -178,6 +188,6 @@ def fabric_consumption(work_order: WorkOrder) -> dict:
         "planned_spread_m": spread_planned,
         "end_bits_m": sum((row["end_bits_m"] or ZERO for row in rows), ZERO),
         "recut_m": recut_m,
-        "issued_m": issued,
+        "issued_m": _metres(issued),
         "variance_pct": _pct(issued - spread_planned, spread_planned),
     }

@@ -6,7 +6,12 @@ from decimal import Decimal
 from core.models import Membership, Organization, User
 from core.roles import OrgKind, Role
 from factories.models import District, Factory, Partnership, SewingLine, Station, Worker
-from factories.services import partnership_invite, partnership_respond, worker_user_link
+from factories.services import (
+    factory_cost_settings_update,
+    partnership_invite,
+    partnership_respond,
+    worker_user_link,
+)
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
@@ -98,6 +103,11 @@ def seed(world) -> None:
         for suffix, role in roles:
             user = _user(world, f"{code}-{suffix}", org, role)
             owner = owner or user
+        if not factory.machine_hour_rate:
+            # The owner's costing figures (payroll's actual cost and the pre-cost use them).
+            factory_cost_settings_update(
+                factory=factory, overhead_pct="12", machine_hour_rate="4.50", by=owner
+            )
         for partner in [*world.merchants, *world.suppliers]:
             if (code, partner.code) == INVITED:
                 continue
