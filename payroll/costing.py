@@ -72,7 +72,7 @@ class OrderMargin:
 
     order: Order
     revenue: Decimal
-    revenue_basis: str  # "shipped" or "ordered"
+    revenue_basis: str  # "shipped" (final) or "expected"
     cost: Decimal
     margin: Decimal
     margin_pct: Decimal | None
@@ -202,15 +202,20 @@ def work_order_actual_cost(work_order: WorkOrder) -> ActualCost:
     return work_order_actual_costs(work_order.factory, [work_order])[work_order.pk]
 
 
-SHIPPING = (
-    Order.Status.PARTLY_SHIPPED,
-    Order.Status.SHIPPED,
-    Order.Status.DELIVERED,
-)
+SHIPPED = (Order.Status.SHIPPED, Order.Status.DELIVERED)
+
+
+def expected_cost(cost: ActualCost) -> Decimal:
+    """What a work order still in production will have cost: the larger of what it has cost
+    so far and its pre-cost (an estimate at completion; the pre-cost alone once it is known)."""
+    return cost.total if cost.pre_cost is None else max(cost.total, cost.pre_cost)
 
 
 def order_margins(factory, orders) -> list[OrderMargin]:
-    """Revenue, actual cost and margin of each merchant order (of one factory)."""
+    """Revenue, cost and margin of each merchant order (of one factory). Final once the order
+    has shipped in full (shipped pieces × price against the actual cost); before that expected
+    (ordered pieces × price against each work order's `expected_cost`), so an order half made
+    shows neither the margin of its cheap first days nor the loss of a part shipment."""
     orders = list(orders)
     work_orders = list(
         WorkOrder.objects.filter(factory=factory, order__in=orders).select_related(
@@ -223,16 +228,19 @@ def order_margins(factory, orders) -> list[OrderMargin]:
         by_order[work_order.order_id].append(costs[work_order.pk])
     margins = []
     for order in orders:
-        shipped = order.shipped_quantity > 0 or order.status in SHIPPING
-        pieces = order.shipped_quantity if shipped else order.total_quantity
+        final = order.status in SHIPPED
+        pieces = order.shipped_quantity if final else order.total_quantity
         revenue = q2(order.unit_price * pieces)
-        cost = sum((c.total for c in by_order[order.pk]), ZERO)
+        if final:
+            cost = sum((c.total for c in by_order[order.pk]), ZERO)
+        else:
+            cost = sum((expected_cost(c) for c in by_order[order.pk]), ZERO)
         margin = revenue - cost
         margins.append(
             OrderMargin(
                 order=order,
                 revenue=revenue,
-                revenue_basis="shipped" if shipped else "ordered",
+                revenue_basis="shipped" if final else "expected",
                 cost=cost,
                 margin=margin,
                 margin_pct=q2(margin / revenue * HUNDRED) if revenue else None,

@@ -166,30 +166,55 @@ def test_the_machine_time_of_a_line_day_is_shared_by_earned_minutes(world):
     )
 
 
-def test_an_unshipped_order_margins_on_its_ordered_pieces(world):
+def test_an_order_in_production_margins_on_its_expected_cost(world):
     (margin,) = order_margins(world["factory"], [world["order"]])
 
+    # The pre-cost (2778.48) is above the cost so far (2152.10): the expected cost is the former.
     assert (margin.revenue, margin.revenue_basis, margin.cost) == (
         D("4500.00"),
-        "ordered",
-        D("2152.10"),
+        "expected",
+        D("2778.48"),
     )
-    # 2347.90 ÷ 4500 = 52.18 %
-    assert (margin.margin, margin.margin_pct) == (D("2347.90"), D("52.18"))
+    # 4500.00 − 2778.48 = 1721.52; ÷ 4500 = 38.26 %
+    assert (margin.margin, margin.margin_pct) == (D("1721.52"), D("38.26"))
 
 
-def test_a_partly_shipped_order_margins_on_its_shipped_pieces(world):
-    Order.objects.filter(pk=world["order"].pk).update(shipped_quantity=60)
+def test_a_partly_shipped_order_margin_stays_expected(world):
+    Order.objects.filter(pk=world["order"].pk).update(
+        shipped_quantity=60, status=Order.Status.PARTLY_SHIPPED
+    )
     world["order"].refresh_from_db()
 
     (margin,) = order_margins(world["factory"], [world["order"]])
 
-    # 60 × 45 = 2700.00; 2700.00 − 2152.10 = 547.90; ÷ 2700 = 20.29 %
-    assert (margin.revenue, margin.revenue_basis, margin.margin, margin.margin_pct) == (
-        D("2700.00"),
+    assert (margin.revenue, margin.revenue_basis, margin.margin) == (
+        D("4500.00"),
+        "expected",
+        D("1721.52"),
+    )
+
+
+def test_a_fully_shipped_order_margins_on_shipped_pieces_and_actual_cost(world):
+    Order.objects.filter(pk=world["order"].pk).update(
+        shipped_quantity=100, status=Order.Status.SHIPPED
+    )
+    world["order"].refresh_from_db()
+
+    (margin,) = order_margins(world["factory"], [world["order"]])
+
+    # 100 × 45 = 4500.00; 4500.00 − 2152.10 = 2347.90; ÷ 4500 = 52.18 %
+    assert (
+        margin.revenue,
+        margin.revenue_basis,
+        margin.cost,
+        margin.margin,
+        margin.margin_pct,
+    ) == (
+        D("4500.00"),
         "shipped",
-        D("547.90"),
-        D("20.29"),
+        D("2152.10"),
+        D("2347.90"),
+        D("52.18"),
     )
 
 
@@ -207,7 +232,7 @@ def test_the_costing_page_and_the_work_order_cost_page(world):
     listing = client.get("/payroll/costing/").content.decode()
     detail = client.get(f"/payroll/costing/work-orders/{world['wo1'].pk}/").content.decode()
 
-    assert "2152.10" in listing and "2347.90" in listing
+    assert "2778.48" in listing and "1721.52" in listing and "2152.10" in listing
     assert "2152.10" in detail and "21.10" in detail and "2778.48" in detail
 
 
@@ -266,7 +291,11 @@ def test_the_work_order_cost_api(world):
     margin = client.get(f"/api/v1/order-margins/{world['order'].pk}/").json()
 
     assert (body["total"], body["per_garment"], body["machine"]) == ("2152.10", "21.10", "52.50")
-    assert (margin["margin"], margin["margin_pct"]) == ("2347.90", "52.18")
+    assert (margin["margin"], margin["margin_pct"], margin["revenue_basis"]) == (
+        "1721.52",
+        "38.26",
+        "expected",
+    )
 
 
 def test_the_merchant_of_the_order_reaches_no_cost(world):
