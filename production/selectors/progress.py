@@ -113,16 +113,23 @@ def _done_by_operation(live) -> dict[int, dict]:
     return done
 
 
-def _cells(factory: Factory, ids: list[int], finished: dict) -> dict[int, list[dict]]:
-    """Per work order, every size × colour it plans, cuts or finishes (a bundle's cell counts
-    even where no planned line names it): ordered, to cut, cut and finished pieces."""
-    cut = defaultdict(int)
+def cut_by_cell(factory: Factory, ids: list[int]) -> dict[tuple[int, str, str], int]:
+    """Pieces cut per (work order id, colour, size): bundles whose lay is cut (as confirmed,
+    over- or under-cut) or that have moved on to sewing."""
+    cut: dict[tuple[int, str, str], int] = defaultdict(int)
     for row in (
         Bundle.objects.filter(CUT, factory=factory, work_order_id__in=ids)
         .values("work_order_id", "colour", "size")
         .annotate(n=Sum("quantity"))
     ):
         cut[(row["work_order_id"], row["colour"], row["size"])] += row["n"] or 0
+    return cut
+
+
+def _cells(factory: Factory, ids: list[int], finished: dict) -> dict[int, list[dict]]:
+    """Per work order, every size × colour it plans, cuts or finishes (a bundle's cell counts
+    even where no planned line names it): ordered, to cut, cut and finished pieces."""
+    cut = cut_by_cell(factory, ids)
     planned = {
         (line.work_order_id, line.colour, line.size): line
         for line in WorkOrderLine.objects.filter(factory=factory, work_order_id__in=ids)

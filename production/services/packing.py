@@ -27,6 +27,7 @@ from production.models import (
     WorkOrderLine,
 )
 from production.selectors.output import finished_by
+from production.selectors.progress import cut_by_cell
 from production.services.bundles import bundles_transition
 from production.services.holds import held_bundles_refuse, held_cartons_refuse
 from production.services.quality import final_audit_gate
@@ -73,7 +74,9 @@ def packed_by_cell(work_order: WorkOrder, *, shipped_only: bool = False) -> dict
 
 
 def packing_position(work_order: WorkOrder) -> list[dict]:
-    """Per size × colour: ordered, cut, finished, received, packed and shipped pieces."""
+    """Per size × colour: ordered, cut (as the cutting room confirmed it), finished, received,
+    packed and shipped pieces."""
+    cut = cut_by_cell(work_order.factory, [work_order.pk])
     finished = finished_by_cell(work_order)
     received = received_by_cell(work_order)
     packed = packed_by_cell(work_order)
@@ -83,7 +86,7 @@ def packing_position(work_order: WorkOrder) -> list[dict]:
             "colour": line.colour,
             "size": line.size,
             "ordered": line.ordered_quantity,
-            "cut": line.cut_quantity,
+            "cut": cut.get((work_order.pk, line.colour, line.size), 0),
             "finished": finished.get((line.colour, line.size), 0),
             "received": received.get((line.colour, line.size), 0),
             "packed": packed.get((line.colour, line.size), 0),
