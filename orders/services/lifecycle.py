@@ -24,7 +24,6 @@ from core.signals import order_cancelling, order_placed
 from core.transitions import TransitionTable, transitions_apply
 from factories.clock import factory_today
 from factories.models import Factory
-from factories.services import require_partner
 from orders.models import (
     Order,
     OrderEvent,
@@ -34,6 +33,7 @@ from orders.models import (
     StyleVersion,
 )
 from orders.services.quotations import quotation_unit_price
+from orders.services.techpacks import merchant_version_errors
 from orders.services.webhooks import webhooks_publish
 
 S = Order.Status
@@ -188,14 +188,12 @@ def order_create(
         raise DomainError(
             _("Only a merchant can order."), errors={"merchant": [_("Not a merchant.")]}
         )
-    require_partner(factory_id=factory.pk, organization=merchant)
-    errors: dict[str, list] = {}
-    if version.factory_id != factory.pk:
-        errors["version"] = [_("This tech pack belongs to another factory.")]
-    elif not version.is_released:
-        errors["version"] = [_("Only a released tech pack can be ordered.")]
-    elif version.style.merchant_id not in (None, merchant.pk):
-        errors["version"] = [_("This style was developed for another merchant.")]
+    errors = merchant_version_errors(
+        factory=factory,
+        merchant=merchant,
+        version=version,
+        unreleased=_("Only a released tech pack can be ordered."),
+    )
     if errors:
         raise DomainError(_("This tech pack cannot be ordered."), errors=errors)
     grid = parse_grid(version, quantities)

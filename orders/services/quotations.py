@@ -24,6 +24,7 @@ from factories.models import Factory
 from factories.services import require_partner
 from orders.costing import style_pre_cost
 from orders.models import Quotation, QuotationLine, StyleVersion
+from orders.services.techpacks import merchant_version_errors
 from orders.services.webhooks import webhook_events_publish
 
 CENT = Decimal("0.01")
@@ -112,14 +113,12 @@ def quotation_create(
         raise DomainError(
             _("A quotation goes to a merchant."), errors={"merchant": [_("Not a merchant.")]}
         )
-    require_partner(factory_id=factory.pk, organization=merchant)
-    errors: dict[str, list] = {}
-    if version.factory_id != factory.pk:
-        errors["version"] = [_("This tech pack belongs to another factory.")]
-    elif not version.is_released:
-        errors["version"] = [_("Only a released tech pack can be quoted.")]
-    elif version.style.merchant_id not in (None, merchant.pk):
-        errors["version"] = [_("This style was developed for another merchant.")]
+    errors = merchant_version_errors(
+        factory=factory,
+        merchant=merchant,
+        version=version,
+        unreleased=_("Only a released tech pack can be quoted."),
+    )
     if valid_until < factory_today(factory):
         errors["valid_until"] = [_("The quotation must be valid until today or later.")]
     if (margin_pct in (None, "")) == (target_price in (None, "")):

@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError, NotAllowed
-from core.models import User
+from core.models import Organization, User
 from factories.models import Category, Factory
+from factories.services import require_partner
 from orders.models import BomLine, RoutingOperation, SizeChartPoint, Style, StyleVersion
 
 PIECE_RATE_PLACES = Decimal("0.0001")
@@ -232,3 +233,20 @@ def style_version_release(*, version: StyleVersion, by: User) -> StyleVersion:
 def require_draft(version: StyleVersion) -> None:
     if version.is_released:
         raise NotAllowed(_("A released tech pack is frozen; make a new version to change it."))
+
+
+def merchant_version_errors(
+    *, factory: Factory, merchant: Organization, version: StyleVersion, unreleased: str
+) -> dict[str, list]:
+    """What stops `merchant` from ordering or being quoted `version` of `factory`: a merchant
+    that is not the factory's partner (raised), and as field errors a tech pack of another
+    factory, not released (`unreleased` says it for the caller's verb), or developed for
+    another merchant."""
+    require_partner(factory_id=factory.pk, organization=merchant)
+    if version.factory_id != factory.pk:
+        return {"version": [_("This tech pack belongs to another factory.")]}
+    if not version.is_released:
+        return {"version": [unreleased]}
+    if version.style.merchant_id not in (None, merchant.pk):
+        return {"version": [_("This style was developed for another merchant.")]}
+    return {}
