@@ -1,6 +1,7 @@
 """Cutting-room and traceability endpoints: lays (spread and cut actions), re-cuts, and the
 carton (backward) and lot (forward) traces. Thin: the rules are production's services."""
 
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -140,6 +141,67 @@ def _bundle(bundle) -> dict:
     }
 
 
+class TraceBundleSerializer(serializers.Serializer):
+    """A bundle in a trace (what `_bundle` answers), with what the trace adds to it."""
+
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    work_order = serializers.IntegerField()
+    lay = serializers.IntegerField()
+    size = serializers.CharField()
+    colour = serializers.CharField()
+    quantity = serializers.IntegerField()
+
+
+class CartonTraceBundleSerializer(TraceBundleSerializer):
+    pieces = serializers.IntegerField()
+    lay_number = serializers.IntegerField()
+    rolls = serializers.ListField(child=serializers.DictField())
+    operators = serializers.ListField(child=serializers.DictField())
+    recuts = serializers.ListField(child=serializers.DictField())
+
+
+class CartonTraceSerializer(serializers.Serializer):
+    """The answer of GET /carton-traces/{id}/ (documentation of the response)."""
+
+    carton = serializers.IntegerField()
+    number = serializers.CharField()
+    work_order = serializers.IntegerField()
+    shipment = serializers.IntegerField(allow_null=True)
+    bundles = CartonTraceBundleSerializer(many=True)
+
+
+class CartonListSerializer(serializers.Serializer):
+    carton = serializers.IntegerField()
+    number = serializers.CharField()
+
+
+class LotTraceBundleSerializer(TraceBundleSerializer):
+    recut_only = serializers.BooleanField()
+    cartons = serializers.ListField(child=serializers.IntegerField())
+
+
+class LotTraceSerializer(serializers.Serializer):
+    """The answer of GET /lot-traces/{id}/ (documentation of the response)."""
+
+    lot = serializers.IntegerField()
+    code = serializers.CharField()
+    dye_lot = serializers.CharField()
+    lays = serializers.ListField(child=serializers.DictField())
+    bundles = LotTraceBundleSerializer(many=True)
+    cartons = serializers.ListField(child=serializers.DictField())
+    shipments = serializers.ListField(child=serializers.DictField())
+
+
+class LotListSerializer(serializers.Serializer):
+    lot = serializers.IntegerField()
+    code = serializers.CharField()
+
+
+@extend_schema_view(
+    list=extend_schema(responses=CartonListSerializer(many=True)),
+    retrieve=extend_schema(responses=CartonTraceSerializer),
+)
 class CartonTraceViewSet(TenantReadOnlyViewSet):
     """GET /carton-traces/{carton id}/: the carton's bundles, operators, lays and rolls."""
 
@@ -178,6 +240,10 @@ class CartonTraceViewSet(TenantReadOnlyViewSet):
         )
 
 
+@extend_schema_view(
+    list=extend_schema(responses=LotListSerializer(many=True)),
+    retrieve=extend_schema(responses=LotTraceSerializer),
+)
 class LotTraceViewSet(TenantReadOnlyViewSet):
     """GET /lot-traces/{lot id}/: the lays spread from a lot, their bundles, cartons, shipments."""
 
