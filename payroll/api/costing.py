@@ -140,6 +140,7 @@ class WorkOrderCostViewSet(TenantViewSet, mixins.ListModelMixin, mixins.Retrieve
     queryset = WorkOrder.objects.select_related("version", "factory").order_by("-created_at", "-pk")
     read_roles = COSTING
     filterset_fields = ["status"]
+    ordering_fields = ["created_at", "number", "due_date"]
 
     @extend_schema(responses={200: ANY_OBJECT})
     def list(self, request, *args, **kwargs):
@@ -160,6 +161,7 @@ class OrderMarginViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveMo
     )
     read_roles = COSTING
     filterset_fields = ["status"]
+    ordering_fields = ["created_at", "number", "requested_date"]
 
     @extend_schema(responses={200: ANY_OBJECT})
     def list(self, request, *args, **kwargs):

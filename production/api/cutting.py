@@ -165,7 +165,7 @@ class CartonTraceSerializer(serializers.Serializer):
     """The answer of GET /carton-traces/{id}/ (documentation of the response)."""
 
     carton = serializers.IntegerField()
-    number = serializers.CharField()
+    number = serializers.IntegerField()
     work_order = serializers.IntegerField()
     shipment = serializers.IntegerField(allow_null=True)
     bundles = CartonTraceBundleSerializer(many=True)
@@ -173,7 +173,7 @@ class CartonTraceSerializer(serializers.Serializer):
 
 class CartonListSerializer(serializers.Serializer):
     carton = serializers.IntegerField()
-    number = serializers.CharField()
+    number = serializers.IntegerField()
 
 
 class LotTraceBundleSerializer(TraceBundleSerializer):
@@ -208,10 +208,13 @@ class CartonTraceViewSet(TenantReadOnlyViewSet):
     queryset = Carton.objects.select_related("work_order", "shipment")
     serializer_class = None
     read_roles = FACTORY_STAFF
+    ordering_fields = ["packed_at", "number"]
 
     def list(self, request, *args, **kwargs):
-        cartons = self.filter_queryset(self.get_queryset()).order_by("-packed_at", "-pk")[:50]
-        return Response([{"carton": c.pk, "number": c.number} for c in cartons])
+        cartons = self.paginate_queryset(
+            self.filter_queryset(self.get_queryset()).order_by("-packed_at", "-pk")
+        )
+        return self.get_paginated_response([{"carton": c.pk, "number": c.number} for c in cartons])
 
     def retrieve(self, request, *args, **kwargs):
         trace = selectors.carton_trace(self.get_object())
@@ -250,10 +253,13 @@ class LotTraceViewSet(TenantReadOnlyViewSet):
     queryset = Lot.objects.select_related("material")
     serializer_class = None
     read_roles = FACTORY_STAFF
+    ordering_fields = ["received_at", "code"]
 
     def list(self, request, *args, **kwargs):
-        lots = self.filter_queryset(self.get_queryset()).order_by("-received_at", "-pk")[:50]
-        return Response([{"lot": lot.pk, "code": lot.code} for lot in lots])
+        lots = self.paginate_queryset(
+            self.filter_queryset(self.get_queryset()).order_by("-received_at", "-pk")
+        )
+        return self.get_paginated_response([{"lot": lot.pk, "code": lot.code} for lot in lots])
 
     def retrieve(self, request, *args, **kwargs):
         trace = selectors.lot_trace(self.get_object())

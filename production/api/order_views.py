@@ -7,10 +7,12 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.schema import ANY_OBJECT
 from core.api.viewsets import TenantViewSet
 from core.errors import DomainError
 from core.limits import check_quantity
@@ -48,6 +50,7 @@ class OrderProductionViewSet(TenantViewSet):
     }
     lookup_value_regex = r"\d+"
 
+    @extend_schema(request=None, responses={200: ANY_OBJECT, 201: ANY_OBJECT})
     @action(detail=True, methods=["post"])
     def convert(self, request, pk=None):
         result = services.order_convert(
@@ -62,6 +65,7 @@ class OrderProductionViewSet(TenantViewSet):
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )
 
+    @extend_schema(responses={200: ANY_OBJECT})
     @action(detail=True, methods=["get"])
     def progress(self, request, pk=None):
         return Response(selectors.order_progress(self.get_object()))
