@@ -32,6 +32,7 @@ from orders.models import (
     Quotation,
     StyleVersion,
 )
+from orders.services.numbers import next_number
 from orders.services.quotations import quotation_unit_price
 from orders.services.techpacks import merchant_version_errors
 from orders.services.webhooks import webhooks_publish
@@ -249,13 +250,7 @@ def order_create(
     if errors:
         raise DomainError(_("The order is not valid."), errors=errors)
 
-    # Numbers are per factory; the lock keeps two concurrent orders from taking the same one.
-    Factory.objects.select_for_update().filter(pk=factory.pk).first()
-    count = Order.objects.filter(factory=factory).count()
-    number = f"SO{today:%y%m}-{count + 1:05d}"
-    while Order.objects.filter(factory=factory, number=number).exists():
-        count += 1
-        number = f"SO{today:%y%m}-{count + 1:05d}"
+    number = next_number(Order, factory=factory, prefix=f"SO{today:%y%m}-", digits=5)
     order = Order.objects.create(
         factory=factory,
         merchant=merchant,

@@ -24,6 +24,7 @@ from factories.models import Factory
 from factories.services import require_partner
 from orders.costing import style_pre_cost
 from orders.models import Quotation, QuotationLine, StyleVersion
+from orders.services.numbers import next_number
 from orders.services.techpacks import merchant_version_errors
 from orders.services.webhooks import webhook_events_publish
 
@@ -165,14 +166,8 @@ def quotation_create(
     if price is not None:
         margin = min(_margin_pct(cost, unit_price) for _size, cost, unit_price in lines)
 
-    # Numbers are per factory; the lock keeps two concurrent quotations from taking the same.
-    Factory.objects.select_for_update().filter(pk=factory.pk).first()
     today = factory_today(factory)
-    count = Quotation.objects.filter(factory=factory).count()
-    number = f"QT{today:%y%m}-{count + 1:04d}"
-    while Quotation.objects.filter(factory=factory, number=number).exists():
-        count += 1
-        number = f"QT{today:%y%m}-{count + 1:04d}"
+    number = next_number(Quotation, factory=factory, prefix=f"QT{today:%y%m}-", digits=4)
     quotation = Quotation.objects.create(
         factory=factory,
         merchant=merchant,
