@@ -8,6 +8,8 @@ import pytest
 
 from core.roles import OrgKind, Role
 from inventory import services
+from production.models import WorkOrder
+from production.services import order_convert
 from tests.factories import (
     BinFactory,
     FactoryFactory,
@@ -153,3 +155,19 @@ def receive(
     for lot in received:
         lot.refresh_from_db()
     return order, received
+
+
+def converted_with_reservation(*, factory, order, by, supplier_code: str):
+    """`order` (accepted) converted, with 60 m of a received 100 m roll (R1) of FAB-1 reserved
+    for its work order. Returns (work order, lot)."""
+    supplier = OrganizationFactory(kind=OrgKind.SUPPLIER, code=supplier_code)
+    PartnershipFactory(factory=factory, partner=supplier)
+    fabric = MaterialFactory(factory=factory, code="FAB-1")
+    store = BinFactory(warehouse=WarehouseFactory(factory=factory, code="RAW"), code="A-01")
+    _po, (lot,) = receive(
+        factory=factory, supplier=supplier, material=fabric, bin=store,
+        lots=[("R1", "100", "D1")], by=by,
+    )  # fmt: skip
+    work_order = WorkOrder.objects.get(pk=order_convert(order=order, by=by).work_order_id)
+    services.material_reserve(work_order=work_order, material=fabric, quantity="60", by=by)
+    return work_order, lot

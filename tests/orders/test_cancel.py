@@ -7,45 +7,21 @@ import pytest
 
 from core.errors import NotAllowed
 from core.models import AuditEntry
-from core.roles import OrgKind
-from inventory import services as stock
 from inventory.models import Reservation
 from inventory.services.reservations import lot_available
 from orders.models import Order
 from orders.services import order_cancel
 from production.models import CutPlan, Lay, WorkOrder
-from production.services import order_convert
 from tests.audit_trail import entries_of, moves_of
-from tests.factories import (
-    BinFactory,
-    MaterialFactory,
-    OrganizationFactory,
-    PartnershipFactory,
-    WarehouseFactory,
-)
-from tests.inventory.conftest import receive
+from tests.inventory.conftest import converted_with_reservation
 
 
 @pytest.fixture
 def reserved(factory, accepted_order, planner):
     """The order converted, and 60 of a 100 m roll reserved for its work order."""
-    supplier = OrganizationFactory(kind=OrgKind.SUPPLIER, code="s1")
-    PartnershipFactory(factory=factory, partner=supplier)
-    fabric = MaterialFactory(factory=factory, code="FAB-1")
-    store = BinFactory(warehouse=WarehouseFactory(factory=factory, code="RAW"), code="A-01")
-    _po, (lot,) = receive(
-        factory=factory,
-        supplier=supplier,
-        material=fabric,
-        bin=store,
-        lots=[("R1", "100", "D1")],
-        by=planner,
+    return converted_with_reservation(
+        factory=factory, order=accepted_order, by=planner, supplier_code="s1"
     )
-    work_order = WorkOrder.objects.get(
-        pk=order_convert(order=accepted_order, by=planner).work_order_id
-    )
-    stock.material_reserve(work_order=work_order, material=fabric, quantity="60", by=planner)
-    return work_order, lot
 
 
 def state(order, work_order, lot):

@@ -11,22 +11,15 @@ from django.urls import reverse
 
 from core.errors import NotAllowed
 from core.models import AuditEntry
-from core.roles import OrgKind
-from inventory import services as stock
 from inventory.models import Reservation
 from orders.models import Order, WebhookDelivery
 from production.models import Bundle, CutPlan, Lay, WorkOrder
-from production.services import operation_record_create, order_convert
+from production.services import operation_record_create
 from tests.factories import (
-    BinFactory,
-    MaterialFactory,
-    OrganizationFactory,
-    PartnershipFactory,
-    WarehouseFactory,
     WebhookEndpointFactory,
     WorkerFactory,
 )
-from tests.inventory.conftest import receive
+from tests.inventory.conftest import converted_with_reservation
 
 pytestmark = pytest.mark.django_db
 
@@ -35,22 +28,9 @@ pytestmark = pytest.mark.django_db
 def converted(factory, accepted_order, planner, merchant):
     """An accepted order converted into a work order with 60 m of a 100 m roll reserved, and a
     webhook endpoint of its merchant."""
-    supplier = OrganizationFactory(kind=OrgKind.SUPPLIER, code="s9")
-    PartnershipFactory(factory=factory, partner=supplier)
-    fabric = MaterialFactory(factory=factory, code="FAB-1")
-    store = BinFactory(warehouse=WarehouseFactory(factory=factory, code="RAW"), code="A-01")
-    _po, (lot,) = receive(
-        factory=factory,
-        supplier=supplier,
-        material=fabric,
-        bin=store,
-        lots=[("R1", "100", "D1")],
-        by=planner,
+    work_order, _lot = converted_with_reservation(
+        factory=factory, order=accepted_order, by=planner, supplier_code="s9"
     )
-    work_order = WorkOrder.objects.get(
-        pk=order_convert(order=accepted_order, by=planner).work_order_id
-    )
-    stock.material_reserve(work_order=work_order, material=fabric, quantity="60", by=planner)
     WebhookEndpointFactory(merchant=merchant)
     return work_order
 
