@@ -32,6 +32,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    # The platform operators' console (factories/console.py: provisioning needs the profiles).
+    path("platform/", include("factories.console_urls")),
     path("", include("core.urls")),
     *html_patterns,
 ]

@@ -257,3 +257,41 @@ def role_choices(organization) -> list[tuple[str, str]]:
     """The roles offered to an organization of this kind (the service checks them again)."""
     kinds = ROLES_BY_KIND.get(getattr(organization, "kind", None), ())
     return [(role, Role(role).label) for role in sorted(kinds)]
+
+
+class JoinForm(PageForm):
+    """A brand-new person's login, made as they accept an invitation link. The invitation's
+    own username, when it names one, is shown and not editable."""
+
+    username = forms.CharField(
+        label=_("Username or mobile number"),
+        max_length=150,
+        required=False,
+        help_text=_("A mainland China mobile number (e.g. 13812345678) or a username."),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=User.Language.choices)
+    service_fields = {"password": "password1"}
+
+    def __init__(self, *args, invitation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if invitation is not None and invitation.username:
+            self.fields["username"].initial = invitation.username
+            self.fields["username"].disabled = True
+            self.fields["username"].help_text = _("The invitation is for this username.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") != data.get("password1"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data

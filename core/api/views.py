@@ -96,6 +96,8 @@ class InvitationSerializer(TenantModelSerializer):
             "responded_at",
         ]
         read_only_fields = ["organization", "status", "created_at", "expires_at", "responded_at"]
+        # An open link (no username) is the platform console's; the API names the person.
+        extra_kwargs = {"username": {"required": True, "allow_blank": False}}
 
 
 class InvitationViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
