@@ -59,6 +59,7 @@ class SupportAdmin(admin.ModelAdmin):
     def __init__(self, model, admin_site):
         super().__init__(model, admin_site)
         tenants = _concrete(model, TENANT_FIELDS)
+        self._tenant_fields = tenants
         labels = _concrete(model, LABEL_FIELDS)
         states = _concrete(model, STATE_FIELDS)
         created = _concrete(model, ("created_at", "timestamp", "recorded_at"))
@@ -73,6 +74,14 @@ class SupportAdmin(admin.ModelAdmin):
             for name in tenants:
                 related.append(f"{name}__organization" if name == "factory" else name)
             self.list_select_related = related or False
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # A factory's primary key is its organization (a relation), so the tenant filter's own
+        # links (factory__organization__exact=…) read to Django as a two-step relation it
+        # refuses unless allowed here.
+        if lookup.startswith("factory__organization__") and "factory" in self._tenant_fields:
+            return True
+        return super().lookup_allowed(lookup, value, request)
 
     def has_add_permission(self, request):
         return False
