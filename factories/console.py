@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
-from core.forms import apply_domain_error
+from core.forms import apply_domain_error, errors_text
 from core.models import Invitation, Organization
 from core.roles import OWNER_ROLE_BY_KIND, OrgKind
 from core.services import invitation_create, organization_set_active
 from core.views import invitation_link, platform_operator_required
-from factories.forms import TenantProvisionForm
+from factories.forms import OwnerInviteForm, TenantActiveForm, TenantProvisionForm
 from factories.services import tenant_provision
 
 
@@ -99,7 +99,11 @@ tenant.model = Organization
 def tenant_active(request, pk):
     """Deactivate or reactivate a tenant (audited)."""
     organization = get_object_or_404(Organization, pk=pk)
-    active = request.POST.get("active") == "1"
+    form = TenantActiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, errors_text(form))
+        return redirect("platform:tenant", pk=organization.pk)
+    active = form.cleaned_data["active"]
     try:
         organization_set_active(organization=organization, active=active, by=request.user)
     except DomainError as error:
@@ -118,14 +122,16 @@ tenant_active.model = Organization
 def tenant_invite_owner(request, pk):
     """A new invitation link for the tenant's owner role (e.g. the first one expired)."""
     organization = get_object_or_404(Organization, pk=pk)
+    form = OwnerInviteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, errors_text(form))
+        return redirect("platform:tenant", pk=organization.pk)
     try:
         invitation_create(
             organization=organization,
             role=OWNER_ROLE_BY_KIND[organization.kind],
-            username=request.POST.get("username", ""),
-            phone=request.POST.get("phone", ""),
-            email=request.POST.get("email", ""),
             by=request.user,
+            **form.cleaned_data,
         )
     except DomainError as error:
         details = [str(m) for values in error.errors.values() for m in values]

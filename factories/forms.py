@@ -53,3 +53,19 @@ class TenantProvisionForm(PageForm):
         self.fields["district"].queryset = District.objects.filter(
             organization__is_active=True
         ).select_related("organization")
+
+
+class TenantActiveForm(PageForm):
+    """The console's deactivate / reactivate button."""
+
+    active = forms.TypedChoiceField(
+        choices=[("1", _("Reactivate")), ("0", _("Deactivate"))], coerce=lambda value: value == "1"
+    )
+
+
+class OwnerInviteForm(PageForm):
+    """A new link for a tenant's owner role, named or open."""
+
+    username = forms.CharField(max_length=150, required=False)
+    phone = forms.CharField(max_length=40, required=False)
+    email = forms.CharField(max_length=254, required=False)

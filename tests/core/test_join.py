@@ -274,3 +274,18 @@ def test_roles_are_shown_in_the_users_language_on_the_people_page(factory_org):
 
     assert "工厂老板" in page
     assert "Factory owner" not in page
+
+
+def test_roles_are_shown_in_the_users_language_on_the_profile(factory_org):
+    member = MembershipFactory(
+        user=UserFactory(username="qc-li", language="zh-hans"),
+        organization=factory_org,
+        role=Role.QC_INSPECTOR,
+    ).user
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
+    browser.force_login(member)
+
+    page = browser.get("/profile/").content.decode()
+
+    assert "质检员" in page
+    assert "QC inspector" not in page

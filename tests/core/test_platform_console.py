@@ -10,6 +10,7 @@ from django.test import Client
 
 from core.models import AuditEntry, Invitation, Membership, Organization, User
 from core.roles import OrgKind, Role
+from core.services import invitation_create
 from factories.models import District, Factory
 from tests.factories import (
     DistrictFactory,
@@ -235,8 +236,6 @@ def test_operators_see_no_tenant_business_pages(operator):
 
 
 def test_an_operator_cannot_join_a_tenant(operator):
-    from core.services import invitation_create
-
     client, user = operator
     org = OrganizationFactory(code="f-nojoin")
     invitation = invitation_create(organization=org, role=Role.FACTORY_OWNER)
