@@ -7,17 +7,20 @@ organization may see (`visible_to`, fails closed), so another tenant's id is "no
 choice". `apply_domain_error(form, error)` puts a service's refusal back onto the form."""
 
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from core.models import ApiToken, User
 from core.roles import ROLES_BY_KIND, Role
+from core.services import china_mobile_normalize
 
 FIELD_TEMPLATE = "core/forms/field.html"
 NON_FIELD_KEYS = {None, "__all__", "non_field_errors"}
@@ -181,6 +184,14 @@ class LoginForm(AuthenticationForm):
             attrs={"autocomplete": "current-password", "class": "form-control form-control-lg"}
         ),
     )
+
+    def clean_username(self):
+        # A mobile number is stored as its 11 digits (core.services.username_normalize): one
+        # typed with spaces, dashes or +86 signs in too.
+        username = self.cleaned_data["username"]
+        with suppress(ValidationError):
+            return china_mobile_normalize(username) or username
+        return username
 
 
 class ApiTokenForm(PageForm):

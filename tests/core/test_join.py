@@ -289,3 +289,12 @@ def test_roles_are_shown_in_the_users_language_on_the_profile(factory_org):
 
     assert "质检员" in page
     assert "QC inspector" not in page
+
+
+def test_a_mobile_number_signs_in_however_it_is_typed(open_link):
+    Client().post(join_url(open_link), new_person())
+
+    response = Client().post("/login/", {"username": "+86 138-1234-5678", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
