@@ -12,5 +12,5 @@ def shell(request) -> dict:
         "acting_organization": getattr(request, "organization", None),
         "acting_role": role,
         "my_memberships": getattr(request, "memberships", []),
-        "navigation": navigation_for(role),
+        "navigation": navigation_for(role, request.path),
     }
