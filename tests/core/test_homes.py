@@ -97,16 +97,12 @@ def _factory_data(factory, merchant, supplier, *, worker_user=None) -> None:
     work_order(W.DONE, past)
     work_order(W.CANCELLED, past)
     FinalAuditFactory(work_order=work_order(W.FINISHING, future))  # accepted: nothing due
-    FinalAuditFactory(
-        work_order=work_order(W.FINISHING, future), result=FinalAudit.Result.REJECTED
-    )
+    FinalAuditFactory(work_order=work_order(W.FINISHING, future), result=FinalAudit.Result.REJECTED)
     work_order(W.FINISHING, future)
 
     old_run = MrpRun.objects.create(factory=factory)
     latest = MrpRun.objects.create(factory=factory)
-    MrpRun.objects.filter(pk=old_run.pk).update(
-        created_at=timezone.now() - dt.timedelta(days=1)
-    )
+    MrpRun.objects.filter(pk=old_run.pk).update(created_at=timezone.now() - dt.timedelta(days=1))
     for run, codes in ((old_run, ["A", "B", "C"]), (latest, ["A", "B"])):
         for code in codes:
             MaterialShortage.objects.create(
@@ -310,9 +306,7 @@ def test_cards_with_nothing_waiting_are_quiet_and_come_last():
 def test_a_worker_without_a_worker_record_sees_nothing_waiting():
     factory = FactoryFactory(organization=OrganizationFactory(kind=OrgKind.FACTORY, code="nw"))
     response = client_as(factory.organization, Role.WORKER).get("/")
-    assert [(c["key"], c["count"]) for c in response.context["cards"]] == [
-        ("my-open-questions", 0)
-    ]
+    assert [(c["key"], c["count"]) for c in response.context["cards"]] == [("my-open-questions", 0)]
 
 
 def test_the_home_of_a_user_without_an_organization_has_no_cards():
