@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from core.home import HomeCard
 from core.navigation import ORDERS, PRODUCTION, REPORTS, SETTINGS, NavItem
 from core.roles import DISTRICT, FACTORY_STAFF, MANAGERS, MERCHANTS
+from dashboards.selectors import district_sharing_count
 
 ITEMS = [
     NavItem(_("Factory screen"), "dashboards:factory", FACTORY_STAFF, order=1, group=PRODUCTION),
@@ -13,13 +14,11 @@ ITEMS = [
 
 
 def _district_factories(organization, user) -> int:
-    from dashboards.selectors import district_sharing_count
-
     return district_sharing_count(organization)
 
 
 # The count is the number of factories the district report lists by name
-# (dashboards.selectors.district_report); imported late, as the models load after the AppConfigs.
+# (dashboards.selectors.district_report).
 HOME_CARDS = [
     HomeCard(
         "district-report",

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from core.home import HomeCard, Severity
 from core.navigation import SETTINGS, NavItem
 from core.roles import FACTORY_STAFF, FLOOR
+from devices.selectors import live_alarms
 
 ITEMS = [
     NavItem(_("Devices"), "devices:list", FACTORY_STAFF, order=600, group=SETTINGS),
@@ -11,13 +12,10 @@ ITEMS = [
 
 
 def _live_alarms(organization, user) -> int:
-    from devices.selectors import live_alarms
-
     return live_alarms(organization).count()
 
 
-# The count reads the selector the alarm list shows (devices.views.alarm_list); imported late,
-# as the models load after the AppConfigs.
+# The count reads the selector the alarm list shows (devices.views.alarm_list).
 HOME_CARDS = [
     HomeCard(
         "alarms",

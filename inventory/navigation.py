@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from core.home import HomeCard, Severity
 from core.navigation import MATERIALS, NavItem
 from core.roles import FACTORY_STAFF, PLANNING, SUPPLIERS, WAREHOUSE
+from factories.clock import factory_today
+from inventory.selectors import latest_shortages, overdue_purchase_orders_count, purchase_orders_for
 
 ITEMS = [
     NavItem(_("Stock"), "inventory:stock", FACTORY_STAFF, order=300, group=MATERIALS),
@@ -21,29 +23,22 @@ ITEMS = [
 
 def _purchase_orders(status: str):
     def count(organization, user) -> int:
-        from inventory.selectors import purchase_orders_for
-
         return purchase_orders_for(organization, status=status).count()
 
     return count
 
 
 def _overdue(organization, user) -> int:
-    from factories.clock import factory_today
-    from inventory.selectors import overdue_purchase_orders_count
-
     factory = organization.factory
     return overdue_purchase_orders_count(factory, today=factory_today(factory))
 
 
 def _shortages(organization, user) -> int:
-    from inventory.selectors import latest_shortages
-
     return latest_shortages(organization.factory).count()
 
 
 # The counts read the selectors the linked lists show (inventory.views.purchase_orders,
-# purchase_orders_overdue, shortages); imported late, as the models load after the AppConfigs.
+# purchase_orders_overdue, shortages).
 HOME_CARDS = [
     HomeCard(
         "purchase-orders-to-send",

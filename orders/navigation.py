@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from core.home import HomeCard, Severity
 from core.navigation import ORDERS, NavItem
 from core.roles import FACTORY_STAFF, MANAGERS, MERCHANTS, PLANNING
+from factories.clock import factory_today
+from orders.selectors import orders_for, quotations_for
 
 ITEMS = [
     NavItem(_("Orders"), "orders:list", FACTORY_STAFF | MERCHANTS, order=100, group=ORDERS),
@@ -14,31 +16,24 @@ ITEMS = [
 
 def _orders(status: str):
     def count(organization, user) -> int:
-        from orders.selectors import orders_for
-
         return orders_for(organization, status=status).count()
 
     return count
 
 
 def _late_orders(organization, user) -> int:
-    from factories.clock import factory_today
-    from orders.selectors import orders_for
-
     return orders_for(organization, late_on=factory_today(organization.factory)).count()
 
 
 def _quotations(status: str):
     def count(organization, user) -> int:
-        from orders.selectors import quotations_for
-
         return quotations_for(organization, status=status).count()
 
     return count
 
 
 # The counts read the selectors the linked lists show (orders.views.order_list,
-# orders.quotation_views.quotation_list); imported late, as the models load after the AppConfigs.
+# orders.quotation_views.quotation_list).
 HOME_CARDS = [
     HomeCard(
         "orders-to-accept",

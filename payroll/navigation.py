@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from core.home import HomeCard, Severity
 from core.navigation import PEOPLE, PRODUCTION, NavItem
 from core.roles import FLOOR, PAYROLL, PLANNING, Role
+from payroll.selectors import disputes_for_clerk, my_disputes, periods_of, worker_of
 
 WORKERS = frozenset({Role.WORKER})
 
@@ -18,26 +19,20 @@ ITEMS = [
 
 
 def _open_disputes(organization, user) -> int:
-    from payroll.selectors import disputes_for_clerk
-
     return disputes_for_clerk(organization.factory).count()
 
 
 def _unpaid_periods(organization, user) -> int:
-    from payroll.selectors import periods_of
-
     return periods_of(organization.factory, unpaid=True).count()
 
 
 def _my_open_questions(organization, user) -> int:
-    from payroll.selectors import my_disputes, worker_of
-
     worker = worker_of(user, organization.factory)
     return 0 if worker is None else my_disputes(worker, status="open").count()
 
 
 # The counts read the selectors the linked lists show (payroll.views.disputes, periods, me);
-# imported late, as the models load after the AppConfigs.
+
 HOME_CARDS = [
     HomeCard(
         "pay-disputes",

@@ -4,6 +4,8 @@ from core.home import HomeCard, Severity
 from core.navigation import ORDERS, PRODUCTION, QUALITY, NavItem
 from core.roles import FACTORY_STAFF, FLOOR, MERCHANTS, PLANNING, Role
 from core.roles import QUALITY as QUALITY_ROLES
+from factories.clock import factory_today
+from production.selectors import work_orders_listed
 
 ITEMS = [
     NavItem(_("Plan"), "production:schedule", FACTORY_STAFF, order=30, group=PRODUCTION),
@@ -22,9 +24,6 @@ ITEMS = [
 
 def _work_orders(queue: str):
     def count(organization, user) -> int:
-        from factories.clock import factory_today
-        from production.selectors import work_orders_listed
-
         factory = organization.factory
         return work_orders_listed(factory, queue=queue, today=factory_today(factory)).count()
 
@@ -32,7 +31,7 @@ def _work_orders(queue: str):
 
 
 # The counts read the selector the work-order list shows with the same queue
-# (production.views.work_orders); imported late, as the models load after the AppConfigs.
+# (production.views.work_orders).
 HOME_CARDS = [
     HomeCard(
         "work-orders-late",
