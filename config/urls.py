@@ -37,3 +37,8 @@ urlpatterns = [
     path("", include("core.urls")),
     *html_patterns,
 ]
+
+# Branded, translated error pages (core/error_views.py); 500 renders without the database.
+handler403 = "core.error_views.forbidden"
+handler404 = "core.error_views.not_found"
+handler500 = "core.error_views.server_error"

@@ -16,5 +16,5 @@ def shell(request) -> dict:
         "acting_organization": getattr(request, "organization", None),
         "acting_role": role,
         "my_memberships": getattr(request, "memberships", []),
-        "navigation": navigation_for(menu_role),
+        "navigation": navigation_for(menu_role, request.path),
     }
