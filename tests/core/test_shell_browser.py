@@ -6,7 +6,7 @@ import pytest
 
 from core.roles import OrgKind, Role
 from tests.core.test_homes import _factory_data
-from tests.dashboards.test_browser import ALL_APPS, Visit, browser, person, server
+from tests.dashboards.test_browser import ALL_APPS, ARTIFACTS, Visit, browser, person, server
 from tests.factories import FactoryFactory, OrganizationFactory, UserFactory
 
 __all__ = ["browser", "server"]  # the fixtures, shared with the dashboards' browser tests
@@ -49,7 +49,15 @@ def test_the_bar_fits_one_line_at_1366_px(browser, server, manager):
     page.click("#menu-materials")
     page.wait_for_selector("#menu-materials + .dropdown-menu.show")
     assert page.locator("#home-cards [data-card]").count() == 14
-    visit.shot("shell-laptop-1366")
+    page.screenshot(path=str(ARTIFACTS / "shell-laptop-1366.png"), full_page=True)
+
+    # The language switch on the bar: the same home in Chinese still fits one line.
+    page.click(".language-switch button[value=zh-hans]")
+    page.wait_for_selector("html[lang=zh-hans]")
+    assert page.locator("nav.navbar").bounding_box()["height"] < 70
+    assert page.locator("#mainmenus > li").count() == 7
+    assert page.locator(".navbar-brand").inner_text() == "衣链 Seamline"
+    visit.shot("shell-laptop-1366-zh")
     assert visit.errors == []
 
 
@@ -85,6 +93,7 @@ def test_the_404_page_at_390_px(browser, server, manager):
     assert missing.status_code == 404
     visit = Visit(browser, server, "shell-manager", PHONE)
     page = visit.page
+    page.goto(f"{server.url}/")  # the server's origin, for the page's /static/ addresses
     page.set_content(missing.content.decode(), wait_until="networkidle")
 
     assert page.locator("h1").inner_text() == "页面没有找到"
