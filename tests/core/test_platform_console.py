@@ -322,5 +322,7 @@ def test_an_operator_sees_the_consoles_menu_entry(operator):
     response = client.get("/platform/")
 
     assert {"label": "Platform console", "url": "/platform/"} in [
-        {"label": str(e["label"]), "url": e["url"]} for e in response.context["navigation"]
+        {"label": str(entry["label"]), "url": entry["url"]}
+        for menu in response.context["navigation"]
+        for entry in menu["items"]
     ]
