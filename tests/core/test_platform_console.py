@@ -324,3 +324,12 @@ def test_an_operator_sees_the_consoles_menu_entry(operator):
     assert {"label": "Platform console", "url": "/platform/"} in [
         {"label": str(e["label"]), "url": e["url"]} for e in response.context["navigation"]
     ]
+
+
+def test_an_operator_signs_in_to_the_console():
+    UserFactory(username="ops-wu", is_platform_operator=True)
+
+    response = Client().post("/login/", {"username": "ops-wu", "password": "pw-Seamline-1"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/platform/"
