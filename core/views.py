@@ -45,6 +45,12 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        # A platform operator has no tenant home: their place is the console.
+        if self.request.user.is_platform_operator:
+            return reverse("platform:tenants")
+        return super().get_default_redirect_url()
+
 
 def role_required(roles):
     """Allow a view only to the given roles of the acting organization (fails closed)."""

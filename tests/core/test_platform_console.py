@@ -326,3 +326,12 @@ def test_an_operator_sees_the_consoles_menu_entry(operator):
         for menu in response.context["navigation"]
         for entry in menu["items"]
     ]
+
+
+def test_an_operator_signs_in_to_the_console():
+    UserFactory(username="ops-wu", is_platform_operator=True)
+
+    response = Client().post("/login/", {"username": "ops-wu", "password": "pw-Seamline-1"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/platform/"
