@@ -37,6 +37,7 @@ from production.services.quality import (
 )
 from production.services.records import (
     BundleAmbiguous,
+    bundle_code,
     bundle_id_from_scan,
     bundle_number_text,
     bundle_resolve,
@@ -62,6 +63,7 @@ __all__ = [
     "WORK_ORDER_TRANSITIONS",
     "bundle_hold",
     "bundle_hold_release",
+    "bundle_code",
     "bundle_id_from_scan",
     "bundle_number_text",
     "bundle_resolve",

@@ -106,6 +106,12 @@ def bundle_number_text(number: int) -> str:
     return f"{number:04d}"
 
 
+def bundle_code(bundle: Bundle) -> str:
+    """The code printed under a ticket's QR, to type when the QR is torn: "WO-SO000012-0001"
+    (`bundle_resolve` reads it back)."""
+    return f"{bundle.work_order.number}-{bundle_number_text(bundle.number)}"
+
+
 def _work_order_in(factory: Factory, work_order) -> WorkOrder | None:
     if work_order in (None, ""):
         return None
