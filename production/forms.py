@@ -65,7 +65,18 @@ def _open_work_order_field() -> forms.ModelChoiceField:
     )
 
 
-class OperationRecordForm(PageForm):
+class WorkOrderPick:
+    """A form whose work order can be picked by one of the "which work order?" buttons shown
+    under an ambiguous bundle number (`pick_work_order`): the pick is the form's work order."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and data.get("pick_work_order"):
+            data = data.copy()
+            data["work_order"] = data["pick_work_order"]
+        super().__init__(data, *args, **kwargs)
+
+
+class OperationRecordForm(WorkOrderPick, PageForm):
     """Bundle ticket, badge and operation as scanned or typed (the service resolves them in the
     factory, so another factory's ticket or badge is refused there). A typed bundle number is
     looked up in the chosen work order (production.services.bundle_resolve)."""
@@ -166,7 +177,7 @@ class LineBalanceForm(PageForm):
 
 
 # --- quality -----------------------------------------------------------------------------------
-class InspectionForm(PageForm):
+class InspectionForm(WorkOrderPick, PageForm):
     """An inspection of a bundle (or a work order), with its defects by code."""
 
     kind = forms.ChoiceField(

@@ -127,21 +127,10 @@ def record_manual(request):
     return _record_form(request, manual=True)
 
 
-def _picked(request):
-    """The posted data, with a work order picked from the "which one?" buttons as the form's
-    work order (the buttons ask when a typed bundle number is in several)."""
-    if request.method != "POST":
-        return None
-    data = request.POST.copy()
-    if data.get("pick_work_order"):
-        data["work_order"] = data["pick_work_order"]
-    return data
-
-
 def _record_form(request, *, manual: bool):
     factory = request.organization.factory
     form = forms.OperationRecordForm(
-        _picked(request),
+        request.POST or None,
         initial=request.GET.dict(),
         manual=manual,
         organization=request.organization,
@@ -416,7 +405,7 @@ def inspect(request):
     services.defect_codes_ensure(factory=factory)
     codes = DefectCode.objects.filter(factory=factory, is_active=True)
     form = forms.InspectionForm(
-        _picked(request),
+        request.POST or None,
         request.FILES or None,
         organization=request.organization,
         codes=codes,

@@ -108,9 +108,7 @@ def test_an_unknown_operation_code_is_said_at_the_operation_and_keeps_the_defect
     assert (Inspection.objects.count(), InspectionDefect.objects.count()) == (0, 0)
 
 
-def test_a_bad_count_is_a_field_error_with_the_other_counts_kept_and_nothing_written(
-    client, sewn
-):
+def test_a_bad_count_is_a_field_error_with_the_other_counts_kept_and_nothing_written(client, sewn):
     login(client, sewn, Role.QC_INSPECTOR)
 
     response = client.post(
@@ -139,9 +137,7 @@ def test_a_service_refusal_lands_at_the_rework_count_of_its_defect_with_the_inpu
     )
 
     form = response.context["form"]
-    assert form.errors["rework_D04"] == [
-        "Rework goes back to an operation of a bundle: name both."
-    ]
+    assert form.errors["rework_D04"] == ["Rework goes back to an operation of a bundle: name both."]
     assert 'name="count_D04" value="2"' in response.content.decode()
     assert Inspection.objects.count() == 0
 
