@@ -228,7 +228,7 @@ def scan_operations(request):
         "step_numbers": recording,
         "operation_required": recording,
     }
-    return render(request, "production/_operations.html", context)
+    return render(request, "production/_operation_choice.html", context)
 
 
 @role_required(FLOOR)
