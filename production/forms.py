@@ -3,14 +3,14 @@ and packing pages are used on phones: their inputs keep their ids, sizes and key
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import PageForm
 from core.limits import MoneyFormField, QuantityFormField
-from factories.models import SewingLine, Worker
+from factories.models import SewingLine
 from orders.models import Order, Quotation, StyleVersion
 from production import aql
-from production.models import Bundle, Carton, Inspection, WorkOrder, WorkOrderOperation
-from production.services import bundle_id_from_scan
+from production.models import Bundle, Carton, Inspection, WorkOrder
 
 NUMBER = {"inputmode": "numeric"}
 
@@ -52,10 +52,36 @@ class ScheduleMoveForm(PageForm):
 
 
 # --- recording ---------------------------------------------------------------------------------
-class OperationRecordForm(PageForm):
-    """Bundle ticket, badge and operation as scanned or typed (the service resolves them in the
-    factory, so another factory's ticket or badge is refused there)."""
+def _open_work_order_field() -> forms.ModelChoiceField:
+    """The work order a typed bundle number belongs to (optional: a QR code says it)."""
+    return NamedChoiceField(
+        label=_("Work order"),
+        queryset=WorkOrder.objects.exclude(
+            status__in=[WorkOrder.Status.DONE, WorkOrder.Status.CANCELLED]
+        ).order_by("number"),
+        required=False,
+        empty_label=_("— any open work order —"),
+        error_messages={"invalid_choice": _("This work order is not open.")},
+    )
 
+
+class WorkOrderPick:
+    """A form whose work order can be picked by one of the "which work order?" buttons shown
+    under an ambiguous bundle number (`pick_work_order`): the pick is the form's work order."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and data.get("pick_work_order"):
+            data = data.copy()
+            data["work_order"] = data["pick_work_order"]
+        super().__init__(data, *args, **kwargs)
+
+
+class OperationRecordForm(WorkOrderPick, PageForm):
+    """Bundle ticket, badge and operation as scanned or typed (the service resolves them in the
+    factory, so another factory's ticket or badge is refused there). A typed bundle number is
+    looked up in the chosen work order (production.services.bundle_resolve)."""
+
+    work_order = _open_work_order_field()
     bundle = forms.CharField(
         label=_("Bundle ticket"),
         max_length=60,
@@ -151,7 +177,7 @@ class LineBalanceForm(PageForm):
 
 
 # --- quality -----------------------------------------------------------------------------------
-class InspectionForm(PageForm):
+class InspectionForm(WorkOrderPick, PageForm):
     """An inspection of a bundle (or a work order), with its defects by code."""
 
     kind = forms.ChoiceField(
@@ -160,30 +186,22 @@ class InspectionForm(PageForm):
     result = forms.ChoiceField(
         label=_("Result"), choices=Inspection.Result.choices, initial=Inspection.Result.PASS
     )
+    work_order = _open_work_order_field()
     bundle = forms.CharField(label=_("Bundle ticket"), max_length=60, required=False)
-    work_order = forms.ModelChoiceField(
-        queryset=WorkOrder.objects.all(), required=False, widget=forms.HiddenInput
-    )
-    operation = forms.ModelChoiceField(
-        label=_("Operation"),
-        queryset=WorkOrderOperation.objects.all(),
-        required=False,
-        error_messages={"invalid_choice": _("This operation is not in the bundle's routing.")},
-    )
-    badge = forms.ModelChoiceField(
+    # Chosen from the bundle's routing, or typed as its code (the service resolves both).
+    operation = forms.CharField(label=_("Operation"), max_length=40, required=False)
+    badge = forms.CharField(
         label=_("Operator's badge (inline)"),
-        queryset=Worker.objects.filter(is_active=True),
-        to_field_name="badge_id",
+        max_length=40,
         required=False,
-        widget=forms.TextInput,
-        error_messages={"invalid_choice": _("Unknown badge.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     checked_pieces = QuantityFormField(
         label=_("Checked"),
         min_value=None,
         widget=forms.NumberInput(attrs={"min": "1", **NUMBER}),
     )
-    rejected_pieces = _count(_("Rejected pieces"), initial=0)
+    rejected_pieces = _count(pgettext_lazy("inspection", "Rejected pieces"), initial=0)
     notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
 
     def __init__(self, *args, codes, **kwargs):
@@ -203,14 +221,14 @@ class InspectionForm(PageForm):
             for name in ("count", "rework", "photo"):
                 field = self.fields[f"{name}_{code.code}"]
                 field.widget.attrs["class"] = "form-control form-control-sm"
-                field.widget.attrs["aria-label"] = field.label
+                field.widget.attrs["aria-label"] = f"{code.code} {code.display_name}: {field.label}"
         self.prepare_fields()
 
     def clean(self):
         data = super().clean()
-        bundle = data.get("bundle") or ""
-        data["bundle"] = (bundle_id_from_scan(bundle) or -1) if bundle else None
-        data["worker"] = data.pop("badge", None)
+        data["bundle"] = data.get("bundle") or None
+        data["operation"] = data.get("operation") or None
+        data["worker"] = data.pop("badge", None) or None
         data["rejected_pieces"] = data.get("rejected_pieces") or 0
         defects, fields = [], {"worker": "badge"}
         for code in self.codes:

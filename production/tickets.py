@@ -1,5 +1,9 @@
 """Bundle tickets: a printable PDF with Chinese text, a QR code per bundle (encoding its id) and
-a tear-off coupon for every scanned operation; each names its lay ("Lay L3 (#id)"). The cut
+a tear-off coupon for every scanned operation; each names its lay ("Lay L3 (#id)"). What a
+ticket prints is what the scan page accepts (production.services.bundle_resolve): the QR
+`SLB:<id>`, the big bundle number (within its work order, printed beside it) and the code
+`<work order>-<number>` to type when the QR is torn. No ticket prints the bundle's database id,
+which a person would take for its number. The cut
 ticket of a lay carries the lay's QR (`SLL:<id>`), which cutters and spreaders send back as
 `lay` in their events."""
 
@@ -9,6 +13,7 @@ from reportlab.lib.units import mm
 
 from core.pdf import PdfCanvas
 from core.qr import draw_qr
+from production.services import bundle_code, bundle_number_text
 
 COUPON_COLUMNS = 5
 COUPON_HEIGHT = 13 * mm
@@ -19,7 +24,7 @@ MARGIN = 10 * mm
 def bundle_tickets_pdf(work_order) -> bytes:
     """One ticket per bundle of the work order, in bundle number order."""
     operations = [op for op in work_order.operations.all() if op.is_scanned]
-    bundles = work_order.bundles.select_related("lay").order_by("number")
+    bundles = work_order.bundles.select_related("lay", "work_order").order_by("number")
     style = work_order.version.style
     title = _("Bundle tickets")
     pdf = PdfCanvas(pagesize=A4, title=f"{work_order.number} {title}")
@@ -41,7 +46,8 @@ def bundle_tickets_pdf(work_order) -> bytes:
         pdf.drawString(
             x,
             top - 8 * mm,
-            _("Bundle %(number)s") % {"number": f"{bundle.number:04d}"} + f"   {work_order.number}",
+            _("Bundle %(number)s") % {"number": bundle_number_text(bundle.number)}
+            + f"   {work_order.number}",
         )
         pdf.font(11)
         pdf.drawString(x, top - 15 * mm, f"{_('Style')} {style.number}  {style.name}")
@@ -54,8 +60,8 @@ def bundle_tickets_pdf(work_order) -> bytes:
         pdf.drawString(
             x,
             top - 29 * mm,
-            _("Lay L%(lay)s (#%(lay_id)s)   ID %(id)s")
-            % {"lay": bundle.lay.number, "lay_id": bundle.lay_id, "id": bundle.pk},
+            _("Lay L%(lay)s (#%(lay_id)s)   Code %(code)s")
+            % {"lay": bundle.lay.number, "lay_id": bundle.lay_id, "code": bundle_code(bundle)},
         )
         coupon_width = inner / COUPON_COLUMNS
         pdf.setDash(2, 2)
@@ -69,8 +75,13 @@ def bundle_tickets_pdf(work_order) -> bytes:
             pdf.drawString(
                 left + 1.5 * mm,
                 bottom + 4.5 * mm,
-                _("B%(number)s · %(pieces)s pcs · %(code)s")
-                % {"number": f"{bundle.number:04d}", "pieces": bundle.quantity, "code": op.code},
+                # "No." rather than "B": a coupon's "B0001" was read as a badge number.
+                _("No. %(number)s · %(pieces)s pcs · %(code)s")
+                % {
+                    "number": bundle_number_text(bundle.number),
+                    "pieces": bundle.quantity,
+                    "code": op.code,
+                },
             )
             pdf.drawString(left + 1.5 * mm, bottom + 1 * mm, f"{bundle.colour}/{bundle.size}")
         pdf.setDash()

@@ -1,6 +1,8 @@
 """Shop-floor pages: plan (Gantt, weekly load), scanning and supervisor entry, records, WIP,
 work-order progress and balance, quality, packing. Thin: every write is a service call."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -129,7 +131,10 @@ def record_manual(request):
 def _record_form(request, *, manual: bool):
     factory = request.organization.factory
     form = forms.OperationRecordForm(
-        request.POST or None, initial=request.GET.dict(), manual=manual
+        request.POST or None,
+        initial=request.GET.dict(),
+        manual=manual,
+        organization=request.organization,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -153,51 +158,78 @@ def _record_form(request, *, manual: bool):
                 },
             )
             target = "production:record-manual" if manual else "production:scan"
-            return redirect(f"{reverse(target)}?badge={record.worker.badge_id}")
-    bundle_text = form["bundle"].value() or ""
-    return render(
-        request,
-        "production/scan.html",
-        {
-            "manual": manual,
-            "form": form,
-            "operations": _operations_for(factory, bundle_text),
-            "operation_value": form["operation"].value() or "",
-            "operation_errors": form["operation"].errors,
-        },
-    )
+            # The badge and the work order stay for the next bundle of the same person.
+            query = urlencode({"badge": record.worker.badge_id, "work_order": record.work_order_id})
+            return redirect(f"{reverse(target)}?{query}")
+    context = {
+        "manual": manual,
+        "form": form,
+        **_bundle_lookup(factory, form["bundle"].value(), form["work_order"].value()),
+        "operation_value": form["operation"].value() or "",
+        "operation_errors": form["operation"].errors,
+        "step_numbers": True,
+        "operation_required": True,
+        "camera_texts": _camera_texts(),
+    }
+    return render(request, "production/scan.html", context)
 
 
-def _operations_for(factory, bundle_text):
-    bundle_id = services.bundle_id_from_scan(bundle_text) if bundle_text else None
-    bundle = Bundle.objects.filter(factory=factory, pk=bundle_id).first() if bundle_id else None
-    if bundle is None:
-        return []
-    return list(
-        WorkOrderOperation.objects.filter(factory=factory, work_order_id=bundle.work_order_id)
-    )
+def _camera_texts() -> dict[str, str]:
+    """What the scan page's camera says when it cannot open (production/camera.js)."""
+    return {
+        "insecure": _(
+            "The camera works only on a secure (https) address, and this page was opened over "
+            "plain http."
+        ),
+        "denied": _("The camera permission was refused for this site."),
+        "no_camera": _("This device has no camera the browser can use."),
+        "busy": _("The camera is in use by another app, or could not start."),
+        "failed": _("The camera could not start."),
+        "no_scanner": _("The QR reader could not be loaded."),
+        "type_instead": _("Type the number printed on the ticket or badge instead."),
+    }
 
 
-@role_required(SCANNERS)
-def scan_operations(request):
-    """htmx: the operation choices of the scanned bundle (empty for another factory's)."""
-    factory = request.organization.factory
-    bundle_text = request.GET.get("bundle", "")
-    bundle_id = services.bundle_id_from_scan(bundle_text) if bundle_text else None
-    bundle = (
-        Bundle.objects.filter(factory=factory, pk=bundle_id).select_related("work_order").first()
-        if bundle_id
+def _bundle_lookup(factory, bundle_text, work_order) -> dict:
+    """What the page shows under the ticket as it is typed or scanned: the bundle, the
+    operations of its routing (or of the chosen work order's before a ticket), and why a
+    ticket was not found or which work orders a typed number could mean."""
+    bundle_text = (bundle_text or "").strip()
+    chosen = (
+        WorkOrder.objects.filter(factory=factory, pk=work_order).first()
+        if str(work_order or "").isdigit()
         else None
     )
-    return render(
-        request,
-        "production/_operations.html",
-        {
-            "operations": _operations_for(factory, bundle_text),
-            "bundle": bundle,
-            "bundle_text": bundle_text,
-        },
+    found = {"bundle": None, "bundle_text": bundle_text, "bundle_problem": "", "candidates": []}
+    if bundle_text:
+        try:
+            found["bundle"] = services.bundle_resolve(
+                factory=factory, entry=bundle_text, work_order=chosen
+            )
+        except services.BundleAmbiguous as error:
+            found["bundle_problem"], found["candidates"] = str(error.message), error.candidates
+        except DomainError as error:
+            found["bundle_problem"] = str(error.message)
+    of = found["bundle"].work_order if found["bundle"] else chosen
+    found["operations"] = (
+        list(WorkOrderOperation.objects.filter(factory=factory, work_order=of)) if of else []
     )
+    return found
+
+
+@role_required(SCANNERS | QUALITY)
+def scan_operations(request):
+    """htmx: the operation choices of the scanned bundle (or of the chosen work order), for the
+    scan page and the QC inspection page alike; another factory's ticket is simply not found."""
+    factory = request.organization.factory
+    recording = request.GET.get("for") != "inspect"  # an inspection's operation is optional
+    context = {
+        **_bundle_lookup(factory, request.GET.get("bundle"), request.GET.get("work_order")),
+        "operation_value": request.GET.get("operation", ""),
+        "step_numbers": recording,
+        "operation_required": recording,
+    }
+    return render(request, "production/_operation_choice.html", context)
 
 
 @role_required(FLOOR)
@@ -373,6 +405,8 @@ def quality(request):
 
 @role_required(QUALITY)
 def inspect(request):
+    """The QC inspection page: the ticket (or a work order), the operation, the counts and the
+    defects by code. A refusal keeps everything typed and says it at its field."""
     factory = request.organization.factory
     services.defect_codes_ensure(factory=factory)
     codes = DefectCode.objects.filter(factory=factory, is_active=True)
@@ -395,12 +429,17 @@ def inspect(request):
                 request,
                 _("Inspection recorded: %(result)s.") % {"result": inspection.get_result_display()},
             )
-            return redirect("production:inspect")
+            query = urlencode({"work_order": inspection.work_order_id})
+            return redirect(f"{reverse('production:inspect')}?{query}")
     context = {
         "form": form,
-        "operations": _operations_for(factory, form["bundle"].value() or ""),
+        **_bundle_lookup(factory, form["bundle"].value(), form["work_order"].value()),
         "operation_value": str(form["operation"].value() or ""),
         "operation_errors": form["operation"].errors,
+        "step_numbers": False,
+        "operation_required": False,
+        # A browser never sends a chosen file again: say so rather than lose it silently.
+        "photos_dropped": request.method == "POST" and bool(request.FILES),
     }
     return render(request, "production/inspect.html", context)
 

@@ -37,9 +37,13 @@ class OperationRecordSerializer(TenantModelSerializer):
 
 
 class OperationRecordCreateSerializer(serializers.Serializer):
-    """Bundle: id or ticket QR text; operation: id or code; worker: badge id."""
+    """Bundle: the ticket's QR text (`SLB:<id>`), its printed code (`<work order>-<number>`), or
+    its number within `work_order` (production.services.bundle_resolve: a number several open
+    work orders have is refused as `bundle_ambiguous`); operation: id or code; badge: in any
+    written form ("B0041" or "B000041", factories.badges)."""
 
-    bundle = serializers.CharField(max_length=40)
+    bundle = serializers.CharField(max_length=60)
+    work_order = serializers.IntegerField(required=False, allow_null=True)
     operation = serializers.CharField(max_length=40)
     badge = serializers.CharField(max_length=40)
     station = serializers.CharField(max_length=40, required=False, allow_blank=True)
@@ -115,7 +119,7 @@ class LineBalanceSerializer(TenantModelSerializer):
 class DefectCodeSerializer(TenantModelSerializer):
     class Meta:
         model = DefectCode
-        fields = ["id", "code", "name", "severity", "is_active"]
+        fields = ["id", "code", "name", "name_en", "severity", "is_active"]
 
 
 class InspectionDefectSerializer(TenantModelSerializer):
@@ -150,8 +154,8 @@ class DefectInputSerializer(serializers.Serializer):
 class InspectionCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Inspection.Kind.choices)
     work_order = serializers.IntegerField(required=False, allow_null=True)
-    bundle = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    operation = serializers.IntegerField(required=False, allow_null=True)
+    bundle = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    operation = serializers.CharField(max_length=40, required=False, allow_blank=True)
     station = serializers.IntegerField(required=False, allow_null=True)
     worker = serializers.IntegerField(required=False, allow_null=True)
     checked_pieces = QuantityField(min_value=None)

@@ -54,6 +54,7 @@ class OperationRecordViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin):
             operation=data["operation"],
             worker=data["badge"],
             station=data.get("station") or None,
+            work_order=data.get("work_order"),
             good_pieces=data.get("good_pieces"),
             defective_pieces=data.get("defective_pieces", 0),
             is_rework=data.get("is_rework", False),
@@ -153,12 +154,9 @@ class InspectionViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin):
         body = s.InspectionCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        bundle = data.pop("bundle", "") or None
-        if bundle is not None:
-            bundle = services.bundle_id_from_scan(bundle) or -1
         inspection = services.inspection_record(
             factory=_factory(request),
-            bundle=bundle,
+            bundle=data.pop("bundle", "") or None,
             defects=[dict(d) for d in data.pop("defects", [])],
             by=request.user,
             **data,

@@ -3,6 +3,7 @@ they send back), and final audits sampled per ISO 2859-1."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from factories.tenancy import FactoryOwned
@@ -15,10 +16,13 @@ class Severity(models.TextChoices):
 
 
 class DefectCode(FactoryOwned):
-    """A kind of defect the factory records (e.g. D01 broken stitch, major)."""
+    """A kind of defect the factory records (e.g. D01 跳针 / skipped stitch, major): its name
+    in Chinese (the factory's own words) and, where given, in English; pages show the one of the
+    reader's language (`display_name`)."""
 
     code = models.CharField(_("code"), max_length=10)
     name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("name in English"), max_length=60, blank=True)
     severity = models.CharField(
         _("severity"), max_length=8, choices=Severity.choices, default=Severity.MAJOR
     )
@@ -33,7 +37,15 @@ class DefectCode(FactoryOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: the English one in English where the factory gave
+        it, else the factory's own."""
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
 
 
 class Inspection(FactoryOwned):
@@ -44,9 +56,10 @@ class Inspection(FactoryOwned):
         END_OF_LINE = "end_of_line", _("End of line")
 
     class Result(models.TextChoices):
-        PASS = "pass", _("Pass")
-        REWORK = "rework", _("Rework")
-        REJECT = "reject", _("Reject")
+        # A context of their own: "Reject" alone is an order's (拒单), not a QC verdict (判退).
+        PASS = "pass", pgettext_lazy("inspection result", "Pass")
+        REWORK = "rework", pgettext_lazy("inspection result", "Rework")
+        REJECT = "reject", pgettext_lazy("inspection result", "Reject")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     work_order = models.ForeignKey(

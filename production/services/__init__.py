@@ -36,11 +36,16 @@ from production.services.quality import (
     inspection_record,
 )
 from production.services.records import (
+    BundleAmbiguous,
+    bundle_code,
     bundle_id_from_scan,
+    bundle_number_text,
+    bundle_resolve,
     first_pass_good_pieces,
     open_rework_pieces,
     operation_record_create,
     operation_record_void,
+    operation_resolve,
     station_events_good_pieces,
 )
 from production.services.release import work_order_release
@@ -53,11 +58,15 @@ from production.services.work_orders import (
 
 __all__ = [
     "BUNDLE_TRANSITIONS",
+    "BundleAmbiguous",
     "LAY_TRANSITIONS",
     "WORK_ORDER_TRANSITIONS",
     "bundle_hold",
     "bundle_hold_release",
+    "bundle_code",
     "bundle_id_from_scan",
+    "bundle_number_text",
+    "bundle_resolve",
     "bundles_transition",
     "carton_hold",
     "carton_hold_release",
@@ -79,6 +88,7 @@ __all__ = [
     "recut_record",
     "operation_record_create",
     "operation_record_void",
+    "operation_resolve",
     "station_events_good_pieces",
     "order_work_orders_cancel",
     "packing_position",

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError, NotAllowed
 from core.realtime import notify
+from factories.badges import worker_by_badge
 from factories.models import Factory, Station, Worker
 from production import aql
 from production.models import (
@@ -19,19 +20,20 @@ from production.models import (
     WorkOrder,
     WorkOrderOperation,
 )
+from production.services.records import bundle_resolve, operation_resolve
 
 STANDARD_DEFECT_CODES = [
-    # code, name, severity — the codes most garment QC sheets start from.
-    ("D01", "跳针 Skipped stitch", Severity.MAJOR),
-    ("D02", "断线 Broken stitch", Severity.MAJOR),
-    ("D03", "线迹不匀 Uneven stitching", Severity.MINOR),
-    ("D04", "起皱 Puckering", Severity.MAJOR),
-    ("D05", "尺寸超差 Out of tolerance", Severity.MAJOR),
-    ("D06", "污渍 Stain", Severity.MINOR),
-    ("D07", "线头 Untrimmed thread", Severity.MINOR),
-    ("D08", "破洞 Hole", Severity.CRITICAL),
-    ("D09", "色差 Shade difference", Severity.MAJOR),
-    ("D10", "断针 Broken needle fragment", Severity.CRITICAL),
+    # code, Chinese name, English name, severity — the codes most garment QC sheets start from.
+    ("D01", "跳针", "Skipped stitch", Severity.MAJOR),
+    ("D02", "断线", "Broken stitch", Severity.MAJOR),
+    ("D03", "线迹不匀", "Uneven stitching", Severity.MINOR),
+    ("D04", "起皱", "Puckering", Severity.MAJOR),
+    ("D05", "尺寸超差", "Out of tolerance", Severity.MAJOR),
+    ("D06", "污渍", "Stain", Severity.MINOR),
+    ("D07", "线头", "Untrimmed thread", Severity.MINOR),
+    ("D08", "破洞", "Hole", Severity.CRITICAL),
+    ("D09", "色差", "Shade difference", Severity.MAJOR),
+    ("D10", "断针", "Broken needle fragment", Severity.CRITICAL),
 ]
 
 
@@ -40,8 +42,8 @@ def defect_codes_ensure(*, factory: Factory) -> list[DefectCode]:
     existing = set(DefectCode.objects.filter(factory=factory).values_list("code", flat=True))
     DefectCode.objects.bulk_create(
         [
-            DefectCode(factory=factory, code=code, name=name, severity=severity)
-            for code, name, severity in STANDARD_DEFECT_CODES
+            DefectCode(factory=factory, code=code, name=name, name_en=name_en, severity=severity)
+            for code, name, name_en, severity in STANDARD_DEFECT_CODES
             if code not in existing
         ]
     )
@@ -50,6 +52,17 @@ def defect_codes_ensure(*, factory: Factory) -> list[DefectCode]:
 
 def _refuse(field: str, message) -> DomainError:
     return DomainError(message, code=f"invalid_{field}", errors={field: [message]})
+
+
+def _worker_in(factory: Factory, worker) -> Worker | None:
+    if worker in (None, ""):
+        return None
+    if isinstance(worker, Worker | int) and not isinstance(worker, bool):
+        return _in_factory(Worker, factory, worker, "worker", _("Unknown worker."))
+    found = worker_by_badge(Worker.objects.filter(factory=factory, is_active=True), worker)
+    if found is None:
+        raise _refuse("worker", _("Unknown badge: no active worker of this factory has it."))
+    return found
 
 
 def _in_factory(model, factory, value, field, message):
@@ -70,10 +83,10 @@ def inspection_record(
     checked_pieces: int,
     result: str,
     work_order: WorkOrder | int | None = None,
-    bundle: Bundle | int | None = None,
-    operation: WorkOrderOperation | int | None = None,
+    bundle: Bundle | int | str | None = None,
+    operation: WorkOrderOperation | int | str | None = None,
     station: Station | int | None = None,
-    worker: Worker | int | None = None,
+    worker: Worker | int | str | None = None,
     defects: list[dict] | None = None,
     defective_pieces: int | None = None,
     rejected_pieces: int = 0,
@@ -81,6 +94,11 @@ def inspection_record(
     by=None,
 ) -> Inspection:
     """Record an inline or end-of-line inspection.
+
+    `bundle` is a Bundle, its id, or the ticket as scanned or typed, resolved within
+    `work_order` when one is given (`bundle_resolve`: a typed number that several open work
+    orders have is refused as `bundle_ambiguous`); `operation` an operation of the work order's
+    routing, by id or typed code; `worker` a Worker, its id, or a badge in any written form.
 
     `defects`: [{"code": "D01", "count": 2, "operation": op id, "rework_pieces": 1,
     "photo": file}] — defects are traced to the operation that caused them and to the operator
@@ -90,21 +108,23 @@ def inspection_record(
         raise _refuse("kind", _("Unknown kind of inspection."))
     if result not in Inspection.Result.values:
         raise _refuse("result", _("Unknown inspection result."))
-    bundle = _in_factory(Bundle, factory, bundle, "bundle", _("Unknown bundle."))
-    work_order = (
-        bundle.work_order
-        if bundle
-        else _in_factory(WorkOrder, factory, work_order, "work_order", _("Unknown work order."))
-    )
+    if bundle not in (None, ""):
+        # The ticket as scanned or typed, within the chosen work order (records.bundle_resolve).
+        bundle = bundle_resolve(factory=factory, entry=bundle, work_order=work_order)
+        work_order = bundle.work_order
+    else:
+        bundle = None
+        work_order = _in_factory(
+            WorkOrder, factory, work_order, "work_order", _("Unknown work order.")
+        )
     if work_order is None:
         raise _refuse("work_order", _("Say which work order or bundle was inspected."))
-    operation = _in_factory(
-        WorkOrderOperation, factory, operation, "operation", _("Unknown operation.")
-    )
-    if operation is not None and operation.work_order_id != work_order.pk:
-        raise _refuse("operation", _("This operation is not in the work order's routing."))
+    if operation not in (None, ""):
+        operation = operation_resolve(work_order=work_order, entry=operation)
+    else:
+        operation = None
     station = _in_factory(Station, factory, station, "station", _("Unknown station."))
-    worker = _in_factory(Worker, factory, worker, "worker", _("Unknown worker."))
+    worker = _worker_in(factory, worker)
 
     checked_pieces = int(checked_pieces)
     limit = bundle.quantity if bundle else work_order.cut_quantity

@@ -2,6 +2,7 @@
 station events. Everything a caller passes is resolved inside the acting factory, so another
 factory's bundle, badge or station is simply not found; bad input raises and writes nothing."""
 
+import unicodedata
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -13,6 +14,7 @@ from core.errors import Conflict, DomainError, NotAllowed
 from core.models import Membership
 from core.realtime import notify
 from core.roles import FLOOR
+from factories.badges import worker_by_badge
 from factories.clock import local_date
 from factories.models import Factory, Station, Worker
 from production.models import (
@@ -27,6 +29,8 @@ from production.services.bundles import bundles_transition
 from production.services.work_orders import work_order_transition
 
 BUNDLE_QR_PREFIX = "SLB:"
+# A typed bundle number asks which work order among at most this many (a page of buttons).
+MAX_CANDIDATES = 12
 Source = OperationRecord.Source
 
 
@@ -86,35 +90,173 @@ def _refuse(field: str, message) -> DomainError:
     return DomainError(message, code=f"invalid_{field}", errors={field: [message]})
 
 
-def _resolve_bundle(factory: Factory, bundle) -> Bundle:
-    bundle_id = bundle.pk if isinstance(bundle, Bundle) else bundle_id_from_scan(bundle)
-    found = (
-        Bundle.objects.select_for_update()
-        .filter(factory=factory, pk=bundle_id)
-        .select_related("work_order")
-        .first()
-        if bundle_id
-        else None
-    )
+class BundleAmbiguous(DomainError):
+    """A typed bundle number that more than one open work order has: the person is asked which
+    (`candidates`, in work-order order), never answered with a guess."""
+
+    code = "bundle_ambiguous"
+
+    def __init__(self, message, *, candidates: list[Bundle]):
+        super().__init__(message, errors={"bundle": [message]})
+        self.candidates = candidates
+
+
+def bundle_number_text(number: int) -> str:
+    """A bundle's number as the ticket prints it, big: "0001"."""
+    return f"{number:04d}"
+
+
+def bundle_code(bundle: Bundle) -> str:
+    """The code printed under a ticket's QR, to type when the QR is torn: "WO-SO000012-0001"
+    (`bundle_resolve` reads it back)."""
+    return f"{bundle.work_order.number}-{bundle_number_text(bundle.number)}"
+
+
+def _work_order_in(factory: Factory, work_order) -> WorkOrder | None:
+    if work_order in (None, ""):
+        return None
+    pk = work_order.pk if isinstance(work_order, WorkOrder) else work_order
+    found = WorkOrder.objects.filter(factory=factory, pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        raise _refuse("work_order", _("This work order is not one of this factory's."))
+    return found
+
+
+def bundle_resolve(
+    *,
+    factory: Factory,
+    entry: Bundle | int | str,
+    work_order: WorkOrder | int | None = None,
+    digits_are_ids: bool = False,
+) -> Bundle:
+    """The bundle a person (or a station) means, in `factory`.
+
+    The identities, one rule for the scan page, the inspection page and the API:
+    - the ticket's QR code `SLB:<id>` (or a Bundle, or an int id from code) is that bundle;
+    - the code printed under the ticket's QR, `<work order number>-<bundle number>`
+      ("WO-SO000012-0001"), is that work order's bundle;
+    - a bare number ("0001", "1"), the big number printed on the ticket, is the bundle of that
+      number in `work_order` when one is chosen; without one, in the factory's open work
+      orders — one match is it, several raise `BundleAmbiguous` to ask which, none refuse.
+    With `work_order` chosen, a QR or code of another work order's bundle is refused rather
+    than recorded against the wrong order. `digits_are_ids` is for stations, whose events send
+    the bundle id (docs/devices.md). Refusals name the field `bundle` (or `work_order`)."""
+    chosen = _work_order_in(factory, work_order)
+    bundles = Bundle.objects.filter(factory=factory).select_related("work_order")
+    if isinstance(entry, Bundle) or (isinstance(entry, int) and not isinstance(entry, bool)):
+        found = bundles.filter(pk=entry.pk if isinstance(entry, Bundle) else entry).first()
+    else:
+        text = unicodedata.normalize("NFKC", str(entry or "")).strip()
+        number = text.lstrip("#")
+        if text.upper().startswith(BUNDLE_QR_PREFIX) or (digits_are_ids and text.isdigit()):
+            bundle_id = bundle_id_from_scan(text)
+            found = bundles.filter(pk=bundle_id).first() if bundle_id else None
+        elif number.isdigit():
+            return _bundle_by_number(factory, bundles, int(number), chosen)
+        else:
+            found = _bundle_by_code(bundles, text)
     if found is None:
         raise _refuse("bundle", _("This bundle ticket is not one of this factory's bundles."))
+    if chosen is not None and found.work_order_id != chosen.pk:
+        raise _refuse(
+            "bundle",
+            _("This ticket is bundle %(number)s of %(wo)s, not of the chosen %(chosen)s.")
+            % {
+                "number": bundle_number_text(found.number),
+                "wo": found.work_order.number,
+                "chosen": chosen.number,
+            },
+        )
+    return found
+
+
+def _bundle_by_code(bundles, text: str) -> Bundle | None:
+    """`<work order number>-<bundle number>` (a space also separates them)."""
+    head, _sep, tail = text.replace(" ", "-").rpartition("-")
+    if not head or not tail.isdigit():
+        return None
+    return bundles.filter(work_order__number__iexact=head.strip("-"), number=int(tail)).first()
+
+
+def _bundle_by_number(factory, bundles, number: int, chosen: WorkOrder | None) -> Bundle:
+    if chosen is not None:
+        found = bundles.filter(work_order=chosen, number=number).first()
+        if found is None:
+            raise _refuse(
+                "bundle",
+                _("%(wo)s has no bundle %(number)s.")
+                % {"wo": chosen.number, "number": bundle_number_text(number)},
+            )
+        return found
+    candidates = list(
+        bundles.filter(number=number)
+        .exclude(work_order__status__in=[WorkOrder.Status.DONE, WorkOrder.Status.CANCELLED])
+        .order_by("work_order__number")[:MAX_CANDIDATES]
+    )
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise _refuse(
+            "bundle",
+            _(
+                "No open work order has bundle %(number)s. Choose the work order, or scan the "
+                "ticket's QR code."
+            )
+            % {"number": bundle_number_text(number)},
+        )
+    raise BundleAmbiguous(
+        _("Bundle %(number)s is in %(n)d open work orders: choose which.")
+        % {"number": bundle_number_text(number), "n": len(candidates)},
+        candidates=candidates,
+    )
+
+
+def _resolve_bundle(factory: Factory, bundle, *, work_order=None, source: str = "") -> Bundle:
+    found = bundle_resolve(
+        factory=factory,
+        entry=bundle,
+        work_order=work_order,
+        digits_are_ids=source == Source.DEVICE,
+    )
+    # Locks the bundle: concurrent records of it queue here.
+    return Bundle.objects.select_for_update().select_related("work_order").get(pk=found.pk)
+
+
+def operation_resolve(*, work_order: WorkOrder, entry) -> WorkOrderOperation:
+    """The operation of `work_order`'s routing that `entry` names: a WorkOrderOperation, the id
+    a page's list sends, or a code typed by hand ("OP3", "30"; a typed code wins over an id of
+    the same digits). Refused at the field `operation`, naming the work order."""
+    query = WorkOrderOperation.objects.filter(
+        factory_id=work_order.factory_id, work_order_id=work_order.pk
+    )
+    found = None
+    if isinstance(entry, WorkOrderOperation):
+        found = query.filter(pk=entry.pk).first()
+    elif isinstance(entry, int) and not isinstance(entry, bool):
+        found = query.filter(pk=entry).first()
+    else:
+        text = unicodedata.normalize("NFKC", str(entry or "")).strip()
+        by_code = list(query.filter(code__iexact=text)[:2]) if text else []
+        if len(by_code) > 1:
+            raise _refuse(
+                "operation",
+                _("Several operations of %(wo)s have code %(code)s: choose one from the list.")
+                % {"wo": work_order.number, "code": text},
+            )
+        found = by_code[0] if by_code else None
+        if found is None and text.isdigit():
+            found = query.filter(pk=int(text)).first()
+    if found is None:
+        raise _refuse(
+            "operation",
+            _("%(wo)s has no operation %(code)s: choose one of its routing.")
+            % {"wo": work_order.number, "code": getattr(entry, "code", entry)},
+        )
     return found
 
 
 def _resolve_operation(bundle: Bundle, operation) -> WorkOrderOperation:
-    query = WorkOrderOperation.objects.filter(
-        factory_id=bundle.factory_id, work_order_id=bundle.work_order_id
-    )
-    if isinstance(operation, WorkOrderOperation):
-        query = query.filter(pk=operation.pk)
-    elif isinstance(operation, int) or str(operation).isdigit():
-        query = query.filter(pk=int(operation))
-    else:
-        query = query.filter(code=str(operation))
-    found = query.first()
-    if found is None:
-        raise _refuse("operation", _("This operation is not in the bundle's routing."))
-    return found
+    return operation_resolve(work_order=bundle.work_order, entry=operation)
 
 
 def _resolve_worker(factory: Factory, worker) -> Worker:
@@ -122,7 +264,7 @@ def _resolve_worker(factory: Factory, worker) -> Worker:
     if isinstance(worker, Worker):
         found = query.filter(pk=worker.pk).first()
     else:
-        found = query.filter(badge_id=str(worker).strip()).first()
+        found = worker_by_badge(query, worker)  # "B0041" and "B000041" are one badge
     if found is None:
         raise _refuse("worker", _("Unknown badge: no active worker of this factory has it."))
     return found
@@ -227,6 +369,7 @@ def operation_record_create(
     worker: Worker | str,
     source: str,
     station: Station | int | str | None = None,
+    work_order: WorkOrder | int | None = None,
     good_pieces: int | None = None,
     defective_pieces: int = 0,
     is_rework: bool = False,
@@ -237,8 +380,10 @@ def operation_record_create(
 ) -> OperationRecord:
     """Record that `worker` did `operation` on `bundle`.
 
-    `bundle` is a Bundle, its id or its ticket's QR text; `operation` a WorkOrderOperation, its
-    id or its code; `worker` a Worker or a badge id; `station` a Station, id or code. Without
+    `bundle` is a Bundle, its id, or what was scanned or typed (`bundle_resolve`: the QR text,
+    the ticket's code, or its number within `work_order`; a station's event sends the id);
+    `operation` a WorkOrderOperation, its id or its code; `worker` a Worker or a badge in any
+    of its written forms (factories.badges); `station` a Station, id or code. Without
     `good_pieces` the whole bundle less the defective pieces is good. With `external_event_id`
     the call is idempotent: the same event returns the record it made the first time.
     Refused (nothing written): another factory's or an unknown bundle, badge or station; an
@@ -261,7 +406,7 @@ def operation_record_create(
     if source == Source.MANUAL and not reason:
         raise _refuse("reason", _("A supervisor entry needs a reason."))
 
-    bundle = _resolve_bundle(factory, bundle)  # locks the bundle: concurrent calls queue here
+    bundle = _resolve_bundle(factory, bundle, work_order=work_order, source=source)
     if external_event_id:
         # The same event may have been recorded while this call waited for the lock.
         existing = OperationRecord.objects.filter(
