@@ -1,5 +1,7 @@
 """Serializers of production's shop-floor endpoints (thin: services do the rules)."""
 
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.serializers import TenantModelSerializer
@@ -36,13 +38,36 @@ class OperationRecordSerializer(TenantModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "maxLength": 60}]})
+class BundleEntryField(serializers.Field):
+    """A bundle as a client names it: a JSON integer is the bundle's id (as this API has always
+    taken it); a string is what is printed or scanned on the ticket (`bundle_resolve`)."""
+
+    default_error_messages = {
+        "invalid": _("Give the bundle's id (a number) or its ticket text."),
+        "max_length": _("Ensure this field has no more than 60 characters."),
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, int) and not isinstance(data, bool):
+            return data
+        if not isinstance(data, str) or not data.strip():
+            self.fail("invalid")
+        if len(data) > 60:
+            self.fail("max_length")
+        return data.strip()
+
+    def to_representation(self, value):
+        return value
+
+
 class OperationRecordCreateSerializer(serializers.Serializer):
-    """Bundle: the ticket's QR text (`SLB:<id>`), its printed code (`<work order>-<number>`), or
+    """Bundle: its id as a JSON integer, or as a string the ticket's QR text (`SLB:<id>`), its printed code (`<work order>-<number>`), or
     its number within `work_order` (production.services.bundle_resolve: a number several open
     work orders have is refused as `bundle_ambiguous`); operation: id or code; badge: in any
     written form ("B0041" or "B000041", factories.badges)."""
 
-    bundle = serializers.CharField(max_length=60)
+    bundle = BundleEntryField()
     work_order = serializers.IntegerField(required=False, allow_null=True)
     operation = serializers.CharField(max_length=40)
     badge = serializers.CharField(max_length=40)

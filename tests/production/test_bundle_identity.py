@@ -195,6 +195,25 @@ def test_the_api_resolves_a_number_within_its_work_order_and_refuses_an_ambiguou
     assert OperationRecord.objects.get().bundle == first.bundles[0]
 
 
+def test_the_api_still_takes_a_json_integer_as_the_bundles_id(api, two):
+    first, second = two
+    from tests.production.test_api import client_for
+
+    client = client_for(api, first, Role.SUPERVISOR)
+    target = first.bundles[1]
+    body = {"bundle": target.pk, "operation": "OP1", "badge": first.workers[0].badge_id}
+    body["reason"] = "for the line"
+
+    created = client.post("/api/v1/operation-records/", body, format="json")
+    foreign = client.post(
+        "/api/v1/operation-records/", {**body, "bundle": second.bundles[0].pk}, format="json"
+    )
+
+    assert created.status_code == 201, created.json()
+    assert foreign.status_code == 400
+    assert list(OperationRecord.objects.values_list("bundle", flat=True)) == [target.pk]
+
+
 def test_a_ticket_prints_what_the_scan_accepts(two, tmp_path):
     first, _second = two
 
