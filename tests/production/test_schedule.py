@@ -218,6 +218,7 @@ def planned(db):
     )
     wo = WorkOrderFactory(
         factory=factory,
+        version=StyleVersionFactory(style__factory=factory),
         number="WO-X",
         cut_quantity=102,
         due_date=factory_today(factory) + dt.timedelta(days=1),
