@@ -45,8 +45,7 @@
       return response.json().then(function (data) { return {status: response.status, data: data}; });
     }).then(function (result) {
       if (result.data.ok) {
-        say(result.data.message, "success");
-        return redraw();
+        return redraw().then(function () { say(result.data.message, "success"); });
       }
       gantt.classList.remove("busy");
       if (result.data.code === "overload" && !confirmed &&
