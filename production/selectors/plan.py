@@ -146,7 +146,7 @@ def gantt(
     ]
     weeks = []
     for cell in day_cells:
-        if cell["x"] == 0 or cell["date"].weekday() == 0:
+        if cell["x"] == 0 or week_first(cell["date"]) == cell["date"]:
             weeks.append({"date": cell["date"], "x": cell["x"], "width": 0})
         weeks[-1]["width"] += 1
     unplaced = ScheduleEntry.objects.filter(factory=factory, is_unplaced=True).select_related(
