@@ -45,6 +45,9 @@ class ScheduleMoveForm(PageForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     unpin = forms.BooleanField(required=False)
+    confirm = forms.BooleanField(
+        label=_("Move anyway, although it overloads the line"), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "%s")

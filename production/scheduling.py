@@ -6,7 +6,8 @@ are sequenced by priority, then due date; each goes to the line where it would f
 after the line's previous job. A line works one job after the other: a change of style costs
 `changeover_minutes` of capacity and the first days of a new style run at the learning curve's
 fraction of normal pace. A job may be pinned to a line and a not-before date (a planner moved it);
-everything sequenced after it on that line follows it. No line is ever booked past its capacity
+it is sequenced by that date when earlier than its due date (a reorder), and everything sequenced
+after it on that line follows it. No line is ever booked past its capacity
 on any day; a job that does not fit in the horizon is returned unplaced.
 """
 
@@ -70,7 +71,10 @@ class _LineState:
 
 
 def sequence_key(job: Job):
-    return (-job.priority, job.due, job.key)
+    """Priority first, then the job's anchor: its due date, or the start a planner moved it to
+    when that is earlier, so that dropping a job in front of another on a line puts it first."""
+    anchor = min(job.due, job.not_before) if job.not_before else job.due
+    return (-job.priority, anchor, job.key)
 
 
 def _simulate(job, line, state, days, day_index, capacity, changeover, curve):

@@ -1,7 +1,8 @@
 """Celery tasks of production/: take ids, call a service, safe to run twice.
 
-`conversion_job_run` lives next to the service that queues it (services/conversion_jobs.py) and
-is importable from here.
+`conversion_job_run` lives next to the service that queues it (services/conversion_jobs.py), as
+`work_orders_place` does (services/planning.py, queued by a conversion); both are importable
+from here.
 """
 
 from celery import shared_task
@@ -9,6 +10,7 @@ from celery import shared_task
 from factories.models import Factory
 from production.models import OperationRecord, WorkOrder
 from production.services.conversion_jobs import conversion_job_run
+from production.services.planning import work_orders_place
 from production.services.planning import worker_skills_measure as measure
 from production.services.release import material_delays_observe as observe
 
@@ -16,6 +18,7 @@ __all__ = [
     "conversion_job_run",
     "material_delays_observe",
     "material_delays_observe_all",
+    "work_orders_place",
     "worker_skills_measure",
     "worker_skills_measure_all",
 ]

@@ -4,6 +4,7 @@ work-order progress and balance, quality, packing. Thin: every write is a servic
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -56,6 +57,8 @@ def _error_text(error: DomainError) -> str:
 # --- plan ------------------------------------------------------------------------------------
 @role_required(FACTORY_STAFF)
 def schedule(request):
+    """The plan: Gantt (day or week zoom) and load per week. `?fragment=gantt` answers the
+    Gantt alone, for the page to redraw it after a move without a reload."""
     factory = request.organization.factory
     if request.method == "POST":
         if request.role not in PLANNING:
@@ -69,47 +72,96 @@ def schedule(request):
             )
         return redirect("production:schedule")
     wall = request.GET.get("wall") == "1"
-    days = 56 if wall else _int(request.GET.get("days"), 28)
+    zoom = "week" if request.GET.get("zoom") == "week" else "day"
+    gantt = selectors.gantt(factory, zoom=zoom, days=56 if wall else None)
+    context = {
+        "gantt": gantt,
+        "wall": wall,
+        "can_plan": request.role in PLANNING and not wall,
+        "lines": SewingLine.objects.filter(factory=factory, is_active=True),
+    }
+    if request.GET.get("fragment") == "gantt":
+        return render(request, "production/_gantt.html", context)
     weeks = selectors.load_by_week(factory, weeks=12)
-    chart = {
+    context["weeks"] = weeks
+    context["chart"] = {
         "weeks": [w["week"].strftime("%m-%d") for w in weeks],
         "capacity": [round(w["capacity"] / 60) for w in weeks],
         "booked": [round(w["booked"] / 60) for w in weeks],
         "labels": {"capacity": _("Capacity (hours)"), "booked": _("Booked (hours)")},
     }
-    context = {
-        "gantt": selectors.gantt(factory, days=days),
-        "weeks": weeks,
-        "chart": chart,
-        "wall": wall,
-        "can_plan": request.role in PLANNING,
-        "lines": SewingLine.objects.filter(factory=factory, is_active=True),
-    }
     return render(request, "production/schedule.html", context)
+
+
+def _move_message(entry: ScheduleEntry) -> str:
+    return _("%(number)s now on %(line)s, %(start)s – %(finish)s; the plan after it followed.") % {
+        "number": entry.work_order.number,
+        "line": entry.line.name if entry.line else "—",
+        "start": entry.start_date or "—",
+        "finish": entry.finish_date or "—",
+    }
 
 
 @role_required(PLANNING)
 def schedule_move(request, pk):
+    """Move (or unpin) one work order: the page's form, or the Gantt's drag as JSON
+    (Accept: application/json). A move that overloads a line is refused with the reason and
+    offered again with "move anyway" (confirm)."""
     entry = _visible(ScheduleEntry, request, pk)
     form = forms.ScheduleMoveForm(
         request.POST or None,
         organization=request.organization,
         initial={"line": entry.line_id, "start": entry.pinned_start},
     )
-    if request.method == "POST" and submit_form(
+    as_json = "application/json" in request.headers.get("Accept", "")
+    overload = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["unpin"]:
+                moved = services.schedule_unpin(entry=entry, by=request.user)
+            else:
+                moved = services.schedule_move(
+                    entry=entry,
+                    line=data["line"],
+                    start=data["start"],
+                    by=request.user,
+                    confirm=data["confirm"],
+                )
+        except DomainError as error:
+            if as_json:
+                return JsonResponse(
+                    {
+                        "ok": False,
+                        "code": error.code,
+                        "message": str(error.message),
+                        "errors": {k: [str(t) for t in v] for k, v in error.errors.items()},
+                    },
+                    status=error.status_code,
+                )
+            apply_domain_error(form, error)
+            overload = error.code == "overload"
+        else:
+            moved = ScheduleEntry.objects.select_related("work_order", "line").get(pk=moved.pk)
+            if as_json:
+                return JsonResponse({"ok": True, "message": _move_message(moved)})
+            messages.success(request, _move_message(moved))
+            return redirect("production:schedule")
+    elif request.method == "POST" and as_json:
+        return JsonResponse(
+            {
+                "ok": False,
+                "code": "invalid",
+                "message": errors_text(form),
+                "errors": {k: [str(t) for t in v] for k, v in form.errors.items()},
+            },
+            status=400,
+        )
+    return render(
         request,
-        form,
-        lambda data: (
-            services.schedule_unpin(entry=entry, by=request.user)
-            if data["unpin"]
-            else services.schedule_move(
-                entry=entry, line=data["line"], start=data["start"], by=request.user
-            )
-        ),
-        _("Moved; the plan after it was re-planned."),
-    ):
-        return redirect("production:schedule")
-    return render(request, "production/schedule_move.html", {"entry": entry, "form": form})
+        "production/schedule_move.html",
+        {"entry": entry, "form": form, "overload": overload},
+    )
 
 
 schedule_move.model = ScheduleEntry

@@ -126,6 +126,8 @@ class ScheduleEntrySerializer(TenantModelSerializer):
 class MoveSerializer(serializers.Serializer):
     line = serializers.IntegerField()
     start = serializers.DateField(required=False, allow_null=True)
+    # A move that overloads a line is refused (409, code "overload") unless confirmed.
+    confirm = serializers.BooleanField(required=False, default=False)
 
 
 class LineBalanceSerializer(TenantModelSerializer):

@@ -103,6 +103,7 @@ class ScheduleEntryViewSet(TenantReadOnlyViewSet):
             line=body.validated_data["line"],
             start=body.validated_data.get("start"),
             by=request.user,
+            confirm=body.validated_data["confirm"],
         )
         return Response(self.get_serializer(entry).data)
 

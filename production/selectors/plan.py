@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Avg, F, Q, Sum
+from django.utils import timezone
 
 from factories.calendar import (
     calendar_days,
@@ -20,38 +21,149 @@ from production.models import (
     WorkOrder,
 )
 from production.selectors.common import HOUR, OPEN_STATES
+from production.selectors.progress import work_order_figures
+
+GANTT_ZOOMS = {"day": (2, 35), "week": (0, 84)}  # days shown before today, days shown
 
 
-def gantt(factory: Factory, *, today: date | None = None, days: int = 42) -> dict:
-    """Lines with their planned work orders as bars from `today` over `days` days."""
-    today = today or factory_today(factory)
-    end = today + timedelta(days=days - 1)
-    lines = list(SewingLine.objects.filter(factory=factory, is_active=True))
-    entries = (
-        ScheduleEntry.objects.filter(factory=factory, line__isnull=False, finish_date__gte=today)
-        .select_related("work_order", "work_order__version__style", "line")
-        .order_by("line__code", "start_date", "sequence")
+def gantt(
+    factory: Factory,
+    *,
+    zoom: str = "day",
+    now: datetime | None = None,
+    first: date | None = None,
+    days: int | None = None,
+) -> dict:
+    """The plan as a Gantt: one row per active line, each planned work order a bar whose start
+    and end are positions on a time axis counted in days from `first` (the factory's dates).
+
+    Within a day a bar covers the share of the line's capacity that day (from
+    `factories.calendar.line_capacity`) its booked minutes take, after the work planned on that
+    line before it: a work order that takes one and a half days' capacity is 1.5 days long, and
+    the next one starts in the middle of the day. Days off are shaded; today's line stands at
+    the share of today's shift that has passed on the factory's clock. Bars that would overlap
+    (work put into a gap of the plan) get another lane.
+    """
+    now = now or timezone.now()
+    today = factory_today(factory, now)
+    zoom = zoom if zoom in GANTT_ZOOMS else "day"
+    before, span = GANTT_ZOOMS[zoom]
+    if first is None:
+        first = week_first(today) if zoom == "week" else today - timedelta(days=before)
+    span = days or span
+    last = first + timedelta(days=span - 1)
+    lines = list(
+        SewingLine.objects.filter(factory=factory, is_active=True)
+        .select_related("shift")
+        .order_by("code")
     )
-    rows = {line.pk: {"line": line, "bars": []} for line in lines}
+    capacity = line_capacity(factory=factory, start=first, end=last, lines=lines)
+    calendar = calendar_days(factory, first, last)
+    entries = list(
+        ScheduleEntry.objects.filter(
+            factory=factory,
+            line__in=lines,
+            start_date__lte=last,
+            finish_date__gte=first,
+        )
+        .select_related("work_order", "work_order__version__style")
+        .order_by("sequence", "pk")
+    )
+    figures = work_order_figures([entry.work_order for entry in entries], now=now)
+    rows = {line.pk: {"line": line, "bars": [], "lanes": 1} for line in lines}
+    used: dict[tuple[int, date], int] = defaultdict(int)
     for entry in entries:
-        if entry.line_id not in rows or entry.start_date > end:
-            continue
-        start = max(entry.start_date, today)
-        finish = min(entry.finish_date, end)
+        per_line = capacity[entry.line_id]
+        start_at = end_at = None
+        for iso, minutes in sorted((entry.daily_minutes or {}).items()):
+            day = date.fromisoformat(iso)
+            if not first <= day <= last:
+                continue
+            day_capacity = per_line.get(day) or 0
+            offset = (day - first).days
+            taken_before = used[(entry.line_id, day)]
+            used[(entry.line_id, day)] += int(minutes)
+            if day_capacity <= 0:  # the calendar changed since the plan: the whole day
+                share_start, share_end = 0.0, 1.0
+            else:
+                share_start = min(1.0, taken_before / day_capacity)
+                share_end = min(1.0, used[(entry.line_id, day)] / day_capacity)
+            if start_at is None:
+                start_at = offset + share_start
+            end_at = offset + share_end
+        clipped_left = entry.start_date < first
+        clipped_right = entry.finish_date > last
+        if start_at is None:  # booked only outside the window, or a plan without minutes
+            start_at = max(0, (entry.start_date - first).days)
+            end_at = min(span, (entry.finish_date - first).days + 1)
+        if clipped_left:
+            start_at = 0.0
+        if clipped_right:
+            end_at = float(span)
+        wo = entry.work_order
+        figure = figures.get(wo.pk, {})
         rows[entry.line_id]["bars"].append(
             {
                 "entry": entry,
-                "offset": (start - today).days,
-                "span": (finish - start).days + 1,
+                "work_order": wo,
+                "number": wo.number,
+                "style": wo.version.style.number,
+                "quantity": wo.quantity,
+                "percent": figure.get("percent", 0),
+                "left": round(start_at, 4),
+                "width": round(max(end_at - start_at, 0.02), 4),
                 "late": entry.late_days > 0,
+                "late_days": entry.late_days,
+                "pinned": entry.pinned_line_id is not None,
+                "clipped_left": clipped_left,
+                "clipped_right": clipped_right,
             }
         )
+    for row in rows.values():
+        lane_ends: list[float] = []
+        for bar in sorted(row["bars"], key=lambda b: b["left"]):
+            lane = next(
+                (n for n, end in enumerate(lane_ends) if end <= bar["left"] + 1e-6),
+                len(lane_ends),
+            )
+            if lane == len(lane_ends):
+                lane_ends.append(0.0)
+            lane_ends[lane] = bar["left"] + bar["width"]
+            bar["lane"] = lane
+        row["lanes"] = max(1, len(lane_ends))
+    window = shift_window(factory, today)
+    elapsed = (now - window.start).total_seconds() / (window.end - window.start).total_seconds()
+    day_cells = [
+        {
+            "date": day,
+            "x": n,
+            "off": not calendar[day].is_working,
+            "note": calendar[day].note,
+            "today": day == today,
+            "month_start": n == 0 or day.day == 1,
+        }
+        for n, day in enumerate(calendar)
+    ]
+    weeks = []
+    for cell in day_cells:
+        if cell["x"] == 0 or week_first(cell["date"]) == cell["date"]:
+            weeks.append({"date": cell["date"], "x": cell["x"], "width": 0})
+        weeks[-1]["width"] += 1
     unplaced = ScheduleEntry.objects.filter(factory=factory, is_unplaced=True).select_related(
         "work_order"
     )
     return {
+        "zoom": zoom,
         "today": today,
-        "days": [today + timedelta(days=n) for n in range(days)],
+        "first": first,
+        "span": span,
+        "days": day_cells,
+        "weeks": weeks,
+        "today_x": (
+            round((today - first).days + min(1.0, max(0.0, elapsed)), 4)
+            if first <= today <= last
+            else None
+        ),
         "rows": list(rows.values()),
         "unplaced": list(unplaced),
         "late": ScheduleEntry.objects.filter(factory=factory, late_days__gt=0).count(),

@@ -24,8 +24,11 @@ from production.services.packing import (
     shipment_ship,
 )
 from production.services.planning import (
+    Overload,
     line_balance_create,
     schedule_move,
+    schedule_move_check,
+    schedule_place,
     schedule_replan,
     schedule_unpin,
     worker_skills_measure,
@@ -92,7 +95,10 @@ __all__ = [
     "station_events_good_pieces",
     "order_work_orders_cancel",
     "packing_position",
+    "Overload",
     "schedule_move",
+    "schedule_move_check",
+    "schedule_place",
     "schedule_replan",
     "schedule_unpin",
     "work_order_cancel",

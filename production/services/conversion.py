@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -38,6 +39,7 @@ from production.models import (
     WorkOrderLine,
     WorkOrderOperation,
 )
+from production.services.planning import work_orders_place
 
 BATCH = 2000
 METRES = Decimal("0.001")
@@ -125,6 +127,7 @@ def orders_convert(
         orders_production_start(orders=todo, by=by, acting=acting)
         for item in plans:
             notify(item.order.factory_id, "work_order.created", {"work_order": item.work_order.pk})
+        _place_after_commit(plans)
     results = []
     created = {item.order.pk: item for item in plans}
     for pk in ids:
@@ -135,6 +138,17 @@ def orders_convert(
             wo = WorkOrder.objects.get(pk=existing[pk].pk)
             results.append(ConversionResult(pk, wo.pk, False, wo.conversion_report))
     return results
+
+
+def _place_after_commit(plans: list[_Plan]) -> None:
+    """Once the conversion commits, put the new work orders on the plan (a task: eager in the
+    embedded default, a worker's with Celery). Robust: a placement that fails leaves the
+    conversion done, and the next re-plan places them."""
+    by_factory: dict[int, list[int]] = {}
+    for item in plans:
+        by_factory.setdefault(item.work_order.factory_id, []).append(item.work_order.pk)
+    for factory_id, ids in by_factory.items():
+        transaction.on_commit(partial(work_orders_place.delay, factory_id, ids), robust=True)
 
 
 def _reusable_markers(orders: Sequence[Order]) -> dict[int, list[tuple[dict, int]]]:

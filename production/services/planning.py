@@ -1,13 +1,17 @@
 """Writes of the production plan: re-planning a factory, moving a work order, line balances."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from celery import shared_task
 from django.db import transaction
-from django.db.models import DecimalField, ExpressionWrapper, F, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_updates_record
 from core.errors import DomainError, NotAllowed
 from core.realtime import notify
 from factories.calendar import line_capacity
@@ -22,6 +26,7 @@ from production.models import (
     WorkOrder,
     WorkOrderOperation,
 )
+from production.selectors.plan import booked_minutes_by_line_day
 
 PLANNED_STATUSES = (WorkOrder.Status.PLANNED, WorkOrder.Status.CUTTING, WorkOrder.Status.SEWING)
 MIN_HORIZON_DAYS = 60
@@ -70,12 +75,10 @@ def _line_styles(factory: Factory, lines) -> dict[int, str]:
     return {line_id: str(style_id) for line_id, style_id in current}
 
 
-@transaction.atomic
-def schedule_replan(
-    *, factory: Factory, today: date | None = None, changeover_minutes: int | None = None
-) -> scheduling.Plan:
-    """Plan every open work order of the factory onto its active lines, from today."""
-    today = today or factory_today(factory)
+def _planning_inputs(factory: Factory, pin_override: tuple[int, int, date | None] | None = None):
+    """Everything a re-plan reads: the active lines, the open work orders, the planners' pins
+    (with `pin_override` = (work order id, line id, start) standing in for one of them, for a
+    trial) and the jobs and options the planner takes."""
     lines = list(SewingLine.objects.filter(factory=factory, is_active=True))
     work_orders = list(
         WorkOrder.objects.filter(factory=factory, status__in=PLANNED_STATUSES).select_related(
@@ -83,11 +86,13 @@ def schedule_replan(
         )
     )
     pins = {
-        entry.work_order_id: entry
+        entry.work_order_id: (entry.pinned_line_id, entry.pinned_start)
         for entry in ScheduleEntry.objects.filter(factory=factory).only(
             "work_order_id", "pinned_line_id", "pinned_start"
         )
     }
+    if pin_override is not None:
+        pins[pin_override[0]] = pin_override[1:]
     loads = remaining_loads(factory, work_orders)
     jobs = [
         scheduling.Job(
@@ -96,12 +101,21 @@ def schedule_replan(
             due=wo.due_date,
             priority=wo.priority,
             style=str(wo.version.style_id),
-            pinned_line=getattr(pins.get(wo.pk), "pinned_line_id", None),
-            not_before=getattr(pins.get(wo.pk), "pinned_start", None),
+            pinned_line=pins.get(wo.pk, (None, None))[0],
+            not_before=pins.get(wo.pk, (None, None))[1],
         )
         for wo in work_orders
     ]
-    options = {"line_styles": _line_styles(factory, lines)}
+    return lines, work_orders, pins, jobs, {"line_styles": _line_styles(factory, lines)}
+
+
+@transaction.atomic
+def schedule_replan(
+    *, factory: Factory, today: date | None = None, changeover_minutes: int | None = None
+) -> scheduling.Plan:
+    """Plan every open work order of the factory onto its active lines, from today."""
+    today = today or factory_today(factory)
+    lines, work_orders, pins, jobs, options = _planning_inputs(factory)
     if changeover_minutes is not None:
         options["changeover_minutes"] = changeover_minutes
     plan = _plan_within_horizon(factory, lines, jobs, today, options)
@@ -143,13 +157,13 @@ def _store(factory, work_orders, plan: scheduling.Plan, pins) -> None:
     line_of = {}
     for wo in work_orders:
         booking = plan.bookings.get(wo.pk)
-        pin = pins.get(wo.pk)
+        pinned_line_id, pinned_start = pins.get(wo.pk, (None, None))
         entry = ScheduleEntry(
             factory=factory,
             work_order=wo,
             sequence=position.get(wo.pk, 0),
-            pinned_line_id=getattr(pin, "pinned_line_id", None),
-            pinned_start=getattr(pin, "pinned_start", None),
+            pinned_line_id=pinned_line_id,
+            pinned_start=pinned_start,
             planned_at=timezone.now(),
         )
         if booking is None:
@@ -205,11 +219,72 @@ def _refuse_unless_planned(entry: ScheduleEntry) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Overload:
+    """A work order a move would make later than the current pins plan it (or leave unplaced):
+    its line has not the capacity for the load before the due date."""
+
+    work_order_id: int
+    number: str
+    late_days_before: int | None  # None: it did not fit the horizon
+    late_days_after: int | None
+
+    def describe(self) -> str:
+        if self.late_days_after is None:
+            return _("%(number)s would no longer fit the plan") % {"number": self.number}
+        return _("%(number)s would finish %(after)d days after its due date (now %(before)d)") % {
+            "number": self.number,
+            "after": self.late_days_after,
+            "before": self.late_days_before or 0,
+        }
+
+
+def schedule_move_check(
+    *, entry: ScheduleEntry, line_id: int, start: date | None
+) -> list[Overload]:
+    """What a move would overload: re-plan with and without it (the same planner, the lines'
+    capacity from the factory calendar, shifts and line-day plans against the work's remaining
+    SAM load) and list the work orders that would end later than their due date by more days
+    than now, or not fit at all. Writes nothing."""
+    factory = entry.factory
+    today = factory_today(factory)
+    lines, work_orders, _pins, jobs, options = _planning_inputs(factory)
+    before = _plan_within_horizon(factory, lines, jobs, today, dict(options))
+    lines, work_orders, _pins, jobs, options = _planning_inputs(
+        factory, pin_override=(entry.work_order_id, line_id, start)
+    )
+    after = _plan_within_horizon(factory, lines, jobs, today, dict(options))
+
+    def late(plan, key):
+        booking = plan.bookings.get(key)
+        return None if booking is None else booking.late_days
+
+    overloads = []
+    for wo in sorted(work_orders, key=lambda w: w.number):
+        was, will = late(before, wo.pk), late(after, wo.pk)
+        worse = (will is None and was is not None) or (
+            will is not None and was is not None and will > was
+        )
+        if worse:
+            overloads.append(Overload(wo.pk, wo.number, was, will))
+    return overloads
+
+
 @transaction.atomic
 def schedule_move(
-    *, entry: ScheduleEntry, line: SewingLine | int, start: date | None, by=None
+    *,
+    entry: ScheduleEntry,
+    line: SewingLine | int,
+    start: date | None,
+    by=None,
+    confirm: bool = False,
 ) -> ScheduleEntry:
-    """Pin a work order to a line (and a not-before date) and re-plan what follows."""
+    """Pin a work order to a line (and a not-before date, which also puts it before the work
+    due after that date) and re-plan what follows.
+
+    A move the line has no capacity for — one that makes any work order later past its due
+    date, or leaves one unplaced — is refused (code "overload", nothing written) unless
+    `confirm`; a confirmed overload is saved with the overloads in the audit entry's note."""
     factory = entry.factory
     _refuse_unless_planned(entry)
     line_id = line.pk if isinstance(line, SewingLine) else line
@@ -223,18 +298,138 @@ def schedule_move(
             _("A work order cannot be moved into the past."),
             errors={"start": [_("Pick today or a later date.")]},
         )
+    # Serialise moves and placements of one factory: each checks the capacity the other books.
+    Factory.objects.select_for_update().filter(pk=factory.pk).first()
+    overloads = schedule_move_check(entry=entry, line_id=target.pk, start=start)
+    details = [item.describe() for item in overloads]
+    if overloads and not confirm:
+        raise DomainError(
+            _("%(line)s has not the capacity to take this move in time: %(details)s.")
+            % {"line": target.name, "details": "; ".join(details)},
+            code="overload",
+            errors={"line": details},
+            status_code=409,
+        )
+    before = ScheduleEntry.objects.get(pk=entry.pk)
     ScheduleEntry.objects.filter(pk=entry.pk).update(pinned_line=target, pinned_start=start)
+    after = ScheduleEntry.objects.get(pk=entry.pk)
+    note = ""
+    if overloads:
+        note = str(_("Moved although it overloads: %(details)s")) % {"details": "; ".join(details)}
+    audit_updates_record(
+        changed=[(before, after)], fields=["pinned_line", "pinned_start"], by=by, note=note
+    )
     schedule_replan(factory=factory)
-    return ScheduleEntry.objects.get(pk=entry.pk)
+    return ScheduleEntry.objects.select_related("work_order", "line").get(pk=entry.pk)
 
 
 @transaction.atomic
 def schedule_unpin(*, entry: ScheduleEntry, by=None) -> ScheduleEntry:
     """Let the planner choose the line and date again."""
     _refuse_unless_planned(entry)
+    before = ScheduleEntry.objects.get(pk=entry.pk)
     ScheduleEntry.objects.filter(pk=entry.pk).update(pinned_line=None, pinned_start=None)
+    after = ScheduleEntry.objects.get(pk=entry.pk)
+    audit_updates_record(changed=[(before, after)], fields=["pinned_line", "pinned_start"], by=by)
     schedule_replan(factory=entry.factory)
     return ScheduleEntry.objects.get(pk=entry.pk)
+
+
+# --- placing new work orders ----------------------------------------------------------------
+PLACE_HORIZON_DAYS = 120
+
+
+@transaction.atomic
+def schedule_place(*, factory: Factory, work_orders: Sequence[WorkOrder]) -> list[ScheduleEntry]:
+    """Put work orders the plan does not know yet (just converted) onto the line where they
+    finish earliest, in the capacity the current plan leaves free, without moving anything
+    already planned. The same planner as a re-plan; a later re-plan may re-sequence them."""
+    # Two conversions placing at once would book the same free minutes: one after the other.
+    Factory.objects.select_for_update().filter(pk=factory.pk).first()
+    known = set(
+        ScheduleEntry.objects.filter(
+            factory=factory, work_order_id__in=[wo.pk for wo in work_orders]
+        ).values_list("work_order_id", flat=True)
+    )
+    new = list(
+        WorkOrder.objects.filter(
+            factory=factory,
+            pk__in=[wo.pk for wo in work_orders if wo.pk not in known],
+            status__in=PLANNED_STATUSES,
+        ).select_related("version")
+    )
+    if not new:
+        return []
+    lines = list(SewingLine.objects.filter(factory=factory, is_active=True))
+    today = factory_today(factory)
+    loads = remaining_loads(factory, new)
+    jobs = [
+        scheduling.Job(
+            key=wo.pk,
+            load=loads[wo.pk],
+            due=wo.due_date,
+            priority=wo.priority,
+            style=str(wo.version.style_id),
+        )
+        for wo in new
+    ]
+    booked = booked_minutes_by_line_day(factory)
+    last_style = {
+        line_id: str(style_id)
+        for line_id, style_id in ScheduleEntry.objects.filter(factory=factory, line__in=lines)
+        .order_by("line_id", "finish_date", "sequence")
+        .values_list("line_id", "work_order__version__style_id")
+    }
+    horizon = PLACE_HORIZON_DAYS
+    while True:
+        capacity = line_capacity(
+            factory=factory, start=today, end=today + timedelta(days=horizon), lines=lines
+        )
+        free = {
+            line: {day: max(0, n - booked.get(line, {}).get(day, 0)) for day, n in days.items()}
+            for line, days in capacity.items()
+        }
+        plan = scheduling.plan(jobs, free, line_styles=last_style)
+        if not plan.unplaced or horizon >= MAX_HORIZON_DAYS or not lines:
+            break
+        horizon = min(horizon * 2, MAX_HORIZON_DAYS)
+    next_sequence = (
+        ScheduleEntry.objects.filter(factory=factory).aggregate(n=Max("sequence"))["n"] or 0
+    ) + 1
+    position = {key: next_sequence + n for n, key in enumerate(plan.sequence)}
+    created = []
+    for wo in new:
+        booking = plan.bookings.get(wo.pk)
+        entry = ScheduleEntry(factory=factory, work_order=wo, sequence=position.get(wo.pk, 0))
+        if booking is None:
+            entry.is_unplaced = True
+        else:
+            entry.line_id = booking.line
+            entry.start_date = booking.start
+            entry.finish_date = booking.finish
+            entry.load_minutes = int(round(sum(booking.days.values())))
+            entry.changeover_minutes = booking.changeover_minutes
+            entry.late_days = booking.late_days
+            entry.daily_minutes = {day.isoformat(): n for day, n in sorted(booking.days.items())}
+            WorkOrder.objects.filter(pk=wo.pk).update(line_id=booking.line)
+        entry.save()  # one by one, so that the audit log records each placement
+        created.append(entry)
+    notify(
+        factory.pk,
+        "schedule_placed",
+        {"work_orders": [entry.work_order_id for entry in created if entry.line_id]},
+    )
+    return created
+
+
+@shared_task(acks_late=True, ignore_result=True, max_retries=3)
+def work_orders_place(factory_id: int, work_order_ids: list[int]) -> int:
+    """Place just-converted work orders on the plan (queued after the conversion commits)."""
+    factory = Factory.objects.filter(pk=factory_id).first()
+    if factory is None:
+        return 0
+    work_orders = list(WorkOrder.objects.filter(factory=factory, pk__in=work_order_ids))
+    return len(schedule_place(factory=factory, work_orders=work_orders))
 
 
 # --- line balancing --------------------------------------------------------------------------
