@@ -1,5 +1,7 @@
 """Documents of a calculated period: payslips (PDF, Chinese), wage sheet (Excel), bank file (CSV).
 
+A bank account is masked (payroll.privacy.mask_account) everywhere but the bank file.
+
 The bank file and the wage sheet list exactly the period's payslips with a positive total, so
 the period total, the sum of the payslips and the sum of the bank-file lines always agree.
 """
@@ -13,6 +15,7 @@ from reportlab.lib.units import mm
 from core.pdf import PdfCanvas
 from core.tabular import Sheet, rows_to_csv, rows_to_xlsx
 from payroll.models import PayPeriod, Payslip
+from payroll.privacy import mask_account
 
 CENT = Decimal("0.01")
 SLIP_PARTS = [
@@ -70,7 +73,7 @@ def payslips_pdf(period: PayPeriod, payslips) -> bytes:
         pdf.drawString(18 * mm, y - 2 * mm, "实发工资（元）")
         pdf.drawRightString(width - 18 * mm, y - 2 * mm, f"{slip.gross:,.2f}")
         pdf.font(8)
-        pdf.drawString(14 * mm, 12 * mm, f"银行账号：{slip.bank_account or '—'}")
+        pdf.drawString(14 * mm, 12 * mm, f"银行账号：{mask_account(slip.bank_account) or '—'}")
         pdf.drawString(14 * mm, 8 * mm, "如有疑问，请在手机“我的工资”页面对相应明细提出异议。")
         pdf.showPage()
     return pdf.finish()
@@ -102,6 +105,8 @@ def wage_sheet_xlsx(period: PayPeriod) -> bytes:
         row = []
         for field, _label in SHEET_COLUMNS:
             value = getattr(slip, field)
+            if field == "bank_account":
+                value = mask_account(value)
             if isinstance(value, Decimal):
                 totals[field] = totals.get(field, Decimal("0")) + value
             row.append(value)
