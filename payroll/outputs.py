@@ -8,12 +8,14 @@ the period total, the sum of the payslips and the sum of the bank-file lines alw
 
 from decimal import Decimal
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 
 from core.pdf import PdfCanvas
 from core.tabular import Sheet, rows_to_csv, rows_to_xlsx
+from factories.models import department_label
 from payroll.models import PayPeriod, Payslip
 from payroll.privacy import mask_account
 
@@ -27,6 +29,12 @@ SLIP_PARTS = [
     ("adjustments", "调整"),
     ("minimum_top_up", "最低工资补差"),
 ]
+
+
+def _in_chinese(label, value) -> str:
+    """A label of the Chinese documents (payslip, wage sheet), whatever the clerk's language."""
+    with translation.override("zh-hans"):
+        return label(value)
 
 
 def payable_payslips(period: PayPeriod):
@@ -52,7 +60,8 @@ def payslips_pdf(period: PayPeriod, payslips) -> bytes:
         y -= 6 * mm
         pdf.drawString(14 * mm, y, f"工号：{slip.employee_no}    姓名：{slip.worker_name}")
         y -= 6 * mm
-        pdf.drawString(14 * mm, y, f"产线：{slip.line_name or '—'}    部门：{slip.department}")
+        department = _in_chinese(department_label, slip.department)
+        pdf.drawString(14 * mm, y, f"产线：{slip.line_name or '—'}    部门：{department}")
         y -= 6 * mm
         pdf.drawString(
             14 * mm,
@@ -107,6 +116,8 @@ def wage_sheet_xlsx(period: PayPeriod) -> bytes:
             value = getattr(slip, field)
             if field == "bank_account":
                 value = mask_account(value)
+            elif field == "department":
+                value = _in_chinese(department_label, value)
             if isinstance(value, Decimal):
                 totals[field] = totals.get(field, Decimal("0")) + value
             row.append(value)
