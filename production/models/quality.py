@@ -1,8 +1,11 @@
 """Quality: defect codes, inline and end-of-line inspections with their defects (and the rework
 they send back), and final audits sampled per ISO 2859-1."""
 
+import re
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from factories.tenancy import FactoryOwned
@@ -12,6 +15,19 @@ class Severity(models.TextChoices):
     CRITICAL = "critical", _("Critical")
     MAJOR = "major", _("Major")
     MINOR = "minor", _("Minor")
+
+
+# A name given in both languages, Chinese first: "跳针 Skipped stitch" (the standard codes are).
+BILINGUAL = re.compile(r"^(?P<zh>[^\x00-\x7f][^A-Za-z]*?)\s+(?P<en>[A-Za-z].*)$")
+
+
+def in_reader_language(name: str) -> str:
+    """The half of a bilingual name in the reader's language ("跳针 Skipped stitch" → 跳针 in
+    Chinese, "Skipped stitch" otherwise); a name in one language is shown as it is."""
+    match = BILINGUAL.match(name or "")
+    if match is None:
+        return name
+    return match["zh"] if (get_language() or "").startswith("zh") else match["en"]
 
 
 class DefectCode(FactoryOwned):
@@ -32,8 +48,13 @@ class DefectCode(FactoryOwned):
             models.UniqueConstraint(fields=["factory", "code"], name="defect_code_unique"),
         ]
 
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (see `in_reader_language`)."""
+        return in_reader_language(self.name)
+
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.display_name}"
 
 
 class Inspection(FactoryOwned):
