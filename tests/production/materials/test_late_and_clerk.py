@@ -152,3 +152,23 @@ def test_a_ship_date_in_time_is_not_warned(sent_order, supplier_user):
 
     html = response.content.decode()
     assert "after it is needed" not in html and "data-ships-late" not in html
+
+
+@pytest.mark.parametrize(("role", "status", "orders"), [("clerk", 201, 1), ("supervisor", 403, 0)])
+def test_the_api_lets_the_warehouse_order_suggestions_and_no_one_else(
+    factory, fabric, offer, work_order, manager, clerk, role, status, orders
+):
+    supervisor = UserFactory(username="sup")
+    MembershipFactory(user=supervisor, organization=factory.organization, role=Role.SUPERVISOR)
+    need(work_order, fabric, 120, days=20)
+    suggestion = mrp_run(factory=factory, by=manager).suggestion_rows.get()
+    client = client_of({"clerk": clerk, "supervisor": supervisor}[role])
+
+    response = client.post(
+        "/api/v1/purchase-suggestions/order/",
+        {"suggestions": [suggestion.pk]},
+        content_type="application/json",
+    )
+
+    assert response.status_code == status
+    assert PurchaseOrder.objects.count() == orders
