@@ -10,6 +10,7 @@ so the kit draws every date picker in ISO whatever the language (core/forms.py).
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -19,6 +20,8 @@ from django.utils import translation
 
 from core.forms import PageForm
 from factories.clock import factory_today
+from inventory import services as inventory_services
+from inventory.models import PurchaseOrderLine
 from tests.worlds import build_world, pks_by_model
 
 pytestmark = pytest.mark.django_db
@@ -82,8 +85,8 @@ class Case:
     role: str
     url: object  # world -> address
     payload: object  # world -> {field: value}
-    refused: str  # the field that must show the error
-    kept: tuple = ()  # the typed fields whose values must come back
+    refused: object  # the field that must show the error (or world -> it)
+    kept: object = ()  # the typed fields whose values must come back (or world -> them)
     extra: dict = field(default_factory=dict)  # posted, not typed (which form of the page)
 
 
@@ -236,6 +239,18 @@ CASES = [
         kept=("margin_pct", "valid_until", "notes"),
     ),
     Case(
+        "purchase order confirmation by the supplier",
+        "supplier_sales",
+        lambda w: f"/inventory/purchase-orders/{w.sent_order.pk}/",
+        lambda w: {
+            f"quantity_{_sent_line(w).pk}": "fifty",
+            f"ship_date_{_sent_line(w).pk}": _later(w, 25),
+        },
+        refused=lambda w: f"quantity_{_sent_line(w).pk}",
+        kept=lambda w: (f"quantity_{_sent_line(w).pk}", f"ship_date_{_sent_line(w).pk}"),
+        extra={"action": "confirm"},
+    ),
+    Case(
         "cycle count start",
         "warehouse_clerk",
         lambda w: "/inventory/counts/",
@@ -246,9 +261,33 @@ CASES = [
 ]
 
 
+def _sent_line(world):
+    return world.sent_order.lines.get()
+
+
 @pytest.fixture
 def world():
-    return build_world("keep")
+    world = build_world("keep")
+    # A purchase order the supplier has still to confirm.
+    line = (
+        PurchaseOrderLine.objects.filter(factory=world.factory).select_related("material").first()
+    )
+    world.sent_order = inventory_services.purchase_order_send(
+        order=inventory_services.purchase_order_create(
+            factory=world.factory,
+            supplier=world.supplier,
+            lines=[
+                {
+                    "material": line.material,
+                    "quantity": Decimal("50"),
+                    "need_date": factory_today(world.factory) + dt.timedelta(days=30),
+                }
+            ],
+            by=world.owner,
+        ),
+        by=world.owner,
+    )
+    return world
 
 
 def test_every_form_page_keeps_the_input_and_shows_the_error_at_its_field(world):
@@ -271,17 +310,19 @@ def test_every_form_page_keeps_the_input_and_shows_the_error_at_its_field(world)
             failures.append(f"{case.name}: status {response.status_code}")
             continue
         controls = controls_of(response)
+        kept = case.kept(world) if callable(case.kept) else case.kept
+        refused_name = case.refused(world) if callable(case.refused) else case.refused
         ids = [c["id"] for cs in controls.values() for c in cs if c["id"]]
         if len(ids) != len(set(ids)):
             failures.append(f"{case.name}: two controls share an id: {sorted(ids)}")
-        for name in case.kept:
+        for name in kept:
             shown = [c["value"] for c in controls.get(name, [])]
             if str(payload[name]) not in shown:
                 failures.append(f"{case.name}: {name} shows {shown!r}, typed {payload[name]!r}")
-        named = controls.get(case.refused, [])
+        named = controls.get(refused_name, [])
         refused = [c for c in named if "is-invalid" in c["class"] and c["feedback"]]
         if len(refused) != 1:
-            failures.append(f"{case.name}: no error at {case.refused}: {named}")
+            failures.append(f"{case.name}: no error at {refused_name}: {named}")
     assert failures == [], "\n".join(failures)
     # and nothing was written
     assert pks_by_model() == before
