@@ -7,6 +7,7 @@ entries for rows a bulk update moved (state transitions of many rows at once).
 """
 
 import contextlib
+import json
 from collections.abc import Sequence
 
 from auditlog import get_logentry_model
@@ -16,9 +17,12 @@ from auditlog.diff import model_instance_diff
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, router
 from django.db.models.signals import pre_save
 from django.utils.encoding import smart_str
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 
 @contextlib.contextmanager
@@ -117,3 +121,67 @@ def audit_updates_record(
         entries.append(entry)
     LogEntry.objects.using(using).bulk_create(entries)
     return len(entries)
+
+
+# --- the audit log page: an entry in the reader's words -------------------------------------
+ACTION_LABELS = {
+    0: _("Created"),
+    1: _("Changed"),
+    2: _("Deleted"),
+    3: _("Viewed"),
+}
+# How long a value may run on the page (a JSON grid or a note).
+SHOWN_LENGTH = 120
+
+
+def _shown_value(field, value) -> str:
+    """A recorded value (auditlog stores text) as a reader says it: a choice by its label, a
+    yes/no by word, nothing as a dash."""
+    if value is None or value in ("None", ""):
+        return "—"
+    if isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False)
+    value = str(value)
+    if field is not None:
+        choices = dict(getattr(field, "flatchoices", None) or ())
+        if choices:
+            for key, label in choices.items():
+                if str(key) == value:
+                    return str(label)
+        if isinstance(field, models.BooleanField):
+            return str(_("yes") if value in ("True", "true", "1") else _("no"))
+    return value if len(value) <= SHOWN_LENGTH else value[: SHOWN_LENGTH - 1] + "…"
+
+
+def entry_changes(entry) -> list[dict]:
+    """An audit entry's changes as the page shows them: each field by its verbose name in the
+    reader's language, the old and new values with choices by their labels — never the
+    model's raw field names or stored JSON. A field the model no longer has keeps its name."""
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    rows = []
+    for name, values in (entry.changes or {}).items():
+        field = None
+        if model is not None:
+            with contextlib.suppress(FieldDoesNotExist):
+                field = model._meta.get_field(name)
+        label = capfirst(str(getattr(field, "verbose_name", None) or name))
+        if isinstance(values, dict):  # a many-to-many change: {"operation", "objects"}
+            objects = ", ".join(str(o) for o in values.get("objects", []))
+            old, new = ("—", objects) if values.get("operation") == "add" else (objects, "—")
+        else:
+            old, new = (list(values) + [None, None])[:2]
+            old, new = _shown_value(field, old), _shown_value(field, new)
+        rows.append({"field": label, "old": old, "new": new})
+    return rows
+
+
+def entry_subject(entry) -> str:
+    """What the entry is about: the model's verbose name in the reader's language."""
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    return (
+        capfirst(str(model._meta.verbose_name)) if model is not None else entry.content_type.model
+    )
+
+
+def action_label(entry) -> str:
+    return str(ACTION_LABELS.get(entry.action, entry.get_action_display()))

@@ -23,6 +23,13 @@ from core.roles import ROLES_BY_KIND, Role
 from core.services import china_mobile_normalize
 
 FIELD_TEMPLATE = "core/forms/field.html"
+
+# What a browser's date pickers read and send, whatever the page's language: an <input
+# type="date"> shows nothing when its value is in the locale's format (zh-hans writes
+# "2026/12/15"), so a date drawn in that format was wiped from the page — the initial
+# one, and so the one shown back after an error.
+DATE_FORMAT = "%Y-%m-%d"
+DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 NON_FIELD_KEYS = {None, "__all__", "non_field_errors"}
 
 
@@ -36,6 +43,19 @@ class BootstrapBoundField(BoundField):
             own = attrs.get("class") or widget.attrs.get("class", "")
             attrs["class"] = f"{own} is-invalid".strip()
         return attrs
+
+
+def _date_widget(widget: forms.Widget) -> None:
+    """Every date input is a browser date picker drawn in ISO, every date-time one a
+    `datetime-local` picker (a hidden date is left as it is: it is not typed)."""
+    if isinstance(widget, forms.DateTimeInput):
+        if widget.input_type == "text":
+            widget.input_type = "datetime-local"
+        widget.format = DATETIME_LOCAL_FORMAT
+    elif isinstance(widget, forms.DateInput):
+        if widget.input_type == "text":
+            widget.input_type = "date"
+        widget.format = DATE_FORMAT
 
 
 def _bootstrap_class(widget: forms.Widget) -> str | None:
@@ -62,6 +82,7 @@ class PageFormMixin:
         """Style and scope the fields; a form that adds fields in its __init__ calls it again."""
         for field in self.fields.values():
             field.template_name = field.template_name or FIELD_TEMPLATE
+            _date_widget(field.widget)
             css = _bootstrap_class(field.widget)
             if css and "class" not in field.widget.attrs:
                 field.widget.attrs["class"] = css

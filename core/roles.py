@@ -82,3 +82,9 @@ OWNER_ROLE_BY_KIND = {
     OrgKind.SUPPLIER: Role.SUPPLIER_SALES,
     OrgKind.DISTRICT: Role.DISTRICT_OFFICIAL,
 }
+
+
+def role_names(group: frozenset[str]) -> list[str]:
+    """The roles of a group by name, in the user's language and the order roles are declared
+    (to tell someone who may do what their own role may not)."""
+    return [str(label) for value, label in Role.choices if value in group]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from core import services
 from core.acting import SESSION_KEY
+from core.audit import action_label, entry_changes, entry_subject
 from core.errors import DomainError
 from core.forms import (
     ApiTokenForm,
@@ -185,7 +186,17 @@ def audit(request):
         .select_related("actor", "content_type")
         .order_by("-timestamp")[:200]
     )
-    return render(request, "core/audit.html", {"entries": entries})
+    # Each entry in the reader's words: verbose names and choice labels, not raw internals.
+    rows = [
+        {
+            "entry": entry,
+            "action": action_label(entry),
+            "subject": entry_subject(entry),
+            "changes": entry_changes(entry),
+        }
+        for entry in entries
+    ]
+    return render(request, "core/audit.html", {"rows": rows})
 
 
 def healthz(request):

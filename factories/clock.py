@@ -128,3 +128,9 @@ def screen_window(factory, name: str, now: datetime | None = None) -> Period:
             first=local_date(factory, start), last=factory_today(factory, now), start=start, end=now
         )
     return period_of(factory, name, now)
+
+
+def days_late(due: date | None, today: date) -> int:
+    """How many days `due` has already gone by `today` (the factory's, `factory_today`): 0 when
+    it is today or later, or there is none."""
+    return max(0, (today - due).days) if due else 0

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import Organization, User
 from core.roles import OrgKind
@@ -256,6 +257,28 @@ class Station(FactoryOwned):
 
     def __str__(self) -> str:
         return self.code
+
+
+# The departments a factory names as words (a worker's `department` is free text, "sewing" by
+# default): shown in the reader's language, never as the stored word. Any other department is
+# the factory's own name and is shown as typed.
+DEPARTMENT_LABELS = {
+    "sewing": pgettext_lazy("department", "Sewing"),
+    "cutting": pgettext_lazy("department", "Cutting"),
+    "finishing": pgettext_lazy("department", "Finishing"),
+    "ironing": pgettext_lazy("department", "Ironing"),
+    "packing": pgettext_lazy("department", "Packing"),
+    "quality": pgettext_lazy("department", "Quality control"),
+    "warehouse": pgettext_lazy("department", "Warehouse"),
+}
+
+
+def department_label(value: str | None) -> str:
+    """A department as the reader says it ("sewing" → 缝制 in Chinese); "—" for none."""
+    key = (value or "").strip()
+    if not key:
+        return "—"
+    return str(DEPARTMENT_LABELS.get(key.lower(), key))
 
 
 class Worker(FactoryOwned):

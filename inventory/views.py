@@ -6,14 +6,24 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.forms import apply_domain_error, errors_text, submit_form
 from core.pdf import pdf_response
-from core.roles import FACTORY_STAFF, MANAGERS, PLANNING, QUALITY, SUPPLIERS, WAREHOUSE, OrgKind
+from core.roles import (
+    FACTORY_STAFF,
+    MANAGERS,
+    PLANNING,
+    QUALITY,
+    SUPPLIERS,
+    WAREHOUSE,
+    OrgKind,
+    role_names,
+)
 from core.views import role_required
-from factories.clock import factory_today
+from factories.clock import days_late, factory_today
 from inventory import forms, selectors, services
 from inventory.labels import labels_pdf
 from inventory.models import (
@@ -263,6 +273,8 @@ def _purchase_order_action(request, order, lines):
             ),
             _("Quantities and ship dates confirmed."),
         )
+        if saved:
+            _warn_late_ship_dates(request, order)
         return None if saved else form
     if action == "receive" and request.role in WAREHOUSE:
         form = forms.ReceiveForm(request.POST, organization=request.organization, order=order)
@@ -284,6 +296,26 @@ def _purchase_order_action(request, order, lines):
     return None
 
 
+def _warn_late_ship_dates(request, order) -> None:
+    """A confirmation is taken as the supplier gives it; a ship date after the need date is
+    said at once, line by line, to whoever confirmed."""
+    for line in order.lines.select_related("material").order_by("pk"):
+        if line.ships_late_by:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(material)s ships %(days)d day after it is needed (%(need)s).",
+                    "%(material)s ships %(days)d days after it is needed (%(need)s).",
+                    line.ships_late_by,
+                )
+                % {
+                    "material": line.material.code,
+                    "days": line.ships_late_by,
+                    "need": line.need_date.isoformat(),
+                },
+            )
+
+
 @role_required(FACTORY_STAFF)
 def suppliers(request):
     return render(
@@ -299,13 +331,22 @@ def shortages(request):
     """The last MRP run's shortages and suggestions. Running MRP and the release-to-cutting form
     are production's (production/inventory_views.py, at /inventory/shortages/run/ and
     /inventory/shortages/release/)."""
-    run = selectors.latest_run(_factory(request))
+    factory = _factory(request)
+    run = selectors.latest_run(factory)
     shortage_rows = suggestions = []
     if run is not None:
-        shortage_rows = selectors.latest_shortages(_factory(request)).select_related("work_order")
-        suggestions = run.suggestion_rows.select_related(
-            "material", "supplier", "purchase_order"
-        ).order_by("supplier__name", "order_by")
+        shortage_rows = selectors.latest_shortages(factory).select_related("work_order")
+        suggestions = list(
+            run.suggestion_rows.select_related("material", "supplier", "purchase_order").order_by(
+                "supplier__name", "order_by"
+            )
+        )
+    today = factory_today(factory)
+    for suggestion in suggestions:
+        # A suggestion not yet ordered whose latest order date has gone is shown in red.
+        suggestion.late_days = (
+            0 if suggestion.purchase_order_id else days_late(suggestion.order_by, today)
+        )
     return render(
         request,
         "inventory/shortages.html",
@@ -314,11 +355,14 @@ def shortages(request):
             "shortages": shortage_rows,
             "suggestions": suggestions,
             "can_plan": request.role in PLANNING,
+            "can_order": request.role in WAREHOUSE,
+            # Who may turn suggestions into purchase orders, named for those who may not.
+            "orderers": role_names(WAREHOUSE),
         },
     )
 
 
-@role_required(PLANNING)
+@role_required(WAREHOUSE)
 @require_POST
 def suggestions_order(request):
     form = forms.SuggestionsOrderForm(request.POST, organization=request.organization)

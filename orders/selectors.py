@@ -17,7 +17,7 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from factories.clock import factory_today, local_date
+from factories.clock import days_late, factory_today, local_date
 from factories.models import Factory, Partnership
 from orders import conf
 from orders.models import (
@@ -46,6 +46,48 @@ def tracked_orders(merchant):
     )
 
 
+# The statuses in which the factory has said yes to an order (its promise date stands).
+PROMISED = frozenset(
+    {
+        Order.Status.ACCEPTED,
+        Order.Status.IN_PRODUCTION,
+        Order.Status.PARTLY_SHIPPED,
+        Order.Status.SHIPPED,
+        Order.Status.DELIVERED,
+    }
+)
+
+
+def promise_is_given(order: Order) -> bool:
+    """Whether the factory has accepted the order, so that its promised date may be shown."""
+    return order.status in PROMISED
+
+
+def order_axes(order: Order, lines=None) -> tuple[list[str], list[str]]:
+    """The sizes and colours of an order as its pages draw them: sizes in the style's size run
+    (S, M, L, XL — not alphabetical), colours in the order the order lists them (its lines
+    as entered); a size or colour outside the tech pack follows, as entered."""
+    lines = sorted(order.lines.all() if lines is None else lines, key=lambda line: line.pk)
+    entered_sizes = list(dict.fromkeys(line.size for line in lines))
+    run = [size for size in order.version.sizes if size in entered_sizes]
+    sizes = run + [size for size in entered_sizes if size not in run]
+    colours = list(dict.fromkeys(line.colour for line in lines))
+    return sizes, colours
+
+
+# An order still to ship: its delivery date can go by.
+UNSHIPPED = {"draft", "placed", "accepted", "in_production", "partly_shipped"}
+
+
+def order_late_days(order: Order) -> int:
+    """Days the order's delivery date (the promise once given, else the requested date) has
+    gone by the factory's today, for an order not yet fully shipped; else 0."""
+    if order.status not in UNSHIPPED:
+        return 0
+    due = order.promised_date if order.promise_given and order.promised_date else None
+    return days_late(due or order.requested_date, factory_today(order.factory))
+
+
 def merchant_progress(order: Order, *, work_orders: list[dict]) -> dict:
     """What the merchant may know of an order's production — no operations, operators or
     lines. `work_orders` are production's figures of the order's work orders
@@ -57,10 +99,10 @@ def merchant_progress(order: Order, *, work_orders: list[dict]) -> dict:
         for cell in work_order["cells"]:
             finished_by_cell[(cell["size"], cell["colour"])] += cell["finished"]
     ordered: dict[tuple[str, str], int] = defaultdict(int)
-    for line in order.lines.all():
+    lines = list(order.lines.all())
+    for line in lines:
         ordered[(line.size, line.colour)] += line.quantity
-    sizes = list(dict.fromkeys(size for size, _colour in ordered))
-    colours = list(dict.fromkeys(colour for _size, colour in ordered))
+    sizes, colours = order_axes(order, lines)
     matrix = [
         {
             "colour": colour,
@@ -77,6 +119,11 @@ def merchant_progress(order: Order, *, work_orders: list[dict]) -> dict:
     finished = sum(cell["done"] for row in matrix for cell in row["cells"])
     total = order.total_quantity
     first_due = min((work_order["due_date"] for work_order in work_orders), default=None)
+    # The date the factory promises is its word only once it has accepted the order: before,
+    # it is production's estimate, and the merchant is shown no date of the factory's.
+    given = order.promise_given
+    promised = order.promised_date if given else None
+    expected = (promised or first_due or order.requested_date) if given else None
     return {
         "id": order.pk,
         "number": order.number,
@@ -91,8 +138,8 @@ def merchant_progress(order: Order, *, work_orders: list[dict]) -> dict:
         "percent_finished": round(100 * finished / total) if total else 0,
         "percent_shipped": round(100 * order.shipped_quantity / total) if total else 0,
         "requested_date": order.requested_date,
-        "promised_date": order.promised_date,
-        "expected_ship_date": order.promised_date or first_due or order.requested_date,
+        "promised_date": promised,
+        "expected_ship_date": expected,
         "sizes": sizes,
         "matrix": matrix,
         "shipments": [

@@ -96,20 +96,20 @@ def order_detail(request, pk):
         else:
             messages.success(request, _("Done."))
             return redirect("orders:detail", pk=order.pk)
-    version = order.version
-    cells = {(line.colour, line.size): line for line in order.lines.all()}
-    grid = [
-        (colour, [cells.get((colour, size)) for size in version.sizes])
-        for colour in version.colours
-        if any((colour, size) in cells for size in version.sizes)
-    ]
+    lines = list(order.lines.all())
+    cells = {(line.colour, line.size): line for line in lines}
+    sizes, colours = selectors.order_axes(order, lines)
+    grid = [(colour, [cells.get((colour, size)) for size in sizes]) for colour in colours]
     return render(
         request,
         "orders/order_detail.html",
         {
             "order": order,
-            "sizes": version.sizes,
+            "sizes": sizes,
             "grid": grid,
+            # The factory sees its estimate; a merchant sees a date once the factory accepted.
+            "show_promise": _is_factory(request) or order.promise_given,
+            "late_days": selectors.order_late_days(order),
             "events": order.events.select_related("by_organization"),
             "is_factory": _is_factory(request),
             "can_plan": request.role in PLANNING,
@@ -120,6 +120,7 @@ def order_detail(request, pk):
 
 
 order_detail.model = Order
+
 
 ACTIONS = {
     "place": (

@@ -1,18 +1,23 @@
 """Documents of a calculated period: payslips (PDF, Chinese), wage sheet (Excel), bank file (CSV).
 
+A bank account is masked (payroll.privacy.mask_account) everywhere but the bank file.
+
 The bank file and the wage sheet list exactly the period's payslips with a positive total, so
 the period total, the sum of the payslips and the sum of the bank-file lines always agree.
 """
 
 from decimal import Decimal
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 
 from core.pdf import PdfCanvas
 from core.tabular import Sheet, rows_to_csv, rows_to_xlsx
+from factories.models import department_label
 from payroll.models import PayPeriod, Payslip
+from payroll.privacy import mask_account
 
 CENT = Decimal("0.01")
 SLIP_PARTS = [
@@ -24,6 +29,12 @@ SLIP_PARTS = [
     ("adjustments", "调整"),
     ("minimum_top_up", "最低工资补差"),
 ]
+
+
+def _in_chinese(label, value) -> str:
+    """A label of the Chinese documents (payslip, wage sheet), whatever the clerk's language."""
+    with translation.override("zh-hans"):
+        return label(value)
 
 
 def payable_payslips(period: PayPeriod):
@@ -49,7 +60,8 @@ def payslips_pdf(period: PayPeriod, payslips) -> bytes:
         y -= 6 * mm
         pdf.drawString(14 * mm, y, f"工号：{slip.employee_no}    姓名：{slip.worker_name}")
         y -= 6 * mm
-        pdf.drawString(14 * mm, y, f"产线：{slip.line_name or '—'}    部门：{slip.department}")
+        department = _in_chinese(department_label, slip.department)
+        pdf.drawString(14 * mm, y, f"产线：{slip.line_name or '—'}    部门：{department}")
         y -= 6 * mm
         pdf.drawString(
             14 * mm,
@@ -70,7 +82,7 @@ def payslips_pdf(period: PayPeriod, payslips) -> bytes:
         pdf.drawString(18 * mm, y - 2 * mm, "实发工资（元）")
         pdf.drawRightString(width - 18 * mm, y - 2 * mm, f"{slip.gross:,.2f}")
         pdf.font(8)
-        pdf.drawString(14 * mm, 12 * mm, f"银行账号：{slip.bank_account or '—'}")
+        pdf.drawString(14 * mm, 12 * mm, f"银行账号：{mask_account(slip.bank_account) or '—'}")
         pdf.drawString(14 * mm, 8 * mm, "如有疑问，请在手机“我的工资”页面对相应明细提出异议。")
         pdf.showPage()
     return pdf.finish()
@@ -102,6 +114,10 @@ def wage_sheet_xlsx(period: PayPeriod) -> bytes:
         row = []
         for field, _label in SHEET_COLUMNS:
             value = getattr(slip, field)
+            if field == "bank_account":
+                value = mask_account(value)
+            elif field == "department":
+                value = _in_chinese(department_label, value)
             if isinstance(value, Decimal):
                 totals[field] = totals.get(field, Decimal("0")) + value
             row.append(value)

@@ -15,7 +15,7 @@ from django.db.models import Count, Sum
 from core.errors import DomainError
 from factories.calendar import days_between
 from factories.clock import days_bounds, factory_today
-from factories.models import Worker
+from factories.models import Worker, department_label
 from payroll import calculation
 from payroll.models import Dispute, PayPeriod, Payslip, PeriodKind, WageDay, WageLine
 from payroll.services import period_end
@@ -71,7 +71,10 @@ def totals_by_line(period: PayPeriod) -> list[dict]:
 
 
 def totals_by_department(period: PayPeriod) -> list[dict]:
-    return _totals(period, "department")
+    return [
+        {**row, "name": department_label(row["department"])}
+        for row in _totals(period, "department")
+    ]
 
 
 def period_earned(period: PayPeriod) -> Decimal | None:

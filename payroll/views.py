@@ -291,11 +291,16 @@ def attendance(request):
     factory = _factory(request)
     # Two forms on one page: the hidden "clock" or "time" input says which one was sent.
     organization = request.organization
+    # Each form its own ids: both have a worker and a reason.
     clock_form = forms.AttendanceForm(
-        request.POST if "clock" in request.POST else None, organization=organization
+        request.POST if "clock" in request.POST else None,
+        organization=organization,
+        auto_id="clock-%s",
     )
     time_form = forms.TimeEntryForm(
-        request.POST if "time" in request.POST else None, organization=organization
+        request.POST if "time" in request.POST else None,
+        organization=organization,
+        auto_id="time-%s",
     )
     # Only the sent form is bound; an unbound one saves nothing.
     saved = submit_form(
@@ -329,10 +334,13 @@ def rates(request):
     policy_form = forms.PolicyForm(
         request.POST if "policy" in request.POST else None, instance=policy
     )
+    # Each form its own ids: the adjustment and the time rate both have a kind.
     adjustment_form = forms.RateAdjustmentForm(
-        request.POST if "adjustment" in request.POST else None
+        request.POST if "adjustment" in request.POST else None, auto_id="adjustment-%s"
     )
-    time_rate_form = forms.TimeRateForm(request.POST if "time_rate" in request.POST else None)
+    time_rate_form = forms.TimeRateForm(
+        request.POST if "time_rate" in request.POST else None, auto_id="time-rate-%s"
+    )
     # Three forms on one page, told apart by a hidden input; only the sent one is bound.
     saved = (
         submit_form(

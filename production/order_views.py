@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
@@ -149,12 +150,31 @@ def order_new(request):
             apply_domain_error(form, error)
         else:
             messages.success(request, _("Order %(number)s placed.") % {"number": order.number})
+            _warn_inside_lead_time(request, order, promise.date)
             return redirect("orders:detail", pk=order.pk)
     return render(
         request,
         "production/orders/order_new.html",
         {"versions": versions, "version": version, "promise": promise, "form": form},
     )
+
+
+def _warn_inside_lead_time(request, order, earliest: dt.date) -> None:
+    """An order may ask for a date sooner than the factory can promise (the factory decides
+    when it accepts); the merchant is told at once by how much."""
+    if order.requested_date < earliest:
+        days = (earliest - order.requested_date).days
+        messages.warning(
+            request,
+            ngettext(
+                "The delivery date is %(days)d day sooner than the factory can promise now "
+                "(%(earliest)s): the factory may answer with a later date.",
+                "The delivery date is %(days)d days sooner than the factory can promise now "
+                "(%(earliest)s): the factory may answer with a later date.",
+                days,
+            )
+            % {"days": days, "earliest": earliest.isoformat()},
+        )
 
 
 # --- conversion in bulk, tickets -------------------------------------------------------------

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from core.api.schema import LIST_OF_OBJECTS
 from core.api.viewsets import TenantModelViewSet, TenantReadOnlyViewSet, TenantViewSet
 from core.errors import DomainError
-from core.roles import FACTORY_STAFF, MANAGERS, PLANNING, QUALITY, SUPPLIERS, WAREHOUSE, Role
+from core.roles import FACTORY_STAFF, MANAGERS, PLANNING, QUALITY, SUPPLIERS, WAREHOUSE
 from inventory import selectors, services
 from inventory.api import serializers as s
 from inventory.models import (
@@ -374,8 +374,10 @@ class PurchaseSuggestionViewSet(TenantReadOnlyViewSet):
 
     queryset = PurchaseSuggestion.objects.select_related("material", "supplier")
     serializer_class = s.PurchaseSuggestionSerializer
-    read_roles = PLANNING | {Role.WAREHOUSE_CLERK}
-    action_roles = {"order": PLANNING}
+    read_roles = WAREHOUSE
+    # The warehouse clerk, who sees the shortage first, raises the draft purchase orders; a
+    # planner sends them (PurchaseOrderViewSet's "send").
+    action_roles = {"order": WAREHOUSE}
     filterset_fields = ["run", "supplier", "material"]
 
     @action(detail=False, methods=["post"])

@@ -114,6 +114,14 @@ class PurchaseOrderLine(FactoryOwned):
         return NOTHING
 
     @property
+    def ships_late_by(self) -> int:
+        """Days the supplier's confirmed ship date falls after the date the material is needed
+        (0 when on time or not confirmed): the page warns of it."""
+        if self.confirmed_ship_date is None:
+            return 0
+        return max(0, (self.confirmed_ship_date - self.need_date).days)
+
+    @property
     def expected_quantity(self):
         """What the factory can count on: the supplier's confirmation, else the order."""
         return self.confirmed_quantity if self.confirmed_quantity is not None else self.quantity

@@ -102,6 +102,15 @@ class Order(FactoryOwned):
     def __str__(self) -> str:
         return self.number
 
+    # The statuses in which the factory has said yes to the order: its promised date stands.
+    PROMISED = frozenset({"accepted", "in_production", "partly_shipped", "shipped", "delivered"})
+
+    @property
+    def promise_given(self) -> bool:
+        """Whether the factory has accepted the order. Before, `promised_date` is production's
+        estimate (capable-to-promise at placing), not a promise: a merchant is not shown it."""
+        return self.status in self.PROMISED
+
     @property
     def amount(self) -> Decimal:
         return (self.unit_price * self.total_quantity).quantize(Decimal("0.01"))

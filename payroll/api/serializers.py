@@ -17,6 +17,7 @@ from payroll.models import (
     WageDay,
     WageLine,
 )
+from payroll.privacy import mask_account
 
 
 class PayPolicySerializer(TenantModelSerializer):
@@ -101,6 +102,12 @@ class PayslipSerializer(TenantModelSerializer):
     class Meta:
         model = Payslip
         exclude = ["factory"]
+
+    def to_representation(self, instance):
+        # A payslip shows the account's last four only; the bank file keeps the number.
+        data = super().to_representation(instance)
+        data["bank_account"] = mask_account(instance.bank_account)
+        return data
 
 
 class WageDaySerializer(TenantModelSerializer):

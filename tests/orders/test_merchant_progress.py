@@ -53,3 +53,39 @@ def test_before_conversion_nothing_is_cut_or_finished(order):
     assert (progress["cut"], progress["finished"], progress["percent_finished"]) == (0, 0, 0)
     assert progress["expected_ship_date"] == order.requested_date
     assert "operations" not in progress
+
+
+def test_sizes_follow_the_size_run_and_colours_the_order():
+    # Given an order whose lines were entered Red before Black, XL and S before M
+    order = OrderFactory(total_quantity=60, promised_date=None)
+    order.version.sizes, order.version.colours = ["S", "M", "L", "XL"], ["Black", "Red"]
+    order.version.save(update_fields=["sizes", "colours"])
+    for colour, size in [("Red", "XL"), ("Red", "S"), ("Black", "M"), ("Black", "S")]:
+        OrderLineFactory(order=order, size=size, colour=colour, quantity=15)
+
+    # When the merchant's view is drawn
+    progress = merchant_progress(order, work_orders=[])
+
+    # Then sizes run S, M, XL (the size run, not A–Z) and colours as the order lists them
+    assert progress["sizes"] == ["S", "M", "XL"]
+    assert [row["colour"] for row in progress["matrix"]] == ["Red", "Black"]
+    assert [c["ordered"] for c in progress["matrix"][0]["cells"]] == [15, 0, 15]
+
+
+@pytest.mark.parametrize("status", ["draft", "placed", "rejected", "cancelled"])
+def test_no_promise_date_is_shown_before_the_factory_accepts(status):
+    order = OrderFactory(status=status, promised_date=dt.date(2026, 5, 9))
+    OrderLineFactory(order=order, size="M", colour="Black", quantity=40)
+
+    progress = merchant_progress(order, work_orders=[])
+
+    assert (progress["promised_date"], progress["expected_ship_date"]) == (None, None)
+
+
+def test_the_promise_date_is_shown_once_accepted():
+    order = OrderFactory(status="accepted", promised_date=dt.date(2026, 5, 9))
+    OrderLineFactory(order=order, size="M", colour="Black", quantity=40)
+
+    progress = merchant_progress(order, work_orders=[])
+
+    assert progress["promised_date"] == progress["expected_ship_date"] == dt.date(2026, 5, 9)

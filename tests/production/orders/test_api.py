@@ -47,10 +47,21 @@ def test_a_merchant_reads_the_progress_of_its_order(merchant_api, place_order):
         "finished": 0,
         "shipped": 0,
     }
-    assert body["promised_date"] == order.promised_date.isoformat()
-    assert body["expected_ship_date"] == order.promised_date.isoformat()
+    # Placed, not yet accepted: the factory has promised nothing yet.
+    assert (body["promised_date"], body["expected_ship_date"]) == (None, None)
     assert body["sizes"] == ["S", "M", "L"]
     assert body["shipments"] == []
+
+
+def test_the_promise_date_shows_once_the_factory_accepts(
+    merchant_api, place_order, planner, factory
+):
+    order = order_accept(order=place_order(), by=planner, acting=factory.organization)
+
+    body = merchant_api.get(f"/api/v1/orders/{order.pk}/progress/").json()
+
+    assert body["promised_date"] == order.promised_date.isoformat()
+    assert body["expected_ship_date"] == order.promised_date.isoformat()
 
 
 def test_the_factory_accepts_and_converts_through_the_api(factory_api, place_order):
