@@ -62,10 +62,11 @@ class BundleEntryField(serializers.Field):
 
 
 class OperationRecordCreateSerializer(serializers.Serializer):
-    """Bundle: its id as a JSON integer, or as a string the ticket's QR text (`SLB:<id>`), its printed code (`<work order>-<number>`), or
-    its number within `work_order` (production.services.bundle_resolve: a number several open
-    work orders have is refused as `bundle_ambiguous`); operation: id or code; badge: in any
-    written form ("B0041" or "B000041", factories.badges)."""
+    """Bundle: its id as a JSON integer; or, as a string, the ticket's QR text (`SLB:<id>`), its
+    printed code (`<work order>-<number>`) or its number within `work_order`
+    (production.services.bundle_resolve: a number several open work orders have is refused as
+    `bundle_ambiguous`); operation: id or code; badge: in any written form ("B0041" or
+    "B000041", factories.badges)."""
 
     bundle = BundleEntryField()
     work_order = serializers.IntegerField(required=False, allow_null=True)
