@@ -23,7 +23,8 @@ Declare the columns once::
   `CellError(row, column, message)` — all of them, not the first — and the whole file is
   refused with a `SheetImportError` before anything is written.
 - **Write** (`sheet_import(sheet, upload, write)`): the parsed rows (`list[dict]`, keyed by
-  column key; a blank optional cell gives the column's `default`) go to the owning app's
+  column key; a blank optional cell gives the column's `default`, a column the file leaves out
+  is left out of the dicts so the service keeps the stored value) go to the owning app's
   `*_import` service, which writes all or nothing in one transaction. A `DomainError` from it
   whose error keys are `rows[i].field` (or `rows[i]`) is turned back into cell errors
   ("row 7, column 'Badge': …"), so the service never needs to know the sheet.
@@ -194,6 +195,8 @@ class SheetList:
         for row in table:
             values = {}
             for column in self.columns:
+                if column.key not in present:
+                    continue  # a column the file leaves out leaves the stored value alone
                 text = (row.get(column.key) or "").strip()
                 if not text:
                     if column.required:
