@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError, NotAllowed
+from core.errors import Conflict, DomainError, NotAllowed
 from core.models import Membership, Organization, User
 from core.roles import OrgKind, Role
 from factories.models import (
@@ -208,15 +208,25 @@ def _taken(instance) -> dict[str, str]:
         value = getattr(instance, fields[0])
         clash = model.objects.filter(factory_id=instance.factory_id, **{fields[0]: value})
         if value not in (None, "") and clash.exclude(pk=instance.pk).exists():
-            taken[fields[0]] = _("Already used by another %(thing)s in this factory.") % {
-                "thing": model._meta.verbose_name
-            }
+            taken[fields[0]] = Taken(
+                _("Already used by another %(thing)s in this factory.")
+                % {"thing": model._meta.verbose_name}
+            )
     return taken
 
 
+class Taken(str):
+    """The message of a unique value already used: a refusal made only of these is a conflict
+    (409 `duplicate`, as the API has always answered a taken code), any other a bad request."""
+
+
 def _refuse(message, errors: dict) -> None:
-    if errors:
-        raise DomainError(message, code="invalid", errors=errors)
+    if not errors:
+        return
+    messages = [text for texts in errors.values() for text in texts]
+    if all(isinstance(text, Taken) for text in messages):
+        raise Conflict(message, code="duplicate", errors=errors)
+    raise DomainError(message, code="invalid", errors=errors)
 
 
 def _save_setup_row(instance, factory: Factory, data: dict, fields, related=()) -> dict:

@@ -7,8 +7,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core.models import AuditEntry
 from core.roles import Role
 from factories.models import SewingLine, Shift, Station, Worker, WorkerSkill
+from tests.audit_trail import entries_of
 from tests.factories import SewingLineFactory, ShiftFactory, StationFactory, WorkerFactory
 from tests.factory_setup.conftest import client_as
 
@@ -248,3 +250,33 @@ def test_a_supervisor_reads_lines_but_may_not_change_them(factory):
     posted = supervisor.post(reverse("factories:lines-edit", args=[line.pk]), {**LINE})
     assert posted.status_code == 403
     assert SewingLine.objects.get(pk=line.pk).name == "Old"
+
+
+def test_the_page_write_is_audited_with_its_actor(owner, factory):
+    owner.post(reverse("factories:lines-new"), LINE)
+
+    line = SewingLine.objects.get()
+    entries = list(entries_of(line))
+    assert [(e.action, e.actor_id) for e in entries] == [(AuditEntry.Action.CREATE, owner.user.pk)]
+
+
+def test_the_api_writes_through_the_same_service(factory):
+    # given the owner on the API, and a worker with badge B0041
+    from rest_framework.test import APIClient
+
+    line = SewingLineFactory(factory=factory, code="L1")
+    WorkerFactory(factory=factory, line=line, employee_no="E001", badge_id="B0041")
+    other = WorkerFactory(factory=factory, line=line, employee_no="E002", badge_id="B0042")
+    api = APIClient()
+    api.force_login(client_as(factory).user)
+
+    # when another worker is given the same badge through the API
+    response = api.patch(f"/api/v1/workers/{other.pk}/", {"badge_id": "B0041"}, format="json")
+
+    # then it is refused as the page refuses it, and nothing changed
+    assert response.status_code == 409
+    assert response.json()["code"] == "duplicate"
+    assert response.json()["errors"] == {
+        "badge_id": ["Already used by another worker in this factory."]
+    }
+    assert Worker.objects.get(pk=other.pk).badge_id == "B0042"
