@@ -26,7 +26,7 @@ from core.views import role_required
 from factories import services, sheets
 from factories.badges import badge_cards_pdf
 from factories.calendar import calendar_days
-from factories.clock import factory_today, month_first, month_last
+from factories.clock import factory_today, month_first, month_last, week_first
 from factories.forms import (
     CalendarDayForm,
     LineForm,
@@ -428,7 +428,8 @@ worker_badge.model = Worker
 
 # --- Calendar -----------------------------------------------------------------------------
 def _month(request, factory) -> date:
-    text = request.GET.get("month") or request.POST.get("month") or ""
+    # A refused form posts back to the same address, ?month= included.
+    text = request.GET.get("month") or ""
     try:
         year, month = (int(part) for part in text.split("-")[:2])
         return date(year, month, 1)
@@ -440,7 +441,8 @@ def _calendar_page(request, factory, form, *, status=200):
     first = _month(request, factory)
     last = month_last(first)
     entries = calendar_days(factory, first, last)
-    leading = first.weekday()
+    # Weeks start on Monday, as factories.clock.week_first does.
+    leading = (first - week_first(first)).days
     cells = [None] * leading + [entries[day] for day in sorted(entries)]
     cells += [None] * (-len(cells) % 7)
     previous = month_first(first - date.resolution)
