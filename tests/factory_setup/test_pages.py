@@ -280,3 +280,50 @@ def test_the_api_writes_through_the_same_service(factory):
         "badge_id": ["Already used by another worker in this factory."]
     }
     assert Worker.objects.get(pk=other.pk).badge_id == "B0042"
+
+
+def test_the_owner_moves_a_station_and_a_bad_position_changes_nothing(owner, factory):
+    first = SewingLineFactory(factory=factory, code="L1")
+    second = SewingLineFactory(factory=factory, code="L2")
+    station = StationFactory(line=first, code="S01", position=1)
+    url = reverse("factories:stations-edit", args=[station.pk])
+
+    refused = owner.post(url, {"line": second.pk, "code": "S01", "position": "-1"})
+    assert refused.status_code == 400
+    assert list(refused.context["form"].errors) == ["position"]
+    assert Station.objects.filter(pk=station.pk).values_list("line_id", "position").get() == (
+        first.pk,
+        1,
+    )
+
+    done = owner.post(url, {"line": second.pk, "code": "S01", "position": "7"})
+    assert done.status_code == 302
+    assert Station.objects.filter(pk=station.pk).values_list("line_id", "position").get() == (
+        second.pk,
+        7,
+    )
+
+
+def test_the_owner_edits_a_shift_and_a_taken_code_changes_nothing(owner, factory):
+    ShiftFactory(factory=factory, code="DAY", is_default=False)
+    night = ShiftFactory(factory=factory, code="NIGHT", name="Night", is_default=False)
+    url = reverse("factories:shifts-edit", args=[night.pk])
+    body = {"code": "NIGHT", "name": "Late", "starts_at": "18:00", "ends_at": "02:30"}
+    body["break_minutes"] = "30"
+
+    refused = owner.post(url, {**body, "code": "DAY"})
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["code"] == [
+        "Already used by another shift in this factory."
+    ]
+    assert Shift.objects.get(pk=night.pk).name == "Night"
+
+    done = owner.post(url, body)
+    assert done.status_code == 302
+    night.refresh_from_db()
+    assert (night.name, night.starts_at, night.ends_at, night.minutes) == (
+        "Late",
+        dt.time(18, 0),
+        dt.time(2, 30),
+        480,
+    )
