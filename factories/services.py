@@ -430,13 +430,21 @@ def _by_code(model, factory: Factory, code, field: str, errors: dict):
     return found
 
 
+def _with_related(row: dict, field: str, model, factory: Factory, errors: dict) -> dict:
+    """The row with its related code (`field`) turned into the factory's row; a file without
+    that column leaves the stored relation alone."""
+    if field not in row:
+        return dict(row)
+    return {**row, field: _by_code(model, factory, row[field], field, errors)}
+
+
 @transaction.atomic
 def lines_import(*, factory: Factory, rows: list[dict], by: User | None) -> list[SewingLine]:
     """Lines by code: an existing code is updated, a new one added; `shift` is a shift code."""
 
     def save_row(index, row):
         errors: dict = {}
-        data = {**row, "shift": _by_code(Shift, factory, row.get("shift"), "shift", errors)}
+        data = _with_related(row, "shift", Shift, factory, errors)
         if errors:
             return None, errors
         line = SewingLine.objects.filter(factory=factory, code=row.get("code")).first()
@@ -452,7 +460,7 @@ def stations_import(*, factory: Factory, rows: list[dict], by: User | None) -> l
 
     def save_row(index, row):
         errors: dict = {}
-        data = {**row, "line": _by_code(SewingLine, factory, row.get("line"), "line", errors)}
+        data = _with_related(row, "line", SewingLine, factory, errors)
         if errors:
             return None, errors
         station = Station.objects.filter(factory=factory, code=row.get("code")).first()
@@ -468,7 +476,7 @@ def workers_import(*, factory: Factory, rows: list[dict], by: User | None) -> li
 
     def save_row(index, row):
         errors: dict = {}
-        data = {**row, "line": _by_code(SewingLine, factory, row.get("line"), "line", errors)}
+        data = _with_related(row, "line", SewingLine, factory, errors)
         if errors:
             return None, errors
         worker = Worker.objects.filter(factory=factory, employee_no=row.get("employee_no"))

@@ -282,3 +282,24 @@ def test_an_import_of_a_file_that_is_not_a_table_is_refused_on_the_file_field(ow
     assert response.status_code == 400
     assert response.context["form"].errors["file"] == ["The file is not an Excel workbook (.xlsx)."]
     assert SewingLine.objects.count() == 0
+
+
+def test_a_file_without_optional_columns_keeps_the_stored_values(factory):
+    # given a worker with a line, a bank account and a skill
+    line = SewingLineFactory(factory=factory, code="L1")
+    worker = WorkerFactory(
+        line=line, employee_no="E001", badge_id="B0001", bank_account="6222", name="Old"
+    )
+    WorkerSkillFactory(worker=worker, machine_type="overlock")
+
+    # when a file of only the required columns renames them
+    sheet_import(
+        sheets.WORKERS,
+        upload("工号,工牌,姓名\nE001,B0001,新名字\n".encode("gbk"), "w.csv"),
+        lambda rows: services.workers_import(factory=factory, rows=rows, by=None),
+    )
+
+    # then only the name changed
+    worker.refresh_from_db()
+    assert (worker.name, worker.line_id, worker.bank_account) == ("新名字", line.pk, "6222")
+    assert list(WorkerSkill.objects.values_list("machine_type", flat=True)) == ["overlock"]
