@@ -116,7 +116,7 @@ def test_a_station_without_a_line_is_refused(owner, factory):
 
 WORKER = {
     "employee_no": "E001",
-    "badge_id": "B0041",
+    "badge_id": "B000041",
     "name": "李娜",
     "line": "",
     "department": "sewing",
@@ -137,7 +137,7 @@ def test_the_owner_adds_a_worker_with_skills(owner, factory):
     worker = Worker.objects.get()
     assert (worker.factory_id, worker.badge_id, worker.name, worker.line_id, worker.hired_on) == (
         factory.pk,
-        "B0041",
+        "B000041",
         "李娜",
         line.pk,
         dt.date(2026, 3, 1),
