@@ -183,47 +183,154 @@ def device_retire(*, device: Device, by: User | None = None) -> Device:
     return device
 
 
-@transaction.atomic
-def register_map_save(
-    *, factory: Factory, vendor: str, model_name: str, registers: list[dict]
-) -> RegisterMap:
-    """Create or replace the register map of a vendor's device model."""
+REGISTER_TABLES = ("holding", "input")
+MAX_REGISTER_ADDRESS = 65535
+
+
+def _register_entry(index: int, entry, errors: dict) -> dict | None:
+    """One register of a map, normalised; its faults go to `errors` under
+    `registers.<index>.<field>` (a page puts them next to the cell, an import on its row)."""
+
+    def fault(field: str, message) -> None:
+        errors.setdefault(f"registers.{index}.{field}", []).append(message)
+
+    if not isinstance(entry, dict):
+        fault("metric", _("Give metric, address, type and table."))
+        return None
+    metric = entry.get("metric")
+    metric = metric.strip() if isinstance(metric, str) else metric
+    if not isinstance(metric, str) or not metric:
+        fault("metric", _("Name the metric."))
+    elif len(metric) > 60 or not all(ch.isalnum() or ch == "_" for ch in metric):
+        fault("metric", _("Use letters, digits and _ only (at most 60)."))
+    address = entry.get("address")
+    whole = isinstance(address, int) and not isinstance(address, bool)
+    if not whole or not 0 <= address <= MAX_REGISTER_ADDRESS:
+        limit = {"max": MAX_REGISTER_ADDRESS}
+        fault("address", _("Give a whole number from 0 to %(max)s.") % limit)
+    kind = entry.get("type") or "uint16"
+    if kind not in REGISTER_TYPES:
+        fault("type", _("One of: %(types)s.") % {"types": ", ".join(sorted(REGISTER_TYPES))})
+    table = entry.get("table") or "holding"
+    if table not in REGISTER_TABLES:
+        fault("table", _("holding or input."))
+    scale = entry.get("scale", 1)
+    try:
+        scale = float(1 if scale in (None, "") else scale)
+        if scale != scale or scale in (float("inf"), float("-inf")):  # NaN or infinite
+            raise ValueError
+    except (TypeError, ValueError):
+        fault("scale", _("Give a number."))
+    if any(key.startswith(f"registers.{index}.") for key in errors):
+        return None
+    return {
+        "metric": metric,
+        "address": address,
+        "count": REGISTER_WIDTH[kind],
+        "type": kind,
+        "scale": scale,
+        "table": table,
+    }
+
+
+def register_map_checked(
+    *,
+    factory: Factory,
+    vendor: str,
+    model_name: str,
+    registers,
+    unique: bool = True,
+    exclude_pk: int | None = None,
+) -> tuple[str, str, list[dict]]:
+    """The map's vendor, model and registers normalised, or a DomainError naming each fault:
+    `vendor`, `model_name`, `registers` (one line per bad register, for the API) and
+    `registers.<i>.<field>` (for a page or a sheet to point at the cell)."""
     errors: dict = {}
+    vendor, model_name = (vendor or "").strip(), (model_name or "").strip()
+    for key, value in (("vendor", vendor), ("model_name", model_name)):
+        if not value:
+            errors[key] = [_("This field is required.")]
+        elif len(value) > 60:
+            errors[key] = [_("At most 60 characters.")]
     if not isinstance(registers, list) or not registers:
         errors["registers"] = [_("Give at least one register.")]
-    for index, entry in enumerate(registers or []):
-        kind = entry.get("type", "uint16") if isinstance(entry, dict) else None
-        valid = (
-            isinstance(entry, dict)
-            and isinstance(entry.get("metric"), str)
-            and isinstance(entry.get("address"), int)
-            and entry["address"] >= 0
-            and kind in REGISTER_TYPES
-            and entry.get("table", "holding") in ("holding", "input")
-        )
-        if not valid:
+        registers = []
+    normalized, seen = [], set()
+    for index, entry in enumerate(registers):
+        register = _register_entry(index, entry, errors)
+        if register is None:
             errors.setdefault("registers", []).append(
                 _("Register %(n)s needs metric, address, type and table.") % {"n": index + 1}
             )
+            continue
+        if register["metric"] in seen:
+            errors.setdefault(f"registers.{index}.metric", []).append(
+                _("This metric is already read by another register.")
+            )
+            errors.setdefault("registers", []).append(
+                _("Register %(n)s repeats a metric.") % {"n": index + 1}
+            )
+        seen.add(register["metric"])
+        normalized.append(register)
+    if unique and vendor and model_name and "vendor" not in errors:
+        taken = RegisterMap.objects.filter(factory=factory, vendor=vendor, model_name=model_name)
+        if taken.exclude(pk=exclude_pk).exists():
+            errors["model_name"] = [_("This vendor's model already has a register map.")]
     if errors:
         raise DomainError(_("The register map is not valid."), errors=errors)
-    normalized = [
-        {
-            "metric": entry["metric"],
-            "address": entry["address"],
-            "count": REGISTER_WIDTH[entry.get("type", "uint16")],
-            "type": entry.get("type", "uint16"),
-            "scale": float(entry.get("scale", 1)),
-            "table": entry.get("table", "holding"),
-        }
-        for entry in registers
-    ]
-    register_map, _created = RegisterMap.objects.update_or_create(
-        factory=factory,
+    return vendor, model_name, normalized
+
+
+@transaction.atomic
+def register_map_save(
+    *, factory: Factory, vendor: str, model_name: str, registers: list[dict], by=None
+) -> RegisterMap:
+    """Create or replace the register map of a vendor's device model (the API's create)."""
+    vendor, model_name, normalized = register_map_checked(
+        factory=factory, vendor=vendor, model_name=model_name, registers=registers, unique=False
+    )
+    register_map = RegisterMap.objects.filter(
+        factory=factory, vendor=vendor, model_name=model_name
+    ).first()
+    if register_map is None:
+        return RegisterMap.objects.create(
+            factory=factory, vendor=vendor, model_name=model_name, registers=normalized
+        )
+    register_map.registers = normalized
+    register_map.save(update_fields=["registers"])
+    return register_map
+
+
+@transaction.atomic
+def register_map_create(
+    *, factory: Factory, vendor: str, model_name: str, registers: list[dict], by=None
+) -> RegisterMap:
+    """A new register map; a vendor's model that has one already is refused (edit that one)."""
+    vendor, model_name, normalized = register_map_checked(
+        factory=factory, vendor=vendor, model_name=model_name, registers=registers
+    )
+    return RegisterMap.objects.create(
+        factory=factory, vendor=vendor, model_name=model_name, registers=normalized
+    )
+
+
+@transaction.atomic
+def register_map_update(
+    *, register_map: RegisterMap, vendor: str, model_name: str, registers: list[dict], by=None
+) -> RegisterMap:
+    """Change a register map; the devices that use it read the new registers at their next
+    poll."""
+    register_map = RegisterMap.objects.select_for_update().get(pk=register_map.pk)
+    vendor, model_name, normalized = register_map_checked(
+        factory=register_map.factory,
         vendor=vendor,
         model_name=model_name,
-        defaults={"registers": normalized},
+        registers=registers,
+        exclude_pk=register_map.pk,
     )
+    register_map.vendor, register_map.model_name = vendor, model_name
+    register_map.registers = normalized
+    register_map.save(update_fields=["vendor", "model_name", "registers"])
     return register_map
 
 

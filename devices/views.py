@@ -1,9 +1,11 @@
-"""Thin HTML views of devices/: the registry, one device, alarms and dead letters."""
+"""Thin HTML views of devices/: the registry, one device, register maps, alarms and dead
+letters."""
 
+import re
 from datetime import timedelta
 
 from django.contrib import messages
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +17,14 @@ from core.roles import FACTORY_STAFF, FLOOR, MANAGERS
 from core.tabular import read_table
 from core.views import role_required
 from devices import services
-from devices.forms import AlarmActionForm, DeviceImportForm, DeviceRegisterForm
-from devices.models import Alarm, DeadLetter, Device, MinuteRollup, TelemetryRecord
+from devices.forms import (
+    AlarmActionForm,
+    DeviceImportForm,
+    DeviceRegisterForm,
+    RegisterEntryFormSet,
+    RegisterMapForm,
+)
+from devices.models import Alarm, DeadLetter, Device, MinuteRollup, RegisterMap, TelemetryRecord
 
 
 @role_required(FACTORY_STAFF)
@@ -178,3 +186,96 @@ alarm_action.model = Alarm
 def dead_letter_list(request):
     letters = DeadLetter.objects.visible_to(request.organization).select_related("device")[:200]
     return render(request, "devices/dead_letter_list.html", {"letters": letters})
+
+
+# --- register maps -------------------------------------------------------------------------
+REGISTER_FIELD = re.compile(r"registers\.(\d+)\.(\w+)")
+
+
+@role_required(FACTORY_STAFF)
+def register_map_list(request):
+    """The factory's Modbus register maps: which register holds what, per vendor's model."""
+    maps = (
+        RegisterMap.objects.visible_to(request.organization)
+        .annotate(device_count=Count("devices"))
+        .order_by("vendor", "model_name")
+    )
+    return render(
+        request,
+        "devices/register_map_list.html",
+        {"maps": maps, "can_manage": request.role in MANAGERS},
+    )
+
+
+@role_required(MANAGERS)
+def register_map_new(request):
+    return _register_map_page(request, None)
+
+
+@role_required(MANAGERS)
+def register_map_edit(request, pk):
+    register_map = get_object_or_404(RegisterMap.objects.visible_to(request.organization), pk=pk)
+    return _register_map_page(request, register_map)
+
+
+register_map_edit.model = RegisterMap
+
+
+def _register_map_page(request, register_map):
+    """One form for the vendor and model, one row per register. A refusal puts each fault
+    next to its cell (the service names them `registers.<i>.<field>`) with the input kept."""
+    initial = {}
+    rows_initial = []
+    if register_map is not None:
+        initial = {"vendor": register_map.vendor, "model_name": register_map.model_name}
+        rows_initial = [
+            {key: entry.get(key) for key in ("metric", "address", "type", "scale", "table")}
+            for entry in register_map.registers
+        ]
+    data = request.POST if request.method == "POST" else None
+    head = RegisterMapForm(data, initial=initial, organization=request.organization)
+    rows = RegisterEntryFormSet(data, initial=rows_initial, prefix="registers")
+    if data is not None and head.is_valid() and rows.is_valid():
+        given = [(form, form.entry()) for form in rows.forms]
+        given = [(form, entry) for form, entry in given if entry is not None]
+        arguments = {
+            "vendor": head.cleaned_data["vendor"],
+            "model_name": head.cleaned_data["model_name"],
+            "registers": [entry for _form, entry in given],
+            "by": request.user,
+        }
+        try:
+            if register_map is None:
+                saved = services.register_map_create(
+                    factory=request.organization.factory, **arguments
+                )
+            else:
+                saved = services.register_map_update(register_map=register_map, **arguments)
+        except DomainError as error:
+            _register_map_errors(head, [form for form, _entry in given], error)
+        else:
+            messages.success(request, _("Register map %(map)s saved.") % {"map": saved})
+            return redirect("devices:register-maps")
+    return render(
+        request,
+        "devices/register_map_form.html",
+        {"register_map": register_map, "form": head, "rows": rows},
+    )
+
+
+def _register_map_errors(head, row_forms, error: DomainError) -> None:
+    at_rows = False
+    for key, texts in error.errors.items():
+        match = REGISTER_FIELD.fullmatch(key)
+        if match and int(match[1]) < len(row_forms):
+            row_forms[int(match[1])].add_error(match[2], texts)
+            at_rows = True
+    head_error = DomainError(
+        error.message,
+        errors={
+            key: texts
+            for key, texts in error.errors.items()
+            if not REGISTER_FIELD.fullmatch(key) and not (key == "registers" and at_rows)
+        },
+    )
+    apply_domain_error(head, head_error)

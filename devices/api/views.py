@@ -99,9 +99,21 @@ class RegisterMapViewSet(TenantModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         register_map = services.register_map_save(
-            factory=request.organization.factory, **serializer.validated_data
+            factory=request.organization.factory, by=request.user, **serializer.validated_data
         )
         return Response(self.get_serializer(register_map).data, status=status.HTTP_201_CREATED)
+
+    # The set-up page writes through the same service.
+    def perform_update(self, serializer):
+        data = serializer.validated_data
+        instance = serializer.instance
+        serializer.instance = services.register_map_update(
+            register_map=instance,
+            vendor=data.get("vendor", instance.vendor),
+            model_name=data.get("model_name", instance.model_name),
+            registers=data.get("registers", instance.registers),
+            by=self.request.user,
+        )
 
 
 class TelemetryRecordViewSet(TenantReadOnlyViewSet):
