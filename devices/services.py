@@ -1,5 +1,6 @@
 """Writes of devices/: registry, credentials, alarms, policies."""
 
+import re
 import secrets
 from collections.abc import Sequence
 
@@ -184,6 +185,7 @@ def device_retire(*, device: Device, by: User | None = None) -> Device:
 
 
 REGISTER_TABLES = ("holding", "input")
+REGISTER_ERROR_KEY = re.compile(r"registers\.(\d+)\.(\w+)")
 MAX_REGISTER_ADDRESS = 65535
 
 
@@ -332,6 +334,60 @@ def register_map_update(
     register_map.registers = normalized
     register_map.save(update_fields=["vendor", "model_name", "registers"])
     return register_map
+
+
+@transaction.atomic
+def register_maps_import(*, factory: Factory, rows: list[dict], by=None) -> tuple[int, int]:
+    """Register maps from a sheet of one register per row: the rows of one vendor's model
+    (in file order) are that model's whole map, replacing the stored one or adding it. All
+    maps or none; a fault is keyed `rows[i].field` at the row it comes from. Returns (added,
+    updated)."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index, row in enumerate(rows):
+        key = ((row.get("vendor") or "").strip(), (row.get("model_name") or "").strip())
+        groups.setdefault(key, []).append(index)
+    existing = {
+        (m.vendor, m.model_name): m
+        for m in RegisterMap.objects.select_for_update().filter(factory=factory)
+    }
+    errors: dict = {}
+    pending = []
+    for (vendor, model_name), indexes in groups.items():
+        registers = [
+            {key: value for key, value in rows[i].items() if key not in ("vendor", "model_name")}
+            for i in indexes
+        ]
+        try:
+            _vendor, _model, normalized = register_map_checked(
+                factory=factory,
+                vendor=vendor,
+                model_name=model_name,
+                registers=registers,
+                unique=False,
+            )
+        except DomainError as error:
+            for key, texts in error.errors.items():
+                match = REGISTER_ERROR_KEY.fullmatch(key)
+                if match:
+                    errors[f"rows[{indexes[int(match[1])]}].{match[2]}"] = texts
+                elif key in ("vendor", "model_name"):
+                    errors[f"rows[{indexes[0]}].{key}"] = texts
+            continue
+        pending.append((vendor, model_name, normalized))
+    if errors:
+        raise DomainError(_("Nothing was imported: fix these rows."), errors=errors)
+    added = 0
+    for vendor, model_name, normalized in pending:
+        register_map = existing.get((vendor, model_name))
+        if register_map is None:
+            RegisterMap.objects.create(
+                factory=factory, vendor=vendor, model_name=model_name, registers=normalized
+            )
+            added += 1
+        elif register_map.registers != normalized:
+            register_map.registers = normalized
+            register_map.save(update_fields=["registers"])
+    return added, len(pending) - added
 
 
 def telemetry_policy_for(factory_id: int) -> TelemetryPolicy:

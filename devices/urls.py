@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:pk>/credentials/", views.device_credentials, name="credentials"),
     path("register-maps/", views.register_map_list, name="register-maps"),
     path("register-maps/new/", views.register_map_new, name="register-map-new"),
+    path("register-maps/export.xlsx", views.register_maps_export, name="register-maps-export"),
+    path(
+        "register-maps/template.xlsx", views.register_maps_template, name="register-maps-template"
+    ),
+    path("register-maps/import/", views.register_maps_import, name="register-maps-import"),
     path("register-maps/<int:pk>/", views.register_map_edit, name="register-map"),
     path("alarms/", views.alarm_list, name="alarms"),
     path("alarms/<int:pk>/", views.alarm_action, name="alarm-action"),

@@ -1,12 +1,12 @@
 """Thin HTML views of devices/: the registry, one device, register maps, alarms and dead
 letters."""
 
-import re
 from datetime import timedelta
 
 from django.contrib import messages
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 from core.forms import apply_domain_error, errors_text
 from core.roles import FACTORY_STAFF, FLOOR, MANAGERS
+from core.sheet_lists import export_response, sheet_import_page
 from core.tabular import read_table
 from core.views import role_required
 from devices import services
@@ -25,6 +26,7 @@ from devices.forms import (
     RegisterMapForm,
 )
 from devices.models import Alarm, DeadLetter, Device, MinuteRollup, RegisterMap, TelemetryRecord
+from devices.sheets import REGISTER_MAPS, register_map_records
 
 
 @role_required(FACTORY_STAFF)
@@ -189,7 +191,7 @@ def dead_letter_list(request):
 
 
 # --- register maps -------------------------------------------------------------------------
-REGISTER_FIELD = re.compile(r"registers\.(\d+)\.(\w+)")
+REGISTER_FIELD = services.REGISTER_ERROR_KEY
 
 
 @role_required(FACTORY_STAFF)
@@ -279,3 +281,32 @@ def _register_map_errors(head, row_forms, error: DomainError) -> None:
         },
     )
     apply_domain_error(head, head_error)
+
+
+@role_required(FACTORY_STAFF)
+def register_maps_export(request):
+    maps = RegisterMap.objects.visible_to(request.organization).order_by("vendor", "model_name")
+    return export_response(REGISTER_MAPS, register_map_records(maps))
+
+
+@role_required(MANAGERS)
+def register_maps_template(request):
+    return export_response(REGISTER_MAPS, [])
+
+
+@role_required(MANAGERS)
+def register_maps_import(request):
+    return sheet_import_page(
+        request,
+        sheet=REGISTER_MAPS,
+        write=lambda rows: services.register_maps_import(
+            factory=request.organization.factory, rows=rows, by=request.user
+        ),
+        success=lambda counts: (
+            _("%(added)d register maps added, %(updated)d replaced.")
+            % {"added": counts[0], "updated": counts[1]}
+        ),
+        done_url=reverse("devices:register-maps"),
+        template_url=reverse("devices:register-maps-template"),
+        export_url=reverse("devices:register-maps-export"),
+    )

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,10 +15,11 @@ from core.errors import DomainError
 from core.forms import apply_domain_error, errors_text, submit_form
 from core.pdf import pdf_response
 from core.roles import FACTORY_STAFF, MANAGERS, PLANNING, QUALITY, SUPPLIERS, WAREHOUSE, OrgKind
+from core.sheet_lists import export_response, sheet_import_page
 from core.views import role_required
 from factories.clock import factory_today
 from factories.models import Partnership
-from inventory import forms, selectors, services
+from inventory import forms, selectors, services, sheets
 from inventory.labels import labels_pdf
 from inventory.models import (
     Bin,
@@ -312,6 +314,7 @@ def _suppliers_page(request, add_form, status=200):
             "rows": selectors.supplier_list(_factory(request)),
             "add_form": add_form,
             "can_add": request.role in MANAGERS,
+            "can_offer": request.role in PLANNING,
         },
         status=status,
     )
@@ -623,3 +626,106 @@ def purchase_orders_overdue(request):
     factory = request.organization.factory
     rows = selectors.overdue_purchase_orders(factory, today=factory_today(factory))
     return render(request, "inventory/purchase_orders_overdue.html", {"rows": rows})
+
+
+# --- set-up lists in Excel (core.sheet_lists): export, blank template, import ----------------
+def _sheet_name(request, sheet) -> str:
+    return f"{sheet.name}-{factory_today(_factory(request)).isoformat()}"
+
+
+@role_required(FACTORY_STAFF)
+def materials_export(request):
+    rows = Material.objects.visible_to(request.organization).order_by("kind", "code")
+    return export_response(
+        sheets.MATERIALS,
+        sheets.material_records(rows),
+        filename=_sheet_name(request, sheets.MATERIALS),
+    )
+
+
+@role_required(WAREHOUSE)
+def materials_template(request):
+    return export_response(sheets.MATERIALS, [])
+
+
+@role_required(WAREHOUSE)
+def materials_import(request):
+    return sheet_import_page(
+        request,
+        sheet=sheets.MATERIALS,
+        write=lambda rows: services.materials_import(
+            factory=_factory(request), rows=rows, by=request.user
+        ),
+        success=lambda counts: (
+            _("%(added)d materials added, %(updated)d updated.")
+            % {"added": counts[0], "updated": counts[1]}
+        ),
+        done_url=reverse("inventory:materials"),
+        template_url=reverse("inventory:materials-template"),
+        export_url=reverse("inventory:materials-export"),
+    )
+
+
+@role_required(FACTORY_STAFF)
+def suppliers_export(request):
+    rows = selectors.supplier_list(_factory(request))
+    return export_response(
+        sheets.SUPPLIERS,
+        sheets.supplier_records(rows),
+        filename=_sheet_name(request, sheets.SUPPLIERS),
+    )
+
+
+@role_required(MANAGERS)
+def suppliers_template(request):
+    return export_response(sheets.SUPPLIERS, [])
+
+
+@role_required(MANAGERS)
+def suppliers_import(request):
+    return sheet_import_page(
+        request,
+        sheet=sheets.SUPPLIERS,
+        write=lambda rows: services.suppliers_import(
+            factory=_factory(request), rows=rows, by=request.user
+        ),
+        success=lambda invited: _("%(n)d suppliers invited.") % {"n": invited},
+        done_url=reverse("inventory:suppliers"),
+        template_url=reverse("inventory:suppliers-template"),
+        export_url=reverse("inventory:suppliers-export"),
+    )
+
+
+@role_required(FACTORY_STAFF)
+def offers_export(request):
+    items = (
+        SupplierItem.objects.visible_to(request.organization)
+        .select_related("supplier", "material")
+        .order_by("supplier__code", "material__code")
+    )
+    return export_response(
+        sheets.OFFERS, sheets.offer_records(items), filename=_sheet_name(request, sheets.OFFERS)
+    )
+
+
+@role_required(PLANNING)
+def offers_template(request):
+    return export_response(sheets.OFFERS, [])
+
+
+@role_required(PLANNING)
+def offers_import(request):
+    return sheet_import_page(
+        request,
+        sheet=sheets.OFFERS,
+        write=lambda rows: services.supplier_items_import(
+            factory=_factory(request), rows=rows, by=request.user
+        ),
+        success=lambda counts: (
+            _("%(added)d offers added, %(updated)d updated.")
+            % {"added": counts[0], "updated": counts[1]}
+        ),
+        done_url=reverse("inventory:suppliers"),
+        template_url=reverse("inventory:offers-template"),
+        export_url=reverse("inventory:offers-export"),
+    )

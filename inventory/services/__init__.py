@@ -3,11 +3,14 @@
 from inventory.services.catalogue import (
     material_create,
     material_update,
+    materials_import,
     supplier_by_code,
     supplier_invite,
     supplier_item_create,
     supplier_item_remove,
     supplier_item_update,
+    supplier_items_import,
+    suppliers_import,
 )
 from inventory.services.counting import (
     bin_from_barcode,
@@ -67,6 +70,7 @@ __all__ = [
     "material_release_guard",
     "material_reserve",
     "material_update",
+    "materials_import",
     "mrp_results_store",
     "purchase_line_receive",
     "purchase_order_cancel",
@@ -85,5 +89,7 @@ __all__ = [
     "supplier_item_create",
     "supplier_item_remove",
     "supplier_item_update",
+    "supplier_items_import",
+    "suppliers_import",
     "work_order_reservations_release",
 ]

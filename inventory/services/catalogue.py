@@ -205,3 +205,135 @@ def supplier_item_update(*, item: SupplierItem, by, **changes) -> SupplierItem:
 def supplier_item_remove(*, item: SupplierItem, by) -> None:
     """Withdraw an offer. Purchase orders already placed keep their own prices."""
     SupplierItem.objects.filter(pk=item.pk).delete()
+
+
+# --- imports: all rows or none (the sheets are inventory.sheets, read by core.sheet_lists) ----
+def _row_errors(index: int, error: DomainError) -> dict:
+    """A refusal of one row, keyed `rows[i].field` so the sheet kit points at the cells."""
+    if not error.errors:
+        return {f"rows[{index}]": [error.message]}
+    return {f"rows[{index}].{key}": texts for key, texts in error.errors.items()}
+
+
+def _nothing_imported(errors: dict) -> DomainError:
+    return DomainError(_("Nothing was imported: fix these rows."), errors=errors)
+
+
+@transaction.atomic
+def materials_import(*, factory, rows: list[dict], by) -> tuple[int, int]:
+    """Materials from a sheet: a row whose code exists updates that material (a column the
+    sheet leaves out keeps its value), any other row adds one. All rows or none; returns
+    (added, updated)."""
+    existing = {
+        material.code: material
+        for material in Material.objects.select_for_update().filter(factory=factory)
+    }
+    errors: dict = {}
+    pending: list[Material] = []
+    for index, row in enumerate(rows):
+        try:
+            _unknown_fields(row, MATERIAL_FIELDS)
+            material = existing.get((row.get("code") or "").strip())
+            if material is None:
+                material = Material(factory=factory, **row)
+                _material_checked(material)
+            else:
+                for name, value in row.items():
+                    setattr(material, name, value)
+                _material_checked(material, exclude_pk=material.pk)
+        except DomainError as error:
+            errors.update(_row_errors(index, error))
+            continue
+        pending.append(material)
+    if errors:
+        raise _nothing_imported(errors)
+    added = sum(1 for material in pending if material.pk is None)
+    for material in pending:
+        material.save()
+    return added, len(pending) - added
+
+
+@transaction.atomic
+def suppliers_import(*, factory, rows: list[dict], by) -> int:
+    """The supplier list from a sheet: each code not yet on the factory's list is invited; a
+    supplier already on it (in any state) is left as it is, so an exported list imports back
+    unchanged. The other columns are for reading. All rows or none; returns how many were
+    invited."""
+    on_list = set(
+        Partnership.objects.filter(factory=factory).values_list("partner__code", flat=True)
+    )
+    errors: dict = {}
+    invite: list[str] = []
+    for index, row in enumerate(rows):
+        code = (row.get("code") or "").strip()
+        known = Organization.objects.filter(
+            code=code, kind=OrgKind.SUPPLIER, is_active=True
+        ).exists()
+        if not known:
+            errors[f"rows[{index}].code"] = [_("No supplier has this code.")]
+        elif code not in on_list:
+            invite.append(code)
+    if errors:
+        raise _nothing_imported(errors)
+    for code in invite:
+        partnership_invite(factory=factory, partner_code=code, by=by)
+    return len(invite)
+
+
+@transaction.atomic
+def supplier_items_import(*, factory, rows: list[dict], by) -> tuple[int, int]:
+    """Supplier offers from a sheet, by supplier code and material code: an offer that exists
+    is updated, any other added. The supplier must be an accepted partner and the material the
+    factory's. All rows or none; returns (added, updated)."""
+    suppliers = {
+        org.code: org
+        for org in Organization.objects.filter(
+            kind=OrgKind.SUPPLIER,
+            partnerships__factory=factory,
+            partnerships__status=Partnership.Status.ACCEPTED,
+        )
+    }
+    materials = {m.code: m for m in Material.objects.filter(factory=factory)}
+    existing = {
+        (item.supplier_id, item.material_id): item
+        for item in SupplierItem.objects.select_for_update().filter(factory=factory)
+    }
+    errors: dict = {}
+    pending: dict[tuple[int, int], SupplierItem] = {}
+    for index, row in enumerate(rows):
+        fields = dict(row)
+        supplier = suppliers.get((fields.pop("supplier_code", "") or "").strip())
+        material = materials.get((fields.pop("material_code", "") or "").strip())
+        if supplier is None:
+            errors[f"rows[{index}].supplier_code"] = [
+                _("Not an accepted supplier of this factory.")
+            ]
+        if material is None:
+            errors[f"rows[{index}].material_code"] = [
+                _("No material of this factory has this code.")
+            ]
+        if supplier is None or material is None:
+            continue
+        key = (supplier.pk, material.pk)
+        if key in pending:
+            errors[f"rows[{index}].material_code"] = [
+                _("This supplier's offer of this material is already in an earlier row.")
+            ]
+            continue
+        item = existing.get(key) or SupplierItem(
+            factory=factory, supplier=supplier, material=material
+        )
+        try:
+            _unknown_fields(fields, OFFER_FIELDS)
+            _offer_set(item, fields)
+            _offer_checked(item)
+        except DomainError as error:
+            errors.update(_row_errors(index, error))
+            continue
+        pending[key] = item
+    if errors:
+        raise _nothing_imported(errors)
+    added = sum(1 for item in pending.values() if item.pk is None)
+    for item in pending.values():
+        item.save()
+    return added, len(pending) - added
