@@ -272,14 +272,14 @@ def _register_map_errors(head, row_forms, error: DomainError) -> None:
         if match and int(match[1]) < len(row_forms):
             row_forms[int(match[1])].add_error(match[2], texts)
             at_rows = True
-    head_error = DomainError(
-        error.message,
-        errors={
-            key: texts
-            for key, texts in error.errors.items()
-            if not REGISTER_FIELD.fullmatch(key) and not (key == "registers" and at_rows)
-        },
-    )
+    # The summary of the registers' faults goes above the form only when no row shows them.
+    head_errors = {
+        key: texts for key, texts in error.errors.items() if not REGISTER_FIELD.fullmatch(key)
+    }
+    summary = head_errors.pop("registers", [])
+    if summary and not at_rows:
+        head_errors["__all__"] = summary
+    head_error = DomainError(error.message, errors=head_errors)
     apply_domain_error(head, head_error)
 
 
