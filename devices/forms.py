@@ -49,13 +49,6 @@ class DeviceRegisterForm(PageForm):
     )
 
 
-class DeviceImportForm(PageForm):
-    file = forms.FileField(
-        label=_("CSV or Excel file"),
-        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
-    )
-
-
 class AlarmActionForm(PageForm):
     action = forms.ChoiceField(
         choices=[("acknowledge", _("Acknowledge")), ("clear", _("Clear"))],

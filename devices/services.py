@@ -12,7 +12,6 @@ from django.utils.translation import ngettext
 from core.errors import DomainError, NotAllowed
 from core.models import User
 from core.realtime import notify
-from core.tabular import TableRow
 from core.transitions import TransitionTable, transitions_apply
 from devices.broker import (
     BrokerError,
@@ -23,20 +22,6 @@ from devices.broker import (
 from devices.models import Alarm, Device, DeviceKind, Protocol, RegisterMap, TelemetryPolicy
 from factories.models import Factory, SewingLine, Station, Worker
 
-IMPORT_COLUMNS = (
-    "code",
-    "name",
-    "kind",
-    "vendor",
-    "model",
-    "protocol",
-    "line",
-    "station",
-    "operator",
-    "gateway",
-    "modbus_host",
-    "modbus_port",
-)
 REGISTER_TYPES = {"int16", "uint16", "int32", "uint32", "float32"}
 REGISTER_WIDTH = {"int16": 1, "uint16": 1, "int32": 2, "uint32": 2, "float32": 2}
 
@@ -116,35 +101,79 @@ def device_register(*, factory: Factory, data: dict, by: User | None = None) -> 
     return device
 
 
+# What an import row may change on a device that exists (its code names it).
+DEVICE_IMPORT_FIELDS = (
+    "name",
+    "kind",
+    "vendor",
+    "model_name",
+    "protocol",
+    "line",
+    "station",
+    "operator",
+    "gateway",
+    "modbus_host",
+    "modbus_port",
+)
+
+
+def _device_data(device: Device) -> dict:
+    """A device as import data (relations by code), for a row to be laid over."""
+    return {
+        "code": device.code,
+        "name": device.name,
+        "kind": device.kind,
+        "vendor": device.vendor,
+        "model": device.model_name,
+        "protocol": device.protocol,
+        "line": device.line.code if device.line else "",
+        "station": device.station.code if device.station else "",
+        "operator": device.operator.employee_no if device.operator else "",
+        "gateway": device.gateway.code if device.gateway else "",
+        "register_map": device.register_map,
+        "modbus_host": device.modbus_host,
+        "modbus_port": device.modbus_port,
+        "modbus_unit": device.modbus_unit,
+        "poll_seconds": device.poll_seconds,
+    }
+
+
 @transaction.atomic
-def devices_import(
-    *, factory: Factory, rows: list[TableRow], by: User | None = None
-) -> list[Device]:
-    """Bulk registration: one device per row of a CSV or Excel file read by core.tabular
-    (header: see IMPORT_COLUMNS; only code and kind are required; line, station, operator and
-    gateway by code). All rows or none."""
-    missing = {"code", "kind"} - set(rows[0] if rows else ())
-    if rows and missing:
-        raise DomainError(
-            _("The file needs the columns: %(columns)s") % {"columns": ", ".join(IMPORT_COLUMNS)},
-            errors={"file": [_("Missing columns: %(m)s") % {"m": ", ".join(sorted(missing))}]},
-        )
-    devices, errors, codes = [], {}, set()
-    existing = set(Device.objects.filter(factory=factory).values_list("code", flat=True))
-    for row in rows:
+def devices_import(*, factory: Factory, rows: list[dict], by: User | None = None) -> list[Device]:
+    """Devices from a sheet (devices.sheets.DEVICES, read by core.sheet_lists): a row whose code
+    exists updates that device (a column the sheet leaves out keeps its value), any other row
+    registers one. Line, station, operator and gateway by code. All rows or none; a fault is
+    keyed `rows[i].field`, which the sheet kit points at its cell."""
+    existing = {
+        device.code: device
+        for device in Device.objects.select_for_update()
+        .filter(factory=factory)
+        .select_related("line", "station", "operator", "gateway", "register_map")
+    }
+    pending, errors, codes = [], {}, set()
+    for index, row in enumerate(rows):
         row_errors: dict = {}
-        device = _validated_device(factory, row, row_errors)
-        if device.code in existing or device.code in codes:
+        code = (row.get("code") or "").strip()
+        current = existing.get(code)
+        data = {**_device_data(current), **row} if current else dict(row)
+        device = _validated_device(factory, data, row_errors)
+        if code in codes:
             row_errors.setdefault("code", []).append(_("Duplicate code."))
-        codes.add(device.code)
+        codes.add(code)
         for field, messages in row_errors.items():
-            errors.setdefault(f"row {row.number}", []).extend(f"{field}: {m}" for m in messages)
-        devices.append(device)
-    if not devices:
+            errors[f"rows[{index}].{field}"] = messages
+        if current is not None:
+            for name in DEVICE_IMPORT_FIELDS:
+                setattr(current, name, getattr(device, name))
+            device = current
+        pending.append(device)
+    if not pending:
         errors["file"] = [_("The file has no rows.")]
     if errors:
         raise DomainError(_("Nothing was imported: fix these rows."), errors=errors)
-    return Device.objects.bulk_create(devices)
+    for device in pending:
+        device.save()
+    return pending
 
 
 @transaction.atomic

@@ -1,9 +1,19 @@
-"""The devices set-up lists as Excel sheets (core.sheet_lists). A register map is written one
-register per row, under its vendor and model: the rows of one vendor's model make one map."""
+"""The devices set-up lists as Excel sheets (core.sheet_lists): the device registry, and the
+register maps, written one register per row under its vendor and model (the rows of one
+vendor's model make one map)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core.sheet_lists import CellValueError, Column, SheetList, choice, integer, text
+from core.sheet_lists import (
+    CellValueError,
+    Column,
+    SheetList,
+    choice,
+    choice_label,
+    integer,
+    text,
+)
+from devices.models import DeviceKind, Protocol
 from devices.services import MAX_REGISTER_ADDRESS, REGISTER_TABLES, REGISTER_TYPES
 
 
@@ -80,4 +90,100 @@ def register_map_records(maps) -> list[dict]:
         }
         for register_map in maps
         for entry in register_map.registers
+    ]
+
+
+DEVICES = SheetList(
+    name="devices",
+    title=_("Devices"),
+    columns=[
+        Column(
+            "code",
+            _("Code"),
+            required=True,
+            unique=True,
+            parse=text(max_length=40),
+            aliases=("编号", "设备编号"),
+            help=_("Letters, digits, - and _; an existing code updates that device."),
+        ),
+        Column("name", _("Name"), parse=text(max_length=100), default="", aliases=("名称",)),
+        Column(
+            "kind",
+            _("Kind"),
+            required=True,
+            parse=choice(DeviceKind.choices),
+            aliases=("类型",),
+            help=_("Hanging-line station or controller, cutter, spreader, sewing machine…"),
+        ),
+        Column("vendor", _("Vendor"), parse=text(max_length=60), default="", aliases=("厂商",)),
+        Column(
+            "model",
+            _("Model"),
+            parse=text(max_length=60),
+            default="",
+            aliases=("型号", "model_name"),
+        ),
+        Column(
+            "protocol",
+            _("Protocol"),
+            parse=choice(Protocol.choices),
+            default=Protocol.MQTT,
+            aliases=("协议",),
+        ),
+        Column("line", _("Line code"), parse=text(max_length=20), default="", aliases=("产线",)),
+        Column(
+            "station", _("Station code"), parse=text(max_length=20), default="", aliases=("工位",)
+        ),
+        Column(
+            "operator",
+            _("Operator employee no."),
+            parse=text(max_length=40),
+            default="",
+            aliases=("操作工", "工号"),
+        ),
+        Column(
+            "gateway",
+            _("Gateway code"),
+            parse=text(max_length=40),
+            default="",
+            aliases=("网关",),
+            help=_("The controller that may report for this device."),
+        ),
+        Column(
+            "modbus_host",
+            _("Modbus host"),
+            parse=text(max_length=100),
+            default="",
+            aliases=("Modbus地址",),
+            help=_("Modbus devices only."),
+        ),
+        Column(
+            "modbus_port",
+            _("Modbus port"),
+            parse=integer(minimum=1, maximum=65535),
+            default=502,
+            aliases=("Modbus端口",),
+        ),
+    ],
+)
+
+
+def device_records(devices) -> list[dict]:
+    """Devices as rows of DEVICES (relations by code)."""
+    return [
+        {
+            "code": d.code,
+            "name": d.name,
+            "kind": choice_label(DeviceKind.choices, d.kind),
+            "vendor": d.vendor,
+            "model": d.model_name,
+            "protocol": choice_label(Protocol.choices, d.protocol),
+            "line": d.line.code if d.line else "",
+            "station": d.station.code if d.station else "",
+            "operator": d.operator.employee_no if d.operator else "",
+            "gateway": d.gateway.code if d.gateway else "",
+            "modbus_host": d.modbus_host,
+            "modbus_port": d.modbus_port,
+        }
+        for d in devices
     ]

@@ -15,18 +15,16 @@ from core.errors import DomainError
 from core.forms import apply_domain_error, errors_text
 from core.roles import FACTORY_STAFF, FLOOR, MANAGERS
 from core.sheet_lists import export_response, sheet_import_page
-from core.tabular import read_table
 from core.views import role_required
 from devices import services
 from devices.forms import (
     AlarmActionForm,
-    DeviceImportForm,
     DeviceRegisterForm,
     RegisterEntryFormSet,
     RegisterMapForm,
 )
 from devices.models import Alarm, DeadLetter, Device, MinuteRollup, RegisterMap, TelemetryRecord
-from devices.sheets import REGISTER_MAPS, register_map_records
+from devices.sheets import DEVICES, REGISTER_MAPS, device_records, register_map_records
 
 
 @role_required(FACTORY_STAFF)
@@ -34,7 +32,7 @@ def device_list(request):
     return _device_list_page(request)
 
 
-def _device_list_page(request, *, register_form=None, import_form=None):
+def _device_list_page(request, *, register_form=None):
     devices = (
         Device.objects.visible_to(request.organization)
         .select_related("line", "station", "operator")
@@ -51,7 +49,6 @@ def _device_list_page(request, *, register_form=None, import_form=None):
             .count(),
             "can_manage": request.role in MANAGERS,
             "register_form": register_form or DeviceRegisterForm(organization=request.organization),
-            "import_form": import_form or DeviceImportForm(),
         },
     )
 
@@ -75,23 +72,34 @@ def device_register(request):
 
 
 @role_required(MANAGERS)
-@require_POST
 def device_import(request):
-    """All rows or none: the rows' errors come back above the import form."""
-    form = DeviceImportForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            devices = services.devices_import(
-                factory=request.organization.factory,
-                rows=read_table(form.cleaned_data["file"]),
-                by=request.user,
-            )
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("%(n)d devices registered.") % {"n": len(devices)})
-            return redirect("devices:list")
-    return _device_list_page(request, import_form=form)
+    """All rows or none (core.sheet_lists): a refused file comes back with each bad cell."""
+    return sheet_import_page(
+        request,
+        sheet=DEVICES,
+        write=lambda rows: services.devices_import(
+            factory=request.organization.factory, rows=rows, by=request.user
+        ),
+        success=lambda devices: _("%(n)d devices registered or updated.") % {"n": len(devices)},
+        done_url=reverse("devices:list"),
+        template_url=reverse("devices:template"),
+        export_url=reverse("devices:export"),
+    )
+
+
+@role_required(FACTORY_STAFF)
+def devices_export(request):
+    devices = (
+        Device.objects.visible_to(request.organization)
+        .select_related("line", "station", "operator", "gateway")
+        .order_by("code")
+    )
+    return export_response(DEVICES, device_records(devices))
+
+
+@role_required(MANAGERS)
+def devices_template(request):
+    return export_response(DEVICES, [])
 
 
 @role_required(FACTORY_STAFF)

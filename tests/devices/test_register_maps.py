@@ -350,3 +350,94 @@ def test_register_maps_export_imports_back_unchanged(client, factory, manager):
 
     assert response.status_code == 302
     assert snapshot() == before
+
+
+# --- the device registry on the same kit --------------------------------------------------------
+DEVICE_HEADER = ["Code", "Name", "Kind", "Protocol", "Station code", "Modbus host"]
+
+
+def test_a_device_sheet_with_bad_cells_names_each_and_registers_nothing(client, factory, manager):
+    from devices.models import Device
+
+    client.force_login(manager)
+    before = list(Device.objects.order_by("pk").values())
+
+    response = client.post(
+        "/devices/import/",
+        {
+            "file": xlsx(
+                [
+                    DEVICE_HEADER,
+                    ["st-9", "Nine", "Teleporter", "MQTT", "", ""],
+                    ["mb-9", "", "Sewing machine", "Modbus TCP", "NOPE", ""],
+                ]
+            )
+        },
+    )
+
+    assert response.status_code == 400
+    assert [str(cell) for cell in response.context["cells"]] == [
+        "Row 2, column 'Kind': Not one of: Hanging-line station, Hanging-line controller, "
+        "Automatic cutter, Spreader, Sewing machine, Gateway, Other.",
+    ]
+    response = client.post(
+        "/devices/import/",
+        {"file": xlsx([DEVICE_HEADER, ["mb-9", "", "Sewing machine", "Modbus TCP", "NOPE", ""]])},
+    )
+    assert [str(cell) for cell in response.context["cells"]] == [
+        "Row 2, column 'Station code': Unknown: NOPE",
+        "Row 2, column 'Modbus host': A Modbus device needs a host.",
+    ]
+    assert list(Device.objects.order_by("pk").values()) == before
+
+
+def test_devices_export_imports_back_unchanged_and_a_row_updates_its_device(
+    client, factory, manager
+):
+    from devices.models import Device
+
+    client.force_login(manager)
+    before = list(Device.objects.order_by("pk").values())
+
+    exported = client.get("/devices/export.xlsx")
+    rows = list(
+        load_workbook(io.BytesIO(exported.content)).worksheets[0].iter_rows(values_only=True)
+    )
+    assert [(row[0], row[2], row[5]) for row in rows[1:]] == [
+        ("sm-1", "Sewing machine", "MQTT"),
+        ("st-1", "Hanging-line station", "MQTT"),
+    ]
+    upload = io.BytesIO(exported.content)
+    upload.name = "devices.xlsx"
+    assert client.post("/devices/import/", {"file": upload}).status_code == 302
+    assert list(Device.objects.order_by("pk").values()) == before
+
+    # and a sheet naming an existing code with a new name updates that device only
+    response = client.post(
+        "/devices/import/",
+        {"file": xlsx([["Code", "Name", "Kind"], ["sm-1", "Jack #1", "Sewing machine"]])},
+    )
+    assert response.status_code == 302
+    machine = Device.objects.get(factory=factory, code="sm-1")
+    assert (machine.name, machine.kind) == ("Jack #1", "sewing_machine")
+    assert Device.objects.filter(factory=factory).count() == 2
+
+
+def test_the_api_import_reads_through_the_same_sheet(api, factory, manager):
+    from devices.models import Device
+
+    api.force_login(manager)
+    before = Device.objects.count()
+
+    refused = api.post(
+        "/api/v1/devices/import/", {"csv": "code,kind\nx-1,teleporter\n"}, format="json"
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["file"] == [
+        "Row 2, column 'Kind': Not one of: Hanging-line station, Hanging-line controller, "
+        "Automatic cutter, Spreader, Sewing machine, Gateway, Other."
+    ]
+    assert Device.objects.count() == before
+
+    created = api.post("/api/v1/devices/import/", {"csv": "code,kind\nx-1,cutter\n"}, format="json")
+    assert created.status_code == 201 and [d["code"] for d in created.json()] == ["x-1"]
