@@ -78,7 +78,12 @@ def material_detail(request, pk):
     return render(
         request,
         "inventory/material.html",
-        {"material": material, "balances": balances, "moves": moves},
+        {
+            "material": material,
+            "balances": balances,
+            "moves": moves,
+            "can_edit": request.role in WAREHOUSE,
+        },
     )
 
 
