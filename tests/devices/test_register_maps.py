@@ -441,3 +441,14 @@ def test_the_api_import_reads_through_the_same_sheet(api, factory, manager):
 
     created = api.post("/api/v1/devices/import/", {"csv": "code,kind\nx-1,cutter\n"}, format="json")
     assert created.status_code == 201 and [d["code"] for d in created.json()] == ["x-1"]
+
+
+def test_another_factorys_register_map_answers_404(client, factory, manager):
+    theirs = RegisterMapFactory()
+    client.force_login(manager)
+    before = snapshot()
+
+    assert client.get(f"/devices/register-maps/{theirs.pk}/").status_code == 404
+    response = client.post(f"/devices/register-maps/{theirs.pk}/", rows_post("X", "Y", [STATE]))
+    assert response.status_code == 404
+    assert snapshot() == before

@@ -656,3 +656,33 @@ def test_offers_export_imports_back_unchanged(client, planner, factory, supplier
 
     assert response.status_code == 302
     assert snapshot(SupplierItem) == before
+
+
+# --- tenancy --------------------------------------------------------------------------------
+def test_another_factorys_objects_answer_404_and_its_material_is_no_choice(
+    client, planner, factory, supplier, fabric
+):
+    # given another factory with a material, a supplier partnership and an offer
+    other = SupplierItemFactory(material=MaterialFactory(code="THEIRS"))
+    other_partnership = PartnershipFactory(factory=other.factory, partner=other.supplier)
+    client.force_login(planner)
+    before = (snapshot(Material), snapshot(SupplierItem))
+
+    # then its ids answer 404 on every page that takes one, read or write
+    for url in (
+        f"/inventory/materials/{other.material.pk}/edit/",
+        f"/inventory/suppliers/{other_partnership.pk}/",
+        f"/inventory/offers/{other.pk}/",
+    ):
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"action": "remove", "unit_price": "1"}).status_code == 404
+    # and its material is not a choice for an offer of ours
+    partnership = Partnership.objects.get(factory=factory, partner=supplier)
+    response = client.post(
+        f"/inventory/suppliers/{partnership.pk}/",
+        {"material": other.material.pk, "unit_price": "1", "lead_time_days": "3"},
+    )
+    assert response.context["form"].errors["material"] == [
+        "No material of this factory is this one."
+    ]
+    assert (snapshot(Material), snapshot(SupplierItem)) == before
