@@ -77,6 +77,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# A stale form or blocked cookies: a branded page that says what to do (core/error_views.py).
+CSRF_FAILURE_VIEW = "core.error_views.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 

@@ -32,6 +32,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    # The platform operators' console (factories/console.py: provisioning needs the profiles).
+    path("platform/", include("factories.console_urls")),
     path("", include("core.urls")),
     *html_patterns,
 ]
+
+# Branded, translated error pages (core/error_views.py); 500 renders without the database.
+handler403 = "core.error_views.forbidden"
+handler404 = "core.error_views.not_found"
+handler500 = "core.error_views.server_error"

@@ -7,17 +7,20 @@ organization may see (`visible_to`, fails closed), so another tenant's id is "no
 choice". `apply_domain_error(form, error)` puts a service's refusal back onto the form."""
 
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from core.models import ApiToken, User
 from core.roles import ROLES_BY_KIND, Role
+from core.services import china_mobile_normalize
 
 FIELD_TEMPLATE = "core/forms/field.html"
 NON_FIELD_KEYS = {None, "__all__", "non_field_errors"}
@@ -182,6 +185,14 @@ class LoginForm(AuthenticationForm):
         ),
     )
 
+    def clean_username(self):
+        # A mobile number is stored as its 11 digits (core.services.username_normalize): one
+        # typed with spaces, dashes or +86 signs in too.
+        username = self.cleaned_data["username"]
+        with suppress(ValidationError):
+            return china_mobile_normalize(username) or username
+        return username
+
 
 class ApiTokenForm(PageForm):
     name = forms.CharField(
@@ -257,3 +268,41 @@ def role_choices(organization) -> list[tuple[str, str]]:
     """The roles offered to an organization of this kind (the service checks them again)."""
     kinds = ROLES_BY_KIND.get(getattr(organization, "kind", None), ())
     return [(role, Role(role).label) for role in sorted(kinds)]
+
+
+class JoinForm(PageForm):
+    """A brand-new person's login, made as they accept an invitation link. The invitation's
+    own username, when it names one, is shown and not editable."""
+
+    username = forms.CharField(
+        label=_("Username or mobile number"),
+        max_length=150,
+        required=False,
+        help_text=_("A mainland China mobile number (e.g. 13812345678) or a username."),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=User.Language.choices)
+    service_fields = {"password": "password1"}
+
+    def __init__(self, *args, invitation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if invitation is not None and invitation.username:
+            self.fields["username"].initial = invitation.username
+            self.fields["username"].disabled = True
+            self.fields["username"].help_text = _("The invitation is for this username.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") != data.get("password1"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data

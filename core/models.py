@@ -50,6 +50,10 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=10, choices=Language.choices, blank=True, default=""
     )
+    # A person who runs the platform (provisions tenants in the console, /platform/), not a
+    # role in any tenant: an operator is a member of no organization and sees no tenant's
+    # business data, only tenants' names, status and member counts (docs/onboarding.md).
+    is_platform_operator = models.BooleanField(_("platform operator"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -97,7 +101,10 @@ class Invitation(TenantModel):
     """An invitation to join an organization with a role. Nothing is granted until the invited
     person accepts; they may decline, and it lapses at `expires_at`. It names the invited person
     by username whether or not such a user exists, so inviting answers the same for both; the
-    `token` is there for invitations sent as a link."""
+    `token` makes the link /join/<token>/, through which a brand-new person creates their login
+    (with that username) and joins. Without a username it is an open link: whoever holds it
+    chooses a username and joins (the console's first-owner invitation). `phone` and `email`
+    record where the link was sent."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -108,8 +115,10 @@ class Invitation(TenantModel):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="invitations"
     )
-    username = models.CharField(_("username"), max_length=150)
+    username = models.CharField(_("username"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    phone = models.CharField(_("sent to phone"), max_length=40, blank=True)
+    email = models.EmailField(_("sent to email"), blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
@@ -127,17 +136,22 @@ class Invitation(TenantModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "username"],
-                condition=Q(status="pending"),
+                condition=Q(status="pending") & ~Q(username=""),
                 name="invitation_one_pending_per_username",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.username} → {self.organization} · {self.get_role_display()}"
+        return f"{self.username or '…'} → {self.organization} · {self.get_role_display()}"
 
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+    @property
+    def is_open(self) -> bool:
+        """Still acceptable: pending and not expired."""
+        return self.status == self.Status.PENDING and not self.is_expired
 
     @classmethod
     def scope_for(cls, org) -> Q:

@@ -58,6 +58,10 @@ MERCHANTS = frozenset({Role.MERCHANT_BUYER})
 SUPPLIERS = frozenset({Role.SUPPLIER_SALES})
 DISTRICT = frozenset({Role.DISTRICT_OFFICIAL})
 NOBODY: frozenset[str] = frozenset()
+# Not a tenant role: what the menu is built for when a platform operator (User flag
+# `is_platform_operator`, a member of no organization) is signed in. No endpoint grants it.
+PLATFORM_OPERATOR = "platform_operator"
+PLATFORM_OPERATORS = frozenset({PLATFORM_OPERATOR})
 
 
 def default_role_for(kind: str) -> str:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("people/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation-revoke"),
     path("people/leave/", views.membership_leave, name="leave"),
     path("invitations/", views.invitations, name="invitations"),
+    path("join/<str:token>/", views.join, name="join"),
     path("healthz/", views.healthz, name="healthz"),
     path("media/<path:path>", media.media, name="media"),
 ]

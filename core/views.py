@@ -3,6 +3,7 @@
 from contextlib import suppress
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,6 +22,7 @@ from core.errors import DomainError
 from core.forms import (
     ApiTokenForm,
     InvitationAnswerForm,
+    JoinForm,
     LanguageForm,
     LoginForm,
     MembershipAddForm,
@@ -31,8 +33,8 @@ from core.forms import (
     errors_text,
     role_choices,
 )
+from core.home import home_cards_for
 from core.models import ApiToken, AuditEntry, Invitation, Membership
-from core.navigation import navigation_for
 from core.roles import MERCHANTS, OWNERS, SUPPLIERS
 
 TOKEN_ADMINS = OWNERS | MERCHANTS | SUPPLIERS
@@ -61,9 +63,35 @@ def role_required(roles):
     return decorator
 
 
+def invitation_link(request, invitation) -> str:
+    """The absolute /join/<token>/ address of an invitation, to copy and send."""
+    return request.build_absolute_uri(reverse("core:join", kwargs={"token": invitation.token}))
+
+
+def platform_operator_required(view):
+    """Allow a view only to platform operators (the console); anyone else gets 403."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_platform_operator:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"tiles": navigation_for(request.role)[1:]})
+    """What needs the acting role now: each card a count from its owning app, linking to the
+    list that shows those rows (core.home)."""
+    cards = home_cards_for(
+        organization=getattr(request, "organization", None),
+        role=getattr(request, "role", None),
+        user=request.user,
+    )
+    return render(request, "core/home.html", {"cards": cards})
 
 
 @login_required
@@ -182,15 +210,20 @@ def people(request):
         .select_related("user")
         .order_by("-is_active", "role", "user__username")
     )
-    invitations = Invitation.objects.visible_to(request.organization).filter(
-        status=Invitation.Status.PENDING
+    invitations = list(
+        Invitation.objects.visible_to(request.organization)
+        .filter(status=Invitation.Status.PENDING)
+        .order_by("username")
     )
+    for invitation in invitations:
+        # The link to send: it lets a person without a login create one and join.
+        invitation.join_url = invitation_link(request, invitation)
     return render(
         request,
         "core/people.html",
         {
             "members": members,
-            "invitations": invitations.order_by("username"),
+            "invitations": invitations,
             "roles": role_choices(request.organization),
             "form": form,
         },
@@ -280,3 +313,75 @@ def membership_change(request, pk):
 
 
 membership_change.model = Membership
+
+
+def join(request, token):
+    """An invitation link, public: shows the organization and the role in the visitor's
+    language. A brand-new person chooses a username (or their mobile number), a password and a
+    language, and joins; a signed-in person accepts into their own login. An unknown token is a
+    404 page; an expired, used or withdrawn one (or an inactive organization's) a 410 page."""
+    invitation = services.invitation_by_token(token)
+    if invitation is None:
+        return render(request, "core/join_closed.html", {"reason": "missing"}, status=404)
+    if not invitation.is_open or not invitation.organization.is_active:
+        return render(
+            request,
+            "core/join_closed.html",
+            {"reason": _join_closed_reason(invitation), "invitation": invitation},
+            status=410,
+        )
+    if request.user.is_authenticated:
+        return _join_signed_in(request, invitation)
+    form = JoinForm(
+        request.POST or None,
+        invitation=invitation,
+        initial={"language": translation.get_language() or "zh-hans"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.invitation_join(
+                invitation=invitation,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"],
+                language=form.cleaned_data["language"],
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            user = membership.user
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session[SESSION_KEY] = membership.organization_id
+            translation.activate(user.language)
+            messages.success(
+                request, _("Welcome! You joined %(org)s.") % {"org": membership.organization}
+            )
+            response = redirect("core:home")
+            response.set_cookie("django_language", user.language, samesite="Lax")
+            return response
+    return render(request, "core/join.html", {"invitation": invitation, "form": form})
+
+
+join.model = Invitation
+
+
+def _join_closed_reason(invitation) -> str:
+    if not invitation.organization.is_active:
+        return "inactive"
+    if invitation.status == Invitation.Status.PENDING:
+        return "expired"
+    return invitation.status  # accepted, declined or revoked
+
+
+def _join_signed_in(request, invitation):
+    # A link naming another login is not this person's to take.
+    mine = not invitation.username or invitation.username == request.user.username
+    if request.method == "POST" and mine:
+        try:
+            membership = services.invitation_accept(invitation=invitation, user=request.user)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            request.session[SESSION_KEY] = membership.organization_id
+            messages.success(request, _("You joined %(org)s.") % {"org": membership.organization})
+            return redirect("core:home")
+    return render(request, "core/join.html", {"invitation": invitation, "mine": mine})

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.home import home_cards_register
 from core.navigation import navigation_register
 from core.realtime import listen
 from dashboards import conf
@@ -12,9 +13,10 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("Dashboards and reports")
 
     def ready(self) -> None:
-        from dashboards.navigation import ITEMS
+        from dashboards.navigation import HOME_CARDS, ITEMS
 
         navigation_register(ITEMS)
+        home_cards_register(HOME_CARDS)
 
         # Not at module level: the listener imports models, which load after the AppConfigs.
         from dashboards.listener import on_notify

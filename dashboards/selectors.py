@@ -34,7 +34,7 @@ from factories.clock import (
     screen_window,
     week_first,
 )
-from factories.models import Category, Factory, SewingLine
+from factories.models import Category, District, Factory, SewingLine
 from inventory import selectors as inventory
 from orders import selectors as orders
 from payroll import selectors as payroll
@@ -455,6 +455,14 @@ def factory_profile(factory: Factory, today: date | None = None) -> dict:
         "total": figures(rows),
         "synthetic": synthetic_ranges([factory.pk]).get(factory.pk),
     }
+
+
+def district_sharing_count(organization) -> int:
+    """How many factories the district report of a district organization lists by name (those
+    sharing their figures with it), in one COUNT: the official's home card."""
+    return Factory.objects.filter(
+        district__in=District.objects.visible_to(organization), shares_with_district=True
+    ).count()
 
 
 def district_report(district, today: date | None = None) -> dict:

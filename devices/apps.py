@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.home import home_cards_register
 from core.navigation import navigation_register
 
 
@@ -10,9 +11,10 @@ class DevicesConfig(AppConfig):
     verbose_name = _("Devices and telemetry")
 
     def ready(self):
-        from devices.navigation import ITEMS
+        from devices.navigation import HOME_CARDS, ITEMS
 
         navigation_register(ITEMS)
+        home_cards_register(HOME_CARDS)
 
         schedule = {
             "devices-poll-modbus": {"task": "devices.tasks.poll_modbus", "schedule": 1.0},

@@ -112,6 +112,16 @@ def station_wip(factory, since: datetime) -> dict:
     return {"stations": stations, "bottleneck": bottleneck}
 
 
+def live_alarms(organization):
+    """The alarms not cleared yet that an organization sees, newest first (the alarm list's
+    default view, and the home's count)."""
+    return (
+        Alarm.objects.visible_to(organization)
+        .exclude(state=Alarm.State.CLEARED)
+        .order_by("-opened_at", "-pk")
+    )
+
+
 def open_alarms(factory, *, limit: int = 50) -> list[dict]:
     """Alarms not cleared yet, newest first."""
     rows = (

@@ -16,7 +16,7 @@ from core.forms import apply_domain_error, errors_text
 from core.roles import FACTORY_STAFF, FLOOR, MANAGERS
 from core.sheet_lists import export_response, sheet_import_page
 from core.views import role_required
-from devices import services
+from devices import selectors, services
 from devices.forms import (
     AlarmActionForm,
     DeviceRegisterForm,
@@ -44,9 +44,7 @@ def _device_list_page(request, *, register_form=None):
         {
             "devices": devices,
             "online": sum(1 for d in devices if d.is_online),
-            "open_alarms": Alarm.objects.visible_to(request.organization)
-            .exclude(state=Alarm.State.CLEARED)
-            .count(),
+            "open_alarms": selectors.live_alarms(request.organization).count(),
             "can_manage": request.role in MANAGERS,
             "register_form": register_form or DeviceRegisterForm(organization=request.organization),
         },
@@ -159,10 +157,12 @@ device_credentials.model = Device
 
 @role_required(FACTORY_STAFF)
 def alarm_list(request):
-    alarms = Alarm.objects.visible_to(request.organization).select_related("device", "station")
     state = request.GET.get("state", "live")
     if state == "live":
-        alarms = alarms.exclude(state=Alarm.State.CLEARED)
+        alarms = selectors.live_alarms(request.organization)
+    else:
+        alarms = Alarm.objects.visible_to(request.organization)
+    alarms = alarms.select_related("device", "station")
     return render(
         request,
         "devices/alarm_list.html",

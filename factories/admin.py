@@ -1,5 +1,9 @@
+"""factories' models in the support desk's admin (core.admin.SupportAdmin: read-mostly,
+filtered by tenant)."""
+
 from django.contrib import admin
 
+from core.admin import SupportAdmin
 from factories.models import (
     CalendarDay,
     District,
@@ -15,15 +19,16 @@ from factories.models import (
 
 admin.site.register(
     [
+        CalendarDay,
         District,
         Factory,
+        LineDayPlan,
         Partnership,
         SewingLine,
+        Shift,
         Station,
         Worker,
-        Shift,
         WorkerSkill,
-        CalendarDay,
-        LineDayPlan,
-    ]
+    ],
+    SupportAdmin,
 )

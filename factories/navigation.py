@@ -1,10 +1,15 @@
 from django.utils.translation import gettext_lazy as _
 
-from core.navigation import NavItem
-from core.roles import FACTORY_STAFF, MERCHANTS, SUPPLIERS
+from core.navigation import HOME, SETTINGS, NavItem
+from core.roles import FACTORY_STAFF, MERCHANTS, PLATFORM_OPERATORS, SUPPLIERS
 
 ITEMS = [
     NavItem(
-        _("Partners"), "factories:partnerships", FACTORY_STAFF | MERCHANTS | SUPPLIERS, order=800
+        _("Partners"),
+        "factories:partnerships",
+        FACTORY_STAFF | MERCHANTS | SUPPLIERS,
+        order=800,
+        group=SETTINGS,
     ),
+    NavItem(_("Platform console"), "platform:tenants", PLATFORM_OPERATORS, order=10, group=HOME),
 ]

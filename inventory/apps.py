@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.home import home_cards_register
 from core.navigation import navigation_register
 
 
@@ -9,9 +10,10 @@ class InventoryConfig(AppConfig):
     verbose_name = _("Inventory and procurement")
 
     def ready(self) -> None:
-        from inventory.navigation import ITEMS
+        from inventory.navigation import HOME_CARDS, ITEMS
 
         navigation_register(ITEMS)
+        home_cards_register(HOME_CARDS)
 
         from core.rls import register_reach
         from inventory.models.purchasing import purchase_order_factory_ids

@@ -487,12 +487,36 @@ def latest_run(factory) -> MrpRun | None:
     return MrpRun.objects.filter(factory=factory).order_by("-created_at", "-pk").first()
 
 
+def latest_shortages(factory):
+    """The shortage rows of the factory's last MRP run (none before the first run), in need-date
+    order: the shortages page lists them and the home counts them."""
+    latest = MrpRun.objects.filter(factory=factory).order_by("-created_at", "-pk").values("pk")[:1]
+    return MaterialShortage.objects.filter(factory=factory, run__in=latest).order_by(
+        "need_date", "work_order__number", "material_code"
+    )
+
+
+# --- the purchase-order list ----------------------------------------------------------------
+# Beyond the statuses, the list knows one queue: what the warehouse still has to receive.
+TO_RECEIVE = "to_receive"
+
+
+def purchase_orders_for(organization, *, status: str = ""):
+    """The purchase orders an organization sees (a factory's, or those a supplier was sent),
+    newest first: in one status, or the ones to receive (confirmed or partly received)."""
+    orders = PurchaseOrder.objects.visible_to(organization)
+    if status == TO_RECEIVE:
+        orders = orders.filter(
+            status__in=(PurchaseOrder.Status.CONFIRMED, PurchaseOrder.Status.PARTIAL)
+        )
+    elif status in PurchaseOrder.Status.values:
+        orders = orders.filter(status=status)
+    return orders.order_by("-created_at", "-pk")
+
+
 # --- the seed's figures: overdue purchase orders, and why a material was short ---------------
-def overdue_purchase_orders(factory, *, today: date) -> list[dict]:
-    """Purchase orders sent to (or confirmed by) their supplier with a line still open past its
-    expected date (the confirmed ship date, else the need date) on the factory's `today`: the
-    order, its supplier, its earliest open expected date, days overdue, the open materials."""
-    lines = (
+def _overdue_lines(factory, today: date):
+    return (
         PurchaseOrderLine.objects.filter(
             factory=factory,
             purchase_order__status__in=PurchaseOrder.OPEN_STATUSES,
@@ -500,6 +524,20 @@ def overdue_purchase_orders(factory, *, today: date) -> list[dict]:
         )
         .annotate(expected=Coalesce("confirmed_ship_date", "need_date"))
         .filter(expected__lt=today)
+    )
+
+
+def overdue_purchase_orders_count(factory, *, today: date) -> int:
+    """How many orders `overdue_purchase_orders` lists, in one COUNT (the home's card)."""
+    return _overdue_lines(factory, today).values("purchase_order").distinct().count()
+
+
+def overdue_purchase_orders(factory, *, today: date) -> list[dict]:
+    """Purchase orders sent to (or confirmed by) their supplier with a line still open past its
+    expected date (the confirmed ship date, else the need date) on the factory's `today`: the
+    order, its supplier, its earliest open expected date, days overdue, the open materials."""
+    lines = (
+        _overdue_lines(factory, today)
         .select_related("purchase_order__supplier", "material")
         .order_by("expected", "purchase_order__number", "pk")
     )

@@ -192,20 +192,19 @@ def _xlsx(content: bytes, name: str, factory) -> HttpResponse:
 # --- purchase orders and the supplier portal ------------------------------------------------
 @role_required(FACTORY_STAFF | SUPPLIERS)
 def purchase_orders(request):
-    orders = (
-        PurchaseOrder.objects.visible_to(request.organization)
-        .select_related("supplier", "factory__organization")
-        .order_by("-created_at", "-pk")
-    )
     status = request.GET.get("status", "")
-    if status in PurchaseOrder.Status.values:
-        orders = orders.filter(status=status)
+    orders = selectors.purchase_orders_for(request.organization, status=status).select_related(
+        "supplier", "factory__organization"
+    )
     return render(
         request,
         "inventory/purchase_orders.html",
         {
             "orders": orders[:200],
-            "statuses": PurchaseOrder.Status.choices,
+            "statuses": [
+                *PurchaseOrder.Status.choices,
+                (selectors.TO_RECEIVE, _("To receive")),
+            ],
             "status": status,
             "is_supplier": request.organization.kind == OrgKind.SUPPLIER,
         },
@@ -505,9 +504,7 @@ def shortages(request):
     run = selectors.latest_run(_factory(request))
     shortage_rows = suggestions = []
     if run is not None:
-        shortage_rows = run.shortage_rows.select_related("work_order").order_by(
-            "need_date", "work_order__number", "material_code"
-        )
+        shortage_rows = selectors.latest_shortages(_factory(request)).select_related("work_order")
         suggestions = run.suggestion_rows.select_related(
             "material", "supplier", "purchase_order"
         ).order_by("supplier__name", "order_by")

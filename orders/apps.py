@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.home import home_cards_register
 from core.navigation import navigation_register
 
 
@@ -10,9 +11,10 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Design and orders")
 
     def ready(self) -> None:
-        from orders.navigation import ITEMS
+        from orders.navigation import HOME_CARDS, ITEMS
 
         navigation_register(ITEMS)
+        home_cards_register(HOME_CARDS)
 
         # Not at module level: the media kit and the models load after the AppConfigs.
         from core.media import media_register

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from core.forms import submit_form
 from core.roles import MERCHANTS, PLANNING, OrgKind
 from core.views import role_required
-from orders import services
+from orders import selectors, services
 from orders.forms import QuotationActionForm
 from orders.models import Quotation
 
@@ -18,16 +18,17 @@ READERS = PLANNING | MERCHANTS
 
 @role_required(READERS)
 def quotation_list(request):
-    quotations = (
-        Quotation.objects.visible_to(request.organization)
-        .select_related("merchant", "factory__organization", "version__style")
-        .order_by("-created_at", "-pk")
+    status = request.GET.get("status", "")
+    quotations = selectors.quotations_for(request.organization, status=status).select_related(
+        "merchant", "factory__organization", "version__style"
     )
     return render(
         request,
         "orders/quotation_list.html",
         {
             "quotations": quotations[:300],
+            "status": status if status in Quotation.Status.values else "",
+            "statuses": Quotation.Status.choices,
             "is_factory": request.organization.kind == OrgKind.FACTORY,
         },
     )

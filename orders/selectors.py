@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from factories.clock import factory_today, local_date
@@ -25,6 +26,7 @@ from orders.models import (
     OrderEvent,
     OrderLine,
     OrderShipment,
+    Quotation,
     Style,
     StyleVersion,
 )
@@ -189,6 +191,33 @@ def shipments_in(
         .select_related("order")
         .order_by("-shipped_at", "-pk")
     )
+
+
+# --- the order and quotation lists, and the home's counts of them ---------------------------
+LATE_STATES = (Order.Status.ACCEPTED, Order.Status.IN_PRODUCTION, Order.Status.PARTLY_SHIPPED)
+
+
+def orders_for(organization, *, status: str = "", late_on: dt.date | None = None):
+    """The order list of an organization (a factory's or a merchant's), newest first: in one
+    status, or late on `late_on` (accepted and not fully shipped past its promised date, else its
+    requested date). The home counts the same queryset."""
+    orders = Order.objects.visible_to(organization)
+    if status in Order.Status.values:
+        orders = orders.filter(status=status)
+    if late_on is not None:
+        orders = orders.annotate(due=Coalesce("promised_date", "requested_date")).filter(
+            status__in=LATE_STATES, due__lt=late_on
+        )
+    return orders.order_by("-created_at", "-pk")
+
+
+def quotations_for(organization, *, status: str = ""):
+    """The quotation list of an organization (a factory's, or those sent to a merchant), newest
+    first, optionally in one status."""
+    quotations = Quotation.objects.visible_to(organization)
+    if status in Quotation.Status.values:
+        quotations = quotations.filter(status=status)
+    return quotations.order_by("-created_at", "-pk")
 
 
 def orders_waiting(factory: Factory):

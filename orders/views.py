@@ -15,7 +15,7 @@ from core.errors import DomainError
 from core.forms import apply_domain_error, errors_text
 from core.roles import FACTORY_STAFF, MERCHANTS, PLANNING, OrgKind
 from core.views import role_required
-from factories.clock import SCREEN_WINDOWS, screen_window
+from factories.clock import SCREEN_WINDOWS, factory_today, screen_window
 from orders import selectors, services
 from orders.forms import OrderActionForm, UploadForm, VersionActionForm, WebhookEndpointForm
 from orders.models import (
@@ -37,14 +37,14 @@ def _is_factory(request) -> bool:
 
 @role_required(READERS)
 def order_list(request):
-    orders = (
-        Order.objects.visible_to(request.organization)
-        .select_related("version__style", "merchant", "factory__organization")
-        .order_by("-created_at")
-    )
     status = request.GET.get("status", "")
-    if status:
-        orders = orders.filter(status=status)
+    # ?show=late: the factory's late orders (the home's "late shipments" card).
+    late = request.GET.get("show") == "late" and _is_factory(request)
+    orders = selectors.orders_for(
+        request.organization,
+        status=status,
+        late_on=factory_today(request.organization.factory) if late else None,
+    ).select_related("version__style", "merchant", "factory__organization")
     import_form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if request.role not in MERCHANTS:
@@ -67,6 +67,7 @@ def order_list(request):
         {
             "orders": orders[:300],
             "status": status,
+            "late": late,
             "statuses": Order.Status.choices,
             "is_factory": _is_factory(request),
             "can_convert": request.role in PLANNING,

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.home import home_cards_register
 from core.navigation import navigation_register
 
 
@@ -10,9 +11,10 @@ class PayrollConfig(AppConfig):
     verbose_name = _("Payroll")
 
     def ready(self) -> None:
-        from payroll.navigation import ITEMS
+        from payroll.navigation import HOME_CARDS, ITEMS
 
         navigation_register(ITEMS)
+        home_cards_register(HOME_CARDS)
 
         # Our choice sets share field names (kind, source) with other apps': name them.
         overrides = settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})

@@ -29,8 +29,13 @@ def money(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
-def periods_of(factory):
-    return PayPeriod.objects.filter(factory=factory).order_by("-starts_on")
+def periods_of(factory, *, unpaid: bool = False):
+    """The factory's pay periods, newest first; `unpaid`: those still to calculate, approve or
+    pay (the clerk's home counts them)."""
+    periods = PayPeriod.objects.filter(factory=factory)
+    if unpaid:
+        periods = periods.exclude(status=PayPeriod.Status.PAID)
+    return periods.order_by("-starts_on")
 
 
 def period_for_day(factory, day: date) -> PayPeriod | None:
@@ -234,8 +239,12 @@ def my_earnings(worker: Worker) -> MyEarnings:
     )
 
 
-def my_disputes(worker: Worker):
-    return Dispute.objects.filter(worker=worker).order_by("-created_at")
+def my_disputes(worker: Worker, *, status: str = ""):
+    """The operator's questions about their pay, newest first; optionally in one status."""
+    disputes = Dispute.objects.filter(worker=worker)
+    if status in Dispute.Status.values:
+        disputes = disputes.filter(status=status)
+    return disputes.order_by("-created_at")
 
 
 def disputes_for_clerk(factory, *, status: str | None = Dispute.Status.OPEN):

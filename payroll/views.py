@@ -61,11 +61,15 @@ def periods(request):
         _("Pay period opened."),
     ):
         return redirect("payroll:periods")
-    period_list = list(selectors.periods_of(factory))
+    # ?show=unpaid: the periods still to calculate, approve or pay (the clerk's home card).
+    unpaid = request.GET.get("show") == "unpaid"
+    period_list = list(selectors.periods_of(factory, unpaid=unpaid))
     disputes = selectors.open_dispute_counts(factory)
     for period in period_list:
         period.open_disputes = disputes.get(period.pk, 0)
-    return render(request, "payroll/periods.html", {"periods": period_list, "form": form})
+    return render(
+        request, "payroll/periods.html", {"periods": period_list, "form": form, "unpaid": unpaid}
+    )
 
 
 @role_required(PAYROLL)
@@ -400,7 +404,8 @@ def me(request):
         {
             "worker": worker,
             "mine": mine,
-            "disputes": selectors.my_disputes(worker)[:20],
+            # ?disputes=open: the questions still waiting for an answer (the home's card).
+            "disputes": selectors.my_disputes(worker, status=request.GET.get("disputes", ""))[:20],
             "payslips": payslips,
             "form": form,
         },

@@ -3,6 +3,7 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.home import home_cards_register
 from core.navigation import navigation_register
 from core.signals import order_cancelling, order_placed
 
@@ -12,9 +13,10 @@ class ProductionConfig(AppConfig):
     verbose_name = _("Production")
 
     def ready(self) -> None:
-        from production.navigation import ITEMS
+        from production.navigation import HOME_CARDS, ITEMS
 
         navigation_register(ITEMS)
+        home_cards_register(HOME_CARDS)
 
         # Not at module level: the media kit and the models load after the AppConfigs.
         from core.media import media_register

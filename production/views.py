@@ -12,6 +12,7 @@ from core.forms import apply_domain_error, errors_text, submit_form
 from core.pdf import pdf_response
 from core.roles import FACTORY_STAFF, FLOOR, PLANNING, QUALITY, WAREHOUSE, Role
 from core.views import role_required
+from factories.clock import factory_today
 from factories.models import SewingLine
 from production import aql, forms, pdf, selectors, services
 from production.models import (
@@ -246,12 +247,13 @@ def wip(request):
 @role_required(FACTORY_STAFF)
 def work_orders(request):
     factory = request.organization.factory
-    rows = (
-        WorkOrder.objects.filter(factory=factory)
-        .exclude(status=WorkOrder.Status.CANCELLED)
-        .select_related("line", "version__style")
-        .order_by("due_date")[:200]
-    )
+    # ?queue=release|late|audit: one of the queues the homes count (production.selectors.queues).
+    queue = request.GET.get("queue", "")
+    if queue not in selectors.QUEUES:
+        queue = ""
+    rows = selectors.work_orders_listed(
+        factory, queue=queue, today=factory_today(factory)
+    ).select_related("line", "version__style")[:200]
     entries = {
         e.work_order_id: e
         for e in ScheduleEntry.objects.filter(factory=factory, work_order__in=rows)
@@ -259,7 +261,11 @@ def work_orders(request):
     return render(
         request,
         "production/work_orders.html",
-        {"rows": [(wo, entries.get(wo.pk)) for wo in rows]},
+        {
+            "rows": [(wo, entries.get(wo.pk)) for wo in rows],
+            "queue": queue,
+            "queue_label": selectors.QUEUES.get(queue, ""),
+        },
     )
 
 

@@ -219,6 +219,27 @@ def test_no_route_lets_alpha_see_or_touch_bravo(worlds, settings, tmp_path):
                     continue
                 if kwargs == ["path"]:
                     continue
+                if kwargs == ["token"] and phase == "read":
+                    # A link carrying a secret (an invitation's /join/<token>/): whoever holds
+                    # the token may use it, so what is walked is that nothing else opens it —
+                    # neither a made-up token nor one of bravo's ids in its place — for reading
+                    # or for posting (bravo's rows are checked unchanged below).
+                    if model is None:
+                        failures.append(f"{route}: a route with a token names its model")
+                        continue
+                    for token in ("no-such-token", str(min(bravo.pks[model]))):
+                        url = reverse(name, kwargs={"token": token})
+                        for method in ("get", "post"):
+                            response = getattr(client, method)(url)
+                            walked[route] += 1
+                            if response.status_code not in REFUSED:
+                                failures.append(
+                                    f"{label} {method.upper()} {url}: "
+                                    f"{response.status_code}, expected a refusal"
+                                )
+                    continue
+                if kwargs == ["token"]:
+                    continue
                 if kwargs:
                     if kwargs != ["pk"] or model is None:
                         failures.append(f"{route}: routes with ids take `pk` and name their model")

@@ -82,6 +82,9 @@ class InvitationSerializer(TenantModelSerializer):
     # pending, accepted, declined or revoked (plain text: "status" enums of other components
     # would collide in the schema)
     status = serializers.CharField(read_only=True)
+    # Required here: an open link (no username) is the platform console's; the API names the
+    # person it invites.
+    username = serializers.CharField(max_length=150)
 
     class Meta:
         model = Invitation

@@ -71,6 +71,7 @@ from production.selectors.quality import (
     quality,
     quality_figures,
 )
+from production.selectors.queues import QUEUES, work_orders_listed
 from production.selectors.seed import (
     conversion_lead_times,
     material_days_lost,
@@ -138,4 +139,6 @@ __all__ = [
     "work_order_figures",
     "work_order_progress",
     "work_orders_in_progress",
+    "work_orders_listed",
+    "QUEUES",
 ]

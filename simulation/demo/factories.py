@@ -5,11 +5,13 @@ from decimal import Decimal
 
 from core.models import Membership, Organization, User
 from core.roles import OrgKind, Role
+from core.services import platform_operator_create
 from factories.models import District, Factory, Partnership, SewingLine, Station, Worker
 from factories.services import (
     factory_cost_settings_update,
     partnership_invite,
     partnership_respond,
+    tenant_provision,
     worker_user_link,
 )
 
@@ -46,8 +48,18 @@ FACTORY_ROLES = [
 ]
 
 
-def _org(code, name, kind):
-    org, _ = Organization.objects.get_or_create(code=code, defaults={"name": name, "kind": kind})
+# The platform operator's login: the console at /platform/ (tenants, provisioning, invitations).
+OPERATOR = "zz-operator"
+
+
+def _org(code, name, kind, **profile):
+    """The tenant `code`, provisioned as the platform console does (factories.services.
+    tenant_provision) the first time; the demo's people are made below, so no owner link."""
+    org = Organization.objects.filter(code=code).first()
+    if org is None:
+        org = tenant_provision(
+            kind=kind, code=code, name=name, invite_owner=False, **profile
+        ).organization
     return org
 
 
@@ -68,10 +80,11 @@ def _worker_name(index: int) -> str:
 
 
 def seed(world) -> None:
-    district_org = _org("lusong", "芦淞区（株洲）", OrgKind.DISTRICT)
-    district, _ = District.objects.get_or_create(
-        organization=district_org, defaults={"city": "株洲", "province": "湖南"}
-    )
+    if not User.objects.filter(username=OPERATOR).exists():
+        platform_operator_create(username=OPERATOR, password=world.password)
+    world.logins.append((OPERATOR, "Seamline", "platform operator"))
+    district_org = _org("lusong", "芦淞区（株洲）", OrgKind.DISTRICT, city="株洲", province="湖南")
+    district = District.objects.get(organization=district_org)
     _user(world, "lusong-official", district_org, Role.DISTRICT_OFFICIAL, "区经信局")
     world.district = district
 
@@ -84,19 +97,20 @@ def seed(world) -> None:
 
     world.factories = []
     for index, (code, name, categories, moq, lines, per_line, rate) in enumerate(FACTORIES):
-        org = _org(code, name, OrgKind.FACTORY)
-        factory, _ = Factory.objects.get_or_create(
-            organization=org,
-            defaults={
-                "district": district,
-                "address": f"湖南省株洲市芦淞区服饰产业园 {index + 1} 号",
-                "categories": categories,
-                "minimum_order_quantity": moq,
-                "headcount": lines * per_line + 10,
-                "rate_per_minute": Decimal(rate),
-                "shares_with_district": index != 2,
-            },
-        )
+        is_new = not Organization.objects.filter(code=code).exists()
+        org = _org(code, name, OrgKind.FACTORY, district=district)
+        factory = Factory.objects.get(organization=org)
+        if is_new:
+            # The demo's profile beyond what provisioning asks (the owner's set-up pages' part).
+            Factory.objects.filter(pk=factory.pk).update(
+                address=f"湖南省株洲市芦淞区服饰产业园 {index + 1} 号",
+                categories=categories,
+                minimum_order_quantity=moq,
+                headcount=lines * per_line + 10,
+                rate_per_minute=Decimal(rate),
+                shares_with_district=index != 2,
+            )
+            factory.refresh_from_db()
         world.factories.append(factory)
         roles = FACTORY_ROLES if index == 0 else FACTORY_ROLES[:2]
         owner = None

@@ -1,0 +1,15 @@
+"""The platform console's pages, mounted at /platform/ (config/urls.py)."""
+
+from django.urls import path
+
+from factories import console
+
+app_name = "platform"
+
+urlpatterns = [
+    path("", console.tenants, name="tenants"),
+    path("new/", console.tenant_new, name="tenant-new"),
+    path("<int:pk>/", console.tenant, name="tenant"),
+    path("<int:pk>/active/", console.tenant_active, name="tenant-active"),
+    path("<int:pk>/invite/", console.tenant_invite_owner, name="tenant-invite"),
+]
