@@ -345,25 +345,26 @@ def run(options, stdout) -> dict:
 
 
 def _simulated(database: Path) -> dict:
-    """What the simulator stored: station events, and the operation records they became
-    (each event at most one record: the check that no scan was counted twice)."""
+    """What the simulator stored: hangers' departures from stations, how many were handed off
+    to production (each at most once, keyed on device and sequence; the last second's may be
+    cut off by the stop), and operation records sharing an event id (a scan counted twice)."""
     import sqlite3
 
     with sqlite3.connect(database) as db:
-        events = db.execute(
+        departures = db.execute(
             "SELECT count(*) FROM devices_telemetryrecord WHERE kind = 'station.leave'"
         ).fetchone()[0]
-        records = db.execute(
-            "SELECT count(*) FROM production_operationrecord WHERE source = 'device'"
-        ).fetchone()[0]
         handed = db.execute("SELECT count(*) FROM devices_stationhandoff").fetchone()[0]
+        recorded = db.execute(
+            "SELECT count(*) FROM devices_stationhandoff WHERE outcome = 'recorded'"
+        ).fetchone()[0]
         doubled = db.execute(
             "SELECT count(*) FROM (SELECT external_event_id FROM production_operationrecord "
             "WHERE external_event_id != '' GROUP BY external_event_id HAVING count(*) > 1)"
         ).fetchone()[0]
     return {
-        "station_departures": events,
-        "device_operation_records": records,
+        "station_departures": departures,
         "hand_offs": handed,
+        "hand_offs_recorded": recorded,
         "double_counted": doubled,
     }
