@@ -184,6 +184,7 @@ class Person:
         self.server_errors: list[str] = []
         self.confirmed = 0
         self.failed_requests = 0
+        self.outputs: list[int] = []  # the screen's output each time the manager polled it
 
     def _request(self, method: str, path: str, **kwargs):
         try:
@@ -225,7 +226,9 @@ class Person:
 
     def click(self) -> None:
         if self.role == "manager" and self.random.random() < 0.3:
-            self._request("GET", "/dashboards/data/?window=12h")  # as the open screen does
+            data = self._request("GET", "/dashboards/data/?window=12h")  # as the screen does
+            if data is not None and data.status_code == 200:
+                self.outputs.append(data.json()["kpi"]["output"])
             return
         if self.role in CONFIRMERS and self.random.random() < 0.25:
             self.confirm_a_purchase_order()
@@ -323,6 +326,7 @@ def run(options, stdout) -> dict:
         statuses.update(person.statuses)
     server_errors = [error for person in people for error in person.server_errors]
     simulated = _simulated(database)
+    outputs = [output for person in people for output in person.outputs]
     result = {
         "minutes": options["minutes"],
         "setup_seconds": round(setup_seconds, 1),
@@ -332,6 +336,12 @@ def run(options, stdout) -> dict:
         "server_errors": len(server_errors),
         "server_error_pages": server_errors[:20],
         "confirmations": sum(p.confirmed for p in people),
+        # The factory screen's output as the manager saw it: it moves while the floor runs.
+        "screen_output_first": outputs[0] if outputs else None,
+        "screen_output_last": outputs[-1] if outputs else None,
+        "screen_output_changes": sum(
+            1 for before, after in zip(outputs, outputs[1:], strict=False) if before != after
+        ),
         **found,
         **simulated,
         "workdir": str(workdir),
