@@ -15,19 +15,25 @@ object; `failure` is set (and the command fails) when there was any 5xx, "databa
 or simulator crash.
 """
 
+import json
 import os
 import random
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from html.parser import HTMLParser
+from http.cookiejar import CookieJar
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.error import HTTPError
+from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.request import HTTPCookieProcessor, Request, build_opener
 
 from django.conf import settings
 
@@ -170,14 +176,27 @@ def confirm_form(html: str) -> dict | None:
     return None
 
 
+@dataclass
+class Response:
+    """What a person got back: the status, the final address, the page."""
+
+    status_code: int
+    url: str
+    text: str
+    content_type: str
+
+    def json(self):
+        return json.loads(self.text)
+
+
 class Person:
-    """One signed-in person clicking through the demo; thread-safe counters in `stats`."""
+    """One signed-in person clicking through the demo (a browser's cookies, redirects followed),
+    counting what the server answered."""
 
     def __init__(self, base: str, role: str, username: str, think: float, seed: int):
-        import requests
-
         self.base, self.role, self.username, self.think = base, role, username, think
-        self.session = requests.Session()
+        self.cookies = CookieJar()
+        self.opener = build_opener(HTTPCookieProcessor(self.cookies))
         self.random = random.Random(seed)
         self.links: list[str] = []
         self.statuses: Counter = Counter()
@@ -186,10 +205,28 @@ class Person:
         self.failed_requests = 0
         self.outputs: list[int] = []  # the screen's output each time the manager polled it
 
-    def _request(self, method: str, path: str, **kwargs):
+    def cookie(self, name: str) -> str:
+        return next((c.value for c in self.cookies if c.name == name), "")
+
+    def _request(self, method: str, path: str, data: dict | None = None, headers=None):
+        body = urlencode(data).encode() if data is not None else None
+        request = Request(urljoin(self.base, path), data=body, method=method)
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
         try:
-            response = self.session.request(
-                method, urljoin(self.base, path), timeout=60, allow_redirects=True, **kwargs
+            with self.opener.open(request, timeout=60) as answer:
+                response = Response(
+                    answer.status,
+                    answer.url,
+                    answer.read().decode("utf-8", "replace"),
+                    answer.headers.get("Content-Type", ""),
+                )
+        except HTTPError as error:  # 4xx and 5xx: an answer all the same
+            response = Response(
+                error.code,
+                error.url,
+                error.read().decode("utf-8", "replace"),
+                error.headers.get("Content-Type", ""),
             )
         except Exception as error:  # noqa: BLE001 - counted: a refused or dropped connection
             self.failed_requests += 1
@@ -204,7 +241,7 @@ class Person:
         page = self._request("GET", "/login/")
         if page is None:
             return False
-        token = self.session.cookies.get("csrftoken", "")
+        token = self.cookie("csrftoken")
         response = self._request(
             "POST",
             "/login/",
@@ -235,7 +272,7 @@ class Person:
             return
         path = self.random.choice(self.links) if self.links else "/"
         response = self._request("GET", path)
-        if response is not None and "html" in response.headers.get("Content-Type", ""):
+        if response is not None and "html" in response.content_type:
             self._learn(response.text)
 
     def confirm_a_purchase_order(self) -> None:
@@ -358,8 +395,6 @@ def _simulated(database: Path) -> dict:
     """What the simulator stored: hangers' departures from stations, how many were handed off
     to production (each at most once, keyed on device and sequence; the last second's may be
     cut off by the stop), and operation records sharing an event id (a scan counted twice)."""
-    import sqlite3
-
     with sqlite3.connect(database) as db:
         departures = db.execute(
             "SELECT count(*) FROM devices_telemetryrecord WHERE kind = 'station.leave'"
