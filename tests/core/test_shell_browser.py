@@ -6,10 +6,10 @@ import pytest
 
 from core.roles import OrgKind, Role
 from tests.core.test_homes import _factory_data
-from tests.dashboards.test_browser import ALL_APPS, ARTIFACTS, Visit, browser, person, server
+from tests.dashboards.test_browser import ALL_APPS, ARTIFACTS, Visit, person, server
 from tests.factories import FactoryFactory, OrganizationFactory, UserFactory
 
-__all__ = ["browser", "server"]  # the fixtures, shared with the dashboards' browser tests
+__all__ = ["server"]  # the fixture, shared with the dashboards' browser tests
 
 pytestmark = [
     pytest.mark.browser,

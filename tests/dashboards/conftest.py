@@ -1,8 +1,4 @@
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings as django_settings
 from django.core.cache import cache
 
 from core.roles import Role
@@ -42,19 +38,3 @@ def manager(factory):
 def manager_client(client, manager):
     client.force_login(manager)
     return client
-
-
-@pytest.fixture
-def browser():
-    """Headless Chromium (Playwright) for the browser tests; screenshots go to artifacts/."""
-    from playwright.sync_api import sync_playwright
-
-    (Path(django_settings.BASE_DIR) / "artifacts").mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-            headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-        )
-        yield chromium
-        chromium.close()

@@ -30,7 +30,6 @@ pytestmark = [
 # The live-server pattern of tests/dashboards/test_browser.py: daphne on the test database and
 # Debian's Chromium (pytest registers a fixture under the name it is bound to here).
 daphne = live.server
-chromium = live.browser
 
 
 @pytest.fixture(autouse=True)
@@ -107,12 +106,12 @@ def header_overlaps(page, selector):
     )
 
 
-def test_the_schedule_reads_on_a_phone_and_a_wall(daphne, chromium):
+def test_the_schedule_reads_on_a_phone_and_a_wall(daphne, browser):
     factory, lines, planner = demo_plan()
 
     for name, viewport in (("phone", PHONE), ("wall", WALL)):
         for zoom in ("day", "week"):
-            visit = Visit(chromium, daphne, planner.username, viewport)
+            visit = Visit(browser, daphne, planner.username, viewport)
             visit.page.goto(f"{daphne.url}/production/schedule/?zoom={zoom}")
             page = visit.page
             cells = ".gantt-day" if zoom == "day" else ".gantt-week"
@@ -132,11 +131,11 @@ def test_the_schedule_reads_on_a_phone_and_a_wall(daphne, chromium):
             assert visit.errors == []
 
 
-def test_a_planner_drags_a_work_order_to_another_line_without_a_reload(daphne, chromium):
+def test_a_planner_drags_a_work_order_to_another_line_without_a_reload(daphne, browser):
     factory, lines, planner = demo_plan()
     entry = ScheduleEntry.objects.filter(factory=factory, line=lines[0]).order_by("sequence")[0]
     target = lines[3]
-    visit = Visit(chromium, daphne, planner.username, WALL)
+    visit = Visit(browser, daphne, planner.username, WALL)
     page = visit.page
     page.goto(f"{daphne.url}/production/schedule/")
     page.evaluate("window.notReloaded = true")
