@@ -147,9 +147,8 @@ def api():
 @pytest.fixture
 def browser():
     """Headless Chromium (Playwright) for the browser tests; screenshots go to artifacts/."""
-    from playwright.sync_api import sync_playwright
-
     from django.conf import settings
+    from playwright.sync_api import sync_playwright
 
     (Path(settings.BASE_DIR) / "artifacts").mkdir(exist_ok=True)
     with sync_playwright() as playwright:
