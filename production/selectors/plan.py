@@ -24,10 +24,10 @@ from production.selectors.common import HOUR, OPEN_STATES
 from production.selectors.progress import work_order_figures
 
 GANTT_ZOOMS = {"day": (2, 35), "week": (0, 84)}  # days shown before today, days shown
-# How many days a bar's label takes on the axis (about 9rem at the zoom's day width,
+# How many days a bar's label takes on the axis (about 12rem at the zoom's day width,
 # production/static/production/schedule.css): a shorter bar shows its label beside it, and the
 # lanes keep that room free so no label covers another bar.
-GANTT_LABEL_DAYS = {"day": 3.0, "week": 9.0}
+GANTT_LABEL_DAYS = {"day": 4.0, "week": 12.0}
 
 
 def gantt(
@@ -160,6 +160,7 @@ def gantt(
     )
     return {
         "zoom": zoom,
+        "label_days": GANTT_LABEL_DAYS[zoom],
         "today": today,
         "first": first,
         "span": span,
