@@ -6,9 +6,12 @@ for buckets that have no rows yet (never overwriting rollups rebuilt from real r
 records the range it covered (`dashboards.services.synthetic_history_record`) so the screens that
 show those rollups say the history is synthetic.
 
-It stops CATCH_UP_HOURS before now: those hours belong to the dashboards' periodic catch-up,
-which rebuilds them from the real records, and a synthetic hour there was replaced minutes
-after `make demo` started, so the screen's output went down while the floor ran.
+It ends with yesterday: today is the real floor's alone. A synthetic morning under a real
+afternoon mixed two worlds in one day's figures (the day's output counted synthetic pieces,
+its operator-days only real people, so "pieces per person today" read three times too high), and
+the dashboards' periodic catch-up replaced synthetic hours minutes after `make demo` started,
+so the screen's output went down while the floor ran. It also stops CATCH_UP_HOURS before now,
+should yesterday's shift end within them.
 """
 
 import random
@@ -48,7 +51,8 @@ def fill(
     seed: int = 7,
 ) -> dict:
     """Fill `days` of FactoryDay, `line_days` of LineDay and `hourly_days` of hourly rows per
-    operator and machine, ending now; returns how many rows were written per table."""
+    operator and machine, ending yesterday (module doc); returns how many rows were written per
+    table."""
     rng = random.Random(f"{seed}-{factory.pk}")
     today = factory_today(factory, now)
     # The hours the catch-up rebuilds from real records are left to it (module doc).
@@ -74,13 +78,13 @@ def fill(
     sam = Decimal("12.0")
     rate = factory.rate_per_minute
     # A factory that improves over the year, as the reference story's did.
-    for back in range(days - 1, -1, -1):
+    for back in range(days, 0, -1):
         day = today - timedelta(days=back)
-        growth = 0.7 + 0.3 * (1 - back / max(days, 1))
+        growth = 0.7 + 0.3 * (1 - (back - 1) / max(days, 1))
         hours = _shift_hours(factory, day, settled)
         day_totals = {"finished": 0, "good": 0, "defective": 0, "minutes": Decimal("0")}
         line_totals = {line.pk: [0, 0, 0] for line in lines}
-        for hour in hours if back < hourly_days else []:
+        for hour in hours if back <= hourly_days else []:
             for worker in workers if hour not in filled_hours else []:
                 good = int(rng.gauss(55, 8) * skill[worker.pk] * growth)
                 good = max(0, good)
@@ -122,7 +126,7 @@ def fill(
                         pieces=rng.randint(40, 80),
                     )
                 )
-        if back < line_days and day not in filled_line_days:
+        if back <= line_days and day not in filled_line_days:
             for line in lines:
                 finished, good, defective = line_totals[line.pk]
                 if not good:  # no hourly rows that day: a day's worth for the line's people
@@ -191,7 +195,7 @@ def fill(
             _flush(output_rows, machine_rows, line_rows, day_rows, written)
     _flush(output_rows, machine_rows, line_rows, day_rows, written)
     synthetic_history_record(
-        factory=factory, first_day=today - timedelta(days=days - 1), last_day=today
+        factory=factory, first_day=today - timedelta(days=days), last_day=today - timedelta(days=1)
     )
     return written
 

@@ -1,11 +1,11 @@
-"""Synthetic history leaves the hours the catch-up rebuilds from real records to it."""
+"""Synthetic history ends with yesterday: today is the real floor's alone."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from dashboards.models import OutputHour
+from dashboards.models import FactoryDay, OutputHour
 from simulation import synthetic_history
 from tests.factories import FactoryFactory, SewingLineFactory, WorkerFactory
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def test_the_fill_stops_catch_up_hours_before_now_so_the_screen_never_goes_down(settings):
+def test_the_fill_ends_with_yesterday_so_today_is_only_the_real_floor(settings):
     # given a factory on Shanghai time with one operator, at 16:30 of a working day, and a
     # catch-up that rebuilds the last 3 hours from real records
     settings.DASHBOARDS = {"CATCH_UP_HOURS": 3}
@@ -23,12 +23,14 @@ def test_the_fill_stops_catch_up_hours_before_now_so_the_screen_never_goes_down(
     now = datetime(2026, 3, 4, 16, 30, tzinfo=SHANGHAI)
     # when two days of hourly history are filled up to now
     synthetic_history.fill(factory, days=2, hourly_days=2, line_days=2, now=now, device_ids={})
-    # then yesterday has its whole 08:00-17:00 shift, today stops with the hour ending 13:00
+    # then the day before and yesterday have their whole 08:00-17:00 shift, today nothing
     hours = sorted(
         hour.astimezone(SHANGHAI)
         for hour in OutputHour.objects.filter(factory=factory).values_list("hour", flat=True)
     )
-    yesterday = [h.hour for h in hours if h.date() == now.date() - timedelta(days=1)]
-    today = [h.hour for h in hours if h.date() == now.date()]
-    assert yesterday == list(range(8, 17))
-    assert today == list(range(8, 13))
+    by_day = {
+        back: [h.hour for h in hours if h.date() == now.date() - timedelta(days=back)]
+        for back in (0, 1, 2)
+    }
+    assert by_day == {0: [], 1: list(range(8, 17)), 2: list(range(8, 17))}
+    assert not FactoryDay.objects.filter(factory=factory, day=now.date()).exists()
