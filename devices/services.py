@@ -146,7 +146,8 @@ def devices_import(*, factory: Factory, rows: list[dict], by: User | None = None
     keyed `rows[i].field`, which the sheet kit points at its cell."""
     existing = {
         device.code: device
-        for device in Device.objects.select_for_update()
+        # PostgreSQL locks no row of an outer join's nullable side: lock the devices alone.
+        for device in Device.objects.select_for_update(of=("self",))
         .filter(factory=factory)
         .select_related("line", "station", "operator", "gateway", "register_map")
     }

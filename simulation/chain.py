@@ -639,7 +639,8 @@ def sew(world: ChainWorld, *, base_url: str, mqtt_url: str, work_orders: list[in
                         continue
                     Api(base_url, key=world.worker_keys[worker.pk]).post(
                         "/api/v1/operation-records/",
-                        {"bundle": str(bundle), "operation": code, "badge": worker.badge_id},
+                        # what the worker's phone reads off the ticket's QR code
+                        {"bundle": f"SLB:{bundle}", "operation": code, "badge": worker.badge_id},
                     )
             for start in range(0, len(events), 50):
                 publisher.publish(topic, {"records": events[start : start + 50]})

@@ -65,7 +65,7 @@ def record_over_the_api(visit, floor, bundle) -> None:
     response = page.request.post(
         f"{visit.server}/api/v1/operation-records/",
         data={
-            "bundle": str(bundle.pk),
+            "bundle": bundle.pk,
             "operation": floor.last.code,
             "badge": floor.worker.badge_id,
             # the manager records for the operator: a supervisor's entry, with its reason

@@ -113,7 +113,7 @@ def test_a_supervisor_entry_before_the_release_shows_why_and_writes_nothing(clie
     response = client.post(
         reverse("production:record-manual"),
         {
-            "bundle": str(planned.bundles[0].pk),
+            "bundle": planned.bundles[0].qr_payload,
             "badge": planned.workers[0].badge_id,
             "operation": "OP1",
             "reason": "badge reader broken",
