@@ -12,6 +12,9 @@ from urllib.parse import urlparse
 
 import pytest
 
+# The browser tests' daphne, Chromium and page fixtures (tests/browser/harness.py).
+pytest_plugins = ["tests.browser.harness"]
+
 SERVICE_MARKERS = {
     "postgres": lambda: os.environ.get("DATABASE_URL", "").startswith("postgres"),
     "redis": lambda: bool(os.environ.get("REDIS_URL")),
