@@ -23,3 +23,8 @@ class FactoriesConfig(AppConfig):
         from factories.reach import reach_of
 
         register_reach(reach_of)
+
+        from core.setup_checklist import checklist_register
+        from factories.checklist import ITEMS as CHECKLIST
+
+        checklist_register(CHECKLIST)

@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import PageForm
-from core.roles import OrgKind
-from factories.models import District
+from core.models import User
+from core.roles import OrgKind, Role
+from factories.models import CalendarDay, District, SewingLine, Shift, Station, Worker
 
 
 class PartnershipInviteForm(PageForm):
@@ -16,6 +17,107 @@ class PartnershipAnswerForm(PageForm):
     answer = forms.ChoiceField(
         choices=[("accept", _("Accept")), ("decline", _("Decline")), ("end", _("End partnership"))]
     )
+
+
+# --- Factory set-up ----------------------------------------------------------------------
+# The fields come from the models (labels, lengths, choices); the rules stay the services'.
+def _model_form(model, names, widgets=None) -> type[PageForm]:
+    fields = forms.fields_for_model(model, fields=names, widgets=widgets or {})
+    return type(f"{model.__name__}Fields", (PageForm,), dict(fields))
+
+
+class LineForm(
+    _model_form(
+        SewingLine,
+        ["code", "name", "is_hanging", "planned_headcount", "efficiency", "shift", "is_active"],
+    )
+):
+    pass
+
+
+class StationForm(_model_form(Station, ["line", "code", "position", "machine_type"])):
+    pass
+
+
+class WorkerForm(
+    _model_form(
+        Worker,
+        [
+            "employee_no",
+            "badge_id",
+            "name",
+            "line",
+            "department",
+            "grade",
+            "hired_on",
+            "bank_account",
+            "is_active",
+        ],
+        widgets={"hired_on": forms.DateInput(attrs={"type": "date"})},
+    )
+):
+    skills = forms.CharField(
+        label=_("Machine types"),
+        required=False,
+        max_length=500,
+        help_text=_("Comma-separated, e.g. lockstitch, overlock."),
+    )
+
+    def clean_skills(self):
+        text = self.cleaned_data.get("skills") or ""
+        return [part.strip() for part in text.replace("，", ",").split(",") if part.strip()]
+
+
+class ShiftForm(
+    _model_form(
+        Shift,
+        ["code", "name", "starts_at", "ends_at", "break_minutes", "is_default"],
+        widgets={
+            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        },
+    )
+):
+    pass
+
+
+class CalendarDayForm(PageForm):
+    """The factory's own word on one date; no kind gives the date back to the calendar."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("Follow the calendar"))] + list(CalendarDay.Kind.choices),
+    )
+    overtime_minutes = forms.IntegerField(
+        label=_("Overtime minutes"), min_value=0, max_value=720, required=False, initial=0
+    )
+    note = forms.CharField(label=_("Note"), max_length=100, required=False)
+
+
+class WorkerLinkForm(PageForm):
+    """Link a worker to a login that is already a worker member of the factory."""
+
+    user = forms.ModelChoiceField(label=_("Login"), queryset=User.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The factory's active worker members: the service checks it again.
+        self.fields["user"].queryset = User.objects.filter(
+            memberships__organization=self.organization,
+            memberships__role=Role.WORKER,
+            memberships__is_active=True,
+        ).order_by("username")
+        self.fields["user"].label_from_instance = lambda user: (
+            f"{user.username} {user.get_full_name()}".strip()
+        )
+
+
+class WorkerInviteForm(PageForm):
+    """Invite the worker's login (by username or phone) with the worker role."""
+
+    username = forms.CharField(label=_("Username or phone"), max_length=150)
 
 
 class TenantProvisionForm(PageForm):

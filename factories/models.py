@@ -129,6 +129,9 @@ class Factory(TenantModel):
     shares_with_district = models.BooleanField(
         _("shares its figures with the district"), default=False
     )
+    # When the owner last looked over the calendar (holidays, 调休, the factory's own days) and
+    # confirmed it: one of the set-up checklist's items.
+    calendar_checked_at = models.DateTimeField(_("calendar checked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("factory")

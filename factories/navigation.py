@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from core.navigation import HOME, SETTINGS, NavItem
-from core.roles import FACTORY_STAFF, MERCHANTS, PLATFORM_OPERATORS, SUPPLIERS
+from core.roles import FACTORY_STAFF, MANAGERS, MERCHANTS, PLANNING, PLATFORM_OPERATORS, SUPPLIERS
 
 ITEMS = [
     NavItem(
@@ -12,4 +12,5 @@ ITEMS = [
         group=SETTINGS,
     ),
     NavItem(_("Platform console"), "platform:tenants", PLATFORM_OPERATORS, order=10, group=HOME),
+    NavItem(_("Factory set-up"), "factories:setup", MANAGERS | PLANNING, order=850, group=SETTINGS),
 ]

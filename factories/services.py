@@ -10,11 +10,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError, NotAllowed
+from core.errors import Conflict, DomainError, NotAllowed
 from core.models import Invitation, Membership, Organization, User
 from core.roles import OWNER_ROLE_BY_KIND, OrgKind, Role
 from core.services import invitation_create, organization_create
-from factories.models import District, Factory, Partnership, Worker
+from factories.badges import badge_normalise
+from factories.models import (
+    CalendarDay,
+    District,
+    Factory,
+    Partnership,
+    SewingLine,
+    Shift,
+    Station,
+    Worker,
+    WorkerSkill,
+)
 
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
 
@@ -211,3 +222,390 @@ def worker_user_link(*, worker: Worker, user: User, by: User | None) -> Worker:
     worker.user = user
     worker.save(update_fields=["user"])
     return worker
+
+
+# --- Factory set-up: lines, stations, workers, shifts, calendar days -------------------------
+# One write path for each list, shared by the set-up pages, their Excel imports and the API:
+# the values are checked by the model's own fields and constraints (full_clean), a related row
+# (a line's shift, a station's line) must be the factory's own, and a refusal names its field.
+# Every row is written with save(), so the audit log records each create and change.
+
+LINE_FIELDS = (
+    "code",
+    "name",
+    "is_hanging",
+    "planned_headcount",
+    "efficiency",
+    "is_active",
+    "shift",
+)
+STATION_FIELDS = ("line", "code", "position", "machine_type")
+WORKER_FIELDS = (
+    "employee_no",
+    "badge_id",
+    "name",
+    "line",
+    "department",
+    "grade",
+    "bank_account",
+    "hired_on",
+    "is_active",
+)
+SHIFT_FIELDS = ("code", "name", "starts_at", "ends_at", "break_minutes", "is_default")
+
+
+def _own(factory: Factory, value, field: str, errors: dict) -> None:
+    """A related row given by the caller must belong to the factory (a form scopes its choices,
+    but a service is also reached from imports and the API)."""
+    if value is not None and getattr(value, "factory_id", None) != factory.pk:
+        errors.setdefault(field, []).append(_("Not one of this factory's."))
+
+
+def _validated(instance, data: dict, fields: tuple[str, ...]) -> dict:
+    """Put `data` on `instance` and check it with the model's own rules; the field errors."""
+    for name in fields:
+        if name in data:
+            value = data[name]
+            if value is None and not instance._meta.get_field(name).null:
+                # A blank optional cell or field means the model's default, not NULL.
+                value = instance._meta.get_field(name).get_default()
+            setattr(instance, name, value)
+    errors: dict[str, list] = {}
+    try:
+        instance.full_clean(exclude=["factory"], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        errors = {key: list(messages) for key, messages in error.message_dict.items()}
+    for field, taken in _taken(instance).items():
+        errors.setdefault(field, []).append(taken)
+    return errors
+
+
+def _taken(instance) -> dict[str, str]:
+    """The factory's unique fields (code, employee number, badge…) already used by another row,
+    checked here so the error names the field rather than the constraint."""
+    taken = {}
+    model = type(instance)
+    for constraint in model._meta.constraints:
+        fields = [f for f in getattr(constraint, "fields", ()) if f != "factory"]
+        if len(fields) != 1 or "factory" not in constraint.fields or constraint.condition:
+            continue
+        value = getattr(instance, fields[0])
+        clash = model.objects.filter(factory_id=instance.factory_id, **{fields[0]: value})
+        if value not in (None, "") and clash.exclude(pk=instance.pk).exists():
+            taken[fields[0]] = Taken(
+                _("Already used by another %(thing)s in this factory.")
+                % {"thing": model._meta.verbose_name}
+            )
+    return taken
+
+
+class Taken(str):
+    """The message of a unique value already used: a refusal made only of these is a conflict
+    (409 `duplicate`, as the API has always answered a taken code), any other a bad request."""
+
+
+def _refuse(message, errors: dict) -> None:
+    if not errors:
+        return
+    messages = [text for texts in errors.values() for text in texts]
+    if all(isinstance(text, Taken) for text in messages):
+        raise Conflict(message, code="duplicate", errors=errors)
+    raise DomainError(message, code="invalid", errors=errors)
+
+
+def _save_setup_row(instance, factory: Factory, data: dict, fields, related=()) -> dict:
+    """Check and save one row of a set-up list; the errors (nothing saved) or {}."""
+    instance.factory = factory
+    errors: dict[str, list] = {}
+    for name in related:
+        _own(factory, data.get(name), name, errors)
+    if errors:
+        return errors
+    errors = _validated(instance, data, fields)
+    if not errors:
+        instance.save()
+    return errors
+
+
+@transaction.atomic
+def line_create(*, factory: Factory, data: dict, by: User | None) -> SewingLine:
+    """A new sewing line; refused (nothing written) with the fields at fault."""
+    line = SewingLine()
+    _refuse(
+        _("The line was not saved."),
+        _save_setup_row(line, factory, data, LINE_FIELDS, related=("shift",)),
+    )
+    return line
+
+
+@transaction.atomic
+def line_update(*, line: SewingLine, data: dict, by: User | None) -> SewingLine:
+    line = SewingLine.objects.select_for_update().get(pk=line.pk)
+    _refuse(
+        _("The line was not saved."),
+        _save_setup_row(line, line.factory, data, LINE_FIELDS, related=("shift",)),
+    )
+    return line
+
+
+@transaction.atomic
+def station_create(*, factory: Factory, data: dict, by: User | None) -> Station:
+    station = Station()
+    _refuse(
+        _("The station was not saved."),
+        _save_setup_row(station, factory, data, STATION_FIELDS, related=("line",)),
+    )
+    return station
+
+
+@transaction.atomic
+def station_update(*, station: Station, data: dict, by: User | None) -> Station:
+    station = Station.objects.select_for_update().get(pk=station.pk)
+    _refuse(
+        _("The station was not saved."),
+        _save_setup_row(station, station.factory, data, STATION_FIELDS, related=("line",)),
+    )
+    return station
+
+
+def _skills_set(worker: Worker, skills: list[str]) -> None:
+    """The machine types a worker can run: new ones added (at the worker's grade), ones no
+    longer listed removed; a skill kept keeps its measured efficiency."""
+    wanted = list(dict.fromkeys(skill.strip() for skill in skills if skill.strip()))
+    current = {
+        skill.machine_type: skill
+        for skill in WorkerSkill.objects.filter(worker=worker, operation="")
+    }
+    for name, skill in current.items():
+        if name not in wanted:
+            skill.delete()
+    for name in wanted:
+        if name not in current:
+            WorkerSkill.objects.create(
+                factory_id=worker.factory_id, worker=worker, machine_type=name, grade=worker.grade
+            )
+
+
+def worker_skills(worker: Worker) -> list[str]:
+    """The machine types a worker can run (the skills the set-up pages edit)."""
+    return list(
+        WorkerSkill.objects.filter(worker=worker, operation="")
+        .exclude(machine_type="")
+        .values_list("machine_type", flat=True)
+    )
+
+
+def _worker_save(worker: Worker, factory: Factory, data: dict) -> dict:
+    if data.get("badge_id") is not None:
+        # Stored in the one badge format, whichever door it came through (factories.badges).
+        data = {**data, "badge_id": badge_normalise(data["badge_id"])}
+    errors = _save_setup_row(worker, factory, data, WORKER_FIELDS, related=("line",))
+    if not errors and data.get("skills") is not None:
+        skills = data["skills"]
+        if isinstance(skills, str):
+            skills = skills.replace("，", ",").split(",")
+        if any(len(skill.strip()) > 60 for skill in skills):
+            return {"skills": [_("A machine type has at most 60 characters.")]}
+        _skills_set(worker, skills)
+    return errors
+
+
+@transaction.atomic
+def worker_create(*, factory: Factory, data: dict, by: User | None) -> Worker:
+    """A new worker (employee number, badge, name, line, skills as machine types)."""
+    worker = Worker()
+    _refuse(_("The worker was not saved."), _worker_save(worker, factory, data))
+    return worker
+
+
+@transaction.atomic
+def worker_update(*, worker: Worker, data: dict, by: User | None) -> Worker:
+    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    _refuse(_("The worker was not saved."), _worker_save(worker, worker.factory, data))
+    return worker
+
+
+def _shift_save(shift: Shift, factory: Factory, data: dict) -> dict:
+    errors = _save_setup_row(shift, factory, data, SHIFT_FIELDS)
+    if not errors and shift.is_default:
+        # One default shift per factory: choosing a new one retires the old choice.
+        for other in Shift.objects.filter(factory=factory, is_default=True).exclude(pk=shift.pk):
+            other.is_default = False
+            other.save(update_fields=["is_default"])
+    return errors
+
+
+@transaction.atomic
+def shift_create(*, factory: Factory, data: dict, by: User | None) -> Shift:
+    shift = Shift()
+    _refuse(_("The shift was not saved."), _shift_save(shift, factory, data))
+    return shift
+
+
+@transaction.atomic
+def shift_update(*, shift: Shift, data: dict, by: User | None) -> Shift:
+    shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    _refuse(_("The shift was not saved."), _shift_save(shift, shift.factory, data))
+    return shift
+
+
+def _calendar_day_save(factory: Factory, data: dict) -> tuple[CalendarDay | None, dict]:
+    day = data.get("date")
+    if day is None:
+        return None, {"date": [_("Required.")]}
+    row = CalendarDay.objects.select_for_update().filter(factory=factory, date=day).first()
+    if not data.get("kind"):
+        # No kind: the factory drops its own word and the date follows the statutory
+        # calendar and the working week again.
+        if row is not None:
+            row.delete()
+        return None, {}
+    row = row or CalendarDay(date=day)
+    values = {
+        "kind": data["kind"],
+        "overtime_minutes": data.get("overtime_minutes") or 0,
+        "note": data.get("note") or "",
+    }
+    errors = _save_setup_row(row, factory, values, ("kind", "overtime_minutes", "note"))
+    return (None, errors) if errors else (row, {})
+
+
+@transaction.atomic
+def calendar_day_set(
+    *,
+    factory: Factory,
+    date,
+    kind: str | None,
+    overtime_minutes: int = 0,
+    note: str = "",
+    by: User | None,
+) -> CalendarDay | None:
+    """The factory's own word on one date (a working day with overtime, a rest day, a
+    holiday); `kind` None removes it, so the date follows the statutory calendar again."""
+    row, errors = _calendar_day_save(
+        factory,
+        {"date": date, "kind": kind, "overtime_minutes": overtime_minutes, "note": note},
+    )
+    _refuse(_("The day was not saved."), errors)
+    return row
+
+
+# --- Imports: every row or none, upserted by the list's natural key --------------------------
+def _import_rows(rows: list[dict], save_row) -> list:
+    """Save each row with `save_row(index, row)` -> (object, errors); any error anywhere and
+    the whole import is refused with `rows[i].field` keys (the sheet kit maps them to cells)."""
+    saved, errors = [], {}
+    for index, row in enumerate(rows):
+        obj, row_errors = save_row(index, row)
+        for field, messages in row_errors.items():
+            errors[f"rows[{index}].{field}"] = messages
+        saved.append(obj)
+    _refuse(_("The file has errors; nothing was imported."), errors)
+    return saved
+
+
+def _by_code(model, factory: Factory, code, field: str, errors: dict):
+    """A related row named by its code in an import (a station's line, a line's shift)."""
+    if not code:
+        return None
+    found = model.objects.filter(factory=factory, code=code).first()
+    if found is None:
+        errors[field] = [
+            _("No %(thing)s with the code %(code)s.")
+            % {"thing": model._meta.verbose_name, "code": code}
+        ]
+    return found
+
+
+def _with_related(row: dict, field: str, model, factory: Factory, errors: dict) -> dict:
+    """The row with its related code (`field`) turned into the factory's row; a file without
+    that column leaves the stored relation alone."""
+    if field not in row:
+        return dict(row)
+    return {**row, field: _by_code(model, factory, row[field], field, errors)}
+
+
+@transaction.atomic
+def lines_import(*, factory: Factory, rows: list[dict], by: User | None) -> list[SewingLine]:
+    """Lines by code: an existing code is updated, a new one added; `shift` is a shift code."""
+
+    def save_row(index, row):
+        errors: dict = {}
+        data = _with_related(row, "shift", Shift, factory, errors)
+        if errors:
+            return None, errors
+        line = SewingLine.objects.filter(factory=factory, code=row.get("code")).first()
+        line = line or SewingLine()
+        return line, _save_setup_row(line, factory, data, LINE_FIELDS, related=("shift",))
+
+    return _import_rows(rows, save_row)
+
+
+@transaction.atomic
+def stations_import(*, factory: Factory, rows: list[dict], by: User | None) -> list[Station]:
+    """Stations by code; `line` is the line's code."""
+
+    def save_row(index, row):
+        errors: dict = {}
+        data = _with_related(row, "line", SewingLine, factory, errors)
+        if errors:
+            return None, errors
+        station = Station.objects.filter(factory=factory, code=row.get("code")).first()
+        station = station or Station()
+        return station, _save_setup_row(station, factory, data, STATION_FIELDS, related=("line",))
+
+    return _import_rows(rows, save_row)
+
+
+@transaction.atomic
+def workers_import(*, factory: Factory, rows: list[dict], by: User | None) -> list[Worker]:
+    """Workers by employee number; `line` is a line code, `skills` a list of machine types."""
+
+    def save_row(index, row):
+        errors: dict = {}
+        data = _with_related(row, "line", SewingLine, factory, errors)
+        if errors:
+            return None, errors
+        worker = Worker.objects.filter(factory=factory, employee_no=row.get("employee_no"))
+        worker = worker.first() or Worker()
+        return worker, _worker_save(worker, factory, data)
+
+    return _import_rows(rows, save_row)
+
+
+@transaction.atomic
+def shifts_import(*, factory: Factory, rows: list[dict], by: User | None) -> list[Shift]:
+    """Shifts by code."""
+    if sum(1 for row in rows if row.get("is_default")) > 1:
+        first = next(i for i, row in enumerate(rows) if row.get("is_default"))
+        raise DomainError(
+            _("The file has errors; nothing was imported."),
+            errors={
+                f"rows[{i}].is_default": [_("Only one shift can be the default.")]
+                for i, row in enumerate(rows)
+                if row.get("is_default") and i != first
+            },
+        )
+
+    def save_row(index, row):
+        shift = Shift.objects.filter(factory=factory, code=row.get("code")).first() or Shift()
+        return shift, _shift_save(shift, factory, row)
+
+    return _import_rows(rows, save_row)
+
+
+@transaction.atomic
+def calendar_days_import(
+    *, factory: Factory, rows: list[dict], by: User | None
+) -> list[CalendarDay | None]:
+    """The factory's own days by date (a row with no kind removes the date's own word)."""
+    return _import_rows(rows, lambda index, row: _calendar_day_save(factory, row))
+
+
+@transaction.atomic
+def factory_calendar_confirm(*, factory: Factory, by: User | None) -> Factory:
+    """The owner has looked over the calendar (holidays, 调休, the factory's own days)."""
+    locked = Factory.objects.select_for_update().get(pk=factory.pk)
+    locked.calendar_checked_at = timezone.now()
+    locked.save(update_fields=["calendar_checked_at"])
+    return locked

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from factories import views
+from factories import setup_views, views
 
 app_name = "factories"
 
@@ -8,4 +8,16 @@ urlpatterns = [
     path("partners/", views.partnerships, name="partnerships"),
     path("partners/invite/", views.partnership_invite, name="partnership-invite"),
     path("partners/<int:pk>/answer/", views.partnership_answer, name="partnership-answer"),
+    # Factory set-up (factories/setup_views.py)
+    path("setup/", setup_views.setup, name="setup"),
+    *setup_views.list_urls(),
+    path("setup/workers/badges.pdf", setup_views.worker_badges, name="workers-badges"),
+    path("setup/workers/<int:pk>/badge.pdf", setup_views.worker_badge, name="workers-badge"),
+    path("setup/workers/<int:pk>/link/", setup_views.worker_link, name="workers-link"),
+    path("setup/workers/<int:pk>/invite/", setup_views.worker_invite, name="workers-invite"),
+    path("setup/calendar/", setup_views.calendar, name="calendar"),
+    path("setup/calendar/confirm/", setup_views.calendar_confirm, name="calendar-confirm"),
+    path("setup/calendar/import/", setup_views.calendar_import, name="calendar-import"),
+    path("setup/calendar/export.xlsx", setup_views.calendar_export, name="calendar-export"),
+    path("setup/calendar/template.xlsx", setup_views.calendar_template, name="calendar-template"),
 ]

@@ -20,3 +20,26 @@ class InventoryConfig(AppConfig):
 
         # Row-level security: a supplier reaches the factories that sent it purchase orders.
         register_reach(purchase_order_factory_ids)
+
+        from core.setup_checklist import ChecklistItem, checklist_register
+        from inventory import selectors
+
+        # The factory set-up checklist asks for materials and suppliers (see core.setup_checklist).
+        checklist_register(
+            [
+                ChecklistItem(
+                    "materials",
+                    _("Materials"),
+                    lambda org: selectors.materials_count(org.pk),
+                    "inventory:stock",
+                    order=60,
+                ),
+                ChecklistItem(
+                    "suppliers",
+                    _("Suppliers"),
+                    lambda org: selectors.suppliers_count(org.pk),
+                    "factories:partnerships",
+                    order=70,
+                ),
+            ]
+        )

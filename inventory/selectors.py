@@ -14,8 +14,10 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from core.roles import OrgKind
 from core.tabular import Sheet, rows_to_xlsx
 from factories.clock import factory_zone, local_midnight
+from factories.models import Partnership
 from inventory import conf
 from inventory.models import (
     FabricInspection,
@@ -577,3 +579,18 @@ def shortage_causes(factory, *, codes: Iterable[str], need_date: date) -> dict[s
         else:
             causes[code] = ("other", "")
     return causes
+
+
+# --- Set-up checklist (registered from InventoryConfig.ready) -------------------------------
+def materials_count(factory_id: int) -> int:
+    """The factory's materials in its catalogue."""
+    return Material.objects.filter(factory_id=factory_id).count()
+
+
+def suppliers_count(factory_id: int) -> int:
+    """The suppliers that have accepted to work with the factory."""
+    return Partnership.objects.filter(
+        factory_id=factory_id,
+        status=Partnership.Status.ACCEPTED,
+        partner__kind=OrgKind.SUPPLIER,
+    ).count()

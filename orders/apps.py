@@ -28,6 +28,22 @@ class OrdersConfig(AppConfig):
         # Row-level security: a merchant reaches the factories that hold its orders too.
         register_reach(order_factory_ids)
 
+        from core.setup_checklist import ChecklistItem, checklist_register
+        from orders import selectors
+
+        # The factory set-up checklist asks for a style with a released tech pack.
+        checklist_register(
+            [
+                ChecklistItem(
+                    "styles",
+                    _("A style with a tech pack"),
+                    lambda org: selectors.styles_with_tech_pack_count(org.pk),
+                    "orders:styles",
+                    order=80,
+                )
+            ]
+        )
+
         # The sweep behind webhook back-off: sends pending deliveries whose time has come when
         # there is no broker (eager demo), or whose retry message was lost.
         import orders.quotation_tasks  # noqa: F401  (registers the task)

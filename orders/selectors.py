@@ -481,3 +481,13 @@ def factory_matches(
             reasons.append(_("%(pct)s%% first-pass yield") % {"pct": fpy})
         matches.append(FactoryMatch(factory, score, earliest, reasons, on_time, fpy))
     return sorted(matches, key=lambda m: (-m.score, m.earliest_date, m.factory.pk))
+
+
+# --- Set-up checklist (registered from OrdersConfig.ready) ----------------------------------
+def styles_with_tech_pack_count(factory_id: int) -> int:
+    """The factory's styles with a released tech pack (what an order can be placed on)."""
+    return (
+        Style.objects.filter(factory_id=factory_id, versions__status=StyleVersion.Status.RELEASED)
+        .distinct()
+        .count()
+    )

@@ -37,6 +37,27 @@ from factories.models import (
 PARTNERS = MERCHANTS | SUPPLIERS
 
 
+class SetupServiceWrites:
+    """Creates and updates through the factory set-up services, the same write path as the
+    set-up pages and their Excel imports (checks, factory-owned related rows, audit)."""
+
+    create_service = None
+    update_service = None
+
+    def perform_create(self, serializer):
+        self.tenant_fields()  # only a factory creates these
+        serializer.instance = type(self).create_service(
+            factory=self.request.organization.factory,
+            data=dict(serializer.validated_data),
+            by=self.request.user,
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = type(self).update_service(
+            serializer.instance, dict(serializer.validated_data), self.request.user
+        )
+
+
 class FactorySerializer(TenantModelSerializer):
     code = serializers.CharField(source="organization.code", read_only=True)
     name = serializers.CharField(source="organization.name", read_only=True)
@@ -176,8 +197,12 @@ class SewingLineSerializer(TenantModelSerializer):
         ]
 
 
-class SewingLineViewSet(TenantModelViewSet):
+class SewingLineViewSet(SetupServiceWrites, TenantModelViewSet):
     queryset = SewingLine.objects.all()
+    create_service = services.line_create
+    update_service = staticmethod(
+        lambda obj, data, by: services.line_update(line=obj, data=data, by=by)
+    )
     serializer_class = SewingLineSerializer
     read_roles = FACTORY_STAFF
     write_roles = MANAGERS
@@ -190,8 +215,12 @@ class StationSerializer(TenantModelSerializer):
         fields = ["id", "line", "code", "position", "machine_type"]
 
 
-class StationViewSet(TenantModelViewSet):
+class StationViewSet(SetupServiceWrites, TenantModelViewSet):
     queryset = Station.objects.all()
+    create_service = services.station_create
+    update_service = staticmethod(
+        lambda obj, data, by: services.station_update(station=obj, data=data, by=by)
+    )
     serializer_class = StationSerializer
     read_roles = FACTORY_STAFF
     write_roles = MANAGERS
@@ -229,8 +258,12 @@ class WorkerSerializer(TenantModelSerializer):
         return badge
 
 
-class WorkerViewSet(TenantModelViewSet):
+class WorkerViewSet(SetupServiceWrites, TenantModelViewSet):
     queryset = Worker.objects.all()
+    create_service = services.worker_create
+    update_service = staticmethod(
+        lambda obj, data, by: services.worker_update(worker=obj, data=data, by=by)
+    )
     serializer_class = WorkerSerializer
     read_roles = FLOOR | PAYROLL
     write_roles = MANAGERS
@@ -247,8 +280,12 @@ class ShiftSerializer(TenantModelSerializer):
         fields += ["minutes"]
 
 
-class ShiftViewSet(TenantModelViewSet):
+class ShiftViewSet(SetupServiceWrites, TenantModelViewSet):
     queryset = Shift.objects.all()
+    create_service = services.shift_create
+    update_service = staticmethod(
+        lambda obj, data, by: services.shift_update(shift=obj, data=data, by=by)
+    )
     serializer_class = ShiftSerializer
     read_roles = FACTORY_STAFF
     write_roles = MANAGERS
