@@ -104,7 +104,20 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded default serves the web, the periodic jobs and the simulator from one file at
+    # once (`make demo`): WAL lets readers run beside the one writer; a writer waits for the
+    # lock (busy_timeout, ms) instead of failing with "database is locked"; and IMMEDIATE takes
+    # the write lock at BEGIN, so a transaction that read first never fails to upgrade to a
+    # writer halfway through (the busy timeout cannot help there). docs/operations.md.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;"
+            ),
+        }
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -36,7 +36,8 @@ from core.forms import (
 )
 from core.home import home_cards_for
 from core.models import ApiToken, AuditEntry, Invitation, Membership
-from core.roles import MERCHANTS, OWNERS, SUPPLIERS
+from core.roles import MANAGERS, MERCHANTS, OWNERS, SUPPLIERS, OrgKind
+from core.setup_checklist import checklist_for
 
 TOKEN_ADMINS = OWNERS | MERCHANTS | SUPPLIERS
 
@@ -93,12 +94,16 @@ def platform_operator_required(view):
 def home(request):
     """What needs the acting role now: each card a count from its owning app, linking to the
     list that shows those rows (core.home)."""
-    cards = home_cards_for(
-        organization=getattr(request, "organization", None),
-        role=getattr(request, "role", None),
-        user=request.user,
-    )
-    return render(request, "core/home.html", {"cards": cards})
+    organization = getattr(request, "organization", None)
+    role = getattr(request, "role", None)
+    cards = home_cards_for(organization=organization, role=role, user=request.user)
+    # A factory not fully set up shows its owner and managers what is still missing.
+    checklist = []
+    if organization is not None and organization.kind == OrgKind.FACTORY and role in MANAGERS:
+        checklist = checklist_for(organization)
+        if all(item["done"] for item in checklist):
+            checklist = []
+    return render(request, "core/home.html", {"cards": cards, "checklist": checklist})
 
 
 @login_required

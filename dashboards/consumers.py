@@ -1,14 +1,24 @@
-"""The factory dashboard's WebSocket: members of the factory join its group, nobody else."""
+"""The factory dashboard's WebSocket: members of the factory join its group, nobody else.
+
+Every push carries the screen's new figures — `selectors.dashboard_data_cached` for the socket's
+window and language, the very dict the page's data URL answers — so a change reaches the screen
+in one message instead of a "something changed, ask again" notice and a second round trip.
+"""
 
 import asyncio
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.utils import translation
 
 from core import rls
 from core.models import Membership
 from core.roles import FACTORY_STAFF
+from dashboards import selectors
 from dashboards.live import group_name, pusher
+from factories.models import Factory
 
 REFUSED = 4403
 
@@ -28,6 +38,25 @@ def may_watch(user, factory_id: int) -> bool:
     ).exists()
 
 
+def screen_data(factory_id: int, window: str, language: str) -> dict | None:
+    """The screen's figures for one window, in the viewer's language (shared by every viewer of
+    the factory through the data cache, so a hundred screens cost one computation)."""
+    factory = Factory.objects.filter(pk=factory_id).first()
+    if factory is None:
+        return None
+    with translation.override(language):
+        return selectors.dashboard_data_cached(factory, window)
+
+
+def _language(value: str) -> str:
+    codes = [code for code, _name in settings.LANGUAGES]
+    return value if value in codes else settings.LANGUAGE_CODE
+
+
+def _window(value: str) -> str:
+    return value if value in selectors.WINDOWS else selectors.WINDOWS[0]
+
+
 class FactoryDashboardConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         self.group = None
@@ -36,6 +65,10 @@ class FactoryDashboardConsumer(AsyncJsonWebsocketConsumer):
         if not await may_watch(self.scope.get("user"), factory_id):
             await self.close(code=REFUSED)
             return
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        self.factory_id = factory_id
+        self.window = _window((query.get("window") or [""])[0])
+        self.language = _language((query.get("lang") or [""])[0])
         # Every database access of this socket runs for its factory only (row-level security).
         self.rls = rls.for_factory(factory_id)
         self.group = group_name(factory_id)
@@ -55,8 +88,18 @@ class FactoryDashboardConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content, **kwargs):
         if content.get("type") == "ping":
             await self.send_json({"type": "pong"})
+        elif content.get("type") == "window" and self.group:
+            # The viewer switched the window: later pushes carry that window's figures.
+            self.window = _window(str(content.get("window", "")))
 
     async def factory_update(self, event):
+        data = await self.database(screen_data, self.factory_id, self.window, self.language)
         await self.send_json(
-            {"type": "update", "kinds": event.get("kinds", []), "sent_at": event.get("sent_at")}
+            {
+                "type": "update",
+                "kinds": event.get("kinds", []),
+                "sent_at": event.get("sent_at"),
+                "window": self.window,
+                "data": data,
+            }
         )

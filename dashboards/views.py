@@ -43,6 +43,8 @@ def dashboard_labels() -> dict:
         "connecting": _("connecting…"),
         "reconnecting": _("reconnecting…"),
         "refused": _("not allowed"),
+        "link_offline": _("offline"),
+        "polling": _("Not live: the figures are fetched every few seconds until it reconnects."),
         "seconds": _("s"),
         "minutes": _("min"),
         "orders": _("orders"),

@@ -49,14 +49,54 @@ class DeviceRegisterForm(PageForm):
     )
 
 
-class DeviceImportForm(PageForm):
-    file = forms.FileField(
-        label=_("CSV or Excel file"),
-        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
-    )
-
-
 class AlarmActionForm(PageForm):
     action = forms.ChoiceField(
         choices=[("acknowledge", _("Acknowledge")), ("clear", _("Clear"))],
     )
+
+
+class RegisterMapForm(PageForm):
+    """The vendor and model a register map is for (its registers are RegisterEntryForm rows)."""
+
+    vendor = forms.CharField(label=_("Vendor"), max_length=60)
+    model_name = forms.CharField(label=_("Model"), max_length=60)
+
+
+class RegisterEntryForm(PageForm):
+    """One register of a map. A row left blank is no register; the rules (a metric name, an
+    address, a known type) are devices.services.register_map_checked's."""
+
+    metric = forms.CharField(label=_("Metric"), max_length=60, required=False)
+    address = forms.IntegerField(
+        label=_("Address"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    type = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        initial="uint16",
+        choices=[(name, name) for name in ("uint16", "int16", "uint32", "int32", "float32")],
+    )
+    scale = forms.FloatField(
+        label=_("Scale"),
+        required=False,
+        initial=1,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    table = forms.ChoiceField(
+        label=_("Table"),
+        required=False,
+        initial="holding",
+        choices=[("holding", _("Holding registers")), ("input", _("Input registers"))],
+    )
+
+    def entry(self) -> dict | None:
+        """The register this row gives to the service, or None for a blank row."""
+        data = self.cleaned_data
+        if not data.get("metric") and data.get("address") is None:
+            return None
+        return {key: value for key, value in data.items() if value not in (None, "")}
+
+
+RegisterEntryFormSet = forms.formset_factory(RegisterEntryForm, extra=3)

@@ -1,5 +1,6 @@
 """Writes of devices/: registry, credentials, alarms, policies."""
 
+import re
 import secrets
 from collections.abc import Sequence
 
@@ -11,7 +12,6 @@ from django.utils.translation import ngettext
 from core.errors import DomainError, NotAllowed
 from core.models import User
 from core.realtime import notify
-from core.tabular import TableRow
 from core.transitions import TransitionTable, transitions_apply
 from devices.broker import (
     BrokerError,
@@ -22,20 +22,6 @@ from devices.broker import (
 from devices.models import Alarm, Device, DeviceKind, Protocol, RegisterMap, TelemetryPolicy
 from factories.models import Factory, SewingLine, Station, Worker
 
-IMPORT_COLUMNS = (
-    "code",
-    "name",
-    "kind",
-    "vendor",
-    "model",
-    "protocol",
-    "line",
-    "station",
-    "operator",
-    "gateway",
-    "modbus_host",
-    "modbus_port",
-)
 REGISTER_TYPES = {"int16", "uint16", "int32", "uint32", "float32"}
 REGISTER_WIDTH = {"int16": 1, "uint16": 1, "int32": 2, "uint32": 2, "float32": 2}
 
@@ -115,35 +101,79 @@ def device_register(*, factory: Factory, data: dict, by: User | None = None) -> 
     return device
 
 
+# What an import row may change on a device that exists (its code names it).
+DEVICE_IMPORT_FIELDS = (
+    "name",
+    "kind",
+    "vendor",
+    "model_name",
+    "protocol",
+    "line",
+    "station",
+    "operator",
+    "gateway",
+    "modbus_host",
+    "modbus_port",
+)
+
+
+def _device_data(device: Device) -> dict:
+    """A device as import data (relations by code), for a row to be laid over."""
+    return {
+        "code": device.code,
+        "name": device.name,
+        "kind": device.kind,
+        "vendor": device.vendor,
+        "model": device.model_name,
+        "protocol": device.protocol,
+        "line": device.line.code if device.line else "",
+        "station": device.station.code if device.station else "",
+        "operator": device.operator.employee_no if device.operator else "",
+        "gateway": device.gateway.code if device.gateway else "",
+        "register_map": device.register_map,
+        "modbus_host": device.modbus_host,
+        "modbus_port": device.modbus_port,
+        "modbus_unit": device.modbus_unit,
+        "poll_seconds": device.poll_seconds,
+    }
+
+
 @transaction.atomic
-def devices_import(
-    *, factory: Factory, rows: list[TableRow], by: User | None = None
-) -> list[Device]:
-    """Bulk registration: one device per row of a CSV or Excel file read by core.tabular
-    (header: see IMPORT_COLUMNS; only code and kind are required; line, station, operator and
-    gateway by code). All rows or none."""
-    missing = {"code", "kind"} - set(rows[0] if rows else ())
-    if rows and missing:
-        raise DomainError(
-            _("The file needs the columns: %(columns)s") % {"columns": ", ".join(IMPORT_COLUMNS)},
-            errors={"file": [_("Missing columns: %(m)s") % {"m": ", ".join(sorted(missing))}]},
-        )
-    devices, errors, codes = [], {}, set()
-    existing = set(Device.objects.filter(factory=factory).values_list("code", flat=True))
-    for row in rows:
+def devices_import(*, factory: Factory, rows: list[dict], by: User | None = None) -> list[Device]:
+    """Devices from a sheet (devices.sheets.DEVICES, read by core.sheet_lists): a row whose code
+    exists updates that device (a column the sheet leaves out keeps its value), any other row
+    registers one. Line, station, operator and gateway by code. All rows or none; a fault is
+    keyed `rows[i].field`, which the sheet kit points at its cell."""
+    existing = {
+        device.code: device
+        for device in Device.objects.select_for_update()
+        .filter(factory=factory)
+        .select_related("line", "station", "operator", "gateway", "register_map")
+    }
+    pending, errors, codes = [], {}, set()
+    for index, row in enumerate(rows):
         row_errors: dict = {}
-        device = _validated_device(factory, row, row_errors)
-        if device.code in existing or device.code in codes:
+        code = (row.get("code") or "").strip()
+        current = existing.get(code)
+        data = {**_device_data(current), **row} if current else dict(row)
+        device = _validated_device(factory, data, row_errors)
+        if code in codes:
             row_errors.setdefault("code", []).append(_("Duplicate code."))
-        codes.add(device.code)
+        codes.add(code)
         for field, messages in row_errors.items():
-            errors.setdefault(f"row {row.number}", []).extend(f"{field}: {m}" for m in messages)
-        devices.append(device)
-    if not devices:
+            errors[f"rows[{index}].{field}"] = messages
+        if current is not None:
+            for name in DEVICE_IMPORT_FIELDS:
+                setattr(current, name, getattr(device, name))
+            device = current
+        pending.append(device)
+    if not pending:
         errors["file"] = [_("The file has no rows.")]
     if errors:
         raise DomainError(_("Nothing was imported: fix these rows."), errors=errors)
-    return Device.objects.bulk_create(devices)
+    for device in pending:
+        device.save()
+    return pending
 
 
 @transaction.atomic
@@ -183,48 +213,210 @@ def device_retire(*, device: Device, by: User | None = None) -> Device:
     return device
 
 
-@transaction.atomic
-def register_map_save(
-    *, factory: Factory, vendor: str, model_name: str, registers: list[dict]
-) -> RegisterMap:
-    """Create or replace the register map of a vendor's device model."""
+REGISTER_TABLES = ("holding", "input")
+REGISTER_ERROR_KEY = re.compile(r"registers\.(\d+)\.(\w+)")
+MAX_REGISTER_ADDRESS = 65535
+
+
+def _register_entry(index: int, entry, errors: dict) -> dict | None:
+    """One register of a map, normalised; its faults go to `errors` under
+    `registers.<index>.<field>` (a page puts them next to the cell, an import on its row)."""
+
+    def fault(field: str, message) -> None:
+        errors.setdefault(f"registers.{index}.{field}", []).append(message)
+
+    if not isinstance(entry, dict):
+        fault("metric", _("Give metric, address, type and table."))
+        return None
+    metric = entry.get("metric")
+    metric = metric.strip() if isinstance(metric, str) else metric
+    if not isinstance(metric, str) or not metric:
+        fault("metric", _("Name the metric."))
+    elif len(metric) > 60 or not all(ch.isalnum() or ch == "_" for ch in metric):
+        fault("metric", _("Use letters, digits and _ only (at most 60)."))
+    address = entry.get("address")
+    whole = isinstance(address, int) and not isinstance(address, bool)
+    if not whole or not 0 <= address <= MAX_REGISTER_ADDRESS:
+        limit = {"max": MAX_REGISTER_ADDRESS}
+        fault("address", _("Give a whole number from 0 to %(max)s.") % limit)
+    kind = entry.get("type") or "uint16"
+    if kind not in REGISTER_TYPES:
+        fault("type", _("One of: %(types)s.") % {"types": ", ".join(sorted(REGISTER_TYPES))})
+    table = entry.get("table") or "holding"
+    if table not in REGISTER_TABLES:
+        fault("table", _("holding or input."))
+    scale = entry.get("scale", 1)
+    try:
+        scale = float(1 if scale in (None, "") else scale)
+        if scale != scale or scale in (float("inf"), float("-inf")):  # NaN or infinite
+            raise ValueError
+    except (TypeError, ValueError):
+        fault("scale", _("Give a number."))
+    if any(key.startswith(f"registers.{index}.") for key in errors):
+        return None
+    return {
+        "metric": metric,
+        "address": address,
+        "count": REGISTER_WIDTH[kind],
+        "type": kind,
+        "scale": scale,
+        "table": table,
+    }
+
+
+def register_map_checked(
+    *,
+    factory: Factory,
+    vendor: str,
+    model_name: str,
+    registers,
+    unique: bool = True,
+    exclude_pk: int | None = None,
+) -> tuple[str, str, list[dict]]:
+    """The map's vendor, model and registers normalised, or a DomainError naming each fault:
+    `vendor`, `model_name`, `registers` (one line per bad register, for the API) and
+    `registers.<i>.<field>` (for a page or a sheet to point at the cell)."""
     errors: dict = {}
+    vendor, model_name = (vendor or "").strip(), (model_name or "").strip()
+    for key, value in (("vendor", vendor), ("model_name", model_name)):
+        if not value:
+            errors[key] = [_("This field is required.")]
+        elif len(value) > 60:
+            errors[key] = [_("At most 60 characters.")]
     if not isinstance(registers, list) or not registers:
         errors["registers"] = [_("Give at least one register.")]
-    for index, entry in enumerate(registers or []):
-        kind = entry.get("type", "uint16") if isinstance(entry, dict) else None
-        valid = (
-            isinstance(entry, dict)
-            and isinstance(entry.get("metric"), str)
-            and isinstance(entry.get("address"), int)
-            and entry["address"] >= 0
-            and kind in REGISTER_TYPES
-            and entry.get("table", "holding") in ("holding", "input")
-        )
-        if not valid:
+        registers = []
+    normalized, seen = [], set()
+    for index, entry in enumerate(registers):
+        register = _register_entry(index, entry, errors)
+        if register is None:
             errors.setdefault("registers", []).append(
                 _("Register %(n)s needs metric, address, type and table.") % {"n": index + 1}
             )
+            continue
+        if register["metric"] in seen:
+            errors.setdefault(f"registers.{index}.metric", []).append(
+                _("This metric is already read by another register.")
+            )
+            errors.setdefault("registers", []).append(
+                _("Register %(n)s repeats a metric.") % {"n": index + 1}
+            )
+        seen.add(register["metric"])
+        normalized.append(register)
+    if unique and vendor and model_name and "vendor" not in errors:
+        taken = RegisterMap.objects.filter(factory=factory, vendor=vendor, model_name=model_name)
+        if taken.exclude(pk=exclude_pk).exists():
+            errors["model_name"] = [_("This vendor's model already has a register map.")]
     if errors:
         raise DomainError(_("The register map is not valid."), errors=errors)
-    normalized = [
-        {
-            "metric": entry["metric"],
-            "address": entry["address"],
-            "count": REGISTER_WIDTH[entry.get("type", "uint16")],
-            "type": entry.get("type", "uint16"),
-            "scale": float(entry.get("scale", 1)),
-            "table": entry.get("table", "holding"),
-        }
-        for entry in registers
-    ]
-    register_map, _created = RegisterMap.objects.update_or_create(
-        factory=factory,
+    return vendor, model_name, normalized
+
+
+@transaction.atomic
+def register_map_save(
+    *, factory: Factory, vendor: str, model_name: str, registers: list[dict], by=None
+) -> RegisterMap:
+    """Create or replace the register map of a vendor's device model (the API's create)."""
+    vendor, model_name, normalized = register_map_checked(
+        factory=factory, vendor=vendor, model_name=model_name, registers=registers, unique=False
+    )
+    register_map = RegisterMap.objects.filter(
+        factory=factory, vendor=vendor, model_name=model_name
+    ).first()
+    if register_map is None:
+        return RegisterMap.objects.create(
+            factory=factory, vendor=vendor, model_name=model_name, registers=normalized
+        )
+    register_map.registers = normalized
+    register_map.save(update_fields=["registers"])
+    return register_map
+
+
+@transaction.atomic
+def register_map_create(
+    *, factory: Factory, vendor: str, model_name: str, registers: list[dict], by=None
+) -> RegisterMap:
+    """A new register map; a vendor's model that has one already is refused (edit that one)."""
+    vendor, model_name, normalized = register_map_checked(
+        factory=factory, vendor=vendor, model_name=model_name, registers=registers
+    )
+    return RegisterMap.objects.create(
+        factory=factory, vendor=vendor, model_name=model_name, registers=normalized
+    )
+
+
+@transaction.atomic
+def register_map_update(
+    *, register_map: RegisterMap, vendor: str, model_name: str, registers: list[dict], by=None
+) -> RegisterMap:
+    """Change a register map; the devices that use it read the new registers at their next
+    poll."""
+    register_map = RegisterMap.objects.select_for_update().get(pk=register_map.pk)
+    vendor, model_name, normalized = register_map_checked(
+        factory=register_map.factory,
         vendor=vendor,
         model_name=model_name,
-        defaults={"registers": normalized},
+        registers=registers,
+        exclude_pk=register_map.pk,
     )
+    register_map.vendor, register_map.model_name = vendor, model_name
+    register_map.registers = normalized
+    register_map.save(update_fields=["vendor", "model_name", "registers"])
     return register_map
+
+
+@transaction.atomic
+def register_maps_import(*, factory: Factory, rows: list[dict], by=None) -> tuple[int, int]:
+    """Register maps from a sheet of one register per row: the rows of one vendor's model
+    (in file order) are that model's whole map, replacing the stored one or adding it. All
+    maps or none; a fault is keyed `rows[i].field` at the row it comes from. Returns (added,
+    updated)."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index, row in enumerate(rows):
+        key = ((row.get("vendor") or "").strip(), (row.get("model_name") or "").strip())
+        groups.setdefault(key, []).append(index)
+    existing = {
+        (m.vendor, m.model_name): m
+        for m in RegisterMap.objects.select_for_update().filter(factory=factory)
+    }
+    errors: dict = {}
+    pending = []
+    for (vendor, model_name), indexes in groups.items():
+        registers = [
+            {key: value for key, value in rows[i].items() if key not in ("vendor", "model_name")}
+            for i in indexes
+        ]
+        try:
+            _vendor, _model, normalized = register_map_checked(
+                factory=factory,
+                vendor=vendor,
+                model_name=model_name,
+                registers=registers,
+                unique=False,
+            )
+        except DomainError as error:
+            for key, texts in error.errors.items():
+                match = REGISTER_ERROR_KEY.fullmatch(key)
+                if match:
+                    errors[f"rows[{indexes[int(match[1])]}].{match[2]}"] = texts
+                elif key in ("vendor", "model_name"):
+                    errors[f"rows[{indexes[0]}].{key}"] = texts
+            continue
+        pending.append((vendor, model_name, normalized))
+    if errors:
+        raise DomainError(_("Nothing was imported: fix these rows."), errors=errors)
+    added = 0
+    for vendor, model_name, normalized in pending:
+        register_map = existing.get((vendor, model_name))
+        if register_map is None:
+            RegisterMap.objects.create(
+                factory=factory, vendor=vendor, model_name=model_name, registers=normalized
+            )
+            added += 1
+        elif register_map.registers != normalized:
+            register_map.registers = normalized
+            register_map.save(update_fields=["registers"])
+    return added, len(pending) - added
 
 
 def telemetry_policy_for(factory_id: int) -> TelemetryPolicy:

@@ -14,7 +14,7 @@ from core.errors import Conflict, DomainError, NotAllowed
 from core.models import Invitation, Membership, Organization, User
 from core.roles import OWNER_ROLE_BY_KIND, OrgKind, Role
 from core.services import invitation_create, organization_create
-from factories.badges import badge_normalise
+from factories.badges import badge_normalise, workers_with_badge
 from factories.models import (
     CalendarDay,
     District,
@@ -397,8 +397,19 @@ def worker_skills(worker: Worker) -> list[str]:
 
 def _worker_save(worker: Worker, factory: Factory, data: dict) -> dict:
     if data.get("badge_id") is not None:
-        # Stored in the one badge format, whichever door it came through (factories.badges).
+        # Stored in the one badge format, whichever door it came through (factories.badges);
+        # a badge another worker holds in an older written form ("B0041") is taken too.
         data = {**data, "badge_id": badge_normalise(data["badge_id"])}
+        others = Worker.objects.filter(factory=factory).exclude(pk=worker.pk)
+        if workers_with_badge(others, data["badge_id"]).exists():
+            return {
+                "badge_id": [
+                    Taken(
+                        _("Already used by another %(thing)s in this factory.")
+                        % {"thing": Worker._meta.verbose_name}
+                    )
+                ]
+            }
     errors = _save_setup_row(worker, factory, data, WORKER_FIELDS, related=("line",))
     if not errors and data.get("skills") is not None:
         skills = data["skills"]

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -25,6 +26,7 @@ from core.sheet_lists import SheetList, export_response, sheet_import_page
 from core.views import role_required
 from factories import services, sheets
 from factories.badge_cards import badge_cards_pdf
+from factories.badges import badge_normalise
 from factories.calendar import calendar_days
 from factories.clock import factory_today, month_first, month_last, week_first
 from factories.forms import (
@@ -68,6 +70,7 @@ class SetupList:
     write_roles: frozenset
     select_related: tuple = ()
     initial: Callable = lambda obj: {}  # noqa: E731
+    search_fields: tuple = ("code", "name")
 
 
 def _model_initial(obj, names):
@@ -115,6 +118,7 @@ LISTS = {
         update=lambda obj, data, by: services.station_update(station=obj, data=data, by=by),
         importer=services.stations_import,
         row_title=lambda station: f"{station.code} · {station.line.name}",
+        search_fields=("code", "line__name", "machine_type"),
         row_detail=lambda station: " · ".join(
             filter(
                 None,
@@ -143,6 +147,7 @@ LISTS = {
         update=lambda obj, data, by: services.worker_update(worker=obj, data=data, by=by),
         importer=services.workers_import,
         row_title=lambda worker: f"{worker.employee_no} · {worker.name}",
+        search_fields=("employee_no", "badge_id", "name", "line__name"),
         row_detail=lambda worker: " · ".join(
             filter(
                 None,
@@ -191,6 +196,16 @@ LISTS = {
 }
 
 
+def _search(spec: SetupList, query: str) -> Q:
+    """Rows whose searchable fields contain the text; a badge in any written form ("B41")."""
+    condition = Q()
+    for field in spec.search_fields:
+        condition |= Q(**{f"{field}__icontains": query})
+    if "badge_id" in spec.search_fields:
+        condition |= Q(badge_id=badge_normalise(query))
+    return condition
+
+
 def _list_view(spec: SetupList):
     @role_required(spec.read_roles)
     def view(request):
@@ -198,6 +213,10 @@ def _list_view(spec: SetupList):
         rows = spec.model.objects.visible_to(request.organization).select_related(
             *spec.select_related
         )
+        total = rows.count()
+        query = request.GET.get("q", "").strip()[:60]
+        if query:
+            rows = rows.filter(_search(spec, query))
         return render(
             request,
             "factories/setup/list.html",
@@ -209,6 +228,8 @@ def _list_view(spec: SetupList):
                 ],
                 "can_write": request.role in spec.write_roles,
                 "factory": factory,
+                "query": query,
+                "total": total,
             },
         )
 

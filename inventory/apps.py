@@ -31,14 +31,14 @@ class InventoryConfig(AppConfig):
                     "materials",
                     _("Materials"),
                     lambda org: selectors.materials_count(org.pk),
-                    "inventory:stock",
+                    "inventory:materials",
                     order=60,
                 ),
                 ChecklistItem(
                     "suppliers",
                     _("Suppliers"),
                     lambda org: selectors.suppliers_count(org.pk),
-                    "factories:partnerships",
+                    "inventory:suppliers",
                     order=70,
                 ),
             ]

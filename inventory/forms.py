@@ -1,6 +1,8 @@
 """Forms of the inventory pages: types and shapes only (the rules are the services'). The
 warehouse pages are used on phones, so quantities are text inputs with a decimal keypad."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
@@ -8,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import PageForm
 from core.limits import MeasureFormField
-from inventory.models import Bin, PurchaseOrderLine, PurchaseSuggestion
+from inventory.models import Bin, Material, PurchaseOrderLine, PurchaseSuggestion
+from inventory.services.catalogue import MATERIAL_FIELDS
 
 GRADES = "1234"
 
@@ -260,3 +263,76 @@ class CycleCountForm(PageForm):
     def rows(self):
         """(line, its counted field) for the page."""
         return [(line, self[f"lot_{line.lot.code}"]) for line in self.lines]
+
+
+# --- set-up: materials, suppliers and their offers -----------------------------------------
+class MaterialForm(PageForm):
+    """A material's description, as the model defines its fields (the rules are
+    inventory.services.material_create / material_update). On an edit the code is shown but
+    fixed: BOM lines name the material by it."""
+
+    DECIMALS = ("width_cm", "shrinkage_pct", "weight_gsm")
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(forms.fields_for_model(Material, fields=MATERIAL_FIELDS))
+        for name in self.DECIMALS:
+            self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal"})
+        if editing:
+            self.fields["code"].disabled = True
+        self.prepare_fields()
+
+
+class SupplierAddForm(PageForm):
+    """A supplier already on the platform, by its organization code: it is invited and, once it
+    accepts, sees and confirms the factory's purchase orders in its portal."""
+
+    code = forms.CharField(
+        label=_("Supplier code"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"placeholder": _("Supplier code"), "autocomplete": "off"}),
+    )
+    service_fields = {"partner_code": "code"}
+
+
+class OfferForm(PageForm):
+    """A supplier's offer of a material: price, minimum order and lead time. A new offer names
+    its material; an edited one keeps it (a new material is a new offer)."""
+
+    material = forms.ModelChoiceField(
+        label=_("Material"),
+        queryset=Material.objects.filter(is_active=True).order_by("code"),
+        error_messages={"invalid_choice": _("No material of this factory is this one.")},
+    )
+    article_no = forms.CharField(
+        label=_("Supplier's article number"), max_length=60, required=False
+    )
+    unit_price = forms.DecimalField(
+        label=_("Unit price (yuan)"),
+        max_digits=14,
+        decimal_places=4,
+        min_value=0,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    minimum_quantity = quantity_field(_("Minimum order quantity"), required=False)
+    lead_time_days = forms.IntegerField(
+        label=_("Lead time (days)"),
+        min_value=0,
+        max_value=365,
+        initial=7,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    is_preferred = forms.BooleanField(label=_("Preferred"), required=False, initial=True)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["material"]
+
+    def clean_minimum_quantity(self):
+        value = self.cleaned_data.get("minimum_quantity")
+        return Decimal("0") if value is None else value
+
+
+class OfferActionForm(PageForm):
+    action = forms.ChoiceField(choices=[("save", _("Save")), ("remove", _("Remove"))])

@@ -8,6 +8,7 @@ from inventory.selectors import latest_shortages, overdue_purchase_orders_count,
 
 ITEMS = [
     NavItem(_("Stock"), "inventory:stock", FACTORY_STAFF, order=300, group=MATERIALS),
+    NavItem(_("Materials"), "inventory:materials", FACTORY_STAFF, order=305, group=MATERIALS),
     NavItem(_("Shortages"), "inventory:shortages", FACTORY_STAFF, order=310, group=MATERIALS),
     NavItem(
         _("Purchase orders"),
@@ -16,6 +17,7 @@ ITEMS = [
         order=320,
         group=MATERIALS,
     ),
+    NavItem(_("Suppliers"), "inventory:suppliers", FACTORY_STAFF, order=325, group=MATERIALS),
     NavItem(_("Cycle count"), "inventory:counts", WAREHOUSE, order=330, group=MATERIALS),
     NavItem(_("Stock value"), "inventory:value", PLANNING, order=340, group=MATERIALS),
 ]

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import chain
 
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -208,6 +208,52 @@ def supplier_performance(factory) -> list[SupplierPerformance]:
         if inspection.result == FabricInspection.Result.PASSED:
             row.inspections_passed += 1
     return sorted(stats.values(), key=lambda row: row.supplier_name)
+
+
+@dataclass
+class SupplierRow:
+    """One line of the factory's supplier list: the partnership (its id is the page's), the
+    supplier organization, what it offers and how it has delivered."""
+
+    partnership: object
+    offers: int
+    lead_time_min: int | None
+    lead_time_max: int | None
+    performance: SupplierPerformance | None
+
+    @property
+    def supplier(self):
+        return self.partnership.partner
+
+
+def supplier_list(factory) -> list[SupplierRow]:
+    """The factory's suppliers: every supplier partnership (invited, accepted, declined or
+    ended), with offer count, lead-time range and delivery performance."""
+    partnerships = (
+        Partnership.objects.filter(factory=factory, partner__kind=OrgKind.SUPPLIER)
+        .select_related("partner")
+        .order_by("partner__name", "pk")
+    )
+    offers = {
+        row["supplier_id"]: row
+        for row in SupplierItem.objects.filter(factory=factory)
+        .values("supplier_id")
+        .annotate(n=Count("pk"), low=Min("lead_time_days"), high=Max("lead_time_days"))
+    }
+    performance = {row.supplier_id: row for row in supplier_performance(factory)}
+    rows = []
+    for partnership in partnerships:
+        offer = offers.get(partnership.partner_id, {})
+        rows.append(
+            SupplierRow(
+                partnership=partnership,
+                offers=offer.get("n", 0),
+                lead_time_min=offer.get("low"),
+                lead_time_max=offer.get("high"),
+                performance=performance.get(partnership.partner_id),
+            )
+        )
+    return rows
 
 
 # --- Excel exports ------------------------------------------------------------------------

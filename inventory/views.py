@@ -2,8 +2,11 @@
 portal), cycle counting on the phone, MRP shortages, value report and Excel exports."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,9 +25,11 @@ from core.roles import (
     OrgKind,
     role_names,
 )
+from core.sheet_lists import export_response, sheet_import_page
 from core.views import role_required
 from factories.clock import days_late, factory_today
-from inventory import forms, selectors, services
+from factories.models import Partnership
+from inventory import forms, selectors, services, sheets
 from inventory.labels import labels_pdf
 from inventory.models import (
     Bin,
@@ -33,7 +38,9 @@ from inventory.models import (
     Material,
     PurchaseOrder,
     StockMove,
+    SupplierItem,
 )
+from inventory.services.catalogue import MATERIAL_FIELDS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INSPECTORS = WAREHOUSE | QUALITY
@@ -81,7 +88,12 @@ def material_detail(request, pk):
     return render(
         request,
         "inventory/material.html",
-        {"material": material, "balances": balances, "moves": moves},
+        {
+            "material": material,
+            "balances": balances,
+            "moves": moves,
+            "can_edit": request.role in WAREHOUSE,
+        },
     )
 
 
@@ -316,13 +328,203 @@ def _warn_late_ship_dates(request, order) -> None:
             )
 
 
+# --- set-up: suppliers and their offers ----------------------------------------------------
+def _supplier_partnerships(request):
+    return Partnership.objects.visible_to(request.organization).filter(
+        partner__kind=OrgKind.SUPPLIER
+    )
+
+
 @role_required(FACTORY_STAFF)
 def suppliers(request):
+    """The factory's supplier list: who they are, their contact, what they offer, how fast and
+    how well they have delivered. Managers add a supplier on the platform by its code."""
+    return _suppliers_page(request, forms.SupplierAddForm())
+
+
+def _suppliers_page(request, add_form, status=200):
     return render(
         request,
         "inventory/suppliers.html",
-        {"rows": selectors.supplier_performance(_factory(request))},
+        {
+            "rows": selectors.supplier_list(_factory(request)),
+            "add_form": add_form,
+            "can_add": request.role in MANAGERS,
+            "can_offer": request.role in PLANNING,
+        },
+        status=status,
     )
+
+
+@role_required(MANAGERS)
+@require_POST
+def supplier_add(request):
+    """A refused code comes back on the list with the input kept and nothing written."""
+    form = forms.SupplierAddForm(request.POST)
+    if submit_form(
+        request,
+        form,
+        lambda data: services.supplier_invite(
+            factory=_factory(request), code=data["code"], by=request.user
+        ),
+        _("Supplier invited: once it accepts, it can confirm purchase orders in its portal."),
+    ):
+        return redirect("inventory:suppliers")
+    return _suppliers_page(request, form)
+
+
+@role_required(FACTORY_STAFF)
+def supplier_detail(request, pk):
+    """One supplier of the factory (`pk` is the partnership's) with its offers; planners add
+    offers here."""
+    partnership = get_object_or_404(
+        _supplier_partnerships(request).select_related("partner"), pk=pk
+    )
+    supplier = partnership.partner
+    form = forms.OfferForm(request.POST or None, organization=request.organization)
+    if request.method == "POST":
+        if request.role not in PLANNING:
+            raise PermissionDenied
+        if submit_form(
+            request,
+            form,
+            lambda data: services.supplier_item_create(
+                factory=_factory(request), supplier_code=supplier.code, by=request.user, **data
+            ),
+            _("Offer added."),
+        ):
+            return redirect("inventory:supplier", pk=partnership.pk)
+    offers = (
+        SupplierItem.objects.visible_to(request.organization)
+        .filter(supplier=supplier)
+        .select_related("material")
+        .order_by("material__code")
+    )
+    return render(
+        request,
+        "inventory/supplier.html",
+        {
+            "partnership": partnership,
+            "supplier": supplier,
+            "offers": offers,
+            "form": form,
+            "can_offer": request.role in PLANNING
+            and partnership.status == Partnership.Status.ACCEPTED,
+        },
+    )
+
+
+supplier_detail.model = Partnership
+
+
+@role_required(PLANNING)
+def offer_edit(request, pk):
+    """Change an offer's price and terms, or withdraw it."""
+    item = get_object_or_404(
+        SupplierItem.objects.visible_to(request.organization).select_related(
+            "material", "supplier"
+        ),
+        pk=pk,
+    )
+    partnership = _supplier_partnerships(request).filter(partner=item.supplier).first()
+    back = (
+        redirect("inventory:supplier", pk=partnership.pk)
+        if partnership
+        else redirect("inventory:suppliers")
+    )
+    initial = {
+        "article_no": item.supplier_code,
+        "unit_price": item.unit_price,
+        "minimum_quantity": item.minimum_quantity,
+        "lead_time_days": item.lead_time_days,
+        "is_preferred": item.is_preferred,
+    }
+    form = forms.OfferForm(
+        request.POST or None, initial=initial, editing=True, organization=request.organization
+    )
+    if request.method == "POST":
+        action = forms.OfferActionForm(request.POST)
+        if action.is_valid() and action.cleaned_data["action"] == "remove":
+            services.supplier_item_remove(item=item, by=request.user)
+            messages.success(request, _("Offer removed."))
+            return back
+        if submit_form(
+            request,
+            form,
+            lambda data: services.supplier_item_update(item=item, by=request.user, **data),
+            _("Offer saved."),
+        ):
+            return back
+    return render(
+        request, "inventory/offer.html", {"item": item, "form": form, "partnership": partnership}
+    )
+
+
+offer_edit.model = SupplierItem
+
+
+# --- set-up: materials ---------------------------------------------------------------------
+@role_required(FACTORY_STAFF)
+def materials(request):
+    """The factory's materials, searchable by code or name and by kind."""
+    kind = request.GET.get("kind", "")
+    query = request.GET.get("q", "").strip()
+    rows = Material.objects.visible_to(request.organization).annotate(
+        offers=Count("supplier_items")
+    )
+    if kind in Material.Kind.values:
+        rows = rows.filter(kind=kind)
+    if query:
+        rows = rows.filter(Q(code__icontains=query) | Q(name__icontains=query))
+    return render(
+        request,
+        "inventory/materials.html",
+        {
+            "materials": rows.order_by("kind", "code")[:500],
+            "kinds": Material.Kind.choices,
+            "kind": kind,
+            "q": query,
+            "can_edit": request.role in WAREHOUSE,
+        },
+    )
+
+
+@role_required(WAREHOUSE)
+def material_new(request):
+    form = forms.MaterialForm(request.POST or None, organization=request.organization)
+    if request.method == "POST" and submit_form(
+        request,
+        form,
+        lambda data: services.material_create(factory=_factory(request), by=request.user, **data),
+        lambda material: _("Material %(code)s added.") % {"code": material.code},
+    ):
+        return redirect("inventory:materials")
+    return render(request, "inventory/material_form.html", {"form": form, "material": None})
+
+
+@role_required(WAREHOUSE)
+def material_edit(request, pk):
+    material = get_object_or_404(Material.objects.visible_to(request.organization), pk=pk)
+    initial = {name: getattr(material, name) for name in MATERIAL_FIELDS}
+    form = forms.MaterialForm(
+        request.POST or None, initial=initial, editing=True, organization=request.organization
+    )
+    if request.method == "POST" and submit_form(
+        request,
+        form,
+        lambda data: services.material_update(material=material, by=request.user, **data),
+        _("Material saved."),
+    ):
+        return redirect("inventory:materials")
+    offers = material.supplier_items.select_related("supplier").order_by("-is_preferred")
+    return render(
+        request,
+        "inventory/material_form.html",
+        {"form": form, "material": material, "offers": offers},
+    )
+
+
+material_edit.model = Material
 
 
 # --- MRP -----------------------------------------------------------------------------------
@@ -470,3 +672,106 @@ def purchase_orders_overdue(request):
     factory = request.organization.factory
     rows = selectors.overdue_purchase_orders(factory, today=factory_today(factory))
     return render(request, "inventory/purchase_orders_overdue.html", {"rows": rows})
+
+
+# --- set-up lists in Excel (core.sheet_lists): export, blank template, import ----------------
+def _sheet_name(request, sheet) -> str:
+    return f"{sheet.name}-{factory_today(_factory(request)).isoformat()}"
+
+
+@role_required(FACTORY_STAFF)
+def materials_export(request):
+    rows = Material.objects.visible_to(request.organization).order_by("kind", "code")
+    return export_response(
+        sheets.MATERIALS,
+        sheets.material_records(rows),
+        filename=_sheet_name(request, sheets.MATERIALS),
+    )
+
+
+@role_required(WAREHOUSE)
+def materials_template(request):
+    return export_response(sheets.MATERIALS, [])
+
+
+@role_required(WAREHOUSE)
+def materials_import(request):
+    return sheet_import_page(
+        request,
+        sheet=sheets.MATERIALS,
+        write=lambda rows: services.materials_import(
+            factory=_factory(request), rows=rows, by=request.user
+        ),
+        success=lambda counts: (
+            _("%(added)d materials added, %(updated)d updated.")
+            % {"added": counts[0], "updated": counts[1]}
+        ),
+        done_url=reverse("inventory:materials"),
+        template_url=reverse("inventory:materials-template"),
+        export_url=reverse("inventory:materials-export"),
+    )
+
+
+@role_required(FACTORY_STAFF)
+def suppliers_export(request):
+    rows = selectors.supplier_list(_factory(request))
+    return export_response(
+        sheets.SUPPLIERS,
+        sheets.supplier_records(rows),
+        filename=_sheet_name(request, sheets.SUPPLIERS),
+    )
+
+
+@role_required(MANAGERS)
+def suppliers_template(request):
+    return export_response(sheets.SUPPLIERS, [])
+
+
+@role_required(MANAGERS)
+def suppliers_import(request):
+    return sheet_import_page(
+        request,
+        sheet=sheets.SUPPLIERS,
+        write=lambda rows: services.suppliers_import(
+            factory=_factory(request), rows=rows, by=request.user
+        ),
+        success=lambda invited: _("%(n)d suppliers invited.") % {"n": invited},
+        done_url=reverse("inventory:suppliers"),
+        template_url=reverse("inventory:suppliers-template"),
+        export_url=reverse("inventory:suppliers-export"),
+    )
+
+
+@role_required(FACTORY_STAFF)
+def offers_export(request):
+    items = (
+        SupplierItem.objects.visible_to(request.organization)
+        .select_related("supplier", "material")
+        .order_by("supplier__code", "material__code")
+    )
+    return export_response(
+        sheets.OFFERS, sheets.offer_records(items), filename=_sheet_name(request, sheets.OFFERS)
+    )
+
+
+@role_required(PLANNING)
+def offers_template(request):
+    return export_response(sheets.OFFERS, [])
+
+
+@role_required(PLANNING)
+def offers_import(request):
+    return sheet_import_page(
+        request,
+        sheet=sheets.OFFERS,
+        write=lambda rows: services.supplier_items_import(
+            factory=_factory(request), rows=rows, by=request.user
+        ),
+        success=lambda counts: (
+            _("%(added)d offers added, %(updated)d updated.")
+            % {"added": counts[0], "updated": counts[1]}
+        ),
+        done_url=reverse("inventory:suppliers"),
+        template_url=reverse("inventory:offers-template"),
+        export_url=reverse("inventory:offers-export"),
+    )

@@ -5,18 +5,38 @@ samples, spreader and cutter jobs on the factory's real lays, and heartbeats.
 Over MQTT (each line's controller publishes its stations' events in the batched gateway form;
 machines publish their own samples) when a broker URL is given, otherwise straight into the
 ingest entry point. It also serves the factory's simulated Modbus machines.
+
+A few hangers ride the rail at once (`rail_size`, about one second's events), the rest wait
+their turn: a hanger finishes its garments within seconds, so the screen's output moves while
+one watches, instead of every bundle of the factory advancing one step in turn (which took
+minutes before the first garment was finished).
+
+`deliver` hands one second's messages to the ingest and survives a failed write (a locked or
+unreachable database): it retries the same messages with backoff. Each record keeps its device
+sequence, so a retried record that was stored already is a duplicate, never a second row, and
+the hand-offs to production are run again for the stored records (production keys them on the
+device and sequence: one event, one operation record).
 """
 
 import logging
 import random
 import time as clock
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import orjson
 
-from devices.ingest import Incoming, topic_for
-from devices.models import Device, DeviceKind, Protocol
+from devices.handoff import lay_events_hand_off, station_events_hand_off
+from devices.ingest import (
+    LAY_EVENTS,
+    STATION_EVENTS,
+    Incoming,
+    IngestResult,
+    ingest_messages,
+    topic_for,
+)
+from devices.models import Device, DeviceKind, Protocol, TelemetryRecord
 from factories.models import Factory, Station, Worker
 from production.models import Bundle, Lay, WorkOrder, WorkOrderOperation
 from simulation import modbus_machines
@@ -87,8 +107,16 @@ class FactorySimulation:
             ).values_list("modbus_port", flat=True)
         )
         self.state = {d.code: SimulatedDevice(d.code) for d in devices}
-        self.hangers: deque[Hanger] = deque(self._hangers())
+        # The rail carries about one second's events of hangers; the others queue for it.
+        self.rail_size = max(2, int(self.rate))
+        self.queue: deque[Hanger] = deque(self._hangers())
+        self.hangers: deque[Hanger] = deque()
+        self._fill_rail()
         self.tick_count = 0
+
+    def _fill_rail(self) -> None:
+        while self.queue and len(self.hangers) < self.rail_size:
+            self.hangers.append(self.queue.popleft())
 
     # --- the floor ------------------------------------------------------------------------
     def _hangers(self) -> list[Hanger]:
@@ -166,6 +194,7 @@ class FactorySimulation:
             events.setdefault(device.line_id, []).append(record)
             if hanger.step < len(hanger.operations):
                 self.hangers.append(hanger)
+        self._fill_rail()  # finished hangers leave; the next bundles get on
         return events
 
     def _machine_sample(self, machine: Device) -> dict:
@@ -232,3 +261,100 @@ class FactorySimulation:
         """Devices that publish over MQTT in this simulation (controllers, machines, cutters,
         spreaders)."""
         return [*self.controllers.values(), *self.machines, *self.cutters, *self.spreaders]
+
+
+# --- delivery that survives a failed write -------------------------------------------------------
+
+RETRY_FIRST_SECONDS = 0.2
+RETRY_MAX_SECONDS = 5.0
+
+
+def _record_keys(messages: list[Incoming], kinds: tuple[str, ...] = ()) -> dict[str, set[int]]:
+    """(device code → sequences) of the records in `messages` (of `kinds`, or all)."""
+    keys: dict[str, set[int]] = {}
+    for message in messages:
+        try:
+            body = orjson.loads(message.payload)
+        except orjson.JSONDecodeError:
+            continue
+        topic_device = message.topic.split("/")[3] if message.topic.count("/") >= 3 else ""
+        records = body.get("records") if isinstance(body, dict) else None
+        for record in records if isinstance(records, list) else [body]:
+            if not isinstance(record, dict) or (kinds and record.get("type") not in kinds):
+                continue
+            keys.setdefault(record.get("device") or topic_device, set()).add(record.get("seq"))
+    return keys
+
+
+def _stored(factory: Factory, keys: dict[str, set[int]]):
+    """The telemetry rows of the factory with these device sequences."""
+    rows = TelemetryRecord.objects.none()
+    for device_code, sequences in keys.items():
+        rows = rows | TelemetryRecord.objects.filter(
+            factory=factory, device__code=device_code, sequence__in=sequences
+        )
+    return rows
+
+
+def batch_stored(factory: Factory, messages: list[Incoming]) -> bool:
+    """Whether the batch is in the database (the ingest stores a batch all or nothing)."""
+    keys = _record_keys(messages)
+    return bool(keys) and _stored(factory, keys).exists()
+
+
+def hand_offs_repeat(factory: Factory, messages: list[Incoming]) -> tuple[int, int]:
+    """Run the hand-offs again for the stored events of `messages` (idempotent: an event handed
+    off already is skipped). Returns (station, lay) events looked at."""
+    stored = _stored(factory, _record_keys(messages, (*STATION_EVENTS, *LAY_EVENTS)))
+    station_ids, lay_ids = [], []
+    for pk, kind in stored.values_list("pk", "kind"):
+        (station_ids if kind in STATION_EVENTS else lay_ids).append(pk)
+    if station_ids:
+        station_events_hand_off(sorted(station_ids))
+    if lay_ids:
+        lay_events_hand_off(sorted(lay_ids))
+    return len(station_ids), len(lay_ids)
+
+
+@dataclass
+class Delivery:
+    """What `deliver` did for one batch: the result (None when a failed attempt had stored it
+    already) and how many attempts failed first."""
+
+    result: IngestResult | None
+    failures: int = 0
+
+
+def deliver(
+    factory: Factory,
+    messages: list[Incoming],
+    *,
+    ingest: Callable[[list[Incoming]], IngestResult] = ingest_messages,
+    sleep: Callable[[float], None] = clock.sleep,
+    attempts: int = 8,
+) -> Delivery:
+    """Ingest one batch, retrying a failed write with exponential backoff (see module doc).
+
+    The ingest stores a batch in one transaction and hands its events off after the commit, so
+    a failure leaves either nothing stored (the retry ingests the batch) or the records stored
+    and some hand-offs undone (the retry runs the hand-offs again, which skip what is done).
+    Raises the last error when every attempt failed.
+    """
+    failures = 0
+    result = None
+    while True:
+        try:
+            if failures and batch_stored(factory, messages):
+                hand_offs_repeat(factory, messages)
+            else:
+                result = ingest(messages)
+            return Delivery(result=result, failures=failures)
+        except Exception as error:  # noqa: BLE001 - a locked or lost database: try again
+            failures += 1
+            if failures >= attempts:
+                raise
+            wait = min(RETRY_FIRST_SECONDS * 2 ** (failures - 1), RETRY_MAX_SECONDS)
+            logger.warning(
+                "simulator: ingest failed (%s); retry %d in %.1f s", error, failures, wait
+            )
+            sleep(wait)

@@ -5,12 +5,17 @@ report and a twelve-month data profile need history, so this fills the rollup ta
 for buckets that have no rows yet (never overwriting rollups rebuilt from real records), and
 records the range it covered (`dashboards.services.synthetic_history_record`) so the screens that
 show those rollups say the history is synthetic.
+
+It stops CATCH_UP_HOURS before now: those hours belong to the dashboards' periodic catch-up,
+which rebuilds them from the real records, and a synthetic hour there was replaced minutes
+after `make demo` started, so the screen's output went down while the floor ran.
 """
 
 import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from dashboards import conf as dashboards_conf
 from dashboards.models import FactoryDay, LineDay, MachineHour, OutputHour
 from dashboards.services import synthetic_history_record
 from factories.calendar import shift_window
@@ -46,6 +51,8 @@ def fill(
     operator and machine, ending now; returns how many rows were written per table."""
     rng = random.Random(f"{seed}-{factory.pk}")
     today = factory_today(factory, now)
+    # The hours the catch-up rebuilds from real records are left to it (module doc).
+    settled = now - timedelta(hours=int(dashboards_conf.get("CATCH_UP_HOURS")))
     lines = list(SewingLine.objects.filter(factory=factory, is_active=True))
     workers = list(Worker.objects.filter(factory=factory, is_active=True, line__isnull=False))
     if device_ids is None:
@@ -70,7 +77,7 @@ def fill(
     for back in range(days - 1, -1, -1):
         day = today - timedelta(days=back)
         growth = 0.7 + 0.3 * (1 - back / max(days, 1))
-        hours = _shift_hours(factory, day, now)
+        hours = _shift_hours(factory, day, settled)
         day_totals = {"finished": 0, "good": 0, "defective": 0, "minutes": Decimal("0")}
         line_totals = {line.pk: [0, 0, 0] for line in lines}
         for hour in hours if back < hourly_days else []:

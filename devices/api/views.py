@@ -1,5 +1,7 @@
 """REST endpoints of devices/: registry, credentials, register maps, telemetry, alarms."""
 
+import io
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -8,7 +10,7 @@ from rest_framework.response import Response
 from core.api.schema import ANY_OBJECT
 from core.api.viewsets import TenantModelViewSet, TenantReadOnlyViewSet, TenantViewSet
 from core.roles import FACTORY_STAFF, FLOOR, MANAGERS
-from core.tabular import read_csv_text
+from core.sheet_lists import sheet_import
 from devices import services
 from devices.api import serializers
 from devices.models import (
@@ -21,6 +23,7 @@ from devices.models import (
     TelemetryPolicy,
     TelemetryRecord,
 )
+from devices.sheets import DEVICES
 
 
 class DeviceViewSet(
@@ -78,10 +81,15 @@ class DeviceViewSet(
     def bulk_import(self, request):
         serializer = serializers.DeviceImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        devices = services.devices_import(
-            factory=request.organization.factory,
-            rows=read_csv_text(serializer.validated_data["csv"]),
-            by=request.user,
+        # The same sheet and importer as the page: each fault is named by row and column.
+        upload = io.BytesIO(serializer.validated_data["csv"].encode())
+        upload.name = "devices.csv"
+        devices = sheet_import(
+            DEVICES,
+            upload,
+            lambda rows: services.devices_import(
+                factory=request.organization.factory, rows=rows, by=request.user
+            ),
         )
         return Response(
             serializers.DeviceSerializer(devices, many=True, context={"request": request}).data,
@@ -99,9 +107,21 @@ class RegisterMapViewSet(TenantModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         register_map = services.register_map_save(
-            factory=request.organization.factory, **serializer.validated_data
+            factory=request.organization.factory, by=request.user, **serializer.validated_data
         )
         return Response(self.get_serializer(register_map).data, status=status.HTTP_201_CREATED)
+
+    # The set-up page writes through the same service.
+    def perform_update(self, serializer):
+        data = serializer.validated_data
+        instance = serializer.instance
+        serializer.instance = services.register_map_update(
+            register_map=instance,
+            vendor=data.get("vendor", instance.vendor),
+            model_name=data.get("model_name", instance.model_name),
+            registers=data.get("registers", instance.registers),
+            by=self.request.user,
+        )
 
 
 class TelemetryRecordViewSet(TenantReadOnlyViewSet):

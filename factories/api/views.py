@@ -21,7 +21,7 @@ from core.roles import (
     SUPPLIERS,
 )
 from factories import services
-from factories.badges import badge_normalise, workers_with_badge
+from factories.badges import badge_normalise
 from factories.models import (
     CalendarDay,
     Factory,
@@ -243,18 +243,11 @@ class WorkerSerializer(TenantModelSerializer):
         ]
 
     def validate_badge_id(self, value: str) -> str:
-        """Stored in the one badge format (factories.badges), once per factory in any form."""
+        """Stored in the one badge format (factories.badges); that another worker holds it, in
+        any written form, is the service's refusal (409 `duplicate`, like every taken code)."""
         badge = badge_normalise(value)
         if not badge:
             raise serializers.ValidationError(_("Give the badge number."))
-        request = self.context.get("request")
-        others = Worker.objects.visible_to(getattr(request, "organization", None))
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if workers_with_badge(others, badge).exists():
-            raise serializers.ValidationError(
-                _("Another worker of this factory has badge %(badge)s.") % {"badge": badge}
-            )
         return badge
 
 

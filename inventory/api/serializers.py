@@ -63,6 +63,9 @@ class SupplierItemSerializer(TenantModelSerializer):
     supplier_code = serializers.CharField(write_only=True)
     supplier_name = serializers.CharField(source="supplier.name", read_only=True)
     material_code = serializers.CharField(source="material.code", read_only=True)
+    # The supplier's own number for the material (the model's `supplier_code`, a name the
+    # write-only organization code above already takes).
+    article_no = serializers.CharField(required=False, allow_blank=True, max_length=60)
 
     class Meta:
         model = SupplierItem
@@ -73,6 +76,7 @@ class SupplierItemSerializer(TenantModelSerializer):
             "supplier",
             "supplier_code",
             "supplier_name",
+            "article_no",
             "unit_price",
             "minimum_quantity",
             "lead_time_days",

@@ -45,6 +45,19 @@ class MaterialViewSet(TenantModelViewSet):
     filterset_fields = ["kind", "is_active", "trim_type"]
     search_fields = ["code", "name"]
 
+    # The set-up pages and the imports write through the same services.
+    def perform_create(self, serializer):
+        serializer.instance = services.material_create(
+            factory=self.request.organization.factory,
+            by=self.request.user,
+            **serializer.validated_data,
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.material_update(
+            material=serializer.instance, by=self.request.user, **serializer.validated_data
+        )
+
 
 class SupplierItemViewSet(TenantModelViewSet):
     """The supplier catalogue: price, minimum order quantity and lead time per material."""
@@ -66,8 +79,12 @@ class SupplierItemViewSet(TenantModelViewSet):
         )
 
     def perform_update(self, serializer):
-        serializer.validated_data.pop("supplier_code", None)
-        super().perform_update(serializer)
+        serializer.instance = services.supplier_item_update(
+            item=serializer.instance, by=self.request.user, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.supplier_item_remove(item=instance, by=self.request.user)
 
 
 class WarehouseViewSet(TenantModelViewSet):

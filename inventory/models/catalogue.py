@@ -109,3 +109,9 @@ class SupplierItem(FactoryOwned):
 
     def __str__(self) -> str:
         return f"{self.material.code} · {self.supplier}"
+
+    @property
+    def article_no(self) -> str:
+        """The supplier's article number under the name the API and the sheets use
+        (`supplier_code` elsewhere is the supplier organization's code)."""
+        return self.supplier_code

@@ -1,6 +1,17 @@
 """Writes of inventory/. One module per area; everything importable from here."""
 
-from inventory.services.catalogue import supplier_by_code, supplier_item_create
+from inventory.services.catalogue import (
+    material_create,
+    material_update,
+    materials_import,
+    supplier_by_code,
+    supplier_invite,
+    supplier_item_create,
+    supplier_item_remove,
+    supplier_item_update,
+    supplier_items_import,
+    suppliers_import,
+)
 from inventory.services.counting import (
     bin_from_barcode,
     cycle_count_approve,
@@ -54,9 +65,12 @@ __all__ = [
     "finished_goods_receive",
     "finished_goods_ship",
     "lot_from_barcode",
+    "material_create",
     "material_release_check",
     "material_release_guard",
     "material_reserve",
+    "material_update",
+    "materials_import",
     "mrp_results_store",
     "purchase_line_receive",
     "purchase_order_cancel",
@@ -71,6 +85,11 @@ __all__ = [
     "stock_return",
     "stock_transfer",
     "supplier_by_code",
+    "supplier_invite",
     "supplier_item_create",
+    "supplier_item_remove",
+    "supplier_item_update",
+    "supplier_items_import",
+    "suppliers_import",
     "work_order_reservations_release",
 ]

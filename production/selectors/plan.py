@@ -24,6 +24,10 @@ from production.selectors.common import HOUR, OPEN_STATES
 from production.selectors.progress import work_order_figures
 
 GANTT_ZOOMS = {"day": (2, 35), "week": (0, 84)}  # days shown before today, days shown
+# How many days a bar's label takes on the axis (about 12rem at the zoom's day width,
+# production/static/production/schedule.css): a shorter bar shows its label beside it, and the
+# lanes keep that room free so no label covers another bar.
+GANTT_LABEL_DAYS = {"day": 4.0, "week": 12.0}
 
 
 def gantt(
@@ -119,6 +123,7 @@ def gantt(
                 "clipped_right": clipped_right,
             }
         )
+    label_days = GANTT_LABEL_DAYS[zoom]
     for row in rows.values():
         lane_ends: list[float] = []
         for bar in sorted(row["bars"], key=lambda b: b["left"]):
@@ -128,7 +133,8 @@ def gantt(
             )
             if lane == len(lane_ends):
                 lane_ends.append(0.0)
-            lane_ends[lane] = bar["left"] + bar["width"]
+            bar["narrow"] = bar["width"] < label_days
+            lane_ends[lane] = bar["left"] + max(bar["width"], label_days)
             bar["lane"] = lane
         row["lanes"] = max(1, len(lane_ends))
     window = shift_window(factory, today)
@@ -154,6 +160,7 @@ def gantt(
     )
     return {
         "zoom": zoom,
+        "label_days": GANTT_LABEL_DAYS[zoom],
         "today": today,
         "first": first,
         "span": span,

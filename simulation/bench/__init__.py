@@ -5,7 +5,16 @@ A benchmark is `(add_arguments, run)`: `add_arguments(parser)` adds its options 
 not tests: nothing here asserts a time, and CI never gates on them.
 """
 
-from simulation.bench import chain, dashboards, devices, inventory, orders, payroll, production
+from simulation.bench import (
+    chain,
+    dashboards,
+    demo_load,
+    devices,
+    inventory,
+    orders,
+    payroll,
+    production,
+)
 
 BENCHMARKS = {
     "convert": (orders.add_arguments, orders.run),
@@ -16,4 +25,5 @@ BENCHMARKS = {
     "modbus": (devices.add_modbus_arguments, devices.run_modbus),
     "dashboard": (dashboards.add_arguments, dashboards.run),
     "chain": (chain.add_arguments, chain.run),
+    "demo_load": (demo_load.add_arguments, demo_load.run),
 }

@@ -53,13 +53,15 @@ def database_url() -> str:
 class Daphne:
     """daphne serving config.asgi on the test database, in its own process."""
 
-    def __init__(self):
+    def __init__(self, **env):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
+        self.env = env  # a variable set to None is left out of the server's environment
 
     def start(self) -> None:
         env = {**os.environ, "DATABASE_URL": database_url(), "DEBUG": "1", "CONN_MAX_AGE": "0"}
+        env = {k: v for k, v in {**env, **self.env}.items() if v is not None}
         command = ["-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
         self.process = subprocess.Popen(
             [sys.executable, *command, "config.asgi:application"],

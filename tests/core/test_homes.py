@@ -245,9 +245,10 @@ def test_an_owner_sees_the_factorys_cards_in_a_handful_of_queries(
     client = client_as(world.factory.organization, Role.FACTORY_OWNER)
     client.get("/")  # warm the session and the language: the count below is the steady state
 
-    # One COUNT per card (14), and four for the request itself: session, user, memberships,
-    # acting membership.
-    with django_assert_max_num_queries(4 + 14):
+    # One COUNT per card (14), one per set-up checklist item while the factory is not fully set
+    # up (this world's is not: 11), and four for the request itself: session, user,
+    # memberships, acting membership.
+    with django_assert_max_num_queries(4 + 14 + 11):
         response = client.get("/")
 
     keys = [card["key"] for card in response.context["cards"]]
@@ -316,3 +317,22 @@ def test_the_home_of_a_user_without_an_organization_has_no_cards():
     assert response.status_code == 200
     assert response.context["cards"] == []
     assert "not a member of any organization" in response.content.decode()
+
+
+def test_a_new_factorys_owner_sees_what_is_missing_before_the_first_order(client):
+    # given a factory just provisioned, with nothing set up
+
+    factory = FactoryFactory()
+    owner = UserFactory()
+    MembershipFactory(user=owner, organization=factory.organization, role=Role.FACTORY_OWNER)
+    client.force_login(owner)
+
+    # when the owner opens the home
+    response = client.get("/")
+
+    # then the set-up checklist lists every item, none done, each linking to its page
+    items = response.context["checklist"]
+    assert {item["key"] for item in items} >= {"lines", "workers", "materials", "suppliers"}
+    assert not any(item["done"] for item in items)
+    assert all(item["url"] for item in items)
+    assert b"setup-checklist" in response.content

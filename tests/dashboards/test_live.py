@@ -123,3 +123,60 @@ def test_a_rolled_back_write_is_never_pushed(factory):
         await socket.disconnect()
 
     run(scenario)
+
+
+def test_a_push_carries_the_screens_new_figures_for_the_sockets_window(factory, line):
+    # given a manager watching the 12-hour window on a floor with nothing finished yet
+    from dashboards.selectors import dashboard_data
+    from tests.dashboards.floor import build_floor, record
+
+    manager = member(factory)
+    floor = build_floor(factory, line, bundles=2)
+
+    async def scenario():
+        socket = WebsocketCommunicator(
+            APPLICATION, f"/ws/dashboards/factory/{factory.pk}/?window=12h&lang=zh-hans"
+        )
+        socket.scope["user"] = manager
+        await socket.connect()
+        await socket.receive_json_from()
+        # when a bundle's last operation is recorded through production's service
+        await sync_to_async(record)(floor, floor.bundles[0], floor.last)
+        message = await socket.receive_json_from(timeout=5)
+        # then the push itself carries the new output, the figure the data URL answers
+        assert (message["type"], message["window"]) == ("update", "12h")
+        assert message["kinds"] == ["operation_recorded"]
+        assert message["data"]["kpi"]["output"] == 20
+        expected = await sync_to_async(dashboard_data)(factory, "12h")
+        assert message["data"]["kpi"] == expected["kpi"]
+        assert message["data"]["work_orders"] == expected["work_orders"]
+        # when the viewer switches to the week, the next push carries the week's figures
+        await socket.send_json_to({"type": "window", "window": "week"})
+        await socket.send_json_to({"type": "ping"})
+        assert (await socket.receive_json_from(timeout=3))["type"] == "pong"
+        await sync_to_async(record)(floor, floor.bundles[1], floor.last)
+        message = await socket.receive_json_from(timeout=5)
+        assert (message["window"], message["data"]["window"]) == ("week", "week")
+        assert message["data"]["kpi"]["output"] == 40
+        await socket.disconnect()
+
+    run(scenario)
+
+
+def test_an_unknown_window_or_language_falls_back_and_pushes_the_default(factory):
+    manager = member(factory)
+
+    async def scenario():
+        socket = WebsocketCommunicator(
+            APPLICATION, f"/ws/dashboards/factory/{factory.pk}/?window=year&lang=xx"
+        )
+        socket.scope["user"] = manager
+        await socket.connect()
+        await socket.receive_json_from()
+        await sync_to_async(notify)(factory.pk, "order_placed", {})
+        message = await socket.receive_json_from(timeout=5)
+        assert (message["window"], message["data"]["window"]) == ("12h", "12h")
+        assert message["data"]["kpi"]["output"] == 0
+        await socket.disconnect()
+
+    run(scenario)

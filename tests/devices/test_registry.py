@@ -53,7 +53,7 @@ def test_a_csv_with_one_bad_row_registers_nothing(floor):
     before = Device.objects.count()
     with pytest.raises(DomainError) as refused:
         devices_import(factory=factory, rows=read_csv_text(CSV + "x-1,,teleporter,,,,,,\n"))
-    assert "row 4" in refused.value.errors
+    assert refused.value.errors == {"rows[2].kind": ["Unknown device kind."]}
     assert Device.objects.count() == before
 
 

@@ -41,12 +41,13 @@ def test_badge_cards_carry_name_number_and_a_qr_of_the_badge(
     # when the owner prints the badge cards
     response = owner.get(reverse("factories:workers-badges"))
 
-    # then every active worker has a card whose QR code is their badge, on two A4 pages
+    # then every active worker has a card whose QR code is their badge in its one format
+    # ("B0003" stored before badges had one is printed "B000003"), on two A4 pages
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     pdf = response.content
     assert_every_font_embedded(pdf)
-    assert sorted(qr_payloads(pdf, tmp_path)) == [f"B{n:04d}" for n in range(12)]
+    assert sorted(qr_payloads(pdf, tmp_path)) == [f"B{n:06d}" for n in range(12)]
     text = pdf_text(pdf, tmp_path)
     assert text.count("\f") == 2
     assert all(f"工人{n}" in text and f"E{n:03d}" in text for n in range(12))
@@ -58,8 +59,9 @@ def test_one_workers_badge_card(owner, factory, tmp_path):
 
     response = owner.get(reverse("factories:workers-badge", args=[worker.pk]))
 
-    assert qr_payloads(response.content, tmp_path) == ["B0041"]
-    assert "李娜" in pdf_text(response.content, tmp_path)
+    assert qr_payloads(response.content, tmp_path) == ["B000041"]
+    text = pdf_text(response.content, tmp_path)
+    assert "李娜" in text and "B000041" in text
 
 
 def _worker_login(factory, username):

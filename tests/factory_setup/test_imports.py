@@ -68,8 +68,8 @@ def test_a_good_workers_file_adds_and_updates_by_employee_number(owner, factory)
         (w.employee_no, w.badge_id, w.name, w.line.code if w.line else None, w.hired_on)
         for w in rows
     ] == [
-        ("E001", "B0001", "王芳", "L1", dt.date(2025, 1, 6)),
-        ("E002", "B0002", "李娜", None, None),
+        ("E001", "B000001", "王芳", "L1", dt.date(2025, 1, 6)),
+        ("E002", "B000002", "李娜", None, None),
     ]
     assert sorted(WorkerSkill.objects.values_list("worker__employee_no", "machine_type")) == [
         ("E001", "lockstitch"),
@@ -218,7 +218,7 @@ def _fill(factory):
     worker = WorkerFactory(
         line=line,
         employee_no="E001",
-        badge_id="B0041",
+        badge_id="B000041",
         name="李娜",
         hired_on=dt.date(2025, 3, 1),
         bank_account="6222",

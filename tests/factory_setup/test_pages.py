@@ -116,7 +116,7 @@ def test_a_station_without_a_line_is_refused(owner, factory):
 
 WORKER = {
     "employee_no": "E001",
-    "badge_id": "B0041",
+    "badge_id": "B000041",
     "name": "李娜",
     "line": "",
     "department": "sewing",
@@ -137,7 +137,7 @@ def test_the_owner_adds_a_worker_with_skills(owner, factory):
     worker = Worker.objects.get()
     assert (worker.factory_id, worker.badge_id, worker.name, worker.line_id, worker.hired_on) == (
         factory.pk,
-        "B0041",
+        "B000041",
         "李娜",
         line.pk,
         dt.date(2026, 3, 1),
@@ -327,3 +327,20 @@ def test_the_owner_edits_a_shift_and_a_taken_code_changes_nothing(owner, factory
         dt.time(2, 30),
         480,
     )
+
+
+def test_the_workers_list_finds_a_worker_by_name_or_badge_in_any_form(owner, factory):
+    # given twelve workers, and another factory's worker of the same name
+    line = SewingLineFactory(factory=factory, name="二号线")
+    for n in range(12):
+        WorkerFactory(line=line, employee_no=f"E{n:03d}", badge_id=f"B{n:06d}", name=f"工人{n}")
+    WorkerFactory(line=SewingLineFactory(), badge_id="B000007", name="工人7")
+
+    # when the owner searches by a name and by a badge written short
+    by_name = owner.get(reverse("factories:workers"), {"q": "工人1"})
+    by_badge = owner.get(reverse("factories:workers"), {"q": "b7"})
+
+    # then only this factory's matching workers are listed, out of its twelve
+    assert [row["obj"].employee_no for row in by_name.context["rows"]] == ["E001", "E010", "E011"]
+    assert [row["obj"].employee_no for row in by_badge.context["rows"]] == ["E007"]
+    assert by_badge.context["total"] == 12

@@ -162,8 +162,6 @@ def test_a_worker_is_stored_with_the_canonical_badge_and_a_second_form_is_refuse
     )
 
     assert (created.status_code, created.json()["badge_id"]) == (201, "B000077")
-    assert again.status_code == 400
-    assert again.json()["errors"]["badge_id"] == [
-        "Another worker of this factory has badge B000077."
-    ]
+    assert (again.status_code, again.json()["code"]) == (409, "duplicate")
+    assert again.json()["errors"]["badge_id"] == ["Already used by another worker in this factory."]
     assert Worker.objects.filter(factory=floor.factory, employee_no="E10").count() == 0

@@ -19,6 +19,7 @@ def test_the_registry_names_every_benchmark():
         "chain",
         "convert",
         "dashboard",
+        "demo_load",
         "ingest",
         "modbus",
         "mrp",

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from devices.ingest import ingest_messages
-from devices.models import Device, StationHandoff, TelemetryRecord
+from devices.models import DeadLetter, Device, StationHandoff, TelemetryRecord
 from devices.tasks import lay_events_hand_off, station_events_hand_off
 from production.models import LayEvent, OperationRecord, WorkOrder
 from simulation.factory_floor import FactorySimulation
@@ -121,4 +121,108 @@ def test_simulate_feeds_one_second_of_the_floor_into_the_ingest(connected_floor)
 def test_simulate_refuses_an_unknown_factory_and_ingests_nothing(connected_floor):
     with pytest.raises(CommandError, match="no-such-factory"):
         call_command("simulate", factory="no-such-factory", seconds=1, url="", stdout=StringIO())
+    assert TelemetryRecord.objects.count() == 0
+
+
+def test_a_few_hangers_ride_the_rail_so_bundles_finish_within_seconds(connected_floor):
+    # given three bundles of three operations and a rail for two hangers (2 events a second)
+    simulation = FactorySimulation(connected_floor.factory, rate=2)
+    assert (simulation.rail_size, len(simulation.hangers), len(simulation.queue)) == (2, 2, 1)
+    first_two = {hanger.bundle_id for hanger in simulation.hangers}
+    # when six seconds pass: the two hangers' 2 × 3 operations × (arrive, leave) = 12 events
+    seconds = [simulation._hanger_events(2) for _second in range(6)]
+    # then both finished every operation and the third bundle got on the rail
+    leaves = [
+        r
+        for events in seconds
+        for records in events.values()
+        for r in records
+        if r["type"] == "station.leave"
+    ]
+    assert len(leaves) == 6
+    assert {r["bundle"] for r in leaves} == first_two
+    assert len(simulation.queue) == 0
+    assert [h.bundle_id for h in simulation.hangers] == [
+        b.pk for b in connected_floor.bundles if b.pk not in first_two
+    ]
+
+
+def _two_seconds(floor):
+    simulation = FactorySimulation(floor.factory, rate=10)
+    return simulation.tick() + simulation.tick()  # three arrivals, then three departures
+
+
+def test_deliver_retries_a_locked_database_and_stores_each_record_once(
+    connected_floor, django_capture_on_commit_callbacks
+):
+    # given an ingest whose first write finds the database locked
+    from django.db import OperationalError
+
+    from simulation.factory_floor import deliver
+
+    messages = _two_seconds(connected_floor)
+    calls, sleeps = [], []
+
+    def ingest(batch):
+        calls.append(len(batch))
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        return ingest_messages(batch)
+
+    # when the simulator delivers the two seconds
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = deliver(connected_floor.factory, messages, ingest=ingest, sleep=sleeps.append)
+    # then it waited once, stored every record once and recorded each departure once
+    assert (delivery.failures, sleeps, calls) == (1, [0.2], [len(messages), len(messages)])
+    assert delivery.result.inserted == 6
+    assert TelemetryRecord.objects.filter(factory=connected_floor.factory).count() == 6
+    assert OperationRecord.objects.filter(factory=connected_floor.factory).count() == 3
+    assert DeadLetter.objects.count() == 0
+
+
+def test_deliver_after_a_hand_off_failed_past_the_commit_records_each_operation_once(
+    connected_floor, django_capture_on_commit_callbacks
+):
+    # given an ingest that stores the batch, then fails in the hand-off after its commit
+    from django.db import OperationalError
+
+    from simulation.factory_floor import deliver, hand_offs_repeat
+
+    messages = _two_seconds(connected_floor)
+    calls = []
+
+    def ingest(batch):
+        calls.append(len(batch))
+        with django_capture_on_commit_callbacks(execute=False):
+            result = ingest_messages(batch)
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        return result
+
+    # when the simulator delivers the two seconds
+    delivery = deliver(connected_floor.factory, messages, ingest=ingest, sleep=lambda s: None)
+    # then the batch was not ingested again (no duplicates) and the hand-offs ran once each
+    assert (delivery.failures, delivery.result, calls) == (1, None, [len(messages)])
+    assert TelemetryRecord.objects.filter(factory=connected_floor.factory).count() == 6
+    assert OperationRecord.objects.filter(factory=connected_floor.factory).count() == 3
+    assert DeadLetter.objects.count() == 0
+    # and running the hand-offs once more records nothing new
+    assert hand_offs_repeat(connected_floor.factory, messages) == (6, 0)  # 3 arrive, 3 leave
+    assert OperationRecord.objects.filter(factory=connected_floor.factory).count() == 3
+
+
+def test_deliver_gives_up_after_its_attempts_and_stores_nothing(connected_floor):
+    from django.db import OperationalError
+
+    from simulation.factory_floor import deliver
+
+    messages = _two_seconds(connected_floor)
+    sleeps = []
+
+    def ingest(batch):
+        raise OperationalError("database is locked")
+
+    with pytest.raises(OperationalError):
+        deliver(connected_floor.factory, messages, ingest=ingest, sleep=sleeps.append, attempts=4)
+    assert sleeps == [0.2, 0.4, 0.8]
     assert TelemetryRecord.objects.count() == 0

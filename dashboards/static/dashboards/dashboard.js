@@ -1,5 +1,7 @@
-/* The factory one-screen dashboard: fetches the window's figures, draws them with ECharts and
-   refreshes when the factory's WebSocket group says something changed. Reconnects by itself. */
+/* The factory one-screen dashboard: fetches the window's figures once, then draws the figures
+   each WebSocket push carries (the same dict the data URL answers): a changed number counts up
+   to its new value and its card lights up briefly. The badge says live, reconnecting or offline;
+   the socket reconnects with backoff, and while it is down the page polls the data URL. */
 (function () {
   "use strict";
   const root = document.getElementById("dashboard");
@@ -9,6 +11,11 @@
   let windowName = root.dataset.window;
   const charts = {};
   const MIN_REFRESH_GAP_MS = 800;
+  // While the socket is down the page asks for the figures itself; while it is up, a slow
+  // safety poll covers a push lost on the way (a restarted worker, a dropped Redis message).
+  const POLL_OFFLINE_MS = 5000, POLL_LIVE_MS = 60000;
+  const COUNT_UP_MS = 700, HIGHLIGHT_MS = 1800;
+  const reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   let lastFetch = 0, refreshTimer = null, fetching = false, again = false;
 
   function chart(id) {
@@ -16,8 +23,59 @@
     if (!charts[id]) charts[id] = echarts.init(el, document.body.classList.contains("dash-wall") ? "dark" : null);
     return charts[id];
   }
-  function text(id, value) { const el = document.getElementById(id); if (el) el.textContent = value; }
   function fmt(value, suffix) { return value === null || value === undefined ? "–" : value + (suffix || ""); }
+  // --- visible change: a card whose figure changed lights up; a number counts up to its value ---
+  function highlight(el) {
+    if (!el) return;
+    el.classList.remove("dash-changed");
+    void el.offsetWidth;  // restart the animation when a figure changes again within it
+    el.classList.add("dash-changed");
+    clearTimeout(el._changedTimer);
+    el._changedTimer = setTimeout(() => el.classList.remove("dash-changed"), HIGHLIGHT_MS);
+    root.dataset.changes = String(Number(root.dataset.changes || 0) + 1);
+  }
+  function text(id, value) {
+    const el = document.getElementById(id);
+    if (!el) return;
+    const shown = String(value);
+    if (el.textContent === shown) return;
+    const first = el.dataset.drawn !== "1";
+    el.dataset.drawn = "1";
+    el.textContent = shown;
+    if (!first) highlight(el.closest(".card") || el);
+  }
+  function countUp(el, from, to, decimals, suffix, final) {
+    cancelAnimationFrame(el._frame); clearTimeout(el._finish);
+    const started = performance.now();
+    const finish = () => { cancelAnimationFrame(el._frame); el.textContent = final; };
+    const step = (now) => {
+      const t = Math.min(1, (now - started) / COUNT_UP_MS);
+      if (t >= 1) { finish(); return; }
+      const eased = 1 - Math.pow(1 - t, 3);
+      el.textContent = (from + (to - from) * eased).toFixed(decimals) + (suffix || "");
+      el._frame = requestAnimationFrame(step);
+    };
+    el._frame = requestAnimationFrame(step);
+    // A hidden tab runs no animation frames: the final figure is shown all the same.
+    el._finish = setTimeout(finish, COUNT_UP_MS + 100);
+  }
+  function figure(id, value, suffix) {
+    const el = document.getElementById(id);
+    if (!el) return;
+    const final = fmt(value, suffix);
+    const before = el.dataset.value;
+    const after = value === null || value === undefined ? "" : String(value);
+    if (before === after && el.textContent === final) return;
+    el.dataset.value = after;
+    const from = Number(before), to = Number(after);
+    if (before !== undefined && before !== "" && after !== "" && isFinite(from) && isFinite(to) && !reducedMotion) {
+      countUp(el, from, to, (after.split(".")[1] || "").length, suffix, final);
+    } else {
+      cancelAnimationFrame(el._frame); clearTimeout(el._finish);
+      el.textContent = final;
+    }
+    if (before !== undefined) highlight(el.closest(".card") || el);
+  }
   function esc(s) { const d = document.createElement("div"); d.textContent = s === null || s === undefined ? "" : String(s); return d.innerHTML; }
   function empty(section, missing, none) {
     const el = root.querySelector('[data-empty-for="' + section + '"]');
@@ -39,20 +97,20 @@
     text("seed-conversion", duration(s.conversion.average_seconds));
     text("seed-conversion-sub", s.conversion.orders + " " + T.orders);
     link("seed-conversion", s.conversion.url);
-    text("seed-per-person", fmt(s.per_person_day));
-    text("seed-material", fmt(s.material.days_lost));
+    figure("seed-per-person", s.per_person_day);
+    figure("seed-material", s.material.days_lost);
     text("seed-material-sub", s.material.work_orders + " " + T.work_orders + (s.material.ongoing ? " · " + s.material.ongoing + " " + T.waiting : "") +
       (s.material.by_cause.length ? " · " + s.material.by_cause.map((c) => c.label + " " + c.materials).join(", ") : ""));
     link("seed-material", s.material.url);
-    text("seed-intake", fmt(s.intake.orders));
+    figure("seed-intake", s.intake.orders);
     text("seed-intake-sub", s.intake.pieces + " " + T.pieces);
     link("seed-intake", s.intake.url);
-    text("seed-waiting", fmt(s.waiting.orders));
+    figure("seed-waiting", s.waiting.orders);
     text("seed-waiting-sub", s.waiting.pieces + " " + T.pieces);
     link("seed-waiting", s.waiting.url);
-    text("seed-overdue", fmt(s.overdue_purchase_orders.count));
+    figure("seed-overdue", s.overdue_purchase_orders.count);
     link("seed-overdue", s.overdue_purchase_orders.url);
-    text("seed-shipments", fmt(s.shipments.count));
+    figure("seed-shipments", s.shipments.count);
     text("seed-shipments-sub", s.shipments.pieces + " " + T.pieces + " · " + T.on_time + " " + fmt(s.shipments.on_time_rate, "%"));
     link("seed-shipments", s.shipments.url);
   }
@@ -60,15 +118,16 @@
   function render(d) {
     renderSeed(d.seed, d.synthetic);
     const k = d.kpi;
-    text("kpi-output", fmt(k.output));
-    text("kpi-plan", fmt(k.plan));
-    text("kpi-attainment", fmt(k.plan_attainment, "%"));
-    text("kpi-qualified", fmt(k.qualified_rate, "%"));
-    text("kpi-dhu", fmt(k.dhu));
-    text("kpi-per-person", fmt(k.per_person_today));
-    text("kpi-operators", fmt(k.operators_today));
+    figure("kpi-output", k.output);
+    figure("kpi-plan", k.plan);
+    figure("kpi-attainment", k.plan_attainment, "%");
+    figure("kpi-qualified", k.qualified_rate, "%");
+    figure("kpi-dhu", k.dhu);
+    figure("kpi-per-person", k.per_person_today);
+    figure("kpi-operators", k.operators_today);
     // The factory's wall clock, not the viewer's: a head office elsewhere sees the floor's time.
-    text("generated-at", new Date(d.generated_at).toLocaleTimeString(
+    const stamp = document.getElementById("generated-at");
+    if (stamp) stamp.textContent = (new Date(d.generated_at).toLocaleTimeString(
       document.documentElement.lang || undefined, { timeZone: d.factory.time_zone, hour12: false }));
 
     chart("chart-output").setOption({
@@ -101,7 +160,7 @@
     empty("devices", dev === null);
     show("chart-devices", dev !== null);
     text("kpi-running", dev ? fmt(dev.running) + " / " + fmt(dev.total) : "–");
-    text("kpi-utilization", dev ? fmt(dev.utilization, "%") : "–");
+    figure("kpi-utilization", dev ? dev.utilization : null, "%");
     chart("chart-devices").setOption({
       tooltip: { trigger: "item" },
       series: [{ type: "pie", radius: ["40%", "70%"], data: dev ? [
@@ -126,19 +185,27 @@
     const tbody = document.querySelector("#work-orders tbody");
     const wos = d.work_orders;
     empty("work_orders", wos === null, wos && !wos.length);
+    const before = tbody._rows;
+    tbody._rows = {};
     tbody.innerHTML = (wos || []).map((w) =>
-      '<tr class="' + (w.at_risk ? "table-warning" : "") + '"><td>' + esc(w.number) + ' <span class="text-muted small">' + esc(w.style || "") +
+      '<tr data-work-order="' + esc(w.number) + '" class="' + (w.at_risk ? "table-warning" : "") + '"><td>' + esc(w.number) + ' <span class="text-muted small">' + esc(w.style || "") +
       "</span></td><td>" + esc(w.quantity) + "</td><td>" + esc(w.finished) + " (" + fmt(w.percent, "%") + ")</td><td>" +
       esc(w.due_date || "–") + "</td><td>" + esc(w.expected_finish || "–") + "</td></tr>").join("");
+    // A work order whose progress moved since the last drawing lights up (not on the first).
+    tbody.querySelectorAll("tr[data-work-order]").forEach((row) => {
+      const key = row.dataset.workOrder, seen = row.textContent;
+      tbody._rows[key] = seen;
+      if (before && before[key] !== undefined && before[key] !== seen) highlight(row);
+    });
 
     const alarms = d.alarms;
     empty("alarms", alarms === null, alarms && !alarms.length);
-    text("kpi-alarms", alarms ? alarms.length : "–");
+    figure("kpi-alarms", alarms ? alarms.length : null);
     document.getElementById("alarms").innerHTML = (alarms || []).slice(0, 12).map((a) =>
       '<li><span class="badge text-bg-danger">' + esc(a.severity || "!") + "</span> " + esc(a.device || "") + " " + esc(a.message || "") + "</li>").join("");
     const shortages = d.shortages;
     empty("shortages", shortages === null, shortages && !shortages.length);
-    text("kpi-shortages", shortages ? shortages.length : "–");
+    figure("kpi-shortages", shortages ? shortages.length : null);
     document.getElementById("shortages").innerHTML = (shortages || []).slice(0, 12).map((s) =>
       "<li>" + esc(s.material) + ": " + esc(s.short) + " " + esc(s.unit || "") + (s.need_date ? " · " + esc(s.need_date) : "") + "</li>").join("");
     const risk = d.orders_at_risk;
@@ -168,17 +235,34 @@
     refreshTimer = setTimeout(() => { refreshTimer = null; refresh(); }, wait);
   }
 
-  // --- live: the factory's group; reconnect with backoff after a server restart ---
-  let socket = null, retry = 0, pingTimer = null;
-  function setState(state) {
+  // --- live: the factory's group. Each push carries the figures; reconnect with backoff. ---
+  let socket = null, retry = 0, pingTimer = null, reconnectTimer = null, pollTimer = null;
+  let state = "connecting";
+  const OFFLINE_AFTER = 3;  // failed attempts in a row before the badge says offline
+  function setState(next) {
+    state = next;
     const badge = document.getElementById("live-state");
-    badge.dataset.state = state;
-    badge.textContent = T[state];
-    badge.className = "badge " + (state === "live" ? "text-bg-success" : "text-bg-warning");
+    badge.dataset.state = next;
+    badge.textContent = T[next === "offline" ? "link_offline" : next];
+    badge.className = "badge " + ({ live: "text-bg-success", reconnecting: "text-bg-warning",
+      connecting: "text-bg-secondary" }[next] || "text-bg-danger");
+    badge.title = next === "live" ? "" : T.polling;
+    poll();
+  }
+  function poll() {
+    clearTimeout(pollTimer);
+    if (state === "refused") return;
+    pollTimer = setTimeout(() => { refresh(); poll(); }, state === "live" ? POLL_LIVE_MS : POLL_OFFLINE_MS);
+  }
+  function socketUrl() {
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    const query = "?window=" + encodeURIComponent(windowName) + "&lang=" + encodeURIComponent(document.documentElement.lang || "");
+    return scheme + location.host + root.dataset.wsPath + query;
   }
   function connect() {
-    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + root.dataset.wsPath);
+    clearTimeout(reconnectTimer); reconnectTimer = null;
+    if (socket && socket.readyState <= 1) return;
+    socket = new WebSocket(socketUrl());
     socket.onopen = () => {
       retry = 0; setState("live"); scheduleRefresh();
       clearInterval(pingTimer);
@@ -186,17 +270,26 @@
     };
     socket.onmessage = (event) => {
       const message = JSON.parse(event.data);
-      if (message.type === "update") { root.dataset.updates = String(Number(root.dataset.updates || 0) + 1); scheduleRefresh(); }
+      if (message.type !== "update") return;
+      root.dataset.updates = String(Number(root.dataset.updates || 0) + 1);
+      // The push carries the figures of the socket's window; a push for a window the viewer
+      // just left (it crossed the switch) is followed by a fetch instead.
+      if (message.data && message.window === windowName) render(message.data);
+      else scheduleRefresh();
     };
     socket.onclose = (event) => {
       clearInterval(pingTimer);
       if (event.code === 4403) { setState("refused"); return; }
-      setState("reconnecting");
-      retry = Math.min(retry + 1, 6);
-      setTimeout(connect, Math.min(500 * 2 ** (retry - 1), 10000));
+      retry += 1;
+      setState(retry >= OFFLINE_AFTER || navigator.onLine === false ? "offline" : "reconnecting");
+      // Exponential backoff with jitter, so a restarted server is not met by every screen at once.
+      const wait = Math.min(500 * 2 ** Math.min(retry - 1, 5), 15000) * (0.75 + Math.random() / 2);
+      reconnectTimer = setTimeout(connect, wait);
     };
     socket.onerror = () => { /* onclose follows and reconnects */ };
   }
+  window.addEventListener("offline", () => { if (state !== "refused") setState("offline"); });
+  window.addEventListener("online", () => { if (state !== "live" && state !== "refused") connect(); });
 
   root.querySelectorAll("[data-window-button]").forEach((button) => {
     button.addEventListener("click", () => {
@@ -204,10 +297,12 @@
       root.querySelectorAll("[data-window-button]").forEach((b) => b.classList.toggle("active", b === button));
       const url = new URL(location.href); url.searchParams.set("window", windowName);
       history.replaceState(null, "", url);
+      if (socket && socket.readyState === 1) socket.send(JSON.stringify({ type: "window", window: windowName }));
       refresh();
     });
   });
   window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
   refresh();
   connect();
+  poll();
 })();

@@ -4,11 +4,14 @@ Only devices the simulator made (Device.simulated, e.g. the demo's) are simulate
 of the same factory is never driven, nor are its credentials touched. With MQTT_URL (or --url)
 set, those devices publish to the broker with their own credentials (the simulator issues them,
 as a device's installer would, and the broker learns them over dynamic security); otherwise
-every second's messages go straight through the ingest entry point, and the periodic jobs
-(rollups, alarms, Modbus polling) run in this process too.
+every second's messages go straight through the ingest entry point (`factory_floor.deliver`:
+a failed write is retried with backoff, and a second that still failed is carried into the next
+one, so no scan is lost or counted twice), and the periodic jobs (rollups, alarms, Modbus
+polling) run in this process too.
 """
 
 import contextlib
+import logging
 import threading
 import time as clock
 from datetime import timedelta
@@ -19,7 +22,6 @@ from django.utils import timezone
 
 from core import rls
 from devices.alarms import alarms_evaluate
-from devices.ingest import ingest_messages
 from devices.modbus import poll_due_devices
 from devices.models import Device
 from devices.mqtt import BrokerAddress
@@ -27,8 +29,10 @@ from devices.rollups import minute_floor, rollup_minutes
 from devices.services import device_credentials_issue
 from factories.models import Factory
 from simulation.device_publisher import DeviceLogin, DevicePublisher
-from simulation.factory_floor import FactorySimulation
+from simulation.factory_floor import FactorySimulation, deliver
 from simulation.modbus_machines import MachinesInBackground
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -53,7 +57,7 @@ class Command(BaseCommand):
         if simulation.modbus_ports and not options["no_modbus"]:
             machines = MachinesInBackground(simulation.modbus_ports).start()
         self.stdout.write(
-            f"simulating {factory} ({len(simulation.hangers)} hangers, "
+            f"simulating {factory} ({len(simulation.hangers) + len(simulation.queue)} hangers, "
             f"{len(simulation.machines)} machines, {len(simulation.modbus_ports)} Modbus) "
             f"{'over MQTT' if url else 'in-process'}; Ctrl-C to stop"
         )
@@ -61,6 +65,7 @@ class Command(BaseCommand):
         own_periodic_jobs = threading.current_thread() is threading.main_thread()
         started = clock.monotonic()
         sent = 0
+        carried = []  # messages of seconds whose delivery failed: sent with the next one
         try:
             while not options["seconds"] or clock.monotonic() - started < options["seconds"]:
                 second = clock.monotonic()
@@ -68,7 +73,12 @@ class Command(BaseCommand):
                 if send:
                     send(messages)
                 else:
-                    ingest_messages(messages)
+                    try:
+                        deliver(factory, carried + messages)
+                        carried = []
+                    except Exception:
+                        logger.exception("simulator: a second's messages wait for the next one")
+                        carried = carried + messages
                     if own_periodic_jobs:
                         self._periodic(simulation.tick_count)
                 sent += len(messages)
