@@ -70,8 +70,18 @@ class Journey:
             self.untranslated.setdefault(path, set()).update(words)
 
     def write_untranslated(self, suffix: str) -> None:
+        """Writes (or replaces) this run's section of artifacts/journeys/untranslated.txt, so
+        that the phone's and the laptop's runs both stay in the file."""
         JOURNEYS.mkdir(parents=True, exist_ok=True)
-        lines = [f"# {self.name} ({suffix}): English words on Chinese pages (advisory)"]
-        for path, words in sorted(self.untranslated.items()):
-            lines.append(f"{path}\t{' '.join(sorted(words))}")
-        (JOURNEYS / "untranslated.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        path = JOURNEYS / "untranslated.txt"
+        header = f"# {self.name} at {suffix} px: English words on Chinese pages (advisory)"
+        sections = {}
+        if path.exists():
+            for section in path.read_text(encoding="utf-8").split("\n\n"):
+                if section.strip():
+                    sections[section.splitlines()[0]] = section.strip()
+        lines = [header]
+        for page, words in sorted(self.untranslated.items()):
+            lines.append(f"{page}\t{' '.join(sorted(words))}")
+        sections[header] = "\n".join(lines)
+        path.write_text("\n\n".join(sections[key] for key in sorted(sections)) + "\n", "utf-8")

@@ -16,7 +16,8 @@ import pytest
 from openpyxl import Workbook
 
 from core.models import User
-from factories.models import SewingLine, Shift, Station, Worker
+from factories.models import Partnership, SewingLine, Shift, Station, Worker
+from inventory.models import Material
 from orders.models import Order, StyleVersion
 from tests.browser.harness import BROWSER_MARKS, Visit
 from tests.browser.journey import JOURNEYS, VIEWPORTS, Journey
@@ -26,6 +27,10 @@ pytestmark = BROWSER_MARKS
 
 OWNER_PHONE = "13800138000"
 MERCHANT_PHONE = "13900139000"
+SUPPLIER_PHONE = "13600136000"
+# The page loads the first day takes, all people together: docs/first-day.md gives this number
+# (12 the operator's, 38 the factory owner's, 6 the supplier's, 10 the merchant's).
+PAGES = 66
 NEW_PASSWORD = "Xin-gongchang-2026"
 # What the journey types itself (codes, names, usernames) is not an untranslated word.
 TYPED = {
@@ -147,20 +152,24 @@ def test_a_new_factory_goes_from_its_invitation_to_its_first_accepted_order(
     factory_link = provision(console, kind="factory", code="fd-lusong", name="Lusong Knit")
     shot(console, "01-console-factory")
     merchant_link = provision(console, kind="merchant", code="fd-curve", name="Curve Apparel")
+    supplier_link = provision(console, kind="supplier", code="fd-hengtai", name="Hengtai Textiles")
     console.close()
-    assert "/join/" in factory_link and "/join/" in merchant_link
+    assert all("/join/" in link for link in (factory_link, merchant_link, supplier_link))
 
     # 2. The factory's owner opens the link: a mobile number as the username, Chinese.
     owner = journey.add(Visit(browser, server, None, viewport, locale="zh-CN"))
     join(owner, factory_link, OWNER_PHONE)
     assert User.objects.get(username=OWNER_PHONE).language == "zh-hans"
+    # The home shows the set-up checklist: nothing is done yet.
+    checklist = owner.page.locator(".setup-checklist")
+    assert checklist.locator("[data-item=lines] .badge").inner_text() == "0"
+    assert checklist.locator("[data-item]:has(.text-success)").count() == 0
     journey.check_chinese(owner, TYPED)
     shot(owner, "02-owner-home")
 
-    # 3. Factory set-up: the checklist shows what is missing before the first order.
-    owner.go("/factories/setup/")
-    checklist = owner.page.locator(".setup-checklist")
-    assert checklist.locator("[data-item=lines] .badge").inner_text() == "0"
+    # 3. Factory set-up, from the checklist's own link.
+    with owner.page.expect_navigation():
+        checklist.locator("a[href$='/factories/setup/']").first.click()
     journey.check_chinese(owner, TYPED)
     shot(owner, "03-checklist")
 
@@ -228,7 +237,33 @@ def test_a_new_factory_goes_from_its_invitation_to_its_first_accepted_order(
     assert (pdf.status, pdf.headers["content-type"]) == (200, "application/pdf")
     assert pdf.body()[:5] == b"%PDF-"
 
-    # 6. The style: a tech pack imported from Excel, then released (frozen, orderable).
+    # 6. Materials: the main fabric of the tech pack, by the form.
+    owner.go("/inventory/materials/new/")
+    owner.page.fill("[name=code]", "FAB-PQ")
+    owner.page.fill("[name=name]", "珠地布 220g")
+    owner.page.select_option("[name=kind]", index=1)
+    owner.page.select_option("[name=unit]", "m")
+    journey.check_chinese(owner, TYPED)
+    submit(owner.page, "unit")
+    assert (
+        Material.objects.filter(code="FAB-PQ", factory__organization__code="fd-lusong").count() == 1
+    )
+
+    # 7. A supplier: invited by its code; its owner joins by its link and accepts.
+    owner.go("/inventory/suppliers/")
+    owner.page.fill("form[action$='/suppliers/add/'] [name=code]", "fd-hengtai")
+    with owner.page.expect_navigation():
+        owner.page.click("form[action$='/suppliers/add/'] [type=submit]")
+    journey.check_chinese(owner, TYPED)
+    supplier = journey.add(Visit(browser, server, None, viewport, locale="zh-CN"))
+    join(supplier, supplier_link, SUPPLIER_PHONE)
+    supplier.go("/factories/partners/")
+    with supplier.page.expect_navigation():
+        supplier.page.click("button[name=answer][value=accept]")
+    supplier.close()
+    assert Partnership.objects.get(partner__code="fd-hengtai").status == "accepted"
+
+    # 8. The style: a tech pack imported from Excel, then released (frozen, orderable).
     owner.go("/orders/styles/")
     owner.page.set_input_files(
         "[name=file]",
@@ -249,13 +284,13 @@ def test_a_new_factory_goes_from_its_invitation_to_its_first_accepted_order(
     journey.check_chinese(owner, TYPED)
     shot(owner, "06-tech-pack")
 
-    # 7. The merchant: the factory invites it by its code.
+    # 9. The merchant: the factory invites it by its code.
     owner.go("/factories/partners/")
     owner.page.fill("[name=partner_code]", "fd-curve")
     submit(owner.page, "partner_code")
     journey.check_chinese(owner, TYPED)
 
-    # 8. The merchant's owner joins by its link, accepts, and orders the style.
+    # 10. The merchant's owner joins by its link, accepts, and orders the style.
     merchant = journey.add(Visit(browser, server, None, viewport, locale="zh-CN"))
     join(merchant, merchant_link, MERCHANT_PHONE)
     merchant.go("/factories/partners/")
@@ -278,7 +313,7 @@ def test_a_new_factory_goes_from_its_invitation_to_its_first_accepted_order(
     assert (order.status, order.total_quantity) == (Order.Status.PLACED, 300)
     merchant.close()
 
-    # 9. The factory's owner accepts the order: its first.
+    # 11. The factory's owner accepts the order: its first.
     owner.go("/orders/")
     with owner.page.expect_navigation():
         owner.page.click(f"a[href$='/orders/{order.pk}/']")
@@ -304,7 +339,17 @@ def test_a_new_factory_goes_from_its_invitation_to_its_first_accepted_order(
         print(
             f"\nfirst day at {width} px: {journey.pages} pages "
             + " + ".join(f"{len(v.navigations)}" for v in journey.visits)
-            + f" (operator + factory owner + merchant); checklist items done: {done}"
+            + f" (operator + factory owner + supplier + merchant); checklist items done: {done}"
         )
-    # Not yet: the calendar (the owner checks it), materials and suppliers, other people.
-    assert done == ["lines", "merchants", "shifts", "stations", "styles", "workers"]
+    # Not yet: the calendar (the owner checks it) and other people.
+    assert journey.pages == PAGES
+    assert done == [
+        "lines",
+        "materials",
+        "merchants",
+        "shifts",
+        "stations",
+        "styles",
+        "suppliers",
+        "workers",
+    ]
