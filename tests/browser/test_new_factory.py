@@ -56,6 +56,10 @@ TYPED = {
     "B",
     "L1",
     "S01",
+    "Join",
+    "shoulders",
+    "Set",
+    "sleeves",
 }
 
 
