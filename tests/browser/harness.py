@@ -6,6 +6,7 @@ fixtures everywhere.
 """
 
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -34,7 +35,8 @@ WAIT_MS = 15000
 
 
 def free_port() -> int:
-    for port in PORTS:
+    # In random order: test runs side by side on one machine then rarely pick the same port.
+    for port in random.sample(PORTS, len(PORTS)):
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) != 0:
                 return port

@@ -108,16 +108,24 @@ def test_supervisor_scans_a_bundle_by_its_typed_number(browser, server, world, w
     released(world.work_order, override_reason="Cutting the first colour")
     before = OperationRecord.objects.count()
     visit = visit_as(browser, server, world, Role.SUPERVISOR, width)
+
+    def record(reason=None):
+        visit.page.select_option("#work_order", str(world.work_order.pk))
+        visit.page.locator("#bundle").press_sequentially("0002")
+        visit.page.wait_for_selector("#bundle-found", state="visible")
+        visit.page.fill("#badge", world.worker.badge_id)
+        visit.page.select_option("#operation", str(operation.pk))
+        if reason:
+            visit.page.fill("[name=reason]", reason)
+        click_through(visit, "#record-form button[type=submit]:not([name])")
+
     visit.go("/production/scan/")
-    # Recording for a worker is a supervisor's entry, with a reason: the page's own link.
+    record()
+    # Recording for a worker is a supervisor's entry, with a reason: the page says so.
+    assert "give a reason" in visit.page.inner_text("#record-form .alert-danger")
+    assert OperationRecord.objects.count() == before
     click_through(visit, "a[href$='/production/records/new/']")
-    visit.page.select_option("#work_order", str(world.work_order.pk))
-    visit.page.locator("#bundle").press_sequentially("0002")
-    visit.page.wait_for_selector("#bundle-found", state="visible")
-    visit.page.fill("#badge", world.worker.badge_id)
-    visit.page.select_option("#operation", str(operation.pk))
-    visit.page.fill("[name=reason]", "Badge reader down")
-    click_through(visit, "#record-form button[type=submit]:not([name])")
+    record("Badge reader down")
     assert OperationRecord.objects.count() == before + 1
     record = OperationRecord.objects.order_by("-pk").first()
     assert (record.bundle_id, record.worker_id) == (bundle.pk, world.worker.pk)
