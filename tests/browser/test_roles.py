@@ -12,7 +12,7 @@ from core.models import Invitation
 from core.roles import Role
 from inventory import services as inventory_services
 from inventory.models import PurchaseOrder
-from payroll.models import PayPeriod
+from payroll.models import PayPeriod, Payslip
 from production.models import ConversionJob, Inspection, OperationRecord, ScheduleEntry
 from tests.browser.harness import BROWSER_MARKS, Visit
 from tests.browser.journey import JOURNEYS, VIEWPORTS
@@ -23,6 +23,7 @@ from tests.factories import (
     SewingLineFactory,
     released,
 )
+from tests.pdfs import pdf_text
 from tests.worlds import build_world
 
 pytestmark = BROWSER_MARKS
@@ -198,8 +199,11 @@ def test_supplier_confirms_a_purchase_order(browser, server, world, width):
     done(visit, "supplier", width)
 
 
-def test_payroll_clerk_approves_the_calculated_period(browser, server, world, width):
+def test_payroll_clerk_approves_the_period_and_prints_masked_payslips(
+    browser, server, world, width, tmp_path
+):
     period = world.pay_period
+    Payslip.objects.filter(period=period).update(bank_account="6222 0202 0000 5678")
     visit = visit_as(browser, server, world, Role.PAYROLL_CLERK, width)
     visit.go("/payroll/")
     click_through(visit, f"a[href$='/payroll/periods/{period.pk}/']")
@@ -208,6 +212,13 @@ def test_payroll_clerk_approves_the_calculated_period(browser, server, world, wi
 
     period.refresh_from_db()
     assert period.status == PayPeriod.Status.APPROVED
+    # The payslips (the page's own link, with its session) show the account's last four only.
+    href = visit.page.get_attribute("a[href$='payslips.pdf']", "href")
+    pdf = visit.page.request.get(f"{visit.server}{href}")
+    assert pdf.status == 200
+    text = pdf_text(pdf.body(), tmp_path)
+    assert "****5678" in text
+    assert "0202" not in text
     done(visit, "payroll-clerk", width)
 
 
