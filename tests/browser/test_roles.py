@@ -226,7 +226,9 @@ def test_worker_sees_their_own_pay(browser, server, world, width):
     visit = visit_as(browser, server, world, Role.WORKER, width)
     visit.go("/payroll/me/")
     text = visit.page.inner_text("main")
-    assert world.worker.name in text or world.worker.employee_no in text
+    # Their own name and number, and the pieces the world recorded for them today.
+    assert world.worker.name in text and world.worker.employee_no in text
+    assert f"Pieces today\n{world.operation_record.good_pieces}" in text
     done(visit, "worker", width)
 
 
