@@ -192,6 +192,8 @@ def test_supplier_confirms_a_purchase_order(browser, server, world, width):
     visit = visit_as(browser, server, world, Role.SUPPLIER_SALES, width)
     visit.go("/inventory/purchase-orders/")
     click_through(visit, f"a[href$='/purchase-orders/{order.pk}/']")
+    line = order.lines.get()
+    assert visit.page.input_value(f"[name=quantity_{line.pk}]") == "200"  # not "2E+2"
     click_through(visit, "form:has([value=confirm]) [type=submit]")
 
     order.refresh_from_db()
