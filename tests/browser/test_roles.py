@@ -237,7 +237,9 @@ def test_worker_sees_their_own_pay(browser, server, world, width):
 def test_merchant_tracks_the_order(browser, server, world, width):
     visit = visit_as(browser, server, world, Role.MERCHANT_BUYER, width)
     visit.go("/dashboards/tracking/")
-    assert visit.page.locator(f"[data-order='{world.order.number}']").count() == 1
+    order = visit.page.locator(f"[data-order='{world.order.number}']")
+    # The world's bundle of 20 is sewn out of the order's 120.
+    assert order.locator("tbody td").inner_text().strip() == "20/120"
     done(visit, "merchant", width)
 
 
