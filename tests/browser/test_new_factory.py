@@ -36,6 +36,8 @@ NEW_PASSWORD = "Xin-gongchang-2026"
 TYPED = {
     "fd",
     "Lusong",
+    "Hengtai",
+    "Textiles",
     "Knit",
     "Curve",
     "Apparel",
