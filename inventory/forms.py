@@ -83,6 +83,13 @@ class PurchaseOrderActionForm(PageForm):
     )
 
 
+def _plain(number: Decimal) -> Decimal:
+    """A quantity as a number box shows it: 200.000 → 200 (not normalize()'s 2E+2, which the
+    box would show as such), 1.500 → 1.5."""
+    normal = number.normalize()
+    return normal.quantize(Decimal(1)) if normal.as_tuple().exponent > 0 else normal
+
+
 class PurchaseOrderConfirmForm(PageForm):
     """The quantity and ship date of every line of a purchase order, one pair of fields a line."""
 
@@ -92,7 +99,7 @@ class PurchaseOrderConfirmForm(PageForm):
         for line in self.lines:
             quantity = line.quantity if line.confirmed_quantity is None else line.confirmed_quantity
             self.fields[f"quantity_{line.pk}"] = quantity_field(
-                _("Quantity"), initial=quantity.normalize()
+                _("Quantity"), initial=_plain(quantity)
             )
             self.fields[f"ship_date_{line.pk}"] = forms.DateField(
                 label=_("Ship date"),
@@ -237,7 +244,7 @@ class CycleCountForm(PageForm):
             self.fields[f"lot_{line.lot.code}"] = quantity_field(
                 _("Counted"),
                 required=False,
-                initial=None if counted is None else counted.normalize(),
+                initial=None if counted is None else _plain(counted),
                 attrs={
                     "style": "max-width:8rem",
                     "aria-label": format_lazy("{} {}", _("Counted"), line.lot.code),

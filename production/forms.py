@@ -125,6 +125,10 @@ class OperationRecordForm(WorkOrderPick, PageForm):
         kwargs.setdefault("auto_id", "%s")  # the page's scanner script fills inputs by these ids
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = manual
+        if not manual:
+            # The scan page has no reason box: the service's "give a reason" (a supervisor
+            # recording for another worker) is shown above the form instead of nowhere.
+            self.errors_above = ("reason",)
 
     def clean(self):
         data = super().clean()

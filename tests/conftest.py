@@ -8,10 +8,12 @@ in the environment that cannot be reached fails the run instead of skipping anyt
 import os
 import shutil
 import socket
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+# The browser tests' daphne, Chromium and page fixtures (tests/browser/harness.py).
+pytest_plugins = ["tests.browser.harness"]
 
 SERVICE_MARKERS = {
     "postgres": lambda: os.environ.get("DATABASE_URL", "").startswith("postgres"),
@@ -142,20 +144,3 @@ def api():
     from rest_framework.test import APIClient
 
     return APIClient()
-
-
-@pytest.fixture
-def browser():
-    """Headless Chromium (Playwright) for the browser tests; screenshots go to artifacts/."""
-    from django.conf import settings
-    from playwright.sync_api import sync_playwright
-
-    (Path(settings.BASE_DIR) / "artifacts").mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-            headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-        )
-        yield chromium
-        chromium.close()

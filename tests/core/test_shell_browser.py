@@ -5,11 +5,12 @@ Screenshots go to artifacts/ (shell-*.png)."""
 import pytest
 
 from core.roles import OrgKind, Role
+from tests.browser.harness import ALL_APPS, ARTIFACTS, Visit
 from tests.core.test_homes import _factory_data
-from tests.dashboards.test_browser import ALL_APPS, ARTIFACTS, Visit, person, server
+from tests.dashboards.test_browser import person
 from tests.factories import FactoryFactory, OrganizationFactory, UserFactory
 
-__all__ = ["server"]  # the fixture, shared with the dashboards' browser tests
+# `browser` and `server` are tests/browser/harness.py's fixtures.
 
 pytestmark = [
     pytest.mark.browser,

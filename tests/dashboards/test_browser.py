@@ -1,25 +1,30 @@
 """The pages as people see them: Chromium (Playwright) against a real daphne server.
 
-Each test starts daphne on a free port on the test database; events are published in the test
-process through the real services — production's recording service and devices' ingest entry
-point — and travel to the page over channels-redis (the server is another process), so these
-tests need PostgreSQL and Redis as well as Chromium. Screenshots go to artifacts/.
+daphne serves the test database on a free port (tests/browser/harness.py); events are
+published in the test process through the real services — production's recording service and
+devices' ingest entry point — and travel to the page over channels-redis (the server is
+another process), so these tests need PostgreSQL and Redis as well as Chromium. Screenshots
+go to artifacts/.
 """
 
 import os
-import socket
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import orjson
 import pytest
-from django.conf import settings as django_settings
 from django.utils import timezone
 
 from core.roles import OrgKind, Role
+from tests.browser.harness import (
+    BASE_DIR,
+    BROWSER_MARKS,
+    WAIT_MS,
+    Visit,
+    database_url,
+)
 from tests.dashboards.floor import build_floor, record
 from tests.factories import (
     DeviceFactory,
@@ -34,127 +39,9 @@ from tests.factories import (
     UserFactory,
 )
 
-# Listing every app makes the flush after each test TRUNCATE ... CASCADE, which PostgreSQL
-# needs: auditlog's own (swapped-out) log table still points at users.
-ALL_APPS = list(django_settings.INSTALLED_APPS)
+pytestmark = BROWSER_MARKS
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.postgres,
-    pytest.mark.redis,
-    pytest.mark.django_db(transaction=True, available_apps=ALL_APPS),
-]
-
-BASE_DIR = Path(django_settings.BASE_DIR)
-ARTIFACTS = BASE_DIR / "artifacts"
-PASSWORD = "pw-Seamline-1"
-PORTS = range(18900, 18950)
 PHONE, WALL = (390, 844), (1920, 1080)
-WAIT_MS = 15000
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise RuntimeError("no free port in 18900-18949")
-
-
-def database_url() -> str:
-    db = django_settings.DATABASES["default"]
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return (
-        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        f"/{db['NAME']}"
-    )
-
-
-class Daphne:
-    """daphne serving config.asgi on the test database, in its own process."""
-
-    def __init__(self, **env):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = None
-        self.env = env  # a variable set to None is left out of the server's environment
-
-    def start(self) -> None:
-        env = {**os.environ, "DATABASE_URL": database_url(), "DEBUG": "1", "CONN_MAX_AGE": "0"}
-        env = {k: v for k, v in {**env, **self.env}.items() if v is not None}
-        command = ["-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
-        self.process = subprocess.Popen(
-            [sys.executable, *command, "config.asgi:application"],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(self.process.stderr.read().decode()[-2000:])
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        # daphne drains open WebSockets on SIGTERM; a restart does not wait for the pages.
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self.process.stderr.close()
-
-
-@pytest.fixture
-def server(transactional_db, settings, monkeypatch):
-    """A running daphne, stopped before the test's tables are flushed."""
-    # Rollups rebuild in this process, where the events are published.
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    # Playwright's sync API runs an event loop; the ORM calls between its steps are plain sync.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    daphne = Daphne()
-    daphne.start()
-    yield daphne
-    daphne.stop()
-
-
-class Visit:
-    """A signed-in page at one viewport that collects console errors."""
-
-    def __init__(self, browser, server: Daphne, username, viewport):
-        self.server = server.url
-        self.page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
-        self.errors = []
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.goto(f"{self.server}/login/")
-        self.page.fill("input[name=username]", username)
-        self.page.fill("input[name=password]", PASSWORD)
-        self.page.click("button[type=submit]")
-        self.page.wait_for_load_state("networkidle")
-
-    def _console(self, message):
-        # The shell has no favicon; the browser's own request for it is not the page's error.
-        if message.type == "error" and not message.location.get("url", "").endswith("favicon.ico"):
-            self.errors.append(message.text)
-
-    def text_becomes(self, selector: str, expected: str) -> None:
-        self.page.wait_for_function(
-            "([selector, expected]) => {"
-            " const el = document.querySelector(selector);"
-            " return el && el.textContent.trim() === expected; }",
-            arg=[selector, expected],
-            timeout=WAIT_MS,
-        )
-
-    def shot(self, name: str) -> None:
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-        self.page.close()
 
 
 def person(organization, role, username):

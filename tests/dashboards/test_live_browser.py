@@ -10,15 +10,9 @@ than the server's, so the push travels through Redis).
 import pytest
 
 from core.roles import Role
+from tests.browser.harness import ALL_APPS, WAIT_MS, Daphne, Visit
 from tests.dashboards.floor import build_floor, record
-from tests.dashboards.test_browser import (
-    ALL_APPS,
-    PHONE,
-    WAIT_MS,
-    Daphne,
-    Visit,
-    person,
-)
+from tests.dashboards.test_browser import PHONE, person
 from tests.factories import FactoryFactory, SewingLineFactory
 
 pytestmark = [

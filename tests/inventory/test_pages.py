@@ -96,6 +96,26 @@ def test_the_supplier_confirms_on_the_portal_page(
     assert (line.confirmed_quantity, line.confirmed_ship_date) == (9, dt.date(2030, 3, 1))
 
 
+def test_the_supplier_sees_a_round_quantity_as_written_not_in_exponent_form(
+    client, supplier_user, factory, supplier, fabric, manager
+):
+    order = services.purchase_order_create(
+        factory=factory,
+        supplier=supplier,
+        lines=[{"material": fabric, "quantity": "200", "need_date": dt.date.today()}],
+        by=manager,
+    )
+    services.purchase_order_send(order=order, by=manager)
+    line = order.lines.get()
+    client.force_login(supplier_user)
+
+    response = client.get(f"/inventory/purchase-orders/{order.pk}/")
+
+    field = response.context["confirm_form"][f"quantity_{line.pk}"]
+    assert str(field.value()) == "200"
+    assert 'value="2E+2"' not in response.content.decode()
+
+
 def test_the_supplier_cannot_open_the_stock_pages(client, supplier_user):
     client.force_login(supplier_user)
     assert client.get("/inventory/").status_code == 403

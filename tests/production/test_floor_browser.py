@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 
 from core.roles import Role
 from production.models import Inspection, OperationRecord
-from tests.dashboards.test_browser import ALL_APPS, ARTIFACTS, PASSWORD, PHONE, Daphne, person
+from tests.browser.harness import ALL_APPS, ARTIFACTS, PASSWORD, Daphne
+from tests.dashboards.test_browser import PHONE, person
 from tests.production.conftest import build_floor
 
 pytestmark = [

@@ -53,6 +53,27 @@ def test_the_scan_page_shows_why_a_scan_is_refused_and_writes_nothing(client, fl
     assert OperationRecord.objects.count() == 0
 
 
+def test_a_supervisor_scanning_for_a_worker_is_told_to_give_a_reason(client, floor):
+    """The scan page has no reason box: the refusal shows above the form, not nowhere."""
+    login(client, floor, Role.SUPERVISOR)
+
+    response = client.post(
+        reverse("production:scan"),
+        {
+            "bundle": f"SLB:{floor.bundles[0].pk}",
+            "badge": floor.workers[0].badge_id,
+            "operation": floor.operations[0].pk,
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].top_errors == [
+        "Reason: Recording for another worker is a supervisor's entry: give a reason."
+    ]
+    assert "give a reason." in response.content.decode()
+    assert OperationRecord.objects.count() == 0
+
+
 def test_a_supervisor_entry_without_a_reason_is_refused(client, floor):
     login(client, floor, Role.SUPERVISOR)
     client.post(

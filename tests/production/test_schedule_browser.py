@@ -10,8 +10,8 @@ from core.roles import Role
 from factories.clock import factory_today
 from production.models import ScheduleEntry
 from production.services import schedule_replan
-from tests.dashboards import test_browser as live
-from tests.dashboards.test_browser import ALL_APPS, PHONE, WALL, Visit, person
+from tests.browser.harness import ALL_APPS, Visit
+from tests.dashboards.test_browser import PHONE, WALL, person
 from tests.factories import (
     FactoryFactory,
     SewingLineFactory,
@@ -27,9 +27,8 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, available_apps=ALL_APPS),
 ]
 
-# The live-server pattern of tests/dashboards/test_browser.py: daphne on the test database and
-# Debian's Chromium (pytest registers a fixture under the name it is bound to here).
-daphne = live.server
+# daphne on the test database (`server`) and Debian's Chromium (`browser`) come from
+# tests/browser/harness.py.
 
 
 @pytest.fixture(autouse=True)
@@ -106,13 +105,13 @@ def header_overlaps(page, selector):
     )
 
 
-def test_the_schedule_reads_on_a_phone_and_a_wall(daphne, browser):
+def test_the_schedule_reads_on_a_phone_and_a_wall(server, browser):
     factory, lines, planner = demo_plan()
 
     for name, viewport in (("phone", PHONE), ("wall", WALL)):
         for zoom in ("day", "week"):
-            visit = Visit(browser, daphne, planner.username, viewport)
-            visit.page.goto(f"{daphne.url}/production/schedule/?zoom={zoom}")
+            visit = Visit(browser, server, planner.username, viewport)
+            visit.page.goto(f"{server.url}/production/schedule/?zoom={zoom}")
             page = visit.page
             cells = ".gantt-day" if zoom == "day" else ".gantt-week"
             count, overlaps = header_overlaps(page, cells)
@@ -131,13 +130,13 @@ def test_the_schedule_reads_on_a_phone_and_a_wall(daphne, browser):
             assert visit.errors == []
 
 
-def test_a_planner_drags_a_work_order_to_another_line_without_a_reload(daphne, browser):
+def test_a_planner_drags_a_work_order_to_another_line_without_a_reload(server, browser):
     factory, lines, planner = demo_plan()
     entry = ScheduleEntry.objects.filter(factory=factory, line=lines[0]).order_by("sequence")[0]
     target = lines[3]
-    visit = Visit(browser, daphne, planner.username, WALL)
+    visit = Visit(browser, server, planner.username, WALL)
     page = visit.page
-    page.goto(f"{daphne.url}/production/schedule/")
+    page.goto(f"{server.url}/production/schedule/")
     page.evaluate("window.notReloaded = true")
     bar = page.locator(f'.gantt-bar[data-entry="{entry.pk}"]')
     row = page.locator(f'.gantt-row[data-line="{target.pk}"] .gantt-track')
