@@ -5,7 +5,9 @@ Each app registers the items it owns from its AppConfig.ready() with `checklist_
 materials, suppliers; orders: a style with a tech pack), so core imports no domain app and a
 lower app never reads an upper app's tables. An item counts what the factory has (`count`, a
 function of the factory's Organization) and is done at `needed` or more; `url_name` is where
-it is set up. `checklist_for(organization)` answers the page and the home card.
+it is set up, for the roles in `link_roles` (None: everyone who sees the checklist); another
+role sees the item without a link it could not open. `checklist_for(organization, role)`
+answers the page and the home card.
 """
 
 from collections.abc import Callable
@@ -23,6 +25,7 @@ class ChecklistItem:
     order: int = 100
     needed: int = 1
     help: str = ""
+    link_roles: frozenset | None = None
 
 
 _registered: dict[str, ChecklistItem] = {}
@@ -38,14 +41,17 @@ def checklist_items() -> list[ChecklistItem]:
     return sorted(_registered.values(), key=lambda item: (item.order, item.key))
 
 
-def checklist_for(organization) -> list[dict]:
-    """Each item with its count, whether it is done, and the link to set it up."""
+def checklist_for(organization, role=None) -> list[dict]:
+    """Each item with its count, whether it is done, and the link to set it up (none for a
+    `role` that may not open it)."""
     rows = []
     for item in checklist_items():
         count = int(item.count(organization))
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:
+            url = None
+        if item.link_roles is not None and role not in item.link_roles:
             url = None
         rows.append(
             {
@@ -59,8 +65,3 @@ def checklist_for(organization) -> list[dict]:
             }
         )
     return rows
-
-
-def checklist_missing(organization) -> list[dict]:
-    """The items not done yet (the home card shows these)."""
-    return [row for row in checklist_for(organization) if not row["done"]]

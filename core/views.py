@@ -100,7 +100,7 @@ def home(request):
     # A factory not fully set up shows its owner and managers what is still missing.
     checklist = []
     if organization is not None and organization.kind == OrgKind.FACTORY and role in MANAGERS:
-        checklist = checklist_for(organization)
+        checklist = checklist_for(organization, role)
         if all(item["done"] for item in checklist):
             checklist = []
     return render(request, "core/home.html", {"cards": cards, "checklist": checklist})

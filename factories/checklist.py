@@ -64,5 +64,12 @@ ITEMS = [
     ChecklistItem(
         "merchants", _("A merchant partner"), merchants_count, "factories:partnerships", order=90
     ),
-    ChecklistItem("people", _("People invited"), people_invited_count, "core:people", order=100),
+    ChecklistItem(
+        "people",
+        _("People invited"),
+        people_invited_count,
+        "core:people",
+        order=100,
+        link_roles=OWNERS,  # the People page is the owner's
+    ),
 ]

@@ -563,7 +563,7 @@ def calendar_template(request):
 def setup(request):
     """What the factory still lacks before its first order, each with a count and a link."""
     _factory(request)
-    items = checklist_for(request.organization)
+    items = checklist_for(request.organization, request.role)
     return render(
         request,
         "factories/setup/checklist.html",

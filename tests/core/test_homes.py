@@ -336,3 +336,22 @@ def test_a_new_factorys_owner_sees_what_is_missing_before_the_first_order(client
     assert not any(item["done"] for item in items)
     assert all(item["url"] for item in items)
     assert b"setup-checklist" in response.content
+
+
+def test_a_checklist_item_links_only_for_the_roles_that_may_open_it(client):
+    # given a new factory with an owner and a manager
+    factory = FactoryFactory()
+    people = {}
+    for role in (Role.FACTORY_OWNER, Role.FACTORY_MANAGER):
+        people[role] = UserFactory()
+        MembershipFactory(user=people[role], organization=factory.organization, role=role)
+
+    # when each opens the home
+    links = {}
+    for role, user in people.items():
+        client.force_login(user)
+        items = {item["key"]: item for item in client.get("/").context["checklist"]}
+        links[role] = items["people"]["url"]
+
+    # then the People page (the owner's) is a link for the owner only
+    assert links == {Role.FACTORY_OWNER: "/people/", Role.FACTORY_MANAGER: None}
