@@ -20,6 +20,9 @@ SERVICE_MARKERS = {
     "redis": lambda: bool(os.environ.get("REDIS_URL")),
     "mqtt": lambda: bool(os.environ.get("MQTT_URL")),
     "browser": lambda: bool(os.environ.get("CHROMIUM_PATH")),
+    # A slow suite that needs no service runs once, in the run with the services (.ci/run's
+    # first), not again in the embedded run.
+    "slow": lambda: os.environ.get("DATABASE_URL", "").startswith("postgres"),
 }
 
 

@@ -7,7 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-pytestmark = pytest.mark.django_db
+# It builds its own SQLite demo whatever the environment, so once per CI is enough.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_five_people_and_the_simulator_on_sqlite_get_no_5xx_and_no_locked_database(tmp_path):
