@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 
@@ -293,15 +294,24 @@ class Sheet:
     fit_widths: bool = False
 
 
+def _xlsx_value(value):
+    """A cell safe to run and to store: XML (and so .xlsx) cannot carry most control
+    characters, which text typed or sent through the API may hold; they are left out rather
+    than refuse the whole export."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return cell_safe(value)
+
+
 def rows_to_xlsx(sheets: Iterable[Sheet]) -> bytes:
     """An .xlsx workbook of `sheets`, every text cell made safe and written as text (never a
-    formula); numbers and dates keep their types."""
+    formula, no character XML cannot hold); numbers and dates keep their types."""
     book = Workbook()
     book.remove(book.active)
     for spec in sheets:
         sheet = book.create_sheet(title=_sheet_title(spec.title))
         for row in spec.rows:
-            sheet.append([cell_safe(value) for value in row])
+            sheet.append([_xlsx_value(value) for value in row])
         for number in spec.bold_rows:
             index = number if number > 0 else sheet.max_row + 1 + number
             for cell in sheet[index]:

@@ -90,3 +90,18 @@ def test_no_export_writes_csv_or_excel_except_through_core_tabular():
     ]
 
     assert offenders == []
+
+
+def test_control_characters_that_xml_cannot_hold_are_left_out_of_a_workbook():
+    # given text as an API client may send it, with control characters among the letters
+    rows = [["name"], ["Polo\x00\x01 shirt\x1f"], ["tab\tand\nnewline stay"]]
+
+    # when it is exported
+    book = rows_to_xlsx([Sheet("Styles", rows)])
+
+    # then the workbook is written, without the characters .xlsx cannot carry
+    assert [cell.value for cell in workbook_cells(book)] == [
+        "name",
+        "Polo shirt",
+        "tab\tand\nnewline stay",
+    ]
