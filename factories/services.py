@@ -280,6 +280,13 @@ def _validated(instance, data: dict, fields: tuple[str, ...]) -> dict:
     return errors
 
 
+def _taken_message(model) -> "Taken":
+    return Taken(
+        _("Already used by another %(thing)s in this factory.")
+        % {"thing": model._meta.verbose_name}
+    )
+
+
 def _taken(instance) -> dict[str, str]:
     """The factory's unique fields (code, employee number, badge…) already used by another row,
     checked here so the error names the field rather than the constraint."""
@@ -292,10 +299,7 @@ def _taken(instance) -> dict[str, str]:
         value = getattr(instance, fields[0])
         clash = model.objects.filter(factory_id=instance.factory_id, **{fields[0]: value})
         if value not in (None, "") and clash.exclude(pk=instance.pk).exists():
-            taken[fields[0]] = Taken(
-                _("Already used by another %(thing)s in this factory.")
-                % {"thing": model._meta.verbose_name}
-            )
+            taken[fields[0]] = _taken_message(model)
     return taken
 
 
@@ -402,14 +406,7 @@ def _worker_save(worker: Worker, factory: Factory, data: dict) -> dict:
         data = {**data, "badge_id": badge_normalise(data["badge_id"])}
         others = Worker.objects.filter(factory=factory).exclude(pk=worker.pk)
         if workers_with_badge(others, data["badge_id"]).exists():
-            return {
-                "badge_id": [
-                    Taken(
-                        _("Already used by another %(thing)s in this factory.")
-                        % {"thing": Worker._meta.verbose_name}
-                    )
-                ]
-            }
+            return {"badge_id": [_taken_message(Worker)]}
     errors = _save_setup_row(worker, factory, data, WORKER_FIELDS, related=("line",))
     if not errors and data.get("skills") is not None:
         skills = data["skills"]
