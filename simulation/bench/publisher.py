@@ -13,8 +13,9 @@ its own credentials (client id = username, MQTT 3.1.1), publishes QoS 1 and keep
 `ts` = time.time() at publish (epoch seconds), `seq` from `--first-sequence` per device; with
 `--records R` each message is the batched gateway form of R records.
 
-Modes: `--count N` publishes N messages as fast as the acknowledgements allow (the devices
-round-robin); `--rate R` holds R messages/s over the whole publisher (a token bucket) for
+Once every device is connected it prints `connected <devices>`, then publishes. Modes:
+`--count N` publishes N messages as fast as the acknowledgements allow (the devices take
+turns); `--rate R` holds R messages/s over the whole publisher (a token bucket) for
 `--seconds S`, or until SIGTERM/SIGINT when S is 0. Either way it then waits for every PUBACK
 and prints one JSON line: published, acked, seconds (first publish to last PUBACK),
 achieved_rate (published / publishing seconds), cpu_seconds, first_publish_at and last_ack_at
@@ -35,6 +36,7 @@ from gmqtt import Client
 from gmqtt.mqtt.constants import MQTTv311
 from gmqtt.storage import PersistentStorage
 
+READY = "connected"  # the line printed once every device is connected
 TICK_SECONDS = 0.005
 BUCKET_SECONDS = 0.05  # at most this much of the rate may be sent at once after a stall
 
@@ -126,11 +128,13 @@ async def run(options) -> dict:
     devices = [
         Device(login, options.window, options.records, options.first_sequence) for login in logins
     ]
-    await asyncio.gather(*(device.connect(options.host, options.port) for device in devices))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    await asyncio.gather(*(device.connect(options.host, options.port) for device in devices))
+    sys.stdout.write(f"{READY} {len(devices)}\n")  # the parent may start measuring now
+    sys.stdout.flush()
     cpu_before = clock.process_time()
     first_publish_at = clock.time()
     begin = clock.monotonic()

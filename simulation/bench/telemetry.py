@@ -44,7 +44,8 @@ from simulation.local_broker import LocalBroker, free_port
 
 SHARE_GROUP = "bench"
 INGEST = ("bench-ingest", "bench-ingest-secret")
-PUBLISHER = Path(__file__).with_name("publisher.py")
+PUBLISHER = Path(__file__).with_name("publisher.py")  # run as a script: no Django in it
+PUBLISHER_READY = "connected"  # its first line (publisher.READY)
 
 
 # --- the broker and its clients -------------------------------------------------------------
@@ -201,17 +202,22 @@ def stop_ingests(processes: list[subprocess.Popen]) -> list[dict]:
 
 
 def start_publisher(port: int, logins_file: Path, **options) -> subprocess.Popen:
-    """The publisher process; `options` are its own (count=, rate=, seconds=, records=,
-    first_sequence=, window=)."""
+    """The publisher process, once its devices are connected; `options` are its own (count=,
+    rate=, seconds=, records=, first_sequence=, window=)."""
     arguments = []
     for name, value in options.items():
         arguments += [f"--{name.replace('_', '-')}", str(value)]
-    return subprocess.Popen(
+    process = subprocess.Popen(
         [sys.executable, str(PUBLISHER), "--port", str(port), "--logins", str(logins_file)]
         + arguments,
         stdout=subprocess.PIPE,
         text=True,
     )
+    ready = process.stdout.readline()  # every device connected: publishing starts now
+    if not ready.startswith(PUBLISHER_READY):
+        stop_process(process)
+        raise RuntimeError(f"the publisher could not connect its devices: {ready!r}")
+    return process
 
 
 def publisher_result(process: subprocess.Popen, timeout: float = 3600) -> dict:
@@ -275,7 +281,8 @@ class Telemetry:
     stored: int = 0
     lost: int = 0
     duplicates: int = 0
-    publisher: dict = field(default_factory=dict)
+    publisher: dict = field(default_factory=dict)  # the publisher's own JSON line
+    processes: list = field(default_factory=list)  # what it started: ingests, publisher
 
     def login_for(self, device: Device) -> DeviceLogin:
         """Credentials for a device of the caller's own, on this broker."""
@@ -310,6 +317,7 @@ def telemetry_flowing(
         ingests += start_ingests(broker, processes, directory)
         wait_ingests_connected(ingests)
         publisher = start_publisher(broker.port, logins, rate=rate)
+        telemetry.processes = [*ingests, publisher]
         yield telemetry
         publisher.send_signal(signal.SIGTERM)
         telemetry.publisher = publisher_result(publisher, timeout=180)
