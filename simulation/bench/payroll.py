@@ -16,8 +16,6 @@ from datetime import time as clock_time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
-from django.conf import settings
 from django.db import connection, transaction
 
 from core import rls
@@ -39,6 +37,7 @@ from production.models import (
     WorkOrder,
     WorkOrderOperation,
 )
+from simulation.bench.teardown import organizations_drop, skip_foreign_key_triggers
 
 OPERATIONS = 40
 WORK_ORDERS = 25
@@ -120,10 +119,10 @@ def _month(workers: int, days: int, wanted: int, fresh: bool, stdout):
                 services.pay_period_transition(period=period, to=PayPeriod.Status.OPEN, by=None)
         return organization.factory, period
     if organization is not None:
-        _drop(organization)
+        organizations_drop([organization])
     started = time.perf_counter()
     with transaction.atomic():
-        _skip_foreign_key_triggers()
+        skip_foreign_key_triggers()
         with _indexes_rebuilt_after("production_operationrecord"):
             factory, period = _generate(code, workers, days, wanted)
     stdout.write(f"generated the month in {time.perf_counter() - started:.1f} s")
@@ -131,18 +130,6 @@ def _month(workers: int, days: int, wanted: int, fresh: bool, stdout):
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE production_operationrecord")
     return factory, period
-
-
-def _skip_foreign_key_triggers() -> None:
-    """The generator writes consistent rows; checking 10 million × 6 foreign keys one by one
-    would take longer than everything else. Needs a superuser; without one the checks run."""
-    if connection.vendor != "postgresql":
-        return
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL session_replication_role = replica")
-    except Exception:  # noqa: BLE001 - not a superuser: generate with the checks
-        pass
 
 
 @contextmanager
@@ -168,19 +155,6 @@ def _indexes_rebuilt_after(table: str):
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _name, definition in indexes:
             cursor.execute(definition)
-
-
-def _drop(organization) -> None:
-    """Remove a previous bench month: every factory-owned row of the bench factory."""
-    factory_id = organization.pk
-    with transaction.atomic():
-        _skip_foreign_key_triggers()
-        for model in apps.get_models():
-            names = {field.name for field in model._meta.concrete_fields}
-            if model._meta.app_label in settings.PROJECT_APPS and "factory" in names:
-                model.objects.filter(factory_id=factory_id)._raw_delete(connection.alias)
-        Factory.objects.filter(pk=factory_id)._raw_delete(connection.alias)
-        organization.delete()
 
 
 def _generate(code: str, workers: int, days: int, wanted: int):
