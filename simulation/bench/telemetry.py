@@ -4,8 +4,8 @@
 folder), the ingest's account on it, `devices` devices of the factory `factory_code` with their
 own credentials, `processes` `manage.py ingest_mqtt` processes on a `$share` group, and the
 independent publisher (simulation/bench/publisher.py) at `rate` messages/s until the block
-ends; then it stops everything it started (also on exceptions) and reports what was published,
-acknowledged and stored:
+ends; then it stops everything it started (also on exceptions), reports what was published,
+acknowledged and stored, and deletes its factory's telemetry rows:
 
     with telemetry_flowing(5000) as telemetry:
         login = telemetry.login_for(my_device)  # own credentials on the same broker
@@ -305,6 +305,7 @@ def telemetry_flowing(
     publisher = None
     with contextlib.ExitStack() as cleanup:
         cleanup.callback(shutil.rmtree, directory, ignore_errors=True)
+        cleanup.callback(clear_rows, factory_code)  # last, once the ingests have stopped
         broker = LocalBroker(directory / "broker", free_port())
         telemetry.broker = broker.start()
         cleanup.callback(broker.stop)
