@@ -35,8 +35,9 @@ from devices.broker import DynamicSecurity, ingest_acls
 from devices.ingest import topic_for
 from devices.mqtt import IngestLoop
 from devices.services import device_credentials_issue
-from simulation.bench.dashboards import percentile
 from simulation.bench.dashboard_world import BUNDLE_SIZE, World, live_bundles
+from simulation.bench.dashboards import percentile
+from simulation.bench.telemetry import telemetry_flowing
 from simulation.chain import database_url, session_cookie, wait_until
 from simulation.local_broker import LocalBroker, free_port
 
@@ -103,16 +104,16 @@ def _own_floor(processes: Processes, log_dir: Path, env: dict):
 
 @contextlib.contextmanager
 def _floor(world: World, options, processes: Processes, log_dir: Path, env: dict):
-    """The broker the hanger events go to, with an ingest storing them."""
+    """The broker the hanger events go to, with ingests storing them: the telemetry flow's
+    (its machines belong to a factory of their own, so its rows never touch this world's raw
+    history), or at rate 0 one of our own."""
     rate = options["telemetry_rate"]
-    if rate <= 0:
+    with telemetry_flowing(rate, factory_code=f"{world.factory.code}-flow") as flow:
+        if flow.broker is not None:
+            yield flow.broker, flow
+            return
         with _own_floor(processes, log_dir, env) as broker:
-            yield broker, None
-        return
-    from simulation.bench.telemetry import telemetry_flowing
-
-    with telemetry_flowing(rate, factory_code=world.factory.code) as flow:
-        yield flow.broker, flow
+            yield broker, flow
 
 
 class Publisher:
@@ -154,16 +155,34 @@ class Round:
                 self.done.set()
 
 
-async def _client(number: int, url: str, headers: dict, state: dict, ready: asyncio.Event):
+async def _connect(url: str, headers: dict, gate: asyncio.Semaphore):
+    """One screen's socket, past its hello. A few at a time, and again if the server dropped
+    the handshake (daphne does after 5 s when the machine is busy)."""
     import websockets  # a dev extra, not installed in production images
 
-    async with websockets.connect(url, additional_headers=headers, max_queue=None) as socket_:
-        hello = orjson.loads(await socket_.recv())
-        if hello.get("type") != "hello":
-            raise RuntimeError(f"the screen did not say hello: {hello}")
-        state["connected"] += 1
-        if state["connected"] == state["clients"]:
-            ready.set()
+    for attempt in range(5):
+        async with gate:
+            try:
+                socket_ = await websockets.connect(
+                    url, additional_headers=headers, max_queue=None, open_timeout=30
+                )
+            except (OSError, TimeoutError, websockets.InvalidHandshake):
+                if attempt == 4:
+                    raise
+                await asyncio.sleep(0.5 * (attempt + 1))
+                continue
+            hello = orjson.loads(await socket_.recv())
+            if hello.get("type") != "hello":
+                raise RuntimeError(f"the screen did not say hello: {hello}")
+            return socket_
+
+
+async def _client(number: int, url: str, headers: dict, state: dict, ready: asyncio.Event):
+    socket_ = await _connect(url, headers, state["gate"])
+    state["connected"] += 1
+    if state["connected"] == state["clients"]:
+        ready.set()
+    try:
         async for frame in socket_:
             message = orjson.loads(frame)
             if message.get("type") != "update" or not message.get("data"):
@@ -172,8 +191,8 @@ async def _client(number: int, url: str, headers: dict, state: dict, ready: asyn
             current = state.get("round")
             if current is not None:
                 current.saw(number, message["data"]["kpi"]["output"])
-            if state["stop"]:
-                return
+    finally:
+        await socket_.close()
 
 
 def _screen_output(world: World) -> int:
@@ -203,17 +222,25 @@ async def _rounds(world: World, options, port: int, publisher: Publisher, stdout
     cookie = await database(session_cookie, world.manager)
     headers = {"Cookie": cookie, "Origin": f"http://127.0.0.1:{port}"}
     clients = options["clients"]
-    state = {"clients": clients, "connected": 0, "updates": 0, "stop": False, "round": None}
+    state = {"clients": clients, "connected": 0, "updates": 0, "round": None}
+    state["gate"] = asyncio.Semaphore(10)
     ready = asyncio.Event()
     tasks = [asyncio.create_task(_client(n, url, headers, state, ready)) for n in range(clients)]
-    await asyncio.wait_for(ready.wait(), 120)
+    connecting = asyncio.ensure_future(ready.wait())
+    await asyncio.wait([connecting, *tasks], timeout=300, return_when=asyncio.FIRST_COMPLETED)
+    for task in tasks:
+        if task.done() and task.exception() is not None:
+            raise task.exception()
+    if not ready.is_set():
+        raise RuntimeError(f"only {state['connected']} of {clients} screens connected")
     topic = topic_for(world.factory.code, world.hanger.code, "events")
-    bundles = await database(live_bundles, world, options["events"])
+    # One more event than measured: the first warms the processes' code paths and is not timed.
+    bundles = await database(live_bundles, world, options["events"] + 1)
     latencies: list[float] = []
     figures = []
     missed = 0
     try:
-        for bundle in bundles:
+        for number, bundle in enumerate(bundles):
             before = await database(_screen_output, world)
             current = Round(before + BUNDLE_SIZE, clients)
             state["round"] = current
@@ -233,13 +260,13 @@ async def _rounds(world: World, options, port: int, publisher: Publisher, stdout
             )
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(current.done.wait(), 15)
-            latencies += [(at - current.published) * 1000 for at in current.seen.values()]
-            missed += clients - len(current.seen)
             figures.append((before, current.target, len(current.seen)))
+            if number:
+                latencies += [(at - current.published) * 1000 for at in current.seen.values()]
+                missed += clients - len(current.seen)
             state["round"] = None
             await asyncio.sleep(options["event_gap"])
     finally:
-        state["stop"] = True
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -248,38 +275,47 @@ async def _rounds(world: World, options, port: int, publisher: Publisher, stdout
     return {"latencies": latencies, "missed": missed, "updates": state["updates"]}
 
 
+def _hanger_password(world: World, broker: LocalBroker) -> str:
+    """The hanging-line station's own credentials, issued on this broker."""
+    devices = {**getattr(settings, "DEVICES", {}), "BROKER_ADMIN_URL": broker.admin_url}
+    with override_settings(DEVICES=devices):
+        password = device_credentials_issue(device=world.hanger)
+    world.hanger.refresh_from_db()
+    return password
+
+
+def _serve(processes: Processes, env: dict, log_dir: Path) -> int:
+    """A Celery worker and daphne; the port daphne listens on."""
+    processes.start(
+        "worker",
+        ["-m", "celery", "-A", "config", "worker", "--pool=solo", "-l", "warning"]
+        + ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+        + ["-n", f"bench-dashboard-{os.getpid()}@%h"],
+        env,
+    )
+    port = free_port(18900, 18949)
+    web = processes.start(
+        "web", ["-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"], env
+    )
+    wait_until(lambda: _listening(port) or web.poll() is not None, 60)
+    if web.poll() is not None or not _listening(port):
+        raise RuntimeError(f"daphne did not start (see {log_dir}/web.log)")
+    return port
+
+
 def measure_freshness(world: World, options, stdout) -> dict:
     log_dir = Path(tempfile.mkdtemp(prefix="seamline-bench-dashboard-"))
     env = _environment()
     processes = Processes(log_dir)
-    with _floor(world, options, processes, log_dir, env) as (broker, _flow):
+    with _floor(world, options, processes, log_dir, env) as (broker, flow):
         try:
-            with override_settings(DEVICES={"BROKER_ADMIN_URL": broker.admin_url}):
-                password = device_credentials_issue(device=world.hanger)
-                world.hanger.refresh_from_db()
-                processes.start(
-                    "worker",
-                    ["-m", "celery", "-A", "config", "worker", "--pool=solo", "-l", "warning"]
-                    + ["--without-gossip", "--without-mingle", "--without-heartbeat"]
-                    + ["-n", f"bench-dashboard-{os.getpid()}@%h"],
-                    env,
-                )
-                port = free_port(18900, 18949)
-                web = processes.start(
-                    "web",
-                    ["-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-                    env,
-                )
-                if not wait_until(lambda: _listening(port) or web.poll() is not None, 60) or (
-                    web.poll() is not None
-                ):
-                    raise RuntimeError(f"daphne did not start (see {log_dir}/web.log)")
-                stdout.write(f"services up; logs in {log_dir}")
-                with Publisher(broker, world.hanger.mqtt_username, password) as publisher:
-                    measured = asyncio.run(_rounds(world, options, port, publisher, stdout))
+            password = _hanger_password(world, broker)
+            port = _serve(processes, env, log_dir)
+            stdout.write(f"services up; logs in {log_dir}")
+            with Publisher(broker, world.hanger.mqtt_username, password) as publisher:
+                measured = asyncio.run(_rounds(world, options, port, publisher, stdout))
         finally:
             processes.stop()
-
     latencies = measured["latencies"]
     return {
         "freshness_p50_ms": percentile(latencies, 0.5),
@@ -289,6 +325,8 @@ def measure_freshness(world: World, options, stdout) -> dict:
         "events": options["events"],
         "clients": options["clients"],
         "updates_received": measured["updates"],
+        "telemetry_published": flow.published,
+        "telemetry_lost": flow.lost,
     }
 
 

@@ -49,6 +49,7 @@ OPERATIONS = 10
 BUNDLE_SIZE = 20
 BUNDLES_PER_OPERATOR_DAY = 22  # about 55 pieces an hour over an 8-hour shift
 HANGER_DEVICE = "hanger-live"
+OPEN_WORK_ORDERS = 3
 
 
 @dataclass
@@ -150,6 +151,10 @@ def _generate(code: str, options, stdout) -> Factory:
             with _indexes_rebuilt_after("production_operationrecord"):
                 records = _operation_records(factory, options, now)
         stdout.write(f"{records} operation records")
+        # Outside the COPY's transaction: creating a partition locks the whole table (and so
+        # every ingest) until that transaction ends.
+        first = _days(factory, options, now)[0]
+        partitions_ensure(days_back=(now.date() - first).days + 2, days_ahead=3)
         with transaction.atomic():
             samples = _telemetry(factory, options, now)
         stdout.write(f"{samples} telemetry records")
@@ -202,8 +207,9 @@ def _floor(code: str, options) -> Factory:
     return factory
 
 
-def _work_order(factory: Factory, number: str, bundles: int, due: date) -> tuple:
-    """A work order released to sewing, its routing and `bundles` cut bundles."""
+def _work_order(factory: Factory, number: str, bundles: int, due: date, status: str) -> tuple:
+    """A work order in `status` (the one it would have reached), its routing and `bundles` cut
+    bundles."""
     version = StyleVersion.objects.get(factory=factory)
     work_order = WorkOrder.objects.create(
         factory=factory,
@@ -212,7 +218,7 @@ def _work_order(factory: Factory, number: str, bundles: int, due: date) -> tuple
         quantity=max(1, bundles) * BUNDLE_SIZE,
         cut_quantity=max(1, bundles) * BUNDLE_SIZE,
         due_date=due,
-        status=WorkOrder.Status.SEWING,  # generated in the state it would have reached
+        status=status,
     )
     WorkOrderOperation.objects.bulk_create(
         WorkOrderOperation(
@@ -288,9 +294,11 @@ def _operation_records(factory: Factory, options, now: datetime) -> int:
     stamp = now.isoformat()
     written = 0
     days = _days(factory, options, now)
-    for day in days:
+    for back, day in enumerate(reversed(days)):
+        # Each day's work order is sewn that day: the last few are still open on the floor.
+        status = WorkOrder.Status.SEWING if back < OPEN_WORK_ORDERS else WorkOrder.Status.DONE
         work_order, operations, bundles = _work_order(
-            factory, f"WO-{day:%Y%m%d}", per_day, day + timedelta(days=10)
+            factory, f"WO-{day:%Y%m%d}", per_day, day + timedelta(days=10), status
         )
         window = shift_window(factory, day)
         seconds = max(60, int((window.end - window.start).total_seconds()))
@@ -310,14 +318,13 @@ def _operation_records(factory: Factory, options, now: datetime) -> int:
                 )
         written += insert_lines(OperationRecord, columns, lines)
     today = factory_today(factory, now)
-    _work_order(factory, "WO-LIVE", 1, today + timedelta(days=10))
+    _work_order(factory, "WO-LIVE", 1, today + timedelta(days=10), WorkOrder.Status.SEWING)
     return written
 
 
 def _telemetry(factory: Factory, options, now: datetime) -> int:
     """A `sewing.sample` from every machine every `sample_seconds` of each day's shift."""
     days = _days(factory, options, now)
-    partitions_ensure(days_back=(now.date() - days[0]).days + 2, days_ahead=3)
     step = options["sample_seconds"]
     machines = list(
         Device.objects.filter(factory=factory, kind=DeviceKind.SEWING_MACHINE)
