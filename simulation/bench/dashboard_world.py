@@ -29,7 +29,7 @@ from dashboards.models import FactoryDay
 from dashboards.tasks import output_hour_rebuild
 from devices.models import Device, DeviceKind, TelemetryRecord
 from devices.partitions import partitions_ensure
-from devices.rollups import rollup_minutes
+from devices.rollups import minute_floor, rollup_minutes
 from factories.calendar import shift_window
 from factories.clock import factory_today, hour_floor
 from factories.models import Factory, SewingLine, Station, Worker
@@ -357,6 +357,15 @@ def _telemetry(factory: Factory, options, now: datetime) -> int:
     return insert_lines(TelemetryRecord, columns, lines())
 
 
+def _sample_minutes(window, step: int) -> list[datetime]:
+    """The minutes of the shift that hold samples (`_telemetry`'s times): the others have
+    nothing to roll up."""
+    moments = int((window.end - window.start).total_seconds()) // step
+    return sorted(
+        {minute_floor(window.start + timedelta(seconds=(t + 1) * step)) for t in range(moments)}
+    )
+
+
 def _rollups_build(factory: Factory, options, now: datetime, stdout) -> None:
     """The owners' rollup code over the raw rows, hour by hour of every shift: devices' minute
     rollups (their notification rebuilds the machine hour, eagerly, through dashboards'
@@ -370,8 +379,9 @@ def _rollups_build(factory: Factory, options, now: datetime, stdout) -> None:
             for day in _days(factory, options, now):
                 window = shift_window(factory, day)
                 hour = hour_floor(factory, window.start)
+                sampled = _sample_minutes(window, options["sample_seconds"])
                 while hour < window.end:
-                    minutes = [hour + timedelta(minutes=m) for m in range(60)]
+                    minutes = [m for m in sampled if hour <= m < hour + timedelta(hours=1)]
                     rollup_minutes(factory_id=factory.pk, minutes=minutes)
                     services.output_hour_rebuild(factory_id=factory.pk, hour=hour)
                     hour += timedelta(hours=1)
