@@ -259,7 +259,7 @@ async def _rounds(world: World, options, port: int, publisher: Publisher, stdout
                 },
             )
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(current.done.wait(), 15)
+                await asyncio.wait_for(current.done.wait(), options["event_timeout"])
             figures.append((before, current.target, len(current.seen)))
             if number:
                 latencies += [(at - current.published) * 1000 for at in current.seen.values()]

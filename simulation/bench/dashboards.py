@@ -43,6 +43,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--events", type=int, default=20, help="hanger events published")
     parser.add_argument("--event-gap", type=float, default=1.0, help="seconds between events")
     parser.add_argument(
+        "--event-timeout", type=float, default=60, help="seconds a screen may take to show it"
+    )
+    parser.add_argument(
         "--telemetry-rate", type=int, default=5000, help="telemetry msg/s flowing meanwhile"
     )
     parser.add_argument("--no-push", action="store_true", help="measure the window reads only")
