@@ -197,13 +197,12 @@ def orders_by_columns(queryset) -> bool:
 
 
 class ValuesListMixin:
-    """A list action that reads its page with values() (see the module's docstring).
-
-    A view whose serializer has fields that are no column names them in `values_extra_fields`
-    and returns, from `values_extras(rows, fields)` (the serializer's fields), one function per
-    name that gives the field's representation for a row, having looked up what it needs for
-    the whole page at once (each row has its `pk`).
-    """
+    # A list action that reads its page with values() (see the module's docstring). No
+    # docstring: the OpenAPI schema describes a view by the first docstring of its classes.
+    # A view whose serializer has fields that are no column names them in
+    # `values_extra_fields` and returns, from `values_extras(rows, fields)` (the serializer's
+    # fields), one function per name that gives the field's representation for a row, having
+    # looked up what it needs for the whole page at once (each row has its `pk`).
 
     values_extra_fields: frozenset = frozenset()
     values_extra_lookups: tuple = ()  # columns the extras read that the serializer does not
