@@ -84,7 +84,7 @@ def _cell(field, model) -> Cell | None:
             if last:
                 if not isinstance(field, PrimaryKeyRelatedField) or field.pk_field is not None:
                     return None
-                return Cell(field.field_name, "__".join(attrs), None, guards)
+                return Cell(field.field_name, "__".join(attrs), None, guards, _missing(field))
             if model_field.null:
                 guards.append("__".join(attrs[: depth + 1]))
             model = model_field.related_model
