@@ -43,7 +43,11 @@ from production.models import (
     WorkOrder,
     WorkOrderOperation,
 )
-from simulation.bench.payroll import _drop, _indexes_rebuilt_after, _skip_foreign_key_triggers
+from simulation.bench.bulk_load import (
+    indexes_rebuilt_after,
+    organizations_drop,
+    skip_foreign_key_triggers,
+)
 
 OPERATIONS = 10
 BUNDLE_SIZE = 20
@@ -81,7 +85,7 @@ def world_ready(options, stdout) -> World:
     )
     if organization is not None and (options["fresh"] or not complete):
         with rls.owner():
-            _drop(organization)
+            organizations_drop([organization])
         organization = None
     if organization is None:
         started = time.perf_counter()
@@ -147,8 +151,8 @@ def _generate(code: str, options, stdout) -> Factory:
     with rls.owner():
         with transaction.atomic():
             factory = _floor(code, options)
-            _skip_foreign_key_triggers()
-            with _indexes_rebuilt_after("production_operationrecord"):
+            skip_foreign_key_triggers()
+            with indexes_rebuilt_after("production_operationrecord"):
                 records = _operation_records(factory, options, now)
         stdout.write(f"{records} operation records")
         # Outside the COPY's transaction: creating a partition locks the whole table (and so

@@ -49,8 +49,8 @@ from production.models import (
     WorkOrderOperation,
 )
 from production.services import orders_convert
+from simulation.bench.bulk_load import organizations_drop
 from simulation.bench.cpu import CpuClock
-from simulation.bench.teardown import organizations_drop
 
 SIZE_RUNS = [
     ["XS", "S", "M", "L", "XL", "2XL", "3XL", "4XL"],

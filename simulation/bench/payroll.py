@@ -14,7 +14,6 @@ The generated month is kept (a factory named after the size) so a second run onl
 """
 
 import time
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from decimal import Decimal
@@ -41,8 +40,12 @@ from production.models import (
     WorkOrder,
     WorkOrderOperation,
 )
+from simulation.bench.bulk_load import (
+    indexes_rebuilt_after,
+    organizations_drop,
+    skip_foreign_key_triggers,
+)
 from simulation.bench.cpu import CpuClock
-from simulation.bench.teardown import organizations_drop, skip_foreign_key_triggers
 
 OPERATIONS = 40
 WORK_ORDERS = 25
@@ -142,38 +145,13 @@ def _month(workers: int, days: int, wanted: int, fresh: bool, stdout):
     started = time.perf_counter()
     with transaction.atomic():
         skip_foreign_key_triggers()
-        with _indexes_rebuilt_after("production_operationrecord"):
+        with indexes_rebuilt_after("production_operationrecord"):
             factory, period = _generate(code, workers, days, wanted)
     stdout.write(f"generated the month in {time.perf_counter() - started:.1f} s")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE production_operationrecord")
     return factory, period
-
-
-@contextmanager
-def _indexes_rebuilt_after(table: str):
-    """Bulk-load without maintaining the table's secondary indexes row by row: drop them, load,
-    build them again (one sort each) — all inside the generating transaction."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
-            "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
-            "WHERE t.relname = %s AND NOT EXISTS "
-            "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)",
-            [table],
-        )
-        indexes = cursor.fetchall()
-        for name, _definition in indexes:
-            cursor.execute(f'DROP INDEX "{name}"')
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for _name, definition in indexes:
-            cursor.execute(definition)
 
 
 def _generate(code: str, workers: int, days: int, wanted: int):

@@ -1,10 +1,13 @@
-"""Removing a benchmark's own organizations: every row they own, fast.
+"""Loading and removing a benchmark's own world in bulk: rows without per-row foreign-key
+checks or index upkeep, and its organizations removed with every row they own.
 
 A benchmark builds its world under organizations with a code of its own and removes them with
 `organizations_drop` when it ends (or, after a crash, on its next run). Rows are deleted with one
 raw DELETE per table (no model instance per row); foreign keys are checked at commit (deferred
 on PostgreSQL), or skipped when the connection may (a superuser: the rows are consistent).
 """
+
+from contextlib import contextmanager
 
 from django.apps import apps
 from django.conf import settings
@@ -45,3 +48,28 @@ def organizations_drop(organizations) -> int:
         Factory.objects.filter(pk__in=ids)._raw_delete(connection.alias)
         Organization.objects.filter(pk__in=ids).delete()
     return len(ids)
+
+
+@contextmanager
+def indexes_rebuilt_after(table: str):
+    """Bulk-load without maintaining the table's secondary indexes row by row: drop them, load,
+    build them again (one sort each) — all inside the generating transaction."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+            "WHERE t.relname = %s AND NOT EXISTS "
+            "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)",
+            [table],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
