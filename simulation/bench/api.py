@@ -85,7 +85,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--workers", type=int, default=0, help="0: the config's default")
     parser.add_argument("--threads", type=int, default=0, help="0: the config's default")
     parser.add_argument("--step-seconds", type=float, default=15)
-    parser.add_argument("--step-start", type=float, default=100)
+    parser.add_argument("--step-start", type=float, default=50)
     parser.add_argument("--step-by", type=float, default=50)
     parser.add_argument("--step-max", type=float, default=1500)
     parser.add_argument("--p95-limit-ms", type=float, default=100)
