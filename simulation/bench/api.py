@@ -409,10 +409,25 @@ def measure(server: Server, mix: Mix, rate: float, seconds: float, options) -> d
     }
 
 
+def settle(server: Server, seconds: float = 90) -> None:
+    """Wait until the server has worked off what an overloaded phase left queued (requests
+    whose clients gave up are still served), so the next phase starts from an idle server."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        address = ("127.0.0.1", server.port)
+        with contextlib.suppress(OSError), socket.create_connection(address, timeout=5) as probe:
+            probe.sendall(b"GET /healthz/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            if probe.recv(64) and time.monotonic() - started < 0.5:
+                return
+        time.sleep(0.5)
+
+
 def max_sustainable(server: Server, mix: Mix, options, stdout) -> tuple[float, list]:
     """Step the rate up until p95 passes the limit (or requests fail); the last rate that held."""
     best, steps, rate = 0.0, [], options["step_start"]
     while rate <= options["step_max"]:
+        settle(server)
         step = measure(server, mix, rate, options["step_seconds"], options)
         steps.append({k: step[k] for k in ("rate", "rps", "p95_ms", "errors")})
         stdout.write(

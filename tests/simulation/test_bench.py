@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_registry_names_every_benchmark():
     assert sorted(BENCHMARKS) == [
+        "api",
         "chain",
         "convert",
         "dashboard",
