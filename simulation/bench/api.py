@@ -354,7 +354,7 @@ class Server:
 
     def __enter__(self) -> "Server":
         wait_for_port(self.port, self.process)
-        time.sleep(1.0)  # gunicorn's workers boot after the master listens
+        settle(self, 180)  # the workers boot after the master listens
         self.processes = len(_tree(self.process.pid))
         threading.Thread(target=self._sample, daemon=True).start()
         return self
