@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.home import home_cards_register
 from core.navigation import navigation_register
-from core.realtime import listen
+from core.realtime import listen_batch
 from dashboards import conf
 
 
@@ -21,7 +21,7 @@ class DashboardsConfig(AppConfig):
         # Not at module level: the listener imports models, which load after the AppConfigs.
         from dashboards.listener import on_notify
 
-        listen(on_notify)
+        listen_batch(on_notify)
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "dashboards-rollups-catch-up",
             {

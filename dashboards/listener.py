@@ -1,14 +1,29 @@
-"""The `core.realtime` listener of dashboards/ (connected in DashboardsConfig.ready()): a change
-a domain app announces refreshes the rollups it touches, then the factory's screens are pushed.
+"""The `core.realtime` listener of dashboards/ (connected in DashboardsConfig.ready()): the
+changes a domain app announces refresh the rollups they touch, then the factory's screens are
+pushed. It takes the changes of one commit at once: per factory one lookup, each touched rollup
+bucket scheduled once, one cache version bump and one push request per kind.
 """
+
+import logging
+from collections import defaultdict
 
 from dashboards.live import pusher
 from dashboards.services import data_changed
 from dashboards.tasks import rollups_schedule
 
+logger = logging.getLogger(__name__)
 
-def on_notify(factory_id: int, kind: str, data: dict) -> None:
-    """Refresh the rollups the change touches, then push."""
-    rollups_schedule(factory_id=factory_id, kind=kind, data=data)
-    data_changed(factory_id=factory_id)
-    pusher.request(factory_id, kind)
+
+def on_notify(notifications: list[tuple[int, str, dict]]) -> None:
+    """Refresh the rollups the changes touch, then push (a failing factory spoils no other)."""
+    by_factory: dict[int, list[tuple[str, dict]]] = defaultdict(list)
+    for factory_id, kind, data in notifications:
+        by_factory[factory_id].append((kind, data))
+    for factory_id, changes in by_factory.items():
+        try:
+            rollups_schedule(factory_id=factory_id, changes=changes)
+            data_changed(factory_id=factory_id)
+            for kind in dict.fromkeys(kind for kind, _data in changes):
+                pusher.request(factory_id, kind)
+        except Exception:  # a live screen must never break a business write
+            logger.exception("dashboards listener failed for factory %s", factory_id)

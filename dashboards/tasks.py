@@ -65,11 +65,15 @@ def eager() -> bool:
     return bool(output_hour_rebuild.app.conf.task_always_eager)
 
 
-def rollups_schedule(*, factory_id: int, kind: str, data: dict) -> None:
+def rollups_schedule(*, factory_id: int, changes: list[tuple[str, dict]]) -> None:
+    """Schedule the rebuilds that changes (kind, data) of one factory touch, each bucket once."""
     factory = Factory.objects.filter(pk=factory_id).first()
     if factory is None:
         return
-    for what, bucket in buckets_for(factory, kind, data):
+    touched = dict.fromkeys(
+        bucket for kind, data in changes for bucket in buckets_for(factory, kind, data)
+    )
+    for what, bucket in touched:
         task = {"output": output_hour_rebuild, "machine": machine_hour_rebuild, "day": day_rebuild}
         if eager():
             task[what].apply(args=[factory_id, bucket])

@@ -99,6 +99,8 @@ class IngestResult:
     station_record_ids: list[int] = field(default_factory=list)
     lay_record_ids: list[int] = field(default_factory=list)
     factories: set[int] = field(default_factory=set)
+    # The `time` of each stored record, only when asked for (ingest_mqtt --latency-file).
+    stored_times: list[datetime] | None = None
 
 
 class Rejected(Exception):
@@ -659,7 +661,7 @@ def _duplicate_letter(row, topic_of) -> DeadLetter:
 
 
 @rls.platform()  # the ingest writes for every factory (row-level security)
-def ingest_messages(messages: list[Incoming]) -> IngestResult:
+def ingest_messages(messages: list[Incoming], *, stored_times: bool = False) -> IngestResult:
     """Decode, validate and store a batch of messages in one transaction (see module doc).
 
     A record the checks let through but the database refuses (a COPY error other than a
@@ -686,7 +688,7 @@ def ingest_messages(messages: list[Incoming]) -> IngestResult:
                 seen_keys.add(key)
                 rows.append(item)
             topic_of[item[1]] = message.topic
-    result = IngestResult()
+    result = IngestResult(stored_times=[] if stored_times else None)
     with transaction.atomic():
         if rows:
             insert = _insert_postgres if connection.vendor == "postgresql" else _insert_generic
@@ -709,6 +711,8 @@ def ingest_messages(messages: list[Incoming]) -> IngestResult:
                 written = [row for row in rows if (row[1], row[2], row[3]) not in skipped]
             else:
                 written = rows
+            if stored_times:
+                result.stored_times = [row[3] for row in written]
             result.station_record_ids = [
                 row_id for row_id, row in zip(ids, written, strict=True) if row[5] in STATION_EVENTS
             ]
@@ -748,16 +752,16 @@ def _hand_off(record_ids: list[int], task=station_events_hand_off) -> None:
 
 
 @rls.platform()  # the ingest writes for every factory (row-level security)
-def ingest_one_by_one(messages: list[Incoming]) -> IngestResult:
+def ingest_one_by_one(messages: list[Incoming], *, stored_times: bool = False) -> IngestResult:
     """Store messages one at a time; one that cannot be stored at all becomes a dead letter.
 
     The last resort of the MQTT loop when a whole batch failed for a reason other than an
     unreachable database (which is raised, so that the batch is retried).
     """
-    total = IngestResult()
+    total = IngestResult(stored_times=[] if stored_times else None)
     for message in messages:
         try:
-            result = ingest_messages([message])
+            result = ingest_messages([message], stored_times=stored_times)
         except DATABASE_DOWN:
             raise
         except Exception as error:  # noqa: BLE001 - the stream goes on; the message is kept
@@ -777,4 +781,6 @@ def ingest_one_by_one(messages: list[Incoming]) -> IngestResult:
         total.station_record_ids += result.station_record_ids
         total.lay_record_ids += result.lay_record_ids
         total.factories |= result.factories
+        if stored_times:
+            total.stored_times += result.stored_times
     return total

@@ -25,6 +25,7 @@ import signal
 import socket
 import threading
 import time as clock
+from array import array
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote, urlparse
@@ -72,6 +73,9 @@ class IngestStats:
     duplicates: int = 0
     dead_letters: int = 0
     commit_latencies_ms: list | None = None
+    # Per stored record: ms from its `ts` to the wall clock right after its batch's commit
+    # (ingest_mqtt --latency-file; None when not asked for).
+    record_latencies_ms: array | None = None
     first_message_at: float | None = None  # wall clock (time.time()), for benchmarks
     last_commit_at: float | None = None
 
@@ -211,6 +215,7 @@ class IngestLoop:
         stop_after: int | None = None,
         idle_exit: float | None = None,
         record_latency: bool = False,
+        record_ts_latency: bool = False,
     ):
         self.address = BrokerAddress.from_url(url)
         self.client_id = client_id or default_client_id()
@@ -222,7 +227,10 @@ class IngestLoop:
         self.max_backoff = float(conf.get("RECONNECT_MAX_SECONDS"))
         self.stop_after = stop_after
         self.idle_exit = idle_exit
-        self.stats = IngestStats(commit_latencies_ms=[] if record_latency else None)
+        self.stats = IngestStats(
+            commit_latencies_ms=[] if record_latency else None,
+            record_latencies_ms=array("d") if record_ts_latency else None,
+        )
         self.pending: list[tuple[int, Incoming, float]] = []  # (mid, message, arrival)
         self.received = 0
         self.running = True
@@ -402,7 +410,7 @@ class IngestLoop:
         while True:
             try:
                 close_old_connections()
-                result = ingest_messages(messages)
+                result = ingest_messages(messages, stored_times=self._want_times)
                 break
             except DATABASE_DOWN as error:
                 # The database went away: keep the session alive, wait, reconnect, retry the
@@ -422,10 +430,11 @@ class IngestLoop:
                 # those into dead letters itself): store message by message, so that only the
                 # culprit is dead-lettered.
                 logger.exception("batch failed; storing one by one")
-                result = ingest_one_by_one(messages)
+                result = ingest_one_by_one(messages, stored_times=self._want_times)
                 break
         committed = clock.monotonic()
         self.stats.last_commit_at = clock.time()
+        self._record_ts_latencies(result)
         if self.connected:
             for mid, _incoming, _at in batch:
                 self.client.ack(mid, 1)
@@ -439,6 +448,18 @@ class IngestLoop:
             self.stats.commit_latencies_ms += [(committed - at) * 1000 for _m, _i, at in batch]
         logger.debug("batch of %d committed in %.0f ms", len(batch), (committed - started) * 1000)
         return True
+
+    @property
+    def _want_times(self) -> bool:
+        return self.stats.record_latencies_ms is not None
+
+    def _record_ts_latencies(self, result) -> None:
+        """Only with --latency-file: each stored record's age (from its `ts`) at commit."""
+        if result.stored_times:
+            now = clock.time()
+            self.stats.record_latencies_ms.extend(
+                (now - moment.timestamp()) * 1000 for moment in result.stored_times
+            )
 
     def _keepalive(self, timeout: float) -> None:
         """While the database is away: answer pings, but do not read more messages."""
@@ -533,8 +554,10 @@ class IngestLoop:
                     if seen > done:  # store and acknowledge what came; more may follow
                         batch = received[done:seen]
                         result = ingest_messages(
-                            [Incoming(message.topic, message.payload) for message in batch]
+                            [Incoming(message.topic, message.payload) for message in batch],
+                            stored_times=self._want_times,
                         )
+                        self._record_ts_latencies(result)
                         for message in batch:
                             client.ack(message.mid, 1)
                         done = seen

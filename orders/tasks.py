@@ -29,6 +29,15 @@ def webhook_deliver(self, delivery_id: int) -> str:
 
 
 @shared_task(acks_late=True, ignore_result=True)
+def webhook_deliveries_send(delivery_ids: list[int]) -> int:
+    """Queue each delivery's own `webhook_deliver` (its own retries): the committing write
+    sends this one message, a worker fans it out. Eager, the deliveries are sent right here."""
+    for delivery_id in delivery_ids:
+        webhook_deliver.delay(delivery_id)
+    return len(delivery_ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
 def webhook_retry_due() -> int:
     """Send the pending deliveries whose next attempt is due (the sweep behind the back-off).
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
@@ -52,7 +53,7 @@ def q2(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     worker_id: int
     day: date
@@ -69,7 +70,7 @@ class Line:
     deduction: Decimal
 
 
-@dataclass
+@dataclass(slots=True)
 class Day:
     worker_id: int
     day: date
@@ -89,7 +90,7 @@ class Day:
     total: Decimal = ZERO
 
 
-@dataclass
+@dataclass(slots=True)
 class Slip:
     worker_id: int
     days_worked: int = 0
@@ -136,15 +137,32 @@ def period_records(factory, starts_on: date, ends_on: date):
 
 
 def aggregate_records(factory, starts_on: date, ends_on: date, worker_ids=None):
-    """One pass over the records: (operator, day, operation) → count, good, defective."""
+    """One pass over the records: (operator, day, operation) → count, good, defective.
+
+    Grouped in the order of production's `oprec_pay_period` index (factory, day, operator,
+    operation; it includes the pieces and holds only live records), so PostgreSQL reads the
+    index alone, in group order, and sums as it goes: no hash, no sort, no table row.
+    """
     records = period_records(factory, starts_on, ends_on)
     if worker_ids is not None:
         records = records.filter(worker_id__in=worker_ids)
-    return list(
-        records.order_by()
-        .values_list("worker_id", "work_date", "operation_id")
-        .annotate(count=Count("id"), good=Sum("good_pieces"), defective=Sum("defective_pieces"))
-    )
+    return [
+        (worker_id, day, operation_id, count, good, defective)
+        for day, worker_id, operation_id, count, good, defective in records.order_by()
+        .values_list("work_date", "worker_id", "operation_id")
+        .annotate(count=Count("*"), good=Sum("good_pieces"), defective=Sum("defective_pieces"))
+    ]
+
+
+def tune_for_period_aggregate() -> None:
+    """Settings for the period's one big aggregate, local to the running transaction: no JIT
+    (it costs more than it saves here), memory to group in, and parallel workers priced fairly
+    (each returns its partial groups; the default tuple cost makes the planner give them up)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL parallel_tuple_cost = 0.001")
 
 
 def work_order_records(factory, work_order_ids):
@@ -155,7 +173,7 @@ def work_order_records(factory, work_order_ids):
         )
         .order_by()
         .values_list("worker_id", "work_date", "operation_id")
-        .annotate(count=Count("id"), good=Sum("good_pieces"), defective=Sum("defective_pieces"))
+        .annotate(count=Count("*"), good=Sum("good_pieces"), defective=Sum("defective_pieces"))
     )
 
 
@@ -301,14 +319,23 @@ def piece_lines(factory, aggregated, policy: PayPolicy) -> list[Line]:
     grades = dict(Worker.objects.filter(pk__in=worker_ids).values_list("pk", "grade"))
 
     deduction_ratio = policy.rework_deduction_ratio
+    # Per (operation, grade) once: its names, rates and multiplier. Decimal products are exact
+    # here, so good × (rate × multiplier) is the same number as good × rate × multiplier.
+    units: dict[tuple, tuple] = {}
     lines = []
+    append = lines.append
     for worker_id, day, operation_id, count, good, defective in aggregated:
-        code, name, sam, rate = operations[operation_id]
+        grade = grades.get(worker_id)
+        unit = units.get((operation_id, grade))
+        if unit is None:
+            code, name, sam, rate = operations[operation_id]
+            multiplier = grade_multiplier.get(grade, ONE) * difficulty_multiplier.get(code, ONE)
+            unit = units[(operation_id, grade)] = (
+                code, name, sam, rate, multiplier, rate * multiplier, rate * deduction_ratio
+            )  # fmt: skip
+        code, name, sam, rate, multiplier, pay_rate, deduction_rate = unit
         good, defective = int(good or 0), int(defective or 0)
-        multiplier = grade_multiplier.get(grades.get(worker_id), ONE) * difficulty_multiplier.get(
-            code, ONE
-        )
-        lines.append(
+        append(
             Line(
                 worker_id=worker_id,
                 day=day,
@@ -321,8 +348,8 @@ def piece_lines(factory, aggregated, policy: PayPolicy) -> list[Line]:
                 piece_rate=rate,
                 multiplier=multiplier,
                 earned_minutes=q2(good * sam),
-                amount=q2(good * rate * multiplier),
-                deduction=q2(defective * rate * deduction_ratio),
+                amount=q2(good * pay_rate),
+                deduction=q2(defective * deduction_rate) if defective else ZERO,
             )
         )
     return lines

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError, NotAllowed
 from core.limits import MAX_MONEY, MAX_QUANTITY, OUT_OF_RANGE, money_message, quantity_message
 from core.models import Organization, User
-from core.realtime import notify
+from core.realtime import notify_many
 from core.roles import OrgKind
 from core.signals import order_cancelling, order_placed
 from core.transitions import TransitionTable, transitions_apply
@@ -95,8 +95,9 @@ def record_transitions(
         values={"updated_at": timezone.now()},
     )
     OrderEvent.objects.bulk_create(events)
-    for order in orders:
-        notify(order.factory_id, "order.status", {"order": order.pk, "status": to})
+    notify_many(
+        (order.factory_id, "order.status", {"order": order.pk, "status": to}) for order in orders
+    )
     webhooks_publish(orders=orders, event_type="order.status_changed")
 
 

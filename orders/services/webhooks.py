@@ -13,7 +13,7 @@ from core.models import Organization, User
 from core.roles import OrgKind
 from orders.models import Order, WebhookDelivery, WebhookEndpoint
 from orders.models.webhooks import new_webhook_secret
-from orders.tasks import webhook_deliver
+from orders.tasks import webhook_deliver, webhook_deliveries_send
 from orders.webhooks import order_payload, validate_webhook_url
 
 
@@ -67,8 +67,11 @@ def webhook_events_publish(
 
 
 def _enqueue(ids: list[int]) -> None:
-    for delivery_id in ids:
-        webhook_deliver.delay(delivery_id)
+    """One message per commit, however many deliveries: a worker queues each one's task."""
+    if len(ids) == 1:
+        webhook_deliver.delay(ids[0])
+    elif ids:
+        webhook_deliveries_send.delay(ids)
 
 
 @transaction.atomic

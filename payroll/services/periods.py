@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -147,7 +147,7 @@ def pay_period_calculate(*, period: PayPeriod, by) -> PayPeriod:
     _refuse_if_locked(period)
     factory = period.factory
     machine_down_import(factory=factory, starts_on=period.starts_on, ends_on=period.ends_on)
-    _tune_for_one_big_aggregation()
+    calculation.tune_for_period_aggregate()
     adjustments: dict[int, Decimal] = {}
     for worker_id, amount in PayAdjustment.objects.filter(period=period).values_list(
         "worker_id", "amount"
@@ -182,19 +182,6 @@ def pay_period_calculate(*, period: PayPeriod, by) -> PayPeriod:
             "gross_total": result.gross_total,
         },
     )
-
-
-def _tune_for_one_big_aggregation() -> None:
-    """Let PostgreSQL hash the (operator, day, operation) groups in memory in one pass instead
-    of sorting millions of rows to disk (it overestimates the groups), with a parallel scan, and
-    skip JIT, which costs more than it saves here. Local to the calculation's transaction."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            cursor.execute("SET LOCAL jit = off")
-            # Each parallel worker returns its partial groups; the planner prices that as if
-            # every group were distinct per worker and otherwise gives up the parallel scan.
-            cursor.execute("SET LOCAL parallel_tuple_cost = 0.001")
 
 
 def _store(period: PayPeriod, result: calculation.WageResult) -> None:

@@ -118,6 +118,14 @@ class OperationRecord(FactoryOwned):
             models.Index(fields=["factory", "line", "work_date"], name="oprec_line_day"),
             models.Index(fields=["factory", "work_order", "operation"], name="oprec_wo_op"),
             models.Index(fields=["factory", "recorded_at"], name="oprec_time"),
+            # payroll's period aggregate (payroll.calculation.aggregate_records) reads only this
+            # index (an index-only scan, in group order): the live records of a factory's days.
+            models.Index(
+                fields=["factory", "work_date", "worker", "operation"],
+                include=["good_pieces", "defective_pieces"],
+                condition=Q(voided_at__isnull=True),
+                name="oprec_pay_period",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from core.bulk import insert_rows
 from core.errors import NotAllowed
 from core.models import Organization, User
-from core.realtime import notify
+from core.realtime import notify_many
 from factories.clock import factory_today
 from factories.models import Factory
-from orders.models import Order, RoutingOperation
+from orders.models import Order, OrderLine, RoutingOperation
 from orders.services import orders_production_start
 from production import conf
 from production.cutplan import CutLimits, CutPlanResult, cut_target, efficiency_pct, plan_cuts
@@ -65,6 +65,7 @@ class ConversionResult:
 @dataclass
 class _Plan:
     order: Order
+    cells: list[tuple[str, str, int]]  # the order's lines: (colour, size, quantity)
     work_order: WorkOrder
     plan: CutPlanResult
     cut_plan: CutPlan
@@ -102,7 +103,6 @@ def orders_convert(
         .filter(pk__in=ids)
         .select_related("version", "version__style", "reorder_of")
         .prefetch_related(
-            "lines",
             "version__bom",
             Prefetch("version__operations", queryset=RoutingOperation.objects.order_by("sequence")),
         )
@@ -121,12 +121,18 @@ def orders_convert(
             )
     todo = [locked[pk] for pk in dict.fromkeys(ids) if pk in locked and pk not in existing]
     reusable = _reusable_markers(todo)
-    plans = [_plan(order, limits, reusable.get(order.reorder_of_id, [])) for order in todo]
+    cells = _cells(todo)
+    plans = [
+        _plan(order, cells[order.pk], limits, reusable.get(order.reorder_of_id, []))
+        for order in todo
+    ]
     _write(plans, limits, by)
     if todo:
         orders_production_start(orders=todo, by=by, acting=acting)
-        for item in plans:
-            notify(item.order.factory_id, "work_order.created", {"work_order": item.work_order.pk})
+        notify_many(
+            (item.order.factory_id, "work_order.created", {"work_order": item.work_order.pk})
+            for item in plans
+        )
         _place_after_commit(plans)
     results = []
     created = {item.order.pk: item for item in plans}
@@ -151,6 +157,17 @@ def _place_after_commit(plans: list[_Plan]) -> None:
         transaction.on_commit(partial(work_orders_place.delay, factory_id, ids), robust=True)
 
 
+def _cells(orders: Sequence[Order]) -> dict[int, list[tuple[str, str, int]]]:
+    """Each order's lines as (colour, size, quantity), in the lines' own order: plain rows, no
+    model instance per line (a thousand orders have tens of thousands of lines)."""
+    cells: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
+    for order_id, colour, size, quantity in OrderLine.objects.filter(
+        order_id__in=[order.pk for order in orders]
+    ).values_list("order_id", "colour", "size", "quantity"):
+        cells[order_id].append((colour, size, quantity))
+    return cells
+
+
 def _reusable_markers(orders: Sequence[Order]) -> dict[int, list[tuple[dict, int]]]:
     """The first orders' markers, offered to their re-orders' cut plans."""
     first_ids = {order.reorder_of_id for order in orders if order.reorder_of_id}
@@ -167,10 +184,10 @@ def _reusable_markers(orders: Sequence[Order]) -> dict[int, list[tuple[dict, int
     return reusable
 
 
-def _plan(order: Order, limits: CutLimits, reusable) -> _Plan:
+def _plan(order: Order, cells: list[tuple[str, str, int]], limits: CutLimits, reusable) -> _Plan:
     version = order.version
     sizes = list(version.sizes)
-    ordered = {(line.colour, line.size): line.quantity for line in order.lines.all()}
+    ordered = {(colour, size): quantity for colour, size, quantity in cells}
     plan = plan_cuts(ordered, sizes, limits, reusable)
     bom = list(version.bom.all())
     main = next((line for line in bom if line.is_main_fabric), None)
@@ -272,7 +289,7 @@ def _plan(order: Order, limits: CutLimits, reusable) -> _Plan:
         "warnings": [str(w) for w in warnings],
     }
     work_order.conversion_report = report
-    return _Plan(order, work_order, plan, cut_plan, markers, lays, report)
+    return _Plan(order, cells, work_order, plan, cut_plan, markers, lays, report)
 
 
 def _write(plans: list[_Plan], limits: CutLimits, by: User | None) -> None:
@@ -331,10 +348,10 @@ def _write(plans: list[_Plan], limits: CutLimits, by: User | None) -> None:
                 (factory_id, wo_id, lay_ids[lay_index], number, size, colours[lay_index], pieces)
             )
         cut_by_size: dict[str, int] = defaultdict(int)
-        for line in item.order.lines.all():
-            cut = item.plan.cut.get((line.colour, line.size), 0)
-            cut_by_size[line.size] += cut
-            lines.append((factory_id, wo_id, line.size, line.colour, line.quantity, cut))
+        for colour, size, quantity in item.cells:
+            cut = item.plan.cut.get((colour, size), 0)
+            cut_by_size[size] += cut
+            lines.append((factory_id, wo_id, size, colour, quantity, cut))
         for op in item.order.version.operations.all():
             operations.append(
                 (

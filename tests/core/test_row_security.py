@@ -289,6 +289,7 @@ def test_every_project_task_says_how_it_is_scoped():
         "core.tasks.ping",
         "core.tasks.purge_idempotency_records",
         "orders.tasks.webhook_deliver",
+        "orders.tasks.webhook_deliveries_send",
         "orders.tasks.webhook_retry_due",
     ]
 

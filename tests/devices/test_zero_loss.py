@@ -1,14 +1,19 @@
 """Zero loss on a real Mosquitto (the project's configuration) and real ingest processes:
 killed ingest, restarted broker, database taken away, bad messages, ACL refusals."""
 
+import json
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time as clock
+from array import array
 
 import orjson
 import paho.mqtt.client as mqtt
 import pytest
+from django.conf import settings
 
 from devices.broker import broker_sync
 from devices.ingest import topic_for
@@ -254,3 +259,36 @@ def test_anonymous_clients_are_refused(broker):
     wait_until(lambda: "failure" in outcome, timeout=5)
     client.loop_stop()
     assert outcome == {"failure": True}
+
+
+def test_stats_report_cpu_and_memory_and_the_latency_file_holds_each_record(broker, tmp_path):
+    """`ingest_mqtt --stats --latency-file`: the JSON line's cpu_seconds and peak_rss_mb, and one
+    little-endian float64 per stored record, its ms from `ts` to its batch's commit."""
+    IngestLoop(broker.ingest_url, client_id="ingest-stats").prepare_session()
+    device = DevicePublisher("127.0.0.1", broker.port, broker.logins[("zl", "m0")]).start()
+    sent_at = clock.time()
+    device.publish("telemetry", sample(1, sent_at - 2.0))  # epoch seconds as a float
+    device.publish("telemetry", {"records": [sample(2, sent_at), sample(3, sent_at)]})
+    device.publish("telemetry", b"{not json")  # a dead letter: no latency
+    assert device.wait_acked()
+    device.stop()
+    latency_file = tmp_path / "latencies.f64"
+    env = {**os.environ, "DATABASE_URL": database_url(), "MQTT_URL": broker.ingest_url}
+    finished = subprocess.run(
+        [sys.executable, "manage.py", "ingest_mqtt", "--client-id", "ingest-stats", "--stats",
+         "--stop-after", "3", "--latency-file", str(latency_file)],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert finished.returncode == 0, finished.stderr
+    ended_at = clock.time()
+    stats = json.loads(finished.stdout.strip().splitlines()[-1])
+    assert (stats["messages"], stats["records"], stats["dead_letters"]) == (3, 3, 1)
+    assert 0 < stats["cpu_seconds"] < ended_at - sent_at + 1
+    assert 10 < stats["peak_rss_mb"] < 4096
+    latencies = array("d")
+    latencies.frombytes(latency_file.read_bytes())
+    assert len(latencies) == 3
+    bound = (ended_at - sent_at) * 1000
+    older, *newer = sorted(latencies, reverse=True)
+    assert 2000 <= older <= 2000 + bound
+    assert all(0 <= value <= bound for value in newer)

@@ -1,9 +1,11 @@
 """`manage.py bench <name>`: the registry, and one quick benchmark end to end."""
 
 import json
+from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -66,3 +68,42 @@ def test_bench_chain_refuses_to_run_without_the_real_services(settings):
     assert str(refused.value) == message
     assert json.loads(out.getvalue().strip().splitlines()[-1])["failure"] == message
     assert Organization.objects.count() == organizations
+
+
+@pytest.mark.django_db(transaction=True, available_apps=list(django_settings.INSTALLED_APPS))
+def test_bench_convert_commits_its_orders_and_leaves_nothing_behind():
+    # given a database without the bench's organizations
+    organizations = Organization.objects.count()
+    out = StringIO()
+
+    # when three orders of two styles are converted, committed, after-commit work included
+    call_command("bench", "convert", "--orders", "3", "--styles", "2", "--chunk", "2", stdout=out)
+
+    # then every order became a work order in production, each announced to the merchant's
+    # webhook once, and the bench's organizations and rows are gone again
+    result = json.loads(out.getvalue().splitlines()[-1])
+    assert (result["bench"], result["orders"]) == ("convert", 3)
+    assert result["converted"] == result["work_orders"] == result["webhook_deliveries"] == 3
+    assert result["bundles"] > 0 and result["rows_written"] > result["bundles"]
+    assert {"seconds", "cpu_seconds", "database_cpu_seconds", "tasks_enqueued"} <= set(result)
+    assert result["target_seconds"] == 3.0 and result["peak_rss_mb"] > 0
+    assert Organization.objects.count() == organizations
+    assert WorkOrder.objects.count() == 0
+
+
+def test_bench_payroll_calculates_exactly_the_groups_of_its_bare_aggregate():
+    out = StringIO()
+
+    # when a tiny month (4 operators, 2 days) is generated and its period calculated
+    call_command(
+        "bench", "payroll", "--workers", "4", "--days", "2", "--records", "4000", stdout=out
+    )
+
+    # then the calculation stored one wage line per group of the limit query, over its records
+    result = json.loads(out.getvalue().splitlines()[-1])
+    assert (result["bench"], result["workers"], result["days"]) == ("payroll", 4, 2)
+    assert result["records"] == result["limit_records"] > 0
+    assert result["wage_lines"] == result["groups"] > 0
+    assert Decimal(result["gross_total"]) > 0
+    assert {"seconds", "limit_seconds", "ratio", "cpu_seconds", "peak_rss_mb"} <= set(result)
+    assert (result["target_seconds"], result["target_ratio"]) == (1.0, 1.2)

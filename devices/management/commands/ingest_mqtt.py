@@ -7,6 +7,8 @@ SIGTERM stops it cleanly (docs/operations.md).
 
 import json
 import os
+import resource
+import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -31,6 +33,12 @@ class Command(BaseCommand):
         parser.add_argument("--stop-after", type=int, default=None, help="messages, then exit")
         parser.add_argument("--idle-exit", type=float, default=None, help="exit when idle (s)")
         parser.add_argument("--stats", action="store_true", help="print a JSON line at the end")
+        parser.add_argument(
+            "--latency-file",
+            default=None,
+            help="write, at exit, each stored record's ms from its ts to its batch's commit "
+            "(little-endian float64s)",
+        )
 
     @rls.platform()  # the ingest serves every factory (row-level security)
     def handle(self, *args, **options):
@@ -46,11 +54,19 @@ class Command(BaseCommand):
             stop_after=options["stop_after"],
             idle_exit=options["idle_exit"],
             record_latency=options["stats"],
+            record_ts_latency=bool(options["latency_file"]),
         )
         stats = loop.run()
+        if options["latency_file"]:
+            latencies = stats.record_latencies_ms
+            if sys.byteorder != "little":
+                latencies.byteswap()
+            with open(options["latency_file"], "wb") as out:
+                latencies.tofile(out)
         if options["stats"]:
             latencies = sorted(stats.commit_latencies_ms or [0])
             p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+            usage = resource.getrusage(resource.RUSAGE_SELF)
             self.stdout.write(
                 json.dumps(
                     {
@@ -62,6 +78,8 @@ class Command(BaseCommand):
                         "p99_commit_latency_ms": round(p99, 1),
                         "first_message_at": stats.first_message_at,
                         "last_commit_at": stats.last_commit_at,
+                        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
+                        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # KiB on Linux
                     }
                 )
             )
