@@ -20,7 +20,6 @@ Reported: `rps`, `read_p95_ms`, `write_p95_ms` and per request, `errors` (any an
 --p95-limit-ms), the server's peak RSS and CPU per request, and its configuration.
 """
 
-import contextlib
 import itertools
 import os
 import random
@@ -48,6 +47,7 @@ from production.models import Bundle, OperationRecord, WorkOrder, WorkOrderOpera
 from production.services.conversion import default_limits
 from simulation import chain
 from simulation.bench.http_load import Call, percentile, run_open_loop
+from simulation.bench.telemetry import telemetry_flowing
 from simulation.bench.web_tier import Server, settle
 from simulation.demo.journey import _cut
 from simulation.demo.production import release_with_materials
@@ -337,14 +337,6 @@ def _setting(given: int, variable: str, default: int) -> int:
     return given or int(os.environ.get(variable, default))
 
 
-def _telemetry(rate: float):
-    if rate <= 0:
-        return contextlib.nullcontext()
-    from simulation.bench.telemetry import telemetry_flowing  # another bench's helper
-
-    return telemetry_flowing(rate)
-
-
 def run(options, stdout) -> dict:
     if connection.vendor != "postgresql" or not settings.REDIS_URL:
         raise CommandError("bench api needs DATABASE_URL (PostgreSQL) and REDIS_URL")
@@ -356,7 +348,7 @@ def run(options, stdout) -> dict:
     log_dir.mkdir(exist_ok=True)
     with (
         Server(options, log_dir / "bench-api-server.log") as server,
-        _telemetry(options["telemetry_rate"]),
+        telemetry_flowing(int(options["telemetry_rate"])) as telemetry,
     ):
         measure(server, mix, min(options["rate"], 50), 3, options)  # warm the workers up
         main = measure(server, mix, options["rate"], options["seconds"], options)
@@ -386,6 +378,12 @@ def run(options, stdout) -> dict:
             "threads": _setting(options["threads"], "WEB_THREADS", 4) if gunicorn else 1,
         },
         "server_peak_rss_mb": round(peak, 1),
+        "telemetry": {
+            "published": telemetry.published,
+            "stored": telemetry.stored,
+            "lost": telemetry.lost,
+            "duplicates": telemetry.duplicates,
+        },
     }
     if result["errors"]:
         result["failure"] = f"bench api: {result['errors']} requests failed"
