@@ -55,17 +55,26 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
+def _resident_mb(pid: int) -> float:
+    """The process's proportional set size (PSS: a page shared by n processes counts 1/n, so
+    the workers' pages shared with gunicorn's preloading master are not counted once each)."""
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def _cpu_and_rss(pid: int) -> tuple[float, float]:
-    """CPU seconds (user + system) and resident MiB of the process tree."""
-    tick, page = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE")
+    """CPU seconds (user + system) and resident MiB (PSS) of the process tree."""
+    tick = os.sysconf("SC_CLK_TCK")
     cpu = rss = 0.0
     for member in _tree(pid):
         with contextlib.suppress(OSError):
             with open(f"/proc/{member}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
             cpu += (int(fields[11]) + int(fields[12])) / tick
-            with open(f"/proc/{member}/statm") as f:
-                rss += int(f.read().split()[1]) * page / 2**20
+            rss += _resident_mb(member)
     return cpu, rss
 
 
