@@ -53,7 +53,6 @@ from simulation.demo.journey import _cut
 from simulation.demo.production import release_with_materials
 
 BASE_DIR = Path(settings.BASE_DIR)
-PREFIX = "bench-api"
 ISSUE_METRES = "0.5"
 SIZES = chain.SIZES
 # name, share of requests; reads first. Each is built by `Mix._<name>`.
@@ -89,6 +88,12 @@ def add_arguments(parser) -> None:
     parser.add_argument("--connections", type=int, default=256)
     parser.add_argument("--timeout", type=float, default=10)
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument(
+        "--world",
+        default="bench-api",
+        help="the factories' code prefix: a new one builds fresh factories (every bundle to "
+        "record again; `record_fallbacks` counts records a used-up factory could not make)",
+    )
 
 
 # --- the worlds -----------------------------------------------------------------------------
@@ -183,10 +188,10 @@ def _clients(tag: str) -> FactoryClients:
     )
 
 
-def worlds(count: int, stdout, *, operators: int = 6, per_size: int = 100) -> list:
+def worlds(count: int, stdout, *, prefix: str, operators: int = 6, per_size: int = 100) -> list:
     clients = []
     for n in range(count):
-        tag = f"{PREFIX}-{n:03d}"
+        tag = f"{prefix}-{n:03d}"
         if not Organization.objects.filter(code=tag).exists():
             _build(tag, operators, per_size)
         clients.append(_clients(tag))
@@ -341,7 +346,7 @@ def run(options, stdout) -> dict:
     if connection.vendor != "postgresql" or not settings.REDIS_URL:
         raise CommandError("bench api needs DATABASE_URL (PostgreSQL) and REDIS_URL")
     started = time.monotonic()
-    clients = worlds(options["factories"], stdout)
+    clients = worlds(options["factories"], stdout, prefix=options["world"])
     setup_seconds = round(time.monotonic() - started, 1)
     mix = Mix(clients, options["seed"])
     log_dir = BASE_DIR / "var"
