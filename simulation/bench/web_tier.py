@@ -14,9 +14,18 @@ from pathlib import Path
 from django.conf import settings
 
 from simulation import chain
-from simulation.bench.dashboards import wait_for_port
 
 BASE_DIR = Path(settings.BASE_DIR)
+
+
+def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"the web tier did not listen on {port}")
 
 
 def _free_port() -> int:
