@@ -3,6 +3,11 @@
 Every push carries the screen's new figures — `selectors.dashboard_data_cached` for the socket's
 window and language, the very dict the page's data URL answers — so a change reaches the screen
 in one message instead of a "something changed, ask again" notice and a second round trip.
+
+A push reaches every socket of the factory in the process at once: the first socket of a window
+and language reads the figures and encodes the message, the others send the same text (two
+hundred screens cost one read and one encoding per push, not two hundred of each on the one
+database thread).
 """
 
 import asyncio
@@ -21,6 +26,10 @@ from dashboards.live import group_name, pusher
 from factories.models import Factory
 
 REFUSED = 4403
+# Encoded pushes by (factory, window, language, push): shared by the sockets of one process
+# while the push fans out, then forgotten.
+_frames: dict[tuple, asyncio.Future] = {}
+FRAME_SECONDS = 5.0
 
 
 @database_sync_to_async
@@ -93,8 +102,20 @@ class FactoryDashboardConsumer(AsyncJsonWebsocketConsumer):
             self.window = _window(str(content.get("window", "")))
 
     async def factory_update(self, event):
+        sent_at = event.get("sent_at")
+        if sent_at is None:  # not a pusher's message: nothing to share it with
+            await self.send(text_data=await self._frame(event))
+            return
+        key = (self.factory_id, self.window, self.language, sent_at, tuple(event.get("kinds", [])))
+        frame = _frames.get(key)
+        if frame is None:
+            frame = _frames[key] = asyncio.ensure_future(self._frame(event))
+            asyncio.get_running_loop().call_later(FRAME_SECONDS, _frames.pop, key, None)
+        await self.send(text_data=await frame)
+
+    async def _frame(self, event) -> str:
         data = await self.database(screen_data, self.factory_id, self.window, self.language)
-        await self.send_json(
+        return await self.encode_json(
             {
                 "type": "update",
                 "kinds": event.get("kinds", []),

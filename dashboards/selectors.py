@@ -248,6 +248,16 @@ def synthetic_ranges(factory_ids) -> dict[int, dict]:
     }
 
 
+def _per_person_day(factory: Factory, window: Window) -> float | None:
+    """Production's pieces per person-day for the window: by the hour from its records, by
+    the day from the day rollups (production's finished garments and operator-days of each
+    day, both additive over days), which a month of raw records would make slow to read."""
+    if window.hours:
+        return production.pieces_per_person_day(factory, window.start, window.end)
+    totals = _sums(_days(factory, window), ("finished", "operators"))
+    return production.per_person_day(totals["finished"], totals["operators"])
+
+
 def _window_link(name: str, window: Window) -> str:
     return f"{reverse(name)}?window={window.name}"
 
@@ -277,7 +287,7 @@ def seed_figures(factory: Factory, window: Window, now: datetime) -> dict:
             "average_minutes": round(average / 60, 1) if average is not None else None,
             "url": _window_link("production:conversion-lead-times", window),
         },
-        "per_person_day": production.pieces_per_person_day(factory, window.start, window.end),
+        "per_person_day": _per_person_day(factory, window),
         "material": {
             "days_lost": delays["days_lost"],
             "work_orders": delays["work_orders"],

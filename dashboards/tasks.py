@@ -65,25 +65,40 @@ def eager() -> bool:
     return bool(output_hour_rebuild.app.conf.task_always_eager)
 
 
-def rollups_schedule(*, factory_id: int, changes: list[tuple[str, dict]]) -> None:
-    """Schedule the rebuilds that changes (kind, data) of one factory touch, each bucket once."""
+def rollups_schedule(*, factory_id: int, changes: list[tuple[str, dict]]) -> bool:
+    """Rebuild (eagerly) or queue the rebuilds that changes (kind, data) of one factory touch,
+    each bucket once. True when a queued rebuild will push the factory's screens once it lands
+    (so the caller need not push figures that do not hold the change yet)."""
     factory = Factory.objects.filter(pk=factory_id).first()
     if factory is None:
-        return
+        return False
     touched = dict.fromkeys(
         bucket for kind, data in changes for bucket in buckets_for(factory, kind, data)
     )
+    queued = False
     for what, bucket in touched:
         task = {"output": output_hour_rebuild, "machine": machine_hour_rebuild, "day": day_rebuild}
         if eager():
             task[what].apply(args=[factory_id, bucket])
             continue
+        queued = True
         # The task clears the key before it reads, so a change that arrives while it runs
         # schedules another rebuild instead of being lost.
         if cache.add(_pending_key(what, factory_id, bucket), 1, timeout=120):
             task[what].apply_async(
-                args=[factory_id, bucket], countdown=conf.get("ROLLUP_COALESCE_SECONDS")
+                args=[factory_id, bucket], countdown=_countdown(what, factory_id)
             )
+    return queued
+
+
+def _countdown(what: str, factory_id: int) -> float:
+    """0 for the first change after a quiet spell (the screen shows it at once); the changes
+    that follow within ROLLUP_COALESCE_SECONDS wait for one trailing rebuild, so a burst still
+    costs one rebuild per interval."""
+    seconds = float(conf.get("ROLLUP_COALESCE_SECONDS"))
+    if cache.add(f"dashboards:rollup-recent:{what}:{factory_id}", 1, timeout=max(1, seconds)):
+        return 0
+    return seconds
 
 
 def _pending_key(what: str, factory_id: int, bucket: str) -> str:

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as drf_filters
+from rest_framework.settings import api_settings
 
 # One message for every refused id, with no echo of the value: the body is the same whether the
 # id belongs to another tenant or to nobody.
@@ -86,7 +87,30 @@ class TenantFilterSet(drf_filters.FilterSet):
     FILTER_DEFAULTS = _tenant_defaults(drf_filters.FilterSet.FILTER_DEFAULTS)
 
 
+# Query parameters that are never a filter's: pages, ordering, search.
+NOT_FILTERS = frozenset(
+    {
+        "page",
+        "page_size",
+        api_settings.ORDERING_PARAM,
+        api_settings.SEARCH_PARAM,
+        api_settings.URL_FORMAT_OVERRIDE,
+    }
+)
+
+
 class TenantFilterBackend(drf_filters.DjangoFilterBackend):
     """DjangoFilterBackend whose FilterSets (from `filterset_fields` too) are tenant-scoped."""
 
     filterset_base = TenantFilterSet
+
+    def filter_queryset(self, request, queryset, view):
+        # A list asked for without any filter: the FilterSet built from `filterset_fields`
+        # would answer the queryset unchanged (no filter of it is required, every empty value
+        # is skipped), after building a form and each choice's scoped queryset. A view's own
+        # `filterset_class` may filter by default, so it is always run.
+        if getattr(view, "filterset_class", None) is None and NOT_FILTERS.issuperset(
+            request.query_params
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)

@@ -3,6 +3,8 @@
 from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField, RelatedField
 
+from core.api.values import fixed_get_fields
+
 
 def scope_related_field(field, organization) -> None:
     if isinstance(field, ManyRelatedField):
@@ -28,3 +30,6 @@ class TenantModelSerializer(serializers.ModelSerializer):
         for field in fields.values():
             scope_related_field(field, organization)
         return fields
+
+
+fixed_get_fields(TenantModelSerializer.get_fields)

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.serializers import TenantModelSerializer
+from core.api.values import ValuesListMixin
 from core.api.viewsets import TenantModelViewSet, TenantReadOnlyViewSet, TenantViewSet
 from core.roles import (
     FACTORY_ALL,
@@ -251,7 +252,7 @@ class WorkerSerializer(TenantModelSerializer):
         return badge
 
 
-class WorkerViewSet(SetupServiceWrites, TenantModelViewSet):
+class WorkerViewSet(ValuesListMixin, SetupServiceWrites, TenantModelViewSet):
     queryset = Worker.objects.all()
     create_service = services.worker_create
     update_service = staticmethod(

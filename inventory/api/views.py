@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.schema import LIST_OF_OBJECTS
+from core.api.values import ValuesListMixin
 from core.api.viewsets import TenantModelViewSet, TenantReadOnlyViewSet, TenantViewSet
 from core.errors import DomainError
 from core.roles import FACTORY_STAFF, MANAGERS, PLANNING, QUALITY, SUPPLIERS, WAREHOUSE
@@ -113,7 +114,7 @@ class LotViewSet(TenantReadOnlyViewSet):
     search_fields = ["code", "dye_lot"]
 
 
-class StockBalanceViewSet(TenantReadOnlyViewSet):
+class StockBalanceViewSet(ValuesListMixin, TenantReadOnlyViewSet):
     """On hand per lot and bin (the ledger's running sums)."""
 
     queryset = StockBalance.objects.select_related("material", "lot", "bin").filter(quantity__gt=0)
@@ -122,7 +123,7 @@ class StockBalanceViewSet(TenantReadOnlyViewSet):
     filterset_fields = ["material", "lot", "bin"]
 
 
-class StockMoveViewSet(TenantReadOnlyViewSet):
+class StockMoveViewSet(ValuesListMixin, TenantReadOnlyViewSet):
     """The immutable ledger. Issues, returns and transfers are posted through its actions."""
 
     queryset = StockMove.objects.select_related("material", "lot")

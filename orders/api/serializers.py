@@ -1,16 +1,21 @@
 """Serializers of orders/: thin shapes; every rule is in the services."""
 
+from collections import defaultdict
 from decimal import Decimal
+from types import SimpleNamespace
 
 from rest_framework import serializers
 
 from core.api.serializers import TenantModelSerializer
+from core.api.values import ValuesPlan
 from core.limits import MoneyField
 from core.roles import OrgKind
 from factories.models import Factory
 from orders.models import (
     DailySale,
     Order,
+    OrderEvent,
+    OrderLine,
     OrderShipment,
     Quotation,
     QuotationLine,
@@ -163,6 +168,29 @@ class OrderSerializer(TenantModelSerializer):
             }
             for event in order.events.all()
         ]
+
+
+def order_page_extras(fields: dict, order_ids: list[int]) -> dict:
+    """`lines`, `events` and `amount` of a page of orders read with values() (core.api.values):
+    two queries for the whole page, each cell exactly as OrderSerializer writes it."""
+    grid = ValuesPlan.of_class(GridCellSerializer, model=OrderLine)
+    lines, events = defaultdict(list), defaultdict(list)
+    cells = OrderLine.objects.filter(order_id__in=order_ids).values("order_id", *grid.lookups)
+    for row, cell in zip(cells, grid.represent(cells, {}), strict=True):
+        lines[row["order_id"]].append(cell)
+    history = OrderEvent.objects.filter(order_id__in=order_ids).values_list(
+        "order_id", "from_status", "to_status", "at", "by_organization__name", "note"
+    )
+    for order_id, from_status, to_status, at, by, note in history:
+        events[order_id].append(
+            {"from": from_status, "to": to_status, "at": at, "by": by or "", "note": note}
+        )
+    amount = fields["amount"].to_representation
+    return {
+        "lines": lambda row: lines[row["pk"]],
+        "events": lambda row: events[row["pk"]],
+        "amount": lambda row: amount(Order.amount.fget(SimpleNamespace(**row))),
+    }
 
 
 class ReasonSerializer(serializers.Serializer):

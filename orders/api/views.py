@@ -9,11 +9,13 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.api.values import ValuesListMixin
 from core.api.viewsets import TenantModelViewSet, TenantReadOnlyViewSet, TenantViewSet
 from core.errors import DomainError
 from core.roles import FACTORY_STAFF, MERCHANTS, PLANNING
 from orders import services
 from orders.api import serializers as s
+from orders.api.serializers import order_page_extras
 from orders.models import (
     DailySale,
     Order,
@@ -127,7 +129,9 @@ class StyleVersionViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveM
         return Response(self.get_serializer(version).data, status=status.HTTP_201_CREATED)
 
 
-class OrderViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class OrderViewSet(
+    ValuesListMixin, TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
+):
     """Merchant orders. Merchants create (with Idempotency-Key), place, cancel and import; the
     factory accepts, rejects and cancels before cutting. Conversion, progress, re-orders,
     capable-to-promise and factory matching are served on these routes by production
@@ -152,6 +156,11 @@ class OrderViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMix
     search_fields = ["number", "external_ref"]
     ordering_fields = ["created_at", "requested_date", "number"]
     parser_classes = UPLOADS
+    values_extra_fields = frozenset({"lines", "events", "amount"})
+    values_extra_lookups = ("unit_price", "total_quantity")
+
+    def values_extras(self, rows, fields):
+        return order_page_extras(fields, [row["pk"] for row in rows])
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.schema import ANY_OBJECT, LIST_OF_OBJECTS
+from core.api.values import ValuesListMixin
 from core.api.viewsets import TenantModelViewSet, TenantReadOnlyViewSet
 from core.errors import DomainError
 from core.pdf import pdf_response
@@ -33,7 +34,7 @@ def _factory(request):
     return request.organization.factory
 
 
-class OperationRecordViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin):
+class OperationRecordViewSet(ValuesListMixin, TenantReadOnlyViewSet, mixins.CreateModelMixin):
     """Operation records; created through the one recording service, voided never deleted."""
 
     queryset = OperationRecord.objects.select_related("worker", "operation")

@@ -7,6 +7,7 @@ not tests: nothing here asserts a time, and CI never gates on them.
 
 from simulation.bench import (
     api,
+    api_inprocess,
     chain,
     dashboards,
     demo_load,
@@ -28,4 +29,5 @@ BENCHMARKS = {
     "dashboard": (dashboards.add_arguments, dashboards.run),
     "chain": (chain.add_arguments, chain.run),
     "demo_load": (demo_load.add_arguments, demo_load.run),
+    "api_inprocess": (api_inprocess.add_arguments, api_inprocess.run),
 }

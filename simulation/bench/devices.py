@@ -1,226 +1,313 @@
 """`manage.py bench ingest` and `manage.py bench modbus`.
 
-ingest: a real Mosquitto from deploy/mosquitto/ on a free port; 200 devices with their own
-credentials publish N sequenced QoS-1 messages (a Python publisher, run *before* anything is
-measured). The messages are queued on the broker for two persistent sessions made beforehand:
-a counting subscriber (mosquitto_sub, C) and the ingest's shared subscription. Then
-(1) the limit: mosquitto_sub drains its backlog and exits after N messages — timed;
-(2) ingest: `--processes` `manage.py ingest_mqtt` processes drain theirs into PostgreSQL —
-timed from the first message received to the last batch committed (acknowledged after commit);
-(3) batched: the same with the gateway form, `--records` records per message.
+ingest: what a device owner feels, measured from outside. A real Mosquitto from
+deploy/mosquitto/ on a free port; `--devices` devices with their own credentials; an
+independent publisher process (simulation/bench/publisher.py: gmqtt, not the ingest's paho;
+QoS 1, every PUBACK awaited); `--processes` `manage.py ingest_mqtt` processes on a `$share`
+group, acknowledging after commit. Four runs, each stored exactly once (rows and distinct
+(device, sequence) counted in PostgreSQL, cleared between runs):
+
+1. live: the ingest runs, the publisher bursts `--messages` unthrottled; timed from the first
+   publish to the last commit. CPU of the ingest processes and of Mosquitto (/proc/<pid>/stat)
+   per message over the burst;
+2. drain: the same number queued first (the ingest away), then drained; beside it the limit,
+   the broker alone: a counting subscriber (mosquitto_sub, C) drains the same backlog;
+3. steady: `--rate` messages/s for `--seconds`; every record's publish (its `ts`) to commit
+   latency, from the ingest's --latency-file of each process, merged;
+4. batched: the live burst in the gateway form, `--records` records per message.
+
+The building blocks are simulation/bench/telemetry.py's (also behind `telemetry_flowing`).
 """
 
-import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time as clock
+from array import array
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
-from django.test import override_settings
 
 from core.models import Organization
-from devices.broker import DynamicSecurity, ingest_acls
+from devices.broker import DynamicSecurity
 from devices.modbus import poll_due_devices
-from devices.models import DeadLetter, Device, TelemetryRecord
-from devices.mqtt import IngestLoop
-from devices.services import device_credentials_issue, register_map_save
+from devices.models import Device, TelemetryRecord
+from devices.services import register_map_save
 from factories.models import Factory
 from simulation import modbus_machines
-from simulation.device_publisher import DeviceLogin, publish_samples
+from simulation.bench.telemetry import (
+    clear_rows,
+    device_logins,
+    ingest_account,
+    ingest_stats,
+    latency_file,
+    prepare_ingest_sessions,
+    publisher_result,
+    start_ingests,
+    start_publisher,
+    stop_ingests,
+    stored_counts,
+    wait_ingests_connected,
+    wait_stored,
+    write_logins,
+)
 from simulation.local_broker import LocalBroker, free_port
 
 BENCH_FACTORY = "bench-ingest"
-SHARE_GROUP = "bench"
 COUNTER = ("bench-counter", "bench-counter-secret")
-INGEST = ("bench-ingest", "bench-ingest-secret")
+FIRST_SEQUENCE = {"live": 1, "drain": 10_000_000, "steady": 20_000_000, "batched": 30_000_000}
 
 
-def _devices(count: int) -> list[DeviceLogin]:
-    organization, _ = Organization.objects.get_or_create(
-        code=BENCH_FACTORY, defaults={"name": "Benchmark factory", "kind": "factory"}
-    )
-    factory, _ = Factory.objects.get_or_create(organization=organization)
-    logins = []
-    for number in range(count):
-        device, _ = Device.objects.get_or_create(
-            factory=factory,
-            code=f"b{number:03d}",
-            defaults={"kind": "sewing_machine", "simulated": True},
-        )
-        password = device_credentials_issue(device=device)
-        device.refresh_from_db()
-        logins.append(DeviceLogin(BENCH_FACTORY, device.code, device.mqtt_username, password))
-    return logins
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of a process, from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _clear_rows() -> None:
-    TelemetryRecord.objects.filter(factory__organization__code=BENCH_FACTORY).delete()
-    DeadLetter.objects.filter(topic__startswith=f"factories/{BENCH_FACTORY}/").delete()
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
-def _counts() -> tuple[int, int]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*), count(DISTINCT (device_id, sequence)) FROM devices_telemetryrecord "
-            "WHERE factory_id = (SELECT id FROM core_organization WHERE code = %s)",
-            [BENCH_FACTORY],
-        )
-        return cursor.fetchone()
-
-
-def _counter_session(port: int, prepare: bool, expected: int = 0) -> subprocess.Popen:
-    command = [
-        shutil.which("mosquitto_sub") or "mosquitto_sub",
-        "-h", "127.0.0.1", "-p", str(port), "-u", COUNTER[0], "-P", COUNTER[1],
-        "-i", COUNTER[0], "-c", "-q", "1", "-t", f"factories/{BENCH_FACTORY}/devices/+/+",
-    ]  # fmt: skip
-    command += ["-E"] if prepare else ["-C", str(expected)]
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
-def _accounts(broker: LocalBroker) -> None:
-    """The ingest's and the counting subscriber's accounts on the bench's own broker."""
-    counter_acls = [
+def _counter_account(broker: LocalBroker) -> None:
+    acls = [
         {"acltype": "subscribePattern", "topic": "factories/#", "allow": True},
         {"acltype": "publishClientReceive", "topic": "factories/#", "allow": True},
     ]
     with DynamicSecurity(broker.admin_url) as admin:
-        admin.role_ensure("bench-ingest", ingest_acls(SHARE_GROUP))
-        admin.client_put(*INGEST, "bench-ingest", clientid=None)
-        admin.role_ensure("bench-counter", counter_acls)
+        admin.role_ensure("bench-counter", acls)
         admin.client_put(*COUNTER, "bench-counter", clientid=COUNTER[0])
 
 
-def _prepare_sessions(broker: LocalBroker, processes: int) -> None:
-    _counter_session(broker.port, prepare=True).wait(30)
-    for number in range(processes):
-        IngestLoop(
-            broker.url(*INGEST), client_id=f"bench-ingest-{number}", share_group=SHARE_GROUP
-        ).prepare_session()
+def _counter(port: int, *, expected: int = 0, persistent: bool = True) -> subprocess.Popen:
+    """mosquitto_sub as the counting subscriber: with `expected`, drain that many messages
+    from its session and exit; without, make its session (`persistent`) or end it."""
+    command = [
+        shutil.which("mosquitto_sub") or "mosquitto_sub",
+        "-h", "127.0.0.1", "-p", str(port), "-u", COUNTER[0], "-P", COUNTER[1],
+        "-i", COUNTER[0], "-q", "1", "-t", f"factories/{BENCH_FACTORY}/devices/+/+",
+    ]  # fmt: skip
+    command += ["-c"] if persistent else []
+    command += ["-C", str(expected)] if expected else ["-E"]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def _run_ingest(broker: LocalBroker, processes: int, expected_rows: int, stdout) -> dict:
-    environment = dict(os.environ)
-    started = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "manage.py",
-                "ingest_mqtt",
-                "--url",
-                broker.url(*INGEST),
-                "--client-id",
-                f"bench-ingest-{number}",
-                "--share-group",
-                SHARE_GROUP,
-                "--idle-exit",
-                "3",
-                "--stats",
-            ],
-            cwd=settings.BASE_DIR,
-            env=environment,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )  # fmt: skip
-        for number in range(processes)
-    ]
-    stats = []
-    for process in started:
-        out, _ = process.communicate(timeout=1800)
-        lines = [line for line in out.splitlines() if line.startswith("{")]
-        stats.append(json.loads(lines[-1]) if lines else {})
-    rows, distinct = _counts()
-    firsts = [s["first_message_at"] for s in stats if s.get("first_message_at")]
-    lasts = [s["last_commit_at"] for s in stats if s.get("last_commit_at")]
-    seconds = (max(lasts) - min(firsts)) if firsts and lasts else float("nan")
-    stdout.write(f"  ingest: {rows} rows in {seconds:.2f}s by {processes} processes")
+def _stored_once(expected: int) -> dict:
+    rows, distinct = stored_counts(BENCH_FACTORY)
+    return {"rows": rows, "lost": expected - distinct, "duplicates": rows - distinct}
+
+
+def _live(broker, logins, directory, options, *, records: int, run: str) -> dict:
+    """Ingest running, publisher unthrottled: first publish to last commit."""
+    count = options["batched_messages"] if records > 1 else options["messages"]
+    clear_rows(BENCH_FACTORY)
+    ingests = start_ingests(broker, options["processes"], directory)
+    try:
+        wait_ingests_connected(ingests)
+        ingest_cpu = sum(_cpu_seconds(process.pid) for process in ingests)
+        broker_cpu = _cpu_seconds(broker.pid)
+        publisher = publisher_result(
+            start_publisher(
+                broker.port,
+                logins,
+                count=count,
+                records=records,
+                first_sequence=FIRST_SEQUENCE[run],
+                window=options["window"],
+            )
+        )
+        expected = publisher["acked"] * records
+        wait_stored(BENCH_FACTORY, expected)
+        ingest_cpu = sum(_cpu_seconds(process.pid) for process in ingests) - ingest_cpu
+        broker_cpu = _cpu_seconds(broker.pid) - broker_cpu
+        rss = max(_peak_rss_mb(process.pid) for process in ingests)
+    finally:
+        stats = stop_ingests(ingests)
+    stored = _stored_once(expected)
+    last_commit = max((s.get("last_commit_at") or 0 for s in stats), default=0)
+    seconds = last_commit - publisher["first_publish_at"]
     return {
-        "rows": rows,
-        "distinct": distinct,
-        "seconds": seconds,
-        "p99": max((s.get("p99_commit_latency_ms", 0) for s in stats), default=0),
-        "dead_letters": sum(s.get("dead_letters", 0) for s in stats),
+        **stored,
+        "expected": expected,
+        "per_s": round(stored["rows"] / seconds) if seconds > 0 else 0,
+        "publisher": publisher,
+        "ingest_cpu": ingest_cpu,
+        "broker_cpu": broker_cpu,
+        "peak_rss_mb": max([rss, *(s.get("peak_rss_mb", 0) for s in stats)]),
     }
 
 
+def _drain(broker, logins, directory, options) -> dict:
+    """A backlog queued for the ingest's and the counting subscriber's sessions (nothing
+    running), then each drains it: the broker alone first, then the ingest."""
+    clear_rows(BENCH_FACTORY)
+    processes = options["processes"]
+    prepare_ingest_sessions(broker, processes)
+    _counter(broker.port).wait(30)
+    publisher = publisher_result(
+        start_publisher(
+            broker.port,
+            logins,
+            count=options["messages"],
+            first_sequence=FIRST_SEQUENCE["drain"],
+            window=options["window"],
+        )
+    )
+    acked = publisher["acked"]
+    begin = clock.monotonic()
+    _counter(broker.port, expected=acked).wait(1800)
+    broker_seconds = clock.monotonic() - begin
+    _counter(broker.port, persistent=False).wait(30)  # its session ends: no more queueing
+    ingests = start_ingests(broker, processes, directory, idle_exit=3, prepare=False)
+    stats = [ingest_stats(process) for process in ingests]
+    firsts = [s["first_message_at"] for s in stats if s.get("first_message_at")]
+    lasts = [s["last_commit_at"] for s in stats if s.get("last_commit_at")]
+    seconds = (max(lasts) - min(firsts)) if firsts and lasts else 0
+    stored = _stored_once(acked)
+    return {
+        **stored,
+        "per_s": round(stored["rows"] / seconds) if seconds > 0 else 0,
+        "broker_per_s": round(acked / broker_seconds) if broker_seconds else 0,
+        "peak_rss_mb": max((s.get("peak_rss_mb", 0) for s in stats), default=0),
+    }
+
+
+def _percentile(ordered, fraction: float) -> float | None:
+    if not ordered:
+        return None
+    return round(ordered[min(len(ordered) - 1, int(len(ordered) * fraction))], 1)
+
+
+def _steady(broker, logins, directory, options) -> dict:
+    """`--rate` messages/s for `--seconds`: publish (the record's ts) to commit, per record."""
+    clear_rows(BENCH_FACTORY)
+    processes = options["processes"]
+    for number in range(processes):
+        latency_file(directory, number).unlink(missing_ok=True)
+    ingests = start_ingests(broker, processes, directory, latency=True)
+    try:
+        wait_ingests_connected(ingests)
+        publisher = publisher_result(
+            start_publisher(
+                broker.port,
+                logins,
+                rate=options["rate"],
+                seconds=options["seconds"],
+                first_sequence=FIRST_SEQUENCE["steady"],
+                window=options["window"],
+            ),
+            timeout=options["seconds"] + 600,
+        )
+        wait_stored(BENCH_FACTORY, publisher["acked"])
+        rss = max(_peak_rss_mb(process.pid) for process in ingests)
+    finally:
+        stats = stop_ingests(ingests)  # each writes its latency file as it exits
+    latencies = array("d")
+    for number in range(processes):
+        path = latency_file(directory, number)
+        if path.exists():
+            with path.open("rb") as file:
+                latencies.frombytes(file.read())
+    if sys.byteorder != "little":  # the ingest writes little-endian float64s
+        latencies.byteswap()
+    ordered = sorted(latencies)
+    return {
+        **_stored_once(publisher["acked"]),
+        "publisher": publisher,
+        "latencies": len(ordered),
+        "p50_ms": _percentile(ordered, 0.50),
+        "p99_ms": _percentile(ordered, 0.99),
+        "peak_rss_mb": max([rss, *(s.get("peak_rss_mb", 0) for s in stats)]),
+    }
+
+
+def _cpu_per_message(publisher: dict) -> float:
+    """The publisher's own CPU (it shares the cores) per message, µs."""
+    return round(publisher["cpu_seconds"] / max(publisher["published"], 1) * 1e6, 1)
+
+
 def add_ingest_arguments(parser):
-    parser.add_argument("--messages", type=int, default=200_000)
-    parser.add_argument("--devices", type=int, default=200)
-    parser.add_argument("--processes", type=int, default=2, help="ingest processes")
+    parser.add_argument("--messages", type=int, default=200_000, help="live burst and drain")
+    parser.add_argument("--devices", type=int, default=100)
+    parser.add_argument("--processes", type=int, default=2, help="ingest processes ($share)")
+    parser.add_argument("--rate", type=int, default=5000, help="steady run, messages/s")
+    parser.add_argument("--seconds", type=int, default=60, help="steady run")
     parser.add_argument("--records", type=int, default=50, help="records per batched message")
     parser.add_argument("--batched-messages", type=int, default=4000)
+    parser.add_argument("--window", type=int, default=100, help="publisher: unacked per device")
 
 
 def run_ingest(options, stdout) -> dict:
     if connection.vendor != "postgresql":
         raise SystemExit("bench ingest measures COPY into PostgreSQL: set DATABASE_URL")
-    devices = options["devices"]
-    per_device = max(1, options["messages"] // devices)
-    messages = per_device * devices
-    processes = options["processes"]
     directory = Path(tempfile.mkdtemp(prefix="seamline-bench-"))
-    port = free_port()
-    broker = LocalBroker(directory, port).start()
+    broker = LocalBroker(directory / "broker", free_port()).start()
     try:
-        _accounts(broker)
-        # Devices get their credentials from this broker, never from a configured one.
-        devices_conf = {**getattr(settings, "DEVICES", {}), "BROKER_ADMIN_URL": broker.admin_url}
-        with override_settings(DEVICES=devices_conf):
-            logins = _devices(devices)
-        # --- one backlog for the counting subscriber and the ingest ---------------------
-        _clear_rows()
-        _prepare_sessions(broker, processes)
-        stdout.write(f"publishing {messages} messages from {devices} devices (not timed)")
-        acked = publish_samples("127.0.0.1", port, logins, per_device, first_sequence=1)
-        stdout.write(f"  broker acknowledged {acked}")
-        begin = clock.monotonic()
-        counter = _counter_session(port, prepare=False, expected=acked)
-        counter.wait(1800)
-        broker_seconds = clock.monotonic() - begin
-        broker_rate = acked / broker_seconds
-        stdout.write(f"  limit: mosquitto_sub received {acked} in {broker_seconds:.2f}s")
-        single = _run_ingest(broker, processes, acked, stdout)
-
-        # --- batched gateway form ------------------------------------------------------
-        _clear_rows()
-        batched_per_device = max(1, options["batched_messages"] // devices)
-        _prepare_sessions(broker, processes)
-        batched_acked = publish_samples(
-            "127.0.0.1",
-            port,
-            logins,
-            batched_per_device,
-            records_per_message=options["records"],
-            first_sequence=10_000_000,
+        ingest_account(broker)
+        _counter_account(broker)
+        logins = write_logins(
+            directory / "logins.json", device_logins(broker, BENCH_FACTORY, options["devices"])
         )
-        _counter_session(port, prepare=False, expected=batched_acked).wait(1800)
-        batched = _run_ingest(broker, processes, batched_acked * options["records"], stdout)
+        live = _live(broker, logins, directory, options, records=1, run="live")
+        stdout.write(f"  live: {live['rows']} rows, {live['per_s']} msg/s")
+        drain = _drain(broker, logins, directory, options)
+        stdout.write(f"  drain: {drain['per_s']} msg/s (broker alone {drain['broker_per_s']})")
+        steady = _steady(broker, logins, directory, options)
+        stdout.write(f"  steady: p50 {steady['p50_ms']} ms, p99 {steady['p99_ms']} ms")
+        batched = _live(
+            broker, logins, directory, options, records=options["records"], run="batched"
+        )
+        stdout.write(f"  batched: {batched['per_s']} records/s")
     finally:
         broker.stop()
+        clear_rows(BENCH_FACTORY)
         shutil.rmtree(directory, ignore_errors=True)
-    ingest_rate = single["rows"] / single["seconds"] if single["seconds"] else 0
+    runs = (live, drain, steady, batched)
+    bench_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
-        "messages": messages,
-        "publisher": "paho-mqtt, before timing: a backlog queued for the persistent sessions",
-        "ingest_processes": processes,
-        "acked_by_broker": acked,
-        "lost": acked - single["rows"],
-        "duplicates": single["rows"] - single["distinct"],
-        "broker_msgs_per_s": round(broker_rate),
-        "ingest_msgs_per_s": round(ingest_rate),
-        "ratio": round(ingest_rate / broker_rate, 3) if broker_rate else None,
+        "publisher": "gmqtt (asyncio) in its own process, QoS 1, every PUBACK awaited",
+        "devices": options["devices"],
+        "ingest_processes": options["processes"],
+        "messages": live["expected"],
+        "live_msgs_per_s": live["per_s"],
+        "live_publisher_msgs_per_s": live["publisher"]["achieved_rate"],
+        "live_lost": live["lost"],
+        "live_duplicates": live["duplicates"],
+        "ingest_cpu_us_per_msg": round(live["ingest_cpu"] / live["rows"] * 1e6, 1)
+        if live["rows"]
+        else None,
+        "broker_cpu_us_per_msg": round(live["broker_cpu"] / live["rows"] * 1e6, 1)
+        if live["rows"]
+        else None,
+        "publisher_cpu_us_per_msg": _cpu_per_message(live["publisher"]),
+        "drain_msgs_per_s": drain["per_s"],
+        "drain_lost": drain["lost"],
+        "drain_duplicates": drain["duplicates"],
+        "broker_msgs_per_s": drain["broker_per_s"],
+        "rate": options["rate"],
+        "seconds": options["seconds"],
+        "steady_publisher_msgs_per_s": steady["publisher"]["achieved_rate"],
+        "steady_publisher_cpu_us_per_msg": _cpu_per_message(steady["publisher"]),
+        "steady_messages": steady["publisher"]["acked"],
+        "steady_lost": steady["lost"],
+        "steady_duplicates": steady["duplicates"],
+        "p50_publish_to_commit_ms": steady["p50_ms"],
+        "p99_publish_to_commit_ms": steady["p99_ms"],
+        "latency_samples": steady["latencies"],
         "batched_records": batched["rows"],
-        "batched_lost": batched_acked * options["records"] - batched["rows"],
-        "batched_records_per_s": round(batched["rows"] / batched["seconds"])
-        if batched["seconds"]
-        else 0,
-        "p99_commit_latency_ms": single["p99"],
+        "batched_records_per_s": batched["per_s"],
+        "batched_publisher_msgs_per_s": batched["publisher"]["achieved_rate"],
+        "batched_lost": batched["lost"],
+        "batched_duplicates": batched["duplicates"],
+        "lost": sum(run["lost"] for run in runs),
+        "duplicates": sum(run["duplicates"] for run in runs),
+        "peak_rss_mb": round(max(bench_rss, *(run["peak_rss_mb"] for run in runs)), 1),
         "ack_after_commit": True,
     }
 

@@ -1,8 +1,8 @@
 """The benchmarks' device publisher: an independent process, with a client (gmqtt, asyncio)
 that shares nothing with the ingest's paho-mqtt.
 
-Run as a script, not imported by the process it measures (it needs neither Django nor the
-project's modules):
+Run as a script (not with `-m`: the package simulation.bench loads Django), never imported by
+the process it measures; it needs neither Django nor the project's modules:
 
     python simulation/bench/publisher.py --logins FILE (--count N | --rate R [--seconds S])
 

@@ -4,8 +4,8 @@
 folder), the ingest's account on it, `devices` devices of the factory `factory_code` with their
 own credentials, `processes` `manage.py ingest_mqtt` processes on a `$share` group, and the
 independent publisher (simulation/bench/publisher.py) at `rate` messages/s until the block
-ends; then it stops everything it started (also on exceptions) and reports what was published,
-acknowledged and stored:
+ends; then it stops everything it started (also on exceptions), reports what was published,
+acknowledged and stored, and deletes its factory's telemetry rows:
 
     with telemetry_flowing(5000) as telemetry:
         login = telemetry.login_for(my_device)  # own credentials on the same broker
@@ -258,11 +258,12 @@ def stored_counts(factory_code: str) -> tuple[int, int]:
 
 
 def wait_stored(factory_code: str, expected: int, *, stall_seconds: float = 20) -> int:
-    """Poll until `expected` rows are stored, or nothing more arrives for `stall_seconds`."""
+    """Poll (a plain count, twice a second) until `expected` rows are stored, or nothing more
+    arrives for `stall_seconds`."""
     rows, progress_at = 0, clock.monotonic()
     while rows < expected and clock.monotonic() - progress_at < stall_seconds:
-        clock.sleep(0.25)
-        now_rows = stored_counts(factory_code)[0]
+        clock.sleep(0.5)
+        now_rows = TelemetryRecord.objects.filter(factory__organization__code=factory_code).count()
         if now_rows != rows:
             rows, progress_at = now_rows, clock.monotonic()
     return rows
@@ -304,6 +305,7 @@ def telemetry_flowing(
     publisher = None
     with contextlib.ExitStack() as cleanup:
         cleanup.callback(shutil.rmtree, directory, ignore_errors=True)
+        cleanup.callback(clear_rows, factory_code)  # last, once the ingests have stopped
         broker = LocalBroker(directory / "broker", free_port())
         telemetry.broker = broker.start()
         cleanup.callback(broker.stop)

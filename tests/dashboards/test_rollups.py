@@ -152,3 +152,32 @@ def test_an_hour_is_cut_on_the_factorys_clock_in_a_half_hour_zone(settings):
     assert list(OutputHour.objects.filter(factory=factory).values_list("hour", "finished")) == [
         (dt.datetime(2026, 3, 10, 4, 30, tzinfo=dt.UTC), 20)
     ]
+
+
+def test_with_a_worker_a_first_change_is_rebuilt_at_once_and_a_burst_waits_for_one_more(
+    factory, settings, monkeypatch
+):
+    # given a worker (not eager) and a coalescing window of two seconds
+    from dashboards import tasks
+
+    settings.DASHBOARDS = {"ROLLUP_COALESCE_SECONDS": 2.0}
+    monkeypatch.setattr(tasks, "eager", lambda: False)
+    queued = []
+    monkeypatch.setattr(
+        tasks.output_hour_rebuild,
+        "apply_async",
+        lambda args, countdown: queued.append((args, countdown)),
+    )
+    data = {"at": HOUR.isoformat()}
+
+    # when a first operation is recorded after a quiet spell, then more while it is queued
+    first = tasks.rollups_schedule(factory_id=factory.pk, changes=[("operation_recorded", data)])
+    tasks.rollups_schedule(factory_id=factory.pk, changes=[("operation_recorded", data)])
+    # and again once the queued rebuild has started (it clears its pending key)
+    tasks.cache.delete(tasks._pending_key("output", factory.pk, queued[0][0][1]))
+    tasks.rollups_schedule(factory_id=factory.pk, changes=[("operation_recorded", data)])
+
+    # then the first rebuild runs at once, the burst adds none, and the next change waits for
+    # the window: one trailing rebuild
+    assert first is True
+    assert [countdown for _args, countdown in queued] == [0, 2.0]

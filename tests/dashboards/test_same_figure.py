@@ -94,8 +94,9 @@ def test_pieces_per_person_day_is_productions_on_the_screen_and_in_payroll(world
             "output_per_person_day"
         ],
         payroll_api.json()["output_per_person_day"],
+        screen(world, "month")["seed"]["per_person_day"],
         production.pieces_per_person_day(world.factory, *month(world)),
-    ) == (EXPECTED["month_per_person_day"],) * 3
+    ) == (EXPECTED["month_per_person_day"],) * 4
 
 
 def test_qualified_rate_and_dhu_agree_on_the_screen_the_quality_page_and_the_reports(world):

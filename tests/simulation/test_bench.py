@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from core.models import Organization
+from orders.models import Order
 from production.models import WorkOrder
 from simulation.bench import BENCHMARKS
 
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_the_registry_names_every_benchmark():
     assert sorted(BENCHMARKS) == [
         "api",
+        "api_inprocess",
         "chain",
         "convert",
         "dashboard",
@@ -107,3 +109,23 @@ def test_bench_payroll_calculates_exactly_the_groups_of_its_bare_aggregate():
     assert Decimal(result["gross_total"]) > 0
     assert {"seconds", "limit_seconds", "ratio", "cpu_seconds", "peak_rss_mb"} <= set(result)
     assert (result["target_seconds"], result["target_ratio"]) == (1.0, 1.2)
+
+
+@pytest.mark.slow
+def test_bench_api_inprocess_times_every_endpoint_of_the_mix_and_keeps_nothing():
+    # given the demo world
+    call_command("seed_demo", stdout=StringIO())
+    organizations, orders = Organization.objects.count(), Order.objects.count()
+    out = StringIO()
+    # when the in-process API benchmark calls each endpoint twice
+    call_command("bench", "api_inprocess", "--calls", "2", stdout=out)
+    # then every endpoint answered as expected (it raises otherwise), with its CPU and queries
+    result = json.loads(out.getvalue().splitlines()[-1])
+    assert result["bench"] == "api_inprocess"
+    assert {"orders_list", "operation_records_list", "workers_list", "order_create"} <= set(
+        result["endpoints"]
+    )
+    for figures in result["endpoints"].values():
+        assert figures["cpu_ms_p50"] > 0 and figures["queries"] >= 1 and figures["bytes"] > 0
+    # and the orders it created and its tokens were rolled back
+    assert (Organization.objects.count(), Order.objects.count()) == (organizations, orders)
