@@ -1,4 +1,5 @@
-# Seamline application image: web (daphne), worker, beat and ingest all run from it.
+# Seamline application image: web (gunicorn for HTTP, daphne for WebSockets), worker, beat and
+# ingest all run from it.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
@@ -22,4 +23,4 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
 RUN useradd --system --home /app seamline && mkdir -p /app/var && chown -R seamline /app/var
 USER seamline
 EXPOSE 8000
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "config.asgi:application"]
+CMD ["gunicorn", "-c", "deploy/web/gunicorn.conf.py", "config.wsgi:application"]

@@ -14,7 +14,7 @@ DEMO_FACTORY ?= zz-lusong
 WEBHOOK_PORT ?= 8199
 PYTEST_ARGS ?=
 
-.PHONY: demo test contract install lint format messages check-translations serve worker beat ingest clean
+.PHONY: demo test contract install lint format messages check-translations serve web worker beat ingest clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -68,9 +68,14 @@ messages: install
 check-translations: install
 	$(PY) manage.py check_translations
 
-# The real runtime, one process each (see README.md).
+# The real runtime, one process each (see README.md). `serve` is one daphne for HTTP and
+# WebSockets (development); `web` is the production web tier: gunicorn workers for HTTP on PORT
+# and daphne for /ws/ on WS_PORT, joined by nginx (deploy/web/serve, docs/operations.md).
+WS_PORT ?= 8001
 serve: install
 	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+web: install
+	BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) WS_PORT=$(WS_PORT) bash deploy/web/serve
 worker: install
 	$(BIN)/celery -A config worker --loglevel=INFO
 beat: install

@@ -6,6 +6,7 @@ not tests: nothing here asserts a time, and CI never gates on them.
 """
 
 from simulation.bench import (
+    api,
     api_inprocess,
     chain,
     dashboards,
@@ -18,6 +19,7 @@ from simulation.bench import (
 )
 
 BENCHMARKS = {
+    "api": (api.add_arguments, api.run),
     "convert": (orders.add_arguments, orders.run),
     "schedule": (production.add_schedule_arguments, production.run_schedule),
     "mrp": (inventory.add_mrp_arguments, inventory.run_mrp),

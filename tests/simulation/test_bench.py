@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_registry_names_every_benchmark():
     assert sorted(BENCHMARKS) == [
+        "api",
         "api_inprocess",
         "chain",
         "convert",
