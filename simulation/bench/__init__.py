@@ -14,6 +14,7 @@ from simulation.bench import (
     orders,
     payroll,
     production,
+    tenants,
 )
 
 BENCHMARKS = {
@@ -26,4 +27,5 @@ BENCHMARKS = {
     "dashboard": (dashboards.add_arguments, dashboards.run),
     "chain": (chain.add_arguments, chain.run),
     "demo_load": (demo_load.add_arguments, demo_load.run),
+    "tenants": (tenants.add_arguments, tenants.run),
 }
