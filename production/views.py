@@ -289,7 +289,8 @@ def records(request):
     factory = request.organization.factory
     rows = (
         OperationRecord.objects.filter(factory=factory)
-        .select_related("worker", "operation", "bundle", "station", "work_order")
+        # The bundle's name is its work order's number and its own: both in the one query.
+        .select_related("worker", "operation", "bundle__work_order", "station", "work_order")
         .order_by("-recorded_at", "-pk")[:100]
     )
     return render(request, "production/records.html", {"records": rows})

@@ -37,10 +37,10 @@ WORKERS = 100
 STYLES = 10
 ORDERS = 104  # two a week for a year
 OPERATIONS = 10
-BUNDLES = 10
+BUNDLES = 20
 BUNDLE_SIZE = 50
 RECORD_DAYS = 3  # the work orders of the last days carry operation records
-RECORD_ORDERS = 6
+RECORD_ORDERS = 12
 SHIFT_HOURS = 8
 ROLLUP_DAYS = 365
 
@@ -412,7 +412,7 @@ def _records(at, factories, today, zone):
             line_id = at(SewingLine, i, LINES, line)
             work_order = at(WorkOrder, i, ORDERS, k)
             for b in range(BUNDLES):
-                moment = datetime(day.year, day.month, day.day, 9 + b % 8, b * 5, tzinfo=zone)
+                moment = datetime(day.year, day.month, day.day, 9 + b % 8, b * 7 % 60, tzinfo=zone)
                 stamp = moment.isoformat()
                 head = f"{f}\t{at(Bundle, i, per_bundle, k * BUNDLES + b)}\t"
                 for o in range(OPERATIONS):
