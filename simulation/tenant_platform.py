@@ -121,6 +121,10 @@ def generate(codes: list[str], merchant_id: int, today: date) -> list[int]:
     return org_ids
 
 
+def _columns(names: str) -> list[str]:
+    return names.split()
+
+
 def _tables(ids, factories, merchant_id, today, zone):
     def at(model, i, per, k=0):
         return ids[model] + i * per + k
@@ -163,7 +167,7 @@ def _tables(ids, factories, merchant_id, today, zone):
             for k in range(STYLES)
         ),
     )
-    # Order k of a factory was placed ORDERS - k half-weeks ago; the older ones are delivered.
+    # Two orders a week: order k was placed (ORDERS - k) × 3.5 days ago; the older are delivered.
     placed = [today - timedelta(days=(ORDERS - k) * 365 // ORDERS) for k in range(ORDERS)]
     stamps = [datetime(d.year, d.month, d.day, 9, tzinfo=zone).isoformat() for d in placed]
     requested = [day + timedelta(days=45) for day in placed]
@@ -171,21 +175,11 @@ def _tables(ids, factories, merchant_id, today, zone):
     quantity = BUNDLES * BUNDLE_SIZE
     yield (
         Order,
-        [
-            "id",
-            "factory_id",
-            "number",
-            "merchant_id",
-            "version_id",
-            "status",
-            "requested_date",
-            "ship_to",
-            "unit_price",
-            "total_quantity",
-            "created_at",
-            "updated_at",
-        ],
-        (  # fmt: skip
+        _columns(
+            "id factory_id number merchant_id version_id status requested_date "
+            "ship_to unit_price total_quantity created_at updated_at"
+        ),
+        (
             f"{at(Order, i, ORDERS, k)}\t{f}\tPO-{k:04d}\t{merchant_id}\t"
             f"{at(StyleVersion, i, STYLES, k % STYLES)}\t{status[k]}\t"
             f"{requested[k]}\tShanghai\t12.50\t{quantity}\t{stamps[k]}\t{stamps[k]}"
@@ -196,20 +190,11 @@ def _tables(ids, factories, merchant_id, today, zone):
     wo_status = ["done" if k < ORDERS - 12 else "sewing" for k in range(ORDERS)]
     yield (
         WorkOrder,
-        [
-            "id",
-            "factory_id",
-            "number",
-            "order_id",
-            "version_id",
-            "quantity",
-            "cut_quantity",
-            "due_date",
-            "line_id",
-            "status",
-            "created_at",
-        ],
-        (  # fmt: skip
+        _columns(
+            "id factory_id number order_id version_id quantity cut_quantity "
+            "due_date line_id status created_at"
+        ),
+        (
             f"{at(WorkOrder, i, ORDERS, k)}\t{f}\tWO-{k:04d}\t{at(Order, i, ORDERS, k)}\t"
             f"{at(StyleVersion, i, STYLES, k % STYLES)}\t{quantity}\t{quantity}\t"
             f"{placed[k] + timedelta(days=40)}\t{at(SewingLine, i, LINES, k % LINES)}\t"
@@ -221,17 +206,8 @@ def _tables(ids, factories, merchant_id, today, zone):
     per_op = ORDERS * OPERATIONS
     yield (
         WorkOrderOperation,
-        [
-            "id",
-            "factory_id",
-            "work_order_id",
-            "sequence",
-            "code",
-            "name",
-            "sam",
-            "piece_rate",
-        ],
-        (  # fmt: skip
+        _columns("id factory_id work_order_id sequence code name sam piece_rate"),
+        (
             f"{at(WorkOrderOperation, i, per_op, k * OPERATIONS + o)}\t{f}\t"
             f"{at(WorkOrder, i, ORDERS, k)}\t{o + 1}\tOP{o + 1:02d}\t工序{o + 1}\t0.{4 + o % 5}00\t"
             f"0.{14 + o % 7}00"
@@ -242,20 +218,12 @@ def _tables(ids, factories, merchant_id, today, zone):
     )
     yield (
         CutPlan,
-        [
-            "id",
-            "factory_id",
-            "work_order_id",
-            "over_cut_pct",
-            "max_plies",
-            "max_garments_per_marker",
-            "bundle_size",
-            "ordered_quantity",
-            "cut_quantity",
-            "efficiency_pct",
-            "created_at",
-        ],
-        (  # fmt: skip
+        _columns(
+            "id factory_id work_order_id over_cut_pct max_plies "
+            "max_garments_per_marker bundle_size ordered_quantity cut_quantity "
+            "efficiency_pct created_at"
+        ),
+        (
             f"{at(CutPlan, i, ORDERS, k)}\t{f}\t{at(WorkOrder, i, ORDERS, k)}\t0\t80\t6\t"
             f"{BUNDLE_SIZE}\t{quantity}\t{quantity}\t100\t{stamps[k]}"
             for i, f in factories
@@ -264,16 +232,8 @@ def _tables(ids, factories, merchant_id, today, zone):
     )
     yield (
         Marker,
-        [
-            "id",
-            "factory_id",
-            "cut_plan_id",
-            "number",
-            "size_ratios",
-            "garments",
-            "length_m",
-        ],
-        (  # fmt: skip
+        _columns("id factory_id cut_plan_id number size_ratios garments length_m"),
+        (
             f'{at(Marker, i, ORDERS, k)}\t{f}\t{at(CutPlan, i, ORDERS, k)}\t1\t{{"M": 1}}\t1\t1'
             for i, f in factories
             for k in range(ORDERS)
@@ -281,18 +241,8 @@ def _tables(ids, factories, merchant_id, today, zone):
     )
     yield (
         Lay,
-        [
-            "id",
-            "factory_id",
-            "cut_plan_id",
-            "marker_id",
-            "number",
-            "colour",
-            "plies",
-            "fabric_length_m",
-            "status",
-        ],
-        (  # fmt: skip
+        _columns("id factory_id cut_plan_id marker_id number colour plies fabric_length_m status"),
+        (
             f"{at(Lay, i, ORDERS, k)}\t{f}\t{at(CutPlan, i, ORDERS, k)}\t{at(Marker, i, ORDERS, k)}"
             f"\t1\tblack\t{quantity}\t{quantity}\tcut"
             for i, f in factories
@@ -302,18 +252,8 @@ def _tables(ids, factories, merchant_id, today, zone):
     per_bundle = ORDERS * BUNDLES
     yield (
         Bundle,
-        [
-            "id",
-            "factory_id",
-            "work_order_id",
-            "lay_id",
-            "number",
-            "size",
-            "colour",
-            "quantity",
-            "status",
-        ],
-        (  # fmt: skip
+        _columns("id factory_id work_order_id lay_id number size colour quantity status"),
+        (
             f"{at(Bundle, i, per_bundle, k * BUNDLES + b)}\t{f}\t{at(WorkOrder, i, ORDERS, k)}\t"
             f"{at(Lay, i, ORDERS, k)}\t{b + 1}\tM\tblack\t{BUNDLE_SIZE}\t"
             f"{'finished' if k < ORDERS - RECORD_ORDERS else 'in_sewing'}"
@@ -322,25 +262,33 @@ def _tables(ids, factories, merchant_id, today, zone):
             for b in range(BUNDLES)
         ),
     )
-    yield OperationRecord, [
-        "factory_id", "bundle_id", "operation_id", "work_order_id", "worker_id", "line_id",
-        "recorded_at", "work_date", "good_pieces", "defective_pieces", "is_rework", "source",
-        "external_event_id", "created_at",
-    ], _records(at, factories, today, zone)  # fmt: skip
     yield (
-        FactoryDay,
+        OperationRecord,
         [
             "factory_id",
-            "day",
-            "finished",
-            "good",
-            "defective",
-            "earned_minutes",
-            "available_minutes",
-            "operators",
-            "employees",
+            "bundle_id",
+            "operation_id",
+            "work_order_id",
+            "worker_id",
+            "line_id",
+            "recorded_at",
+            "work_date",
+            "good_pieces",
+            "defective_pieces",
+            "is_rework",
+            "source",
+            "external_event_id",
+            "created_at",
         ],
-        (  # fmt: skip
+        _records(at, factories, today, zone),
+    )
+    yield (
+        FactoryDay,
+        _columns(
+            "factory_id day finished good defective earned_minutes "
+            "available_minutes operators employees"
+        ),
+        (
             f"{f}\t{today - timedelta(days=d)}\t{4000 + (d * 37 + i) % 900}\t"
             f"{32000 + (d * 53 + i) % 5000}\t{(d + i) % 400}\t{48000 + d % 700}.00\t{WORKERS * 480}"
             f".00\t{WORKERS - d % 7}\t{WORKERS + 10}"
@@ -350,18 +298,8 @@ def _tables(ids, factories, merchant_id, today, zone):
     )
     yield (
         LineDay,
-        [
-            "factory_id",
-            "day",
-            "line_id",
-            "finished",
-            "good",
-            "defective",
-            "inspected",
-            "passed",
-            "defects",
-        ],
-        (  # fmt: skip
+        _columns("factory_id day line_id finished good defective inspected passed defects"),
+        (
             f"{f}\t{today - timedelta(days=d)}\t{at(SewingLine, i, LINES, line)}\t"
             f"{1300 + (d + line) % 200}\t{10400 + (d * 7 + i) % 1600}\t{(d + line) % 120}\t260\t"
             f"{250 + d % 10}\t{10 - d % 10}"
@@ -380,17 +318,8 @@ def _tables(ids, factories, merchant_id, today, zone):
     ]
     yield (
         OutputHour,
-        [
-            "factory_id",
-            "hour",
-            "line_id",
-            "worker_id",
-            "good",
-            "defective",
-            "finished",
-            "earned_minutes",
-        ],
-        (  # fmt: skip
+        _columns("factory_id hour line_id worker_id good defective finished earned_minutes"),
+        (
             f"{f}\t{hour}\t{at(SewingLine, i, LINES, w % LINES)}\t{at(Worker, i, WORKERS, w)}\t"
             f"{40 + (w + h) % 30}\t{(w + h) % 3}\t{5 + (w + h) % 4}\t{48 + (w + h) % 12}.00"
             for i, f in factories

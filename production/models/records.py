@@ -117,7 +117,7 @@ class OperationRecord(FactoryOwned):
             models.Index(fields=["factory", "worker", "work_date"], name="oprec_worker_day"),
             models.Index(fields=["factory", "line", "work_date"], name="oprec_line_day"),
             models.Index(fields=["factory", "work_order", "operation"], name="oprec_wo_op"),
-            models.Index(fields=["factory", "recorded_at"], name="oprec_time"),
+            models.Index(fields=["factory", "recorded_at", "id"], name="oprec_time_id"),
         ]
 
     def __str__(self) -> str:

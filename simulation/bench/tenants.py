@@ -72,17 +72,20 @@ def run(options, stdout) -> dict:
             kept = _kept(n, at_1_file) if not options["fresh"] else None
         generated_seconds = None
         if kept is None:
-            started = time.perf_counter()
             with rls.owner():
                 _drop(stdout)
+                started = time.perf_counter()
                 home, merchant_id = _home()
+                generated_seconds = time.perf_counter() - started
             principals = _principals(home)
             at_1 = _measure(principals, requests)
             at_1_file.parent.mkdir(parents=True, exist_ok=True)
             at_1_file.write_text(json.dumps({"factories": n, "p95_ms": at_1}))
+            started = time.perf_counter()
             with rls.owner():
                 _others(n, merchant_id, options["batch"], stdout)
-            generated_seconds = round(time.perf_counter() - started, 1)
+            # The generation alone (COPY and ANALYZE), not the drop nor the timing at 1.
+            generated_seconds = round(generated_seconds + time.perf_counter() - started, 1)
         else:
             home, at_1 = kept
             principals = _principals(home)
