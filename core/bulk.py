@@ -11,6 +11,7 @@ value. Both send no audit entries: what they write is derived or generated data 
 service records who made it.
 """
 
+import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -75,8 +76,15 @@ class _Columns:
         return tuple(values)
 
     def text_suffix(self) -> str:
-        """The filled columns as the tail of a COPY text line."""
-        return "".join("\t" + _copy_text(value) for value in self.extra) + "\n"
+        """The filled columns as the tail of a COPY text line. A JSON default is written as its
+        JSON text: what `extra` holds for it is psycopg's adapter, not COPY text."""
+        cells = [
+            escape_copy_text(json.dumps(field.get_default(), cls=field.encoder))
+            if isinstance(field, models.JSONField) and value is not None
+            else _copy_text(value)
+            for field, value in zip(self.filled, self.extra, strict=True)
+        ]
+        return "".join("\t" + cell for cell in cells) + "\n"
 
     def parsed(self, line: str) -> tuple:
         """A COPY text line back into values (the executemany path off PostgreSQL)."""

@@ -28,6 +28,7 @@ class MrpRun(FactoryOwned):
         verbose_name = _("MRP run")
         verbose_name_plural = _("MRP runs")
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["factory", "-created_at"], name="mrp_run_factory_created")]
 
     def __str__(self) -> str:
         return f"MRP {self.created_at:%Y-%m-%d %H:%M}"
@@ -55,6 +56,11 @@ class MaterialShortage(FactoryOwned):
         verbose_name = _("material shortage")
         verbose_name_plural = _("material shortages")
         ordering = ["need_date", "material_code"]
+        indexes = [
+            models.Index(
+                fields=["factory", "need_date", "material_code"], name="shortage_factory_need_date"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.material_code} · {self.short}"
@@ -81,6 +87,7 @@ class PurchaseSuggestion(FactoryOwned):
         verbose_name = _("purchase suggestion")
         verbose_name_plural = _("purchase suggestions")
         ordering = ["order_by", "material__code"]
+        indexes = [models.Index(fields=["factory", "order_by"], name="suggestion_factory_order_by")]
 
     def __str__(self) -> str:
         return f"{self.material.code} · {self.quantity}"
@@ -104,6 +111,7 @@ class ReleaseOverride(FactoryOwned):
         verbose_name = _("release override")
         verbose_name_plural = _("release overrides")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["factory", "-created_at"], name="release_override_factory")]
 
     def __str__(self) -> str:
         return f"{self.work_order_id} · {self.reason}"

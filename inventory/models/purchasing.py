@@ -172,6 +172,9 @@ class FabricInspection(FactoryOwned):
         verbose_name = _("fabric inspection")
         verbose_name_plural = _("fabric inspections")
         ordering = ["-inspected_at"]
+        indexes = [
+            models.Index(fields=["factory", "-inspected_at"], name="fabric_insp_factory_inspected")
+        ]
 
     def __str__(self) -> str:
         return f"{self.lot} · {self.points_per_100_sq_yd}"

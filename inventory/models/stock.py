@@ -260,6 +260,9 @@ class Reservation(FactoryOwned):
         verbose_name = _("reservation")
         verbose_name_plural = _("reservations")
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["factory", "-created_at"], name="reservation_factory_created")
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="reservation_positive"),
         ]

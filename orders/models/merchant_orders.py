@@ -211,6 +211,11 @@ class OrderShipment(FactoryOwned):
         verbose_name = _("order shipment")
         verbose_name_plural = _("order shipments")
         ordering = ["order", "shipped_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["factory", "order", "shipped_at"], name="order_shipment_factory_order"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.order} · {self.carrier} {self.tracking_no}"

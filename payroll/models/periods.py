@@ -96,6 +96,7 @@ class PayAdjustment(FactoryOwned):
         verbose_name = _("pay adjustment")
         verbose_name_plural = _("pay adjustments")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["factory", "-created_at"], name="pay_adjustment_factory")]
 
     def __str__(self) -> str:
         return f"{self.worker_id} {self.amount} {self.reason}"
@@ -135,7 +136,11 @@ class WageLine(FactoryOwned):
         verbose_name = _("wage line")
         verbose_name_plural = _("wage lines")
         ordering = ["day", "operation_code"]
-        indexes = [models.Index(fields=["period", "worker", "day"], name="wage_line_worker_day")]
+        indexes = [
+            models.Index(
+                fields=["factory", "period", "worker", "day"], name="wage_line_factory_worker_day"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.worker_id} {self.day} {self.operation_code} {self.amount}"
@@ -174,6 +179,7 @@ class WageDay(FactoryOwned):
         verbose_name = _("wage day")
         verbose_name_plural = _("wage days")
         ordering = ["day"]
+        indexes = [models.Index(fields=["factory", "day"], name="wage_day_factory_day")]
         constraints = [
             models.UniqueConstraint(fields=["period", "worker", "day"], name="wage_day_unique"),
         ]
@@ -212,6 +218,9 @@ class Payslip(FactoryOwned):
         verbose_name = _("payslip")
         verbose_name_plural = _("payslips")
         ordering = ["employee_no"]
+        indexes = [
+            models.Index(fields=["factory", "period", "employee_no"], name="payslip_factory_period")
+        ]
         constraints = [
             models.UniqueConstraint(fields=["period", "worker"], name="payslip_unique"),
         ]

@@ -36,6 +36,9 @@ class ConversionJob(FactoryOwned):
         verbose_name = _("conversion job")
         verbose_name_plural = _("conversion jobs")
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["factory", "-created_at"], name="conversion_job_factory_created")
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.done}/{len(self.order_ids)}"

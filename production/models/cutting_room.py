@@ -93,6 +93,7 @@ class Recut(FactoryOwned):
         verbose_name = _("re-cut")
         verbose_name_plural = _("re-cuts")
         ordering = ["-recorded_at", "-pk"]
+        indexes = [models.Index(fields=["factory", "-recorded_at"], name="recut_factory_recorded")]
 
     def __str__(self) -> str:
         return f"{self.bundle} re-cut × {self.pieces}"

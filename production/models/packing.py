@@ -29,6 +29,9 @@ class FinishedGoodsReceipt(FactoryOwned):
         verbose_name = _("finished-goods receipt")
         verbose_name_plural = _("finished-goods receipts")
         ordering = ["-received_at", "-pk"]
+        indexes = [
+            models.Index(fields=["factory", "-received_at"], name="fg_receipt_factory_received")
+        ]
 
     def __str__(self) -> str:
         return f"{self.work_order} {self.colour}/{self.size} × {self.quantity}"

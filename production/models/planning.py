@@ -99,6 +99,9 @@ class LineBalance(FactoryOwned):
         verbose_name = _("line balance")
         verbose_name_plural = _("line balances")
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["factory", "-created_at"], name="line_balance_factory_created")
+        ]
 
     def __str__(self) -> str:
         return f"{self.work_order} @ {self.line}: {self.cycle_time} min"

@@ -216,6 +216,9 @@ class FinalAudit(FactoryOwned):
         verbose_name = _("final audit")
         verbose_name_plural = _("final audits")
         ordering = ["-audited_at", "-pk"]
+        indexes = [
+            models.Index(fields=["factory", "-audited_at"], name="final_audit_factory_audited")
+        ]
 
     def __str__(self) -> str:
         return f"{self.work_order} AQL {self.get_result_display()}"

@@ -117,7 +117,7 @@ class OperationRecord(FactoryOwned):
             models.Index(fields=["factory", "worker", "work_date"], name="oprec_worker_day"),
             models.Index(fields=["factory", "line", "work_date"], name="oprec_line_day"),
             models.Index(fields=["factory", "work_order", "operation"], name="oprec_wo_op"),
-            models.Index(fields=["factory", "recorded_at"], name="oprec_time"),
+            models.Index(fields=["factory", "recorded_at", "id"], name="oprec_time_id"),
             # payroll's period aggregate (payroll.calculation.aggregate_records) reads only this
             # index (an index-only scan, in group order): the live records of a factory's days.
             models.Index(

@@ -16,6 +16,7 @@ from simulation.bench import (
     orders,
     payroll,
     production,
+    tenants,
 )
 
 BENCHMARKS = {
@@ -30,4 +31,5 @@ BENCHMARKS = {
     "chain": (chain.add_arguments, chain.run),
     "demo_load": (demo_load.add_arguments, demo_load.run),
     "api_inprocess": (api_inprocess.add_arguments, api_inprocess.run),
+    "tenants": (tenants.add_arguments, tenants.run),
 }

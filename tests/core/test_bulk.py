@@ -89,3 +89,17 @@ def test_a_line_with_a_missing_value_writes_nothing(owner):
         insert_lines(ApiToken, TOKEN_FIELDS, [good, short])
 
     assert ApiToken.objects.count() == 0
+
+
+def test_json_defaults_of_copy_text_lines_go_in_as_json(db):
+    # A factory's categories and working weekdays are JSON with defaults, not given in the line
+    from factories.models import Factory
+
+    org = OrganizationFactory(kind="factory")
+
+    insert_lines(Factory, ["organization_id", "headcount"], [f"{org.pk}\t120"])
+
+    factory = Factory.objects.get(pk=org.pk)
+    default = Factory._meta.get_field("working_weekdays").get_default()
+    assert (factory.headcount, factory.working_weekdays) == (120, default)
+    assert factory.categories == Factory._meta.get_field("categories").get_default()

@@ -1,6 +1,8 @@
 """Shop-floor pages: the phone's scan page, supervisor entry, PDFs."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.roles import Role
@@ -171,3 +173,28 @@ def test_another_factorys_line_is_not_a_choice_for_balancing(client, floor):
 
     assert list(response.context["form"].errors) == ["line"]
     assert LineBalance.objects.count() == 0
+
+
+def test_the_records_page_reads_as_many_queries_for_many_bundles_as_for_one(client, floor):
+    """A bundle's name is its work order's number: read in the page's one query, not per row."""
+    login(client, floor, Role.SUPERVISOR)
+
+    def record(bundle):
+        for n, op in enumerate(floor.operations):
+            operation_record_create(
+                factory=floor.factory,
+                bundle=bundle,
+                operation=op,
+                worker=floor.workers[n],
+                source=OperationRecord.Source.SCAN,
+            )
+
+    record(floor.bundles[0])
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("production:records")).status_code == 200
+    for bundle in floor.bundles[1:3]:
+        record(bundle)
+    with CaptureQueriesContext(connection) as three:
+        response = client.get(reverse("production:records"))
+    assert str(floor.bundles[2]) in response.content.decode()
+    assert len(three.captured_queries) == len(one.captured_queries)

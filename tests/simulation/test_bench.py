@@ -30,6 +30,7 @@ def test_the_registry_names_every_benchmark():
         "mrp",
         "payroll",
         "schedule",
+        "tenants",
     ]
     assert all(callable(add) and callable(run) for add, run in BENCHMARKS.values())
 

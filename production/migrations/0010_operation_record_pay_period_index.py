@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('factories', '0006_factory_calendar_checked_at'),
-        ('production', '0007_defect_name_en'),
+        ('production', '0009_operation_record_time_id_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
