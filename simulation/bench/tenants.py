@@ -33,8 +33,8 @@ from core.services import api_token_create
 from factories.clock import factory_today
 from factories.models import Factory
 from simulation import tenant_platform
-from simulation.bench.dashboards import percentile
 from simulation.bench.bulk_load import skip_foreign_key_triggers
+from simulation.bench.dashboards import percentile
 
 PREFIX = "bench-tenants-"
 HOME = f"{PREFIX}home"
