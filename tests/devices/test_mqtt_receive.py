@@ -11,6 +11,7 @@ import pytest
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from core import rls
 from devices.broker import broker_sync
 from devices.ingest import topic_for
 from devices.models import DeadLetter, TelemetryRecord
@@ -78,6 +79,11 @@ def sample(sequence: int, **extra) -> dict:
     return {"seq": sequence, "ts": clock.time(), "type": "sewing.sample", "run_s": 1, **extra}
 
 
+def as_the_command_runs(loop: IngestLoop):
+    """`manage.py ingest_mqtt` runs the loop for the platform (row-level security)."""
+    return rls.platform()(loop.run)
+
+
 class RecordingReader(PacketReader):
     """The ingest's reader, remembering every byte it was given (to look at the headers)."""
 
@@ -110,7 +116,7 @@ def publish_headers(stream: bytes) -> list[int]:
 def test_packets_the_broker_builds_are_read_in_reads_cut_anywhere(broker):
     loop = IngestLoop(broker.ingest_url, client_id="rx-ingest", stop_after=5, max_wait=0.05)
     loop.READ_BYTES = 7  # every packet cut, several packets' ends and starts in one read
-    thread = threading.Thread(target=loop.run)
+    thread = threading.Thread(target=as_the_command_runs(loop))
     thread.start()
     try:
         assert loop.subscribed.wait(20)  # online: the broker also delivers QoS 0 to it
@@ -146,7 +152,7 @@ def test_a_redelivery_with_the_dup_flag_is_stored_once_and_acknowledged(broker):
     # The next connection of the session gets them again, flagged DUP; stored once, acked.
     second = IngestLoop(broker.ingest_url, client_id="rx-dup", stop_after=5, max_wait=0.05)
     second.reader = RecordingReader()
-    second.run()
+    as_the_command_runs(second)()
     assert sorted(TelemetryRecord.objects.values_list("sequence", flat=True)) == [1, 2, 3, 4, 5]
     assert [header & 0x08 for header in publish_headers(second.reader.stream)] == [0x08] * 5
     # Acknowledged: a third connection of the session gets nothing.
