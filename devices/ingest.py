@@ -812,7 +812,6 @@ def _duplicate_letter(row, topic_of) -> DeadLetter:
     return _row_letter(row, topic_of, DeadLetter.Reason.DUPLICATE, f"seq {row[2]} already received")
 
 
-@rls.platform()  # the ingest writes for every factory (row-level security)
 def _without_repeats(decoded: list[tuple]) -> tuple[list[tuple], list[tuple]]:
     """(rows, repeats): a record that comes twice in one batch (same device, seq and time) is
     kept once; the others are duplicates."""
@@ -831,6 +830,7 @@ def _without_repeats(decoded: list[tuple]) -> tuple[list[tuple], list[tuple]]:
     return rows, repeats
 
 
+@rls.platform()  # the ingest writes for every factory (row-level security)
 def ingest_messages(messages: list[Incoming], *, stored_times: bool = False) -> IngestResult:
     """Decode, validate and store a batch of messages in one transaction (see module doc).
 

@@ -352,9 +352,11 @@ class IngestLoop:
         packets; paho handles the others), up to a full batch, so a steady stream still gets
         flushed on time."""
         client = self.client
-        for _ in range(self.READS_PER_ROUND):
+        for reads in range(self.READS_PER_ROUND):
             sock = client.socket()
-            if sock is None or len(self.pending) >= self.batch_size:
+            # At least one read a round, whatever is in hand: a SUBACK or UNSUBACK may wait
+            # behind a full batch of redelivered messages (prepare_session, _drain_own).
+            if sock is None or (reads and len(self.pending) >= self.batch_size):
                 return
             try:
                 data = sock.recv(self.READ_BYTES)
