@@ -8,12 +8,12 @@ the Modbus poller call it directly. A redelivered record (same device, sequence 
 makes a second row: it is counted and dead-lettered as a duplicate.
 """
 
-import io
 import logging
 import time as clock
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 
 import orjson
 import psycopg
@@ -66,7 +66,6 @@ REQUIRED_TEXT = {
     "station.arrive": ("hanger",),
     "station.leave": ("hanger",),
 }
-RESERVED = ("seq", "ts", "type", "device")
 STATION_EVENTS = ("station.arrive", "station.leave")
 # Cutter and spreader jobs name their lay: its id (12) or the cut ticket's QR text ("SLL:12").
 # A lay the factory does not have is stored all the same, just not linked (devices.handoff).
@@ -127,6 +126,7 @@ class DeviceDirectory:
         self._by_id: dict[int, DeviceInfo] = {}
         self._codes: dict[tuple[int, str], DeviceInfo] = {}
         self._misses: dict[tuple[str, str], float] = {}
+        self._routes: dict[str, tuple] = {}  # topic -> what devices.ingest._route found
 
     def clear(self) -> None:
         self.__init__()
@@ -151,6 +151,17 @@ class DeviceDirectory:
         if info is None:
             self._misses[key] = clock.monotonic()
         return info
+
+    def route(self, topic: str) -> tuple | None:
+        """What a topic was resolved to (devices.ingest._route), while the cache is fresh."""
+        route = self._routes.get(topic)
+        if route is not None and clock.monotonic() - self._loaded_at > self.REFRESH_SECONDS:
+            self.clear()
+            return None
+        return route
+
+    def remember_route(self, topic: str, route: tuple) -> None:
+        self._routes[topic] = route
 
     def child(self, gateway: DeviceInfo, device_code: str) -> DeviceInfo | None:
         info = self._codes.get((gateway.factory_id, device_code))
@@ -261,10 +272,6 @@ def _parse_time(value, limits: Limits) -> datetime:
     )
 
 
-def _is_number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _without_nul(value, path: str = ""):
     """`value` with the NUL padding at the end of its strings removed (firmware pads fixed-size
     fields with NUL); a NUL anywhere else is refused (PostgreSQL's jsonb cannot hold it)."""
@@ -283,44 +290,90 @@ def _without_nul(value, path: str = ""):
     return value
 
 
-def _record_row(
-    record, channel: str, info: DeviceInfo, received_at: datetime, limits: Limits
-) -> tuple:
-    if not isinstance(record, dict):
+def _kind_checks() -> dict[str, dict[str, tuple]]:
+    """Per channel and type, what a record must carry, worked out once (not per record): the
+    numbers it needs, the counters it may carry, its required text and references."""
+    return {
+        channel: {
+            kind: (
+                numeric,
+                conf.COUNTERS.get(kind, ()),
+                REQUIRED_TEXT.get(kind, ()),
+                REQUIRED_REFERENCE.get(kind, ()),
+            )
+            for kind, numeric in kinds.items()
+        }
+        for channel, kinds in TYPES.items()
+    }
+
+
+KIND_CHECKS = _kind_checks()
+_NUMBERS = (int, float)  # what orjson makes of a JSON number (a bool is neither's type)
+_SEQUENCE_MAX = conf.SEQUENCE_MAX
+_COUNTER_MAX = conf.COUNTER_MAX
+
+
+def _record_micros(value, limits: Limits) -> int:
+    """A record's `ts` as epoch microseconds, checked against the accepted window."""
+    kind = type(value)
+    if kind is float and 0 < value < 1e11:  # the common case: epoch seconds with a fraction
+        micros = round(value * 1_000_000)
+    elif kind is int or kind is float:
+        micros = _epoch_micros(value)
+    else:
+        return _micros(_parse_time(value, limits))
+    if micros < limits.earliest_us or micros > limits.latest_us:
+        raise Rejected(DeadLetter.Reason.TIME_OUT_OF_RANGE, f"ts {value!r}")
+    return micros
+
+
+def _record_row(record, channel: str, info: DeviceInfo, received_at: datetime, limits: Limits):
+    """(factory id, device id, seq, time in epoch µs, received at, type, data, data as JSON)
+    of one record, or Rejected with the reason (docs/devices.md, "The MQTT protocol")."""
+    if type(record) is not dict:
         raise Rejected(DeadLetter.Reason.INVALID, "a record must be an object")
-    sequence = record.get("seq")
-    if not isinstance(sequence, int) or isinstance(sequence, bool):
+    get = record.get
+    sequence = get("seq")
+    if type(sequence) is not int:  # not a bool either
         raise Rejected(DeadLetter.Reason.INVALID, "seq must be a non-negative integer")
-    if sequence < 0 or sequence > conf.SEQUENCE_MAX:
+    if sequence < 0 or sequence > _SEQUENCE_MAX:
         raise Rejected(DeadLetter.Reason.OUT_OF_RANGE, f"seq {sequence} is outside 0..2^63-1")
-    kind = record.get("type")
-    numeric = TYPES[channel].get(kind) if isinstance(kind, str) else None
-    if numeric is None:
+    kind = get("type")
+    checks = KIND_CHECKS[channel].get(kind) if type(kind) is str else None
+    if checks is None:
         raise Rejected(DeadLetter.Reason.INVALID, f"unknown type {str(kind)[:40]!r} on {channel}")
+    numeric, counters, texts, references = checks
     for name in numeric:
-        if not _is_number(record.get(name)):
+        if type(get(name)) not in _NUMBERS:
             raise Rejected(DeadLetter.Reason.INVALID, f"{name} must be a number >= 0")
-    for name in conf.COUNTERS.get(kind, ()):
-        value = record.get(name)
+    for name in counters:
+        value = get(name)
         if value is None:
             continue
-        if not _is_number(value):
+        if type(value) not in _NUMBERS:
             raise Rejected(DeadLetter.Reason.INVALID, f"{name} must be a number")
-        if not 0 <= value <= conf.COUNTER_MAX:  # also false for NaN
+        if not 0 <= value <= _COUNTER_MAX:  # also false for NaN
             raise Rejected(
                 DeadLetter.Reason.OUT_OF_RANGE, f"{name} {value!r} is outside 0..{conf.COUNTER_MAX}"
             )
-    for name in REQUIRED_TEXT.get(kind, ()):
-        if not isinstance(record.get(name), str) or not record[name]:
+    for name in texts:
+        if not isinstance(get(name), str) or not record[name]:
             raise Rejected(DeadLetter.Reason.INVALID, f"{name} is required")
-    for name in REQUIRED_REFERENCE.get(kind, ()):
-        value = record.get(name)
-        if not (isinstance(value, str) and value) and not (
-            isinstance(value, int) and not isinstance(value, bool)
-        ):
+    for name in references:
+        value = get(name)
+        if not (isinstance(value, str) and value) and type(value) is not int:
             raise Rejected(DeadLetter.Reason.INVALID, f"{name} is required (an id or text)")
-    moment = _parse_time(record.get("ts"), limits)
-    data = {key: value for key, value in record.items() if key not in RESERVED}
+    ts = get("ts")
+    if type(ts) is float and 0 < ts < 1e11:  # the common case: epoch seconds with a fraction
+        micros = round(ts * 1_000_000)
+        if micros < limits.earliest_us or micros > limits.latest_us:
+            raise Rejected(DeadLetter.Reason.TIME_OUT_OF_RANGE, f"ts {ts!r}")
+    else:
+        micros = _record_micros(ts, limits)
+    data = record.copy()  # without seq, ts, type, device; the record stays whole (dead letters)
+    del data["seq"], data["ts"], data["type"]
+    if "device" in data:
+        del data["device"]
     try:
         text = orjson.dumps(data).decode()
     except orjson.JSONEncodeError as error:  # e.g. nested deeper than orjson writes
@@ -328,7 +381,11 @@ def _record_row(
     if "\\u0000" in text:  # rare: only then walk the record
         data = _without_nul(data)
         text = orjson.dumps(data).decode()
-    return (info.factory_id, info.id, sequence, moment, received_at, kind, data, text)
+    return (info.factory_id, info.id, sequence, micros, received_at, kind, data, text)
+
+
+def _moment(micros: int) -> datetime:
+    return EPOCH + timedelta(0, 0, micros)
 
 
 def _clean(text: str) -> str:
@@ -337,123 +394,197 @@ def _clean(text: str) -> str:
 
 
 def decode(message: Incoming, now: datetime, limits: Limits | None = None):
-    """Yield ("row", row) for each good record and ("dead", DeadLetter) for each bad one.
+    """(rows, dead letters) of one message: a row for each good record, a DeadLetter for each
+    bad one (see decode_into)."""
+    rows: list[tuple] = []
+    dead: list[DeadLetter] = []
+    decode_into(message, now, limits or Limits.at(now), rows, dead)
+    return rows, dead
+
+
+def decode_into(message: Incoming, now: datetime, limits: Limits, rows: list, dead: list):
+    """Append a row to `rows` for each good record of the message, a DeadLetter to `dead` for
+    each bad one.
 
     Never raises for a bad message: an unexpected exception while decoding makes the message
     (or the record of a batch) an "undecodable" dead letter. Only an unreachable database
     (DATABASE_DOWN, while looking a device up) is raised, so that the batch is retried.
     """
-    limits = limits or Limits.at(now)
     received_at = message.received_at or now
-    yielded = 0
+    before = len(rows) + len(dead)
     try:
-        for item in _decode(message, received_at, limits):
-            yielded += 1
-            yield item
+        _decode(message, received_at, limits, rows, dead)
     except DATABASE_DOWN:
         raise
     except Exception as error:  # noqa: BLE001 - any bad input must become a dead letter
         logger.warning("undecodable message on %r: %r", message.topic[:120], error)
-        yield _dead(
-            message,
-            received_at,
-            DeadLetter.Reason.UNDECODABLE,
-            f"{type(error).__name__}: {error}" + (f" (after {yielded} records)" if yielded else ""),
+        done = len(rows) + len(dead) - before
+        dead.append(
+            _dead(
+                message,
+                received_at,
+                DeadLetter.Reason.UNDECODABLE,
+                f"{type(error).__name__}: {error}" + (f" (after {done} records)" if done else ""),
+            )
         )
 
 
 def _dead(message, received_at, reason, detail="", factory_id=None, device_id=None, payload=None):
-    return (
-        "dead",
-        DeadLetter(
-            factory_id=factory_id,
-            device_id=device_id,
-            topic=_clean(message.topic[:300]),
-            payload=message.payload[:65536] if payload is None else payload,
-            reason=reason,
-            detail=_clean(detail[:300]),
-            received_at=received_at,
-        ),
+    return DeadLetter(
+        factory_id=factory_id,
+        device_id=device_id,
+        topic=_clean(message.topic[:300]),
+        payload=message.payload[:65536] if payload is None else payload,
+        reason=reason,
+        detail=_clean(detail[:300]),
+        received_at=received_at,
     )
 
 
-def _decode(message: Incoming, received_at: datetime, limits: Limits):
-    def dead(reason, detail="", factory_id=None, device_id=None, payload=None):
-        return _dead(message, received_at, reason, detail, factory_id, device_id, payload)
-
-    parts = message.topic.split("/")
+def _route(message: Incoming, received_at: datetime, dead: list):
+    """The topic's (factory code, device code, channel, factory id, device), or None with a
+    dead letter appended. Resolved topics are remembered by the directory."""
+    topic = message.topic
+    parts = topic.split("/")
     if len(parts) != 5 or parts[0] != "factories" or parts[2] != "devices":
-        yield dead(DeadLetter.Reason.BAD_TOPIC)
-        return
+        dead.append(_dead(message, received_at, DeadLetter.Reason.BAD_TOPIC))
+        return None
     _root, factory_code, _devices, device_code, channel = parts
     if channel not in CHANNELS:
-        yield dead(DeadLetter.Reason.BAD_TOPIC, f"unknown channel {channel!r}")
-        return
-    if "\x00" in message.topic:
-        yield dead(DeadLetter.Reason.BAD_TOPIC, "NUL character in the topic")
-        return
+        dead.append(
+            _dead(message, received_at, DeadLetter.Reason.BAD_TOPIC, f"unknown channel {channel!r}")
+        )
+        return None
+    if "\x00" in topic:
+        dead.append(
+            _dead(message, received_at, DeadLetter.Reason.BAD_TOPIC, "NUL character in the topic")
+        )
+        return None
     factory_id = directory.factory_id(factory_code)
     if factory_id is None:
-        yield dead(DeadLetter.Reason.WRONG_FACTORY, f"no factory {factory_code!r}")
-        return
+        dead.append(
+            _dead(
+                message,
+                received_at,
+                DeadLetter.Reason.WRONG_FACTORY,
+                f"no factory {factory_code!r}",
+            )
+        )
+        return None
     info = directory.device(factory_code, device_code)
     if info is None:
-        yield dead(DeadLetter.Reason.UNKNOWN_DEVICE, device_code, factory_id=factory_id)
+        dead.append(
+            _dead(
+                message,
+                received_at,
+                DeadLetter.Reason.UNKNOWN_DEVICE,
+                device_code,
+                factory_id=factory_id,
+            )
+        )
+        return None
+    route = (factory_code, device_code, channel, factory_id, info)
+    directory.remember_route(topic, route)
+    return route
+
+
+def _decode(message: Incoming, received_at: datetime, limits: Limits, rows: list, dead: list):
+    route = directory.route(message.topic) or _route(message, received_at, dead)
+    if route is None:
         return
-    if len(message.payload) > limits.max_payload:
-        yield dead(
-            DeadLetter.Reason.OVERSIZE,
-            f"{len(message.payload)} bytes",
-            factory_id,
-            info.id,
-            message.payload[:1024],
+    factory_code, device_code, channel, factory_id, info = route
+    payload = message.payload
+    if len(payload) > limits.max_payload:
+        dead.append(
+            _dead(
+                message,
+                received_at,
+                DeadLetter.Reason.OVERSIZE,
+                f"{len(payload)} bytes",
+                factory_id,
+                info.id,
+                payload[:1024],
+            )
         )
         return
     try:
-        body = orjson.loads(message.payload)
+        body = orjson.loads(payload)
     except orjson.JSONDecodeError as error:
-        yield dead(DeadLetter.Reason.MALFORMED, str(error), factory_id, info.id)
+        dead.append(
+            _dead(
+                message, received_at, DeadLetter.Reason.MALFORMED, str(error), factory_id, info.id
+            )
+        )
         return
-    if isinstance(body, dict) and "records" in body:
+    if type(body) is dict and "records" in body:
         records = body["records"]
         if not isinstance(records, list) or not records:
-            yield dead(DeadLetter.Reason.INVALID, "records must be a non-empty list", factory_id)
+            dead.append(
+                _dead(
+                    message,
+                    received_at,
+                    DeadLetter.Reason.INVALID,
+                    "records must be a non-empty list",
+                    factory_id,
+                )
+            )
             return
         if len(records) > limits.max_records:
-            yield dead(DeadLetter.Reason.OVERSIZE, f"{len(records)} records", factory_id, info.id)
+            dead.append(
+                _dead(
+                    message,
+                    received_at,
+                    DeadLetter.Reason.OVERSIZE,
+                    f"{len(records)} records",
+                    factory_id,
+                    info.id,
+                )
+            )
             return
     else:
         records = [body]
     single = len(records) == 1 and records[0] is body
+    # Checked once for the message, refused for each of its records.
+    claimed = body.get("factory") if type(body) is dict else None
+    wrong_factory = claimed is not None and claimed != factory_code
+    append = rows.append
     for record in records:
         target = info
         try:
-            child_code = record.get("device") if isinstance(record, dict) else None
-            if isinstance(body, dict) and body.get("factory") not in (None, factory_code):
-                raise Rejected(DeadLetter.Reason.WRONG_FACTORY, str(body.get("factory"))[:100])
-            if child_code not in (None, device_code):
+            child_code = record.get("device") if type(record) is dict else None
+            if wrong_factory:
+                raise Rejected(DeadLetter.Reason.WRONG_FACTORY, str(claimed)[:100])
+            if child_code is not None and child_code != device_code:
                 child = directory.child(info, str(child_code))
                 if child is None:
                     raise Rejected(DeadLetter.Reason.NOT_BEHIND_GATEWAY, str(child_code)[:100])
                 target = child
-            yield "row", _record_row(record, channel, target, received_at, limits)
+            append(_record_row(record, channel, target, received_at, limits))
         except Rejected as rejected:
-            yield dead(
-                rejected.reason,
-                rejected.detail,
-                factory_id,
-                target.id,
-                _record_payload(message, record, single),
+            dead.append(
+                _dead(
+                    message,
+                    received_at,
+                    rejected.reason,
+                    rejected.detail,
+                    factory_id,
+                    target.id,
+                    _record_payload(message, record, single),
+                )
             )
         except DATABASE_DOWN:
             raise
         except Exception as error:  # noqa: BLE001 - one bad record of a batch: a dead letter
-            yield dead(
-                DeadLetter.Reason.UNDECODABLE,
-                f"{type(error).__name__}: {error}",
-                factory_id,
-                target.id,
-                _record_payload(message, record, single),
+            dead.append(
+                _dead(
+                    message,
+                    received_at,
+                    DeadLetter.Reason.UNDECODABLE,
+                    f"{type(error).__name__}: {error}",
+                    factory_id,
+                    target.id,
+                    _record_payload(message, record, single),
+                )
             )
 
 
@@ -475,7 +606,9 @@ _known_partition_days: set[date] = set()
 
 
 def _ensure_partitions(rows) -> None:
-    days = {row[3].astimezone(UTC).date() for row in rows} - _known_partition_days
+    days = {
+        EPOCH_DAY + timedelta(days) for days in {row[3] // DAY_MICROS for row in rows}
+    } - _known_partition_days
     if not days:
         return
     for day in sorted(days):
@@ -483,25 +616,43 @@ def _ensure_partitions(rows) -> None:
     transaction.on_commit(lambda: _known_partition_days.update(days))
 
 
+DAY_MICROS = 86_400_000_000
+EPOCH_DAY = date(1970, 1, 1)
+
+
+class _Stamps(dict):
+    """COPY text of a time in epoch microseconds: the second's text is made once (most records
+    of a batch share their second), the microseconds appended."""
+
+    def __missing__(self, second: int) -> str:
+        text = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%d %H:%M:%S.")
+        self[second] = text
+        return text
+
+
 def _copy_text(rows, ids) -> bytes:
-    buffer = io.StringIO()
-    write = buffer.write
-    stamps: dict[datetime, str] = {}  # many records of a batch share a time
-    for row_id, (factory_id, device_id, sequence, moment, received_at, kind, _data, text) in zip(
+    stamps = _Stamps()
+    # "factory\tdevice\t" and "\treceived at\tkind\t": a few of each per batch.
+    heads: dict[tuple[int, int], str] = {}
+    middles: dict[tuple[datetime, str], str] = {}
+    lines = []
+    append = lines.append
+    for row_id, (factory_id, device_id, sequence, micros, received_at, kind, _data, text) in zip(
         ids, rows, strict=True
     ):
-        moment_text = stamps.get(moment) or stamps.setdefault(moment, moment.isoformat())
-        received_text = stamps.get(received_at) or stamps.setdefault(
-            received_at, received_at.isoformat()
-        )
-        # orjson escapes control characters inside strings, so only backslashes need doubling;
-        # `kind` is one of TYPES (validated), so it needs no escaping at all.
-        json_text = text.replace("\\", "\\\\")
-        write(
-            f"{row_id}\t{factory_id}\t{device_id}\t{sequence}\t{moment_text}\t"
-            f"{received_text}\t{kind}\t{json_text}\n"
-        )
-    return buffer.getvalue().encode()
+        head = heads.get((factory_id, device_id))
+        if head is None:
+            head = heads[factory_id, device_id] = f"{factory_id}\t{device_id}\t"
+        middle = middles.get((received_at, kind))
+        if middle is None:
+            # `kind` is one of TYPES (validated), so it needs no escaping.
+            middle = middles[received_at, kind] = f"\t{received_at.isoformat()}\t{kind}\t"
+        # orjson escapes control characters inside strings, so only backslashes need doubling.
+        if "\\" in text:
+            text = text.replace("\\", "\\\\")
+        second, fraction = divmod(micros, 1_000_000)
+        append(f"{row_id}\t{head}{sequence}\t{stamps[second]}{fraction:06d}+00{middle}{text}\n")
+    return "".join(lines).encode()
 
 
 ID_BLOCK = 1000
@@ -556,11 +707,12 @@ def _insert_postgres(rows) -> tuple[list[int], list[tuple]]:
 
 
 def _insert_generic(rows) -> tuple[list[int], list[tuple]]:
-    existing = set(
-        TelemetryRecord.objects.filter(
+    existing = {
+        (device_id, sequence, _micros(moment))
+        for device_id, sequence, moment in TelemetryRecord.objects.filter(
             device_id__in={row[1] for row in rows}, sequence__in={row[2] for row in rows}
         ).values_list("device_id", "sequence", "time")
-    )
+    }
     fresh, duplicates = [], []
     for row in rows:
         (duplicates if (row[1], row[2], row[3]) in existing else fresh).append(row)
@@ -570,7 +722,7 @@ def _insert_generic(rows) -> tuple[list[int], list[tuple]]:
                 factory_id=f,
                 device_id=d,
                 sequence=s,
-                time=t,
+                time=_moment(t),
                 received_at=r,
                 kind=k,
                 data=data,
@@ -587,7 +739,7 @@ def _insert_row_postgres(row) -> int | None:
         cursor.execute(
             f"INSERT INTO {TABLE} (factory_id, device_id, sequence, time, received_at, kind, data) "
             "VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb) ON CONFLICT DO NOTHING RETURNING id",
-            [*row[:6], row[7]],
+            [*row[:3], _moment(row[3]), *row[4:6], row[7]],
         )
         found = cursor.fetchone()
     return found[0] if found else None
@@ -625,9 +777,9 @@ def _insert_each(rows) -> tuple[list[int], list[tuple], list[tuple[tuple, str]]]
 
 def _mark_seen(rows) -> None:
     last_seen: dict[int, datetime] = {}
-    for row in rows:
-        if row[4] > last_seen.get(row[1], row[4] - timedelta(seconds=1)):
-            last_seen[row[1]] = row[4]
+    for device_id, received_at in {(row[1], row[4]) for row in rows}:
+        if device_id not in last_seen or received_at > last_seen[device_id]:
+            last_seen[device_id] = received_at
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -642,8 +794,8 @@ def _mark_seen(rows) -> None:
 
 
 def _row_letter(row, topic_of, reason: str, detail: str) -> DeadLetter:
-    factory_id, device_id, sequence, moment, received_at, kind, _data, text = row
-    head = orjson.dumps({"seq": sequence, "ts": moment.isoformat(), "type": kind})
+    factory_id, device_id, sequence, micros, received_at, kind, _data, text = row
+    head = orjson.dumps({"seq": sequence, "ts": _moment(micros).isoformat(), "type": kind})
     payload = head[:-1] + (b"," + text[1:].encode() if text != "{}" else b"}")
     return DeadLetter(
         factory_id=factory_id,
@@ -660,6 +812,24 @@ def _duplicate_letter(row, topic_of) -> DeadLetter:
     return _row_letter(row, topic_of, DeadLetter.Reason.DUPLICATE, f"seq {row[2]} already received")
 
 
+def _without_repeats(decoded: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    """(rows, repeats): a record that comes twice in one batch (same device, seq and time) is
+    kept once; the others are duplicates."""
+    keys = {(row[1], row[2], row[3]) for row in decoded}
+    if len(keys) == len(decoded):
+        return decoded, []
+    seen: set[tuple] = set()
+    rows, repeats = [], []
+    for row in decoded:
+        key = (row[1], row[2], row[3])
+        if key in seen:
+            repeats.append(row)
+        else:
+            seen.add(key)
+            rows.append(row)
+    return rows, repeats
+
+
 @rls.platform()  # the ingest writes for every factory (row-level security)
 def ingest_messages(messages: list[Incoming], *, stored_times: bool = False) -> IngestResult:
     """Decode, validate and store a batch of messages in one transaction (see module doc).
@@ -668,26 +838,19 @@ def ingest_messages(messages: list[Incoming], *, stored_times: bool = False) -> 
     duplicate) sends the batch down the record-by-record path: that record becomes a "refused"
     dead letter with the database's message, every other record is stored once. Raises only
     when the database is unreachable (DATABASE_DOWN): the caller retries the whole batch.
+    `stored_times` also returns the time of every stored record (result.stored_times).
     """
     now = datetime.now(UTC)
-    rows: list[tuple] = []
+    decoded: list[tuple] = []
     dead: list[DeadLetter] = []
-    seen_keys: set[tuple] = set()
-    duplicates: list[tuple] = []
-    topic_of: dict[int, str] = {}
+    topic_of: dict[int, str] = {}  # device id -> a topic it came on, for its dead letters
     limits = Limits.at(now)
     for message in messages:
-        for what, item in decode(message, now, limits):
-            if what == "dead":
-                dead.append(item)
-                continue
-            key = (item[1], item[2], item[3])
-            if key in seen_keys:  # the same record twice in one batch
-                duplicates.append(item)
-            else:
-                seen_keys.add(key)
-                rows.append(item)
-            topic_of[item[1]] = message.topic
+        before = len(decoded)
+        decode_into(message, now, limits, decoded, dead)
+        for index in range(before, len(decoded)):
+            topic_of[decoded[index][1]] = message.topic
+    rows, duplicates = _without_repeats(decoded)
     result = IngestResult(stored_times=[] if stored_times else None)
     with transaction.atomic():
         if rows:
@@ -712,7 +875,7 @@ def ingest_messages(messages: list[Incoming], *, stored_times: bool = False) -> 
             else:
                 written = rows
             if stored_times:
-                result.stored_times = [row[3] for row in written]
+                result.stored_times = [_moment(row[3]) for row in written]
             result.station_record_ids = [
                 row_id for row_id, row in zip(ids, written, strict=True) if row[5] in STATION_EVENTS
             ]
@@ -720,9 +883,7 @@ def ingest_messages(messages: list[Incoming], *, stored_times: bool = False) -> 
                 row_id for row_id, row in zip(ids, written, strict=True) if row[5] in LAY_EVENTS
             ]
             _mark_seen(rows if not refused else written + dup_rows)
-            counts: dict[int, int] = defaultdict(int)
-            for row in written:
-                counts[row[0]] += 1
+            counts = Counter(map(itemgetter(0), written))
             for factory_id, count in counts.items():
                 result.factories.add(factory_id)
                 notify(factory_id, "device_data", {"records": count})

@@ -12,8 +12,9 @@ advisory lock while the process lives), a clean stop unsubscribes and drains its
 ending it, and a live ingest takes over the session of one that went away (kill -9, scaled
 down, host renamed): it resumes it, drains it and ends it. See docs/devices.md.
 
-paho's own loop reads one packet per select(); at thousands of messages a second that wake-up
-dominates, so this loop drains the socket after each select (see docs/devices.md, measured).
+paho connects, subscribes, pings and handles every packet but PUBLISH; the PUBLISH packets are
+read in large chunks and parsed by devices.mqtt_wire, and the PUBACKs of a committed batch go out
+as one write: paho's per-message receive path was half the ingest's CPU (docs/devices.md).
 """
 
 import contextlib
@@ -41,6 +42,7 @@ from paho.mqtt.properties import Properties
 from devices import conf
 from devices.ingest import DATABASE_DOWN, Incoming, ingest_messages, ingest_one_by_one
 from devices.models import IngestSession
+from devices.mqtt_wire import PUBACK, PacketReader, ProtocolError, pubacks
 
 logger = logging.getLogger(__name__)
 
@@ -203,6 +205,10 @@ class IngestLoop:
     HOUSEKEEPING_SECONDS = 5.0
     # How long to wait, with nothing arriving, before a drained session counts as empty.
     QUIET_SECONDS = 0.5
+    # The receive path: one recv() takes up to this many bytes (hundreds of messages), and a
+    # round reads at most this many times before the batch is looked at again.
+    READ_BYTES = 65536
+    READS_PER_ROUND = 64
 
     def __init__(
         self,
@@ -242,6 +248,7 @@ class IngestLoop:
         self.last_activity = clock.monotonic()
         self.next_housekeeping = 0.0
         self.registry = SessionRegistry()
+        self.reader = PacketReader()
         self.client = self._make_client()
 
     # --- MQTT ----------------------------------------------------------------------------
@@ -260,7 +267,6 @@ class IngestLoop:
         client = self._new_client(self.client_id)
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
-        client.on_message = self._on_message
         client.on_subscribe = lambda *args: self.subscribed.set()
         client.on_unsubscribe = lambda *args: self.unsubscribed.set()
         return client
@@ -299,14 +305,6 @@ class IngestLoop:
                 self.reconnect_delay,
             )
 
-    def _on_message(self, client, userdata, message):
-        if self.stats.first_message_at is None:
-            self.stats.first_message_at = clock.time()
-        self.received += 1
-        self.pending.append(
-            (message.mid, Incoming(message.topic, message.payload), clock.monotonic())
-        )
-
     def prepare_session(self, timeout: float = 10) -> None:
         """Create the persistent session and its subscription, then leave: from now on the
         broker queues this process's share of the stream until it comes back (for at most
@@ -343,28 +341,74 @@ class IngestLoop:
                     properties=_session_properties(self.session_expiry),
                 )
                 self.client.socket().setblocking(False)
+                self.reader.reset()
                 return
             except OSError as error:
                 self.reconnect_delay = min(self.max_backoff, max(0.5, self.reconnect_delay * 2))
                 logger.warning("broker unreachable (%s)", error)
 
     def _read_available(self) -> None:
-        """Read the packets already buffered on the socket (paho reads one per call), up to a
-        full batch, so a steady stream still gets flushed on time."""
+        """Read what the socket holds in large chunks (devices.mqtt_wire parses the PUBLISH
+        packets; paho handles the others), up to a full batch, so a steady stream still gets
+        flushed on time."""
         client = self.client
-        packet_read = getattr(client, "_packet_read", None)
-        for _ in range(max(self.batch_size - len(self.pending), 1)):
-            if client.socket() is None:
+        for reads in range(self.READS_PER_ROUND):
+            sock = client.socket()
+            # At least one read a round, whatever is in hand: a SUBACK or UNSUBACK may wait
+            # behind a full batch of redelivered messages (prepare_session, _drain_own).
+            if sock is None or (reads and len(self.pending) >= self.batch_size):
                 return
-            if packet_read is None:
-                client.loop_read()
+            try:
+                data = sock.recv(self.READ_BYTES)
+            except (BlockingIOError, InterruptedError):
                 return
-            rc = packet_read()
-            if rc == mqtt.MQTT_ERR_AGAIN:
+            except OSError as error:
+                logger.warning("reading from the broker failed: %s", error)
+                client._loop_rc_handle(mqtt.MQTT_ERR_CONN_LOST)
                 return
-            if rc != mqtt.MQTT_ERR_SUCCESS:
-                client.loop_read()  # let paho handle the error and disconnect
+            if not data:  # the broker closed the connection
+                client._loop_rc_handle(mqtt.MQTT_ERR_CONN_LOST)
                 return
+            client._last_bytes_received = clock.monotonic()  # paho's keepalive clock
+            try:
+                publishes, others = self.reader.feed(data)
+            except ProtocolError as error:
+                logger.error("the broker sent a malformed packet (%s); reconnecting", error)
+                client._loop_rc_handle(mqtt.MQTT_ERR_PROTOCOL)
+                return
+            if publishes:
+                self._received(publishes)
+            for header, body in others:
+                if not self._paho_handles(header, body):
+                    return
+
+    def _received(self, publishes: list[tuple[str, bytes, int]]) -> None:
+        at = clock.monotonic()
+        if self.stats.first_message_at is None:
+            self.stats.first_message_at = clock.time()
+        self.received += len(publishes)
+        self.pending += [(mid, Incoming(topic, payload), at) for topic, payload, mid in publishes]
+
+    def _paho_handles(self, header: int, body: bytes) -> bool:
+        """A packet other than PUBLISH (CONNACK, SUBACK, UNSUBACK, PINGRESP, DISCONNECT): paho
+        handles it as if it had read it itself (its callbacks run). False if the connection
+        ended."""
+        client = self.client
+        client._in_packet = {
+            "command": header,
+            "have_remaining": 1,
+            "remaining_count": [],
+            "remaining_mult": 1,
+            "remaining_length": len(body),
+            "packet": bytearray(body),
+            "to_process": 0,
+            "pos": 0,
+        }
+        rc = client._packet_read()  # with the packet complete, it only handles it
+        if rc > 0:
+            client._loop_rc_handle(rc)
+            return False
+        return client.socket() is not None
 
     def _pump(self, timeout: float) -> None:
         """One network round: wait up to `timeout` for data, read all of it, write, ping."""
@@ -436,8 +480,9 @@ class IngestLoop:
         self.stats.last_commit_at = clock.time()
         self._record_ts_latencies(result)
         if self.connected:
-            for mid, _incoming, _at in batch:
-                self.client.ack(mid, 1)
+            mids = [mid for mid, _incoming, _at in batch if mid]  # 0: QoS 0, nothing to ack
+            if mids:  # one write for the whole batch, queued behind anything paho has queued
+                self.client._packet_queue(PUBACK, pubacks(mids), 0, 0)
             self.client.loop_write()
         self.stats.batches += 1
         self.stats.messages += len(batch)

@@ -203,7 +203,7 @@ def test_an_exception_while_decoding_makes_the_message_undecodable(plant, monkey
         raise ZeroDivisionError("boom")
 
     good = message(machine, seq=1)
-    monkeypatch.setattr(ingest, "_parse_time", explode)
+    monkeypatch.setattr(ingest, "_record_row", explode)
     result = ingest_messages([good])
     assert result.inserted == 0
     letter = DeadLetter.objects.get()
