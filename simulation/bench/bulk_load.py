@@ -8,14 +8,17 @@ on PostgreSQL), or skipped when the connection may (a superuser: the rows are co
 """
 
 from contextlib import contextmanager
+from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 
+from core.bulk import insert_rows
 from core.models import Organization
 from core.rls import ORG_COLUMNS
 from factories.models import Factory
+from production.models import Bundle, CutPlan, Lay, Marker, WorkOrderOperation
 
 
 def skip_foreign_key_triggers() -> None:
@@ -73,3 +76,64 @@ def indexes_rebuilt_after(table: str):
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _name, definition in indexes:
             cursor.execute(definition)
+
+
+def routed_and_cut(
+    work_order, *, operations: list[tuple[Decimal, Decimal]], bundles: int, bundle_size: int
+) -> tuple[list[int], list[int]]:
+    """A benchmark work order's routing — one operation (OPnn, 工序n) per (SAM, piece rate) of
+    `operations` — and one cut plan, marker and lay giving `bundles` cut bundles of one size
+    and colour. Returns (operation ids, bundle ids), each in order."""
+    factory = work_order.factory
+    WorkOrderOperation.objects.bulk_create(
+        WorkOrderOperation(
+            factory=factory,
+            work_order=work_order,
+            sequence=number,
+            code=f"OP{number:02d}",
+            name=f"工序{number}",
+            sam=sam,
+            piece_rate=piece_rate,
+        )
+        for number, (sam, piece_rate) in enumerate(operations, start=1)
+    )
+    operation_ids = list(
+        WorkOrderOperation.objects.filter(work_order=work_order)
+        .order_by("sequence")
+        .values_list("pk", flat=True)
+    )
+    cut_plan = CutPlan.objects.create(
+        factory=factory,
+        work_order=work_order,
+        over_cut_pct=0,
+        max_plies=80,
+        max_garments_per_marker=6,
+        bundle_size=bundle_size,
+        ordered_quantity=work_order.quantity,
+        cut_quantity=work_order.quantity,
+        efficiency_pct=100,
+    )
+    marker = Marker.objects.create(
+        factory=factory, cut_plan=cut_plan, number=1, size_ratios={"M": 1}, garments=1, length_m=1
+    )
+    lay = Lay.objects.create(
+        factory=factory,
+        cut_plan=cut_plan,
+        marker=marker,
+        number=1,
+        colour="黑",
+        plies=1,
+        fabric_length_m=1,
+    )
+    insert_rows(
+        Bundle,
+        ["factory_id", "work_order_id", "lay_id", "number", "size", "colour", "quantity"],
+        (
+            (factory.pk, work_order.pk, lay.pk, number, "M", "黑", bundle_size)
+            for number in range(1, bundles + 1)
+        ),
+    )
+    bundle_ids = list(
+        Bundle.objects.filter(work_order=work_order).order_by("number").values_list("pk", flat=True)
+    )
+    return operation_ids, bundle_ids

@@ -36,9 +36,7 @@ from factories.models import Factory, SewingLine, Station, Worker
 from orders.models import Style, StyleVersion
 from production.models import (
     Bundle,
-    CutPlan,
     Lay,
-    Marker,
     OperationRecord,
     WorkOrder,
     WorkOrderOperation,
@@ -46,6 +44,7 @@ from production.models import (
 from simulation.bench.bulk_load import (
     indexes_rebuilt_after,
     organizations_drop,
+    routed_and_cut,
     skip_foreign_key_triggers,
 )
 
@@ -224,56 +223,17 @@ def _work_order(factory: Factory, number: str, bundles: int, due: date, status: 
         due_date=due,
         status=status,
     )
-    WorkOrderOperation.objects.bulk_create(
-        WorkOrderOperation(
-            factory=factory,
-            work_order=work_order,
-            sequence=o + 1,
-            code=f"OP{o + 1:02d}",
-            name=f"工序{o + 1}",
-            sam=Decimal("0.500") + Decimal(o % 5) / 10,
-            piece_rate=Decimal("0.1500") + Decimal(o % 5) * Decimal("0.0300"),
-        )
-        for o in range(OPERATIONS)
-    )
-    operations = list(
-        WorkOrderOperation.objects.filter(work_order=work_order)
-        .order_by("sequence")
-        .values_list("pk", flat=True)
-    )
-    cut_plan = CutPlan.objects.create(
-        factory=factory,
-        work_order=work_order,
-        over_cut_pct=0,
-        max_plies=80,
-        max_garments_per_marker=6,
+    operations, bundle_ids = routed_and_cut(
+        work_order,
+        operations=[
+            (
+                Decimal("0.500") + Decimal(o % 5) / 10,
+                Decimal("0.1500") + Decimal(o % 5) * Decimal("0.0300"),
+            )
+            for o in range(OPERATIONS)
+        ],
+        bundles=bundles,
         bundle_size=BUNDLE_SIZE,
-        ordered_quantity=work_order.quantity,
-        cut_quantity=work_order.quantity,
-        efficiency_pct=100,
-    )
-    marker = Marker.objects.create(
-        factory=factory, cut_plan=cut_plan, number=1, size_ratios={"M": 1}, garments=1, length_m=1
-    )
-    lay = Lay.objects.create(
-        factory=factory,
-        cut_plan=cut_plan,
-        marker=marker,
-        number=1,
-        colour="黑",
-        plies=1,
-        fabric_length_m=1,
-    )
-    insert_rows(
-        Bundle,
-        ["factory_id", "work_order_id", "lay_id", "number", "size", "colour", "quantity"],
-        (
-            (factory.pk, work_order.pk, lay.pk, n + 1, "M", "黑", BUNDLE_SIZE)
-            for n in range(bundles)
-        ),
-    )
-    bundle_ids = list(
-        Bundle.objects.filter(work_order=work_order).order_by("number").values_list("pk", flat=True)
     )
     return work_order, operations, bundle_ids
 

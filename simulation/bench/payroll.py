@@ -23,7 +23,7 @@ from django.db import connection, transaction
 
 from core import rls
 from core.audit import acting_as
-from core.bulk import insert_lines, insert_rows
+from core.bulk import insert_lines
 from core.models import Organization
 from core.roles import OrgKind
 from factories.models import Factory, SewingLine, Worker
@@ -32,17 +32,13 @@ from payroll import services
 from payroll.calculation import period_records, tune_for_period_aggregate
 from payroll.models import AttendanceDay, PayPeriod, WageLine
 from production.models import (
-    Bundle,
-    CutPlan,
-    Lay,
-    Marker,
     OperationRecord,
     WorkOrder,
-    WorkOrderOperation,
 )
 from simulation.bench.bulk_load import (
     indexes_rebuilt_after,
     organizations_drop,
+    routed_and_cut,
     skip_foreign_key_triggers,
 )
 from simulation.bench.cpu import CpuClock
@@ -204,73 +200,17 @@ def _generate(code: str, workers: int, days: int, wanted: int):
             cut_quantity=bundles_per_order * BUNDLE_SIZE,
             due_date=month_start + timedelta(days=40),
         )
-        operations = [
-            WorkOrderOperation(
-                factory=factory,
-                work_order=work_order,
-                sequence=o + 1,
-                code=f"OP{o + 1:02d}",
-                name=f"工序{o + 1}",
-                sam=Decimal("0.400") + Decimal(o % 7) / 10,
-                piece_rate=(Decimal("0.1400") + Decimal(o % 7) * Decimal("0.0350")),
-            )
-            for o in range(OPERATIONS)
-        ]
-        WorkOrderOperation.objects.bulk_create(operations)
-        operation_ids = list(
-            WorkOrderOperation.objects.filter(work_order=work_order)
-            .order_by("sequence")
-            .values_list("pk", flat=True)
-        )
-        cut_plan = CutPlan.objects.create(
-            factory=factory,
-            work_order=work_order,
-            over_cut_pct=0,
-            max_plies=80,
-            max_garments_per_marker=6,
+        operation_ids, bundle_ids = routed_and_cut(
+            work_order,
+            operations=[
+                (
+                    Decimal("0.400") + Decimal(o % 7) / 10,
+                    Decimal("0.1400") + Decimal(o % 7) * Decimal("0.0350"),
+                )
+                for o in range(OPERATIONS)
+            ],
+            bundles=bundles_per_order,
             bundle_size=BUNDLE_SIZE,
-            ordered_quantity=work_order.quantity,
-            cut_quantity=work_order.quantity,
-            efficiency_pct=100,
-        )
-        marker = Marker.objects.create(
-            factory=factory,
-            cut_plan=cut_plan,
-            number=1,
-            size_ratios={"M": 1},
-            garments=1,
-            length_m=1,
-        )
-        lay = Lay.objects.create(
-            factory=factory,
-            cut_plan=cut_plan,
-            marker=marker,
-            number=1,
-            colour="黑",
-            plies=1,
-            fabric_length_m=1,
-        )
-        insert_rows(
-            Bundle,
-            [
-                "factory_id",
-                "work_order_id",
-                "lay_id",
-                "number",
-                "size",
-                "colour",
-                "quantity",
-                "status",
-            ],  # fmt: skip
-            (
-                (factory.pk, work_order.pk, lay.pk, n + 1, "M", "黑", BUNDLE_SIZE, "cut")
-                for n in range(bundles_per_order)
-            ),
-        )
-        bundle_ids = list(
-            Bundle.objects.filter(work_order=work_order)
-            .order_by("number")
-            .values_list("pk", flat=True)
         )
         stamp = datetime(2026, 3, 1, tzinfo=zone).isoformat()
 
