@@ -17,6 +17,7 @@ import contextlib
 import contextvars
 import itertools
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -36,7 +37,7 @@ from devices.ingest import topic_for
 from devices.mqtt import IngestLoop
 from devices.services import device_credentials_issue
 from simulation.bench.dashboard_world import BUNDLE_SIZE, World, live_bundles
-from simulation.bench.dashboards import percentile
+from simulation.bench.figures import percentile
 from simulation.bench.telemetry import telemetry_flowing
 from simulation.chain import database_url, session_cookie, wait_until
 from simulation.local_broker import LocalBroker, free_port
@@ -331,7 +332,6 @@ def measure_freshness(world: World, options, stdout) -> dict:
 
 
 def _listening(port: int) -> bool:
-    import socket
 
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) == 0

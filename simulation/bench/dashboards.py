@@ -27,7 +27,9 @@ from django.test import Client
 from core import rls
 from dashboards import selectors, services
 from dashboards.models import FactoryDay, LineDay, MachineHour, OutputHour
+from simulation.bench.dashboard_live import measure_freshness
 from simulation.bench.dashboard_world import world_ready
+from simulation.bench.figures import percentile
 
 
 def add_arguments(parser) -> None:
@@ -49,13 +51,6 @@ def add_arguments(parser) -> None:
         "--telemetry-rate", type=int, default=5000, help="telemetry msg/s flowing meanwhile"
     )
     parser.add_argument("--no-push", action="store_true", help="measure the window reads only")
-
-
-def percentile(values: list[float], share: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(len(ordered) * share))], 1)
 
 
 def measure_windows(world, requests: int, *, cold: bool) -> tuple[dict, dict]:
@@ -161,7 +156,5 @@ def run(options, stdout) -> dict:
     if missing:
         result["failure"] = f"freshness runs on the real services; set {', '.join(missing)}"
         return result
-    from simulation.bench.dashboard_live import measure_freshness
-
     result.update(measure_freshness(world, options, stdout))
     return result

@@ -34,7 +34,7 @@ from factories.clock import factory_today
 from factories.models import Factory
 from simulation import tenant_platform
 from simulation.bench.bulk_load import skip_foreign_key_triggers
-from simulation.bench.dashboards import percentile
+from simulation.bench.figures import percentile
 
 PREFIX = "bench-tenants-"
 HOME = f"{PREFIX}home"

@@ -37,7 +37,7 @@ LAZY_ON_PURPOSE = {
     # importing daphne installs Twisted's asyncio reactor: only when the demo serves.
     ("simulation.management.commands.run_demo", "daphne.cli"),
     # websockets is a dev extra: only the dashboard benchmark's client needs it.
-    ("simulation.bench.dashboards", "websockets"),
+    ("simulation.bench.dashboard_live", "websockets"),
 }
 
 
