@@ -242,7 +242,8 @@ def database_url() -> str:
     return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
-def _free_port() -> int:
+def free_tcp_port() -> int:
+    """A TCP port on loopback that nothing listens on now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -256,7 +257,7 @@ class RunningServices:
     def __init__(self, *, log_dir: Path, tag: str):
         if connection.vendor != "postgresql" or not settings.REDIS_URL or not settings.MQTT_URL:
             raise ChainError("the chain needs DATABASE_URL (PostgreSQL), REDIS_URL and MQTT_URL")
-        self.port = _free_port()
+        self.port = free_tcp_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.mqtt_url = settings.MQTT_URL
         self.tag = tag

@@ -46,7 +46,8 @@ from production import services as production
 from production.models import Bundle, OperationRecord, WorkOrder, WorkOrderOperation
 from production.services.conversion import default_limits
 from simulation import chain
-from simulation.bench.http_load import Call, percentile, run_open_loop
+from simulation.bench.figures import percentile
+from simulation.bench.http_load import Call, run_open_loop
 from simulation.bench.telemetry import telemetry_flowing
 from simulation.bench.web_tier import Server, settle
 from simulation.demo.journey import _cut

@@ -37,6 +37,8 @@ from urllib.request import HTTPCookieProcessor, Request, build_opener
 
 from django.conf import settings
 
+from simulation.chain import free_tcp_port
+
 BASE_DIR = Path(settings.BASE_DIR)
 PASSWORD = "seamline-demo"
 PEOPLE = {
@@ -65,12 +67,6 @@ def add_arguments(parser) -> None:
     parser.add_argument("--rate", type=float, default=5.0, help="simulated events per second")
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds between clicks")
     parser.add_argument("--workdir", default="", help="keep the database and log here")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def demo_environment(database: Path) -> dict:
@@ -317,13 +313,13 @@ def run(options, stdout) -> dict:
     started = time.monotonic()
     with open(workdir / "setup.log", "w") as setup_log:
         _manage(env, "migrate", "--noinput", log=setup_log)
-        _manage(env, "seed_demo", "--webhook-port", str(_free_port()), log=setup_log)
+        _manage(env, "seed_demo", "--webhook-port", str(free_tcp_port()), log=setup_log)
     setup_seconds = time.monotonic() - started
-    port = _free_port()
+    port = free_tcp_port()
     log = open(log_path, "w")  # noqa: SIM115 - the server writes to it until it stops
     server = subprocess.Popen(
         [sys.executable, "manage.py", "run_demo", "--host", "127.0.0.1", "--port", str(port)]
-        + ["--webhook-port", str(_free_port()), "--rate", str(options["rate"])],
+        + ["--webhook-port", str(free_tcp_port()), "--rate", str(options["rate"])],
         cwd=BASE_DIR,
         env=env,
         stdout=log,

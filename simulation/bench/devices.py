@@ -19,7 +19,6 @@ group, acknowledging after commit. Four runs, each stored exactly once (rows and
 The building blocks are simulation/bench/telemetry.py's (also behind `telemetry_flowing`).
 """
 
-import os
 import resource
 import shutil
 import subprocess
@@ -39,6 +38,8 @@ from devices.models import Device, TelemetryRecord
 from devices.services import register_map_save
 from factories.models import Factory
 from simulation import modbus_machines
+from simulation.bench.cpu import process_cpu_seconds
+from simulation.bench.figures import percentile
 from simulation.bench.telemetry import (
     clear_rows,
     device_logins,
@@ -60,12 +61,6 @@ from simulation.local_broker import LocalBroker, free_port
 BENCH_FACTORY = "bench-ingest"
 COUNTER = ("bench-counter", "bench-counter-secret")
 FIRST_SEQUENCE = {"live": 1, "drain": 10_000_000, "steady": 20_000_000, "batched": 30_000_000}
-
-
-def _cpu_seconds(pid: int) -> float:
-    """utime + stime of a process, from /proc/<pid>/stat."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -110,8 +105,8 @@ def _live(broker, logins, directory, options, *, records: int, run: str) -> dict
     ingests = start_ingests(broker, options["processes"], directory)
     try:
         wait_ingests_connected(ingests)
-        ingest_cpu = sum(_cpu_seconds(process.pid) for process in ingests)
-        broker_cpu = _cpu_seconds(broker.pid)
+        ingest_cpu = sum(process_cpu_seconds(process.pid) for process in ingests)
+        broker_cpu = process_cpu_seconds(broker.pid)
         publisher = publisher_result(
             start_publisher(
                 broker.port,
@@ -124,8 +119,8 @@ def _live(broker, logins, directory, options, *, records: int, run: str) -> dict
         )
         expected = publisher["acked"] * records
         wait_stored(BENCH_FACTORY, expected)
-        ingest_cpu = sum(_cpu_seconds(process.pid) for process in ingests) - ingest_cpu
-        broker_cpu = _cpu_seconds(broker.pid) - broker_cpu
+        ingest_cpu = sum(process_cpu_seconds(process.pid) for process in ingests) - ingest_cpu
+        broker_cpu = process_cpu_seconds(broker.pid) - broker_cpu
         rss = max(_peak_rss_mb(process.pid) for process in ingests)
     finally:
         stats = stop_ingests(ingests)
@@ -178,12 +173,6 @@ def _drain(broker, logins, directory, options) -> dict:
     }
 
 
-def _percentile(ordered, fraction: float) -> float | None:
-    if not ordered:
-        return None
-    return round(ordered[min(len(ordered) - 1, int(len(ordered) * fraction))], 1)
-
-
 def _steady(broker, logins, directory, options) -> dict:
     """`--rate` messages/s for `--seconds`: publish (the record's ts) to commit, per record."""
     clear_rows(BENCH_FACTORY)
@@ -216,13 +205,12 @@ def _steady(broker, logins, directory, options) -> dict:
                 latencies.frombytes(file.read())
     if sys.byteorder != "little":  # the ingest writes little-endian float64s
         latencies.byteswap()
-    ordered = sorted(latencies)
     return {
         **_stored_once(publisher["acked"]),
         "publisher": publisher,
-        "latencies": len(ordered),
-        "p50_ms": _percentile(ordered, 0.50),
-        "p99_ms": _percentile(ordered, 0.99),
+        "latencies": len(latencies),
+        "p50_ms": percentile(latencies, 0.50),
+        "p99_ms": percentile(latencies, 0.99),
         "peak_rss_mb": max([rss, *(s.get("peak_rss_mb", 0) for s in stats)]),
     }
 

@@ -151,10 +151,3 @@ def run_open_loop(
     """Send `rate` requests per second for `seconds`; every outcome, and the seconds it took
     until the last answer."""
     return asyncio.run(_run(host, port, next_call, rate, seconds, connections, timeout))
-
-
-def percentile(values: list[float], share: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(len(ordered) * share))], 1)

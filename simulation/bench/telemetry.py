@@ -39,6 +39,7 @@ from devices.models import DeadLetter, Device, IngestSession, TelemetryRecord
 from devices.mqtt import IngestLoop
 from devices.services import device_credentials_issue
 from factories.models import Factory
+from simulation.chain import database_url
 from simulation.device_publisher import DeviceLogin
 from simulation.local_broker import LocalBroker, free_port
 
@@ -107,10 +108,7 @@ def child_environment() -> dict:
     """os.environ, with DATABASE_URL naming the database this process uses (a test's own)."""
     environment = dict(os.environ)
     if connection.vendor == "postgresql":
-        s = connection.settings_dict
-        host, port = s["HOST"] or "127.0.0.1", s["PORT"] or 5432
-        password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-        environment["DATABASE_URL"] = f"postgres://{s['USER']}{password}@{host}:{port}/{s['NAME']}"
+        environment["DATABASE_URL"] = database_url()
     return environment
 
 

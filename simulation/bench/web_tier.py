@@ -14,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 
 from simulation import chain
+from simulation.bench.cpu import process_cpu_seconds
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -26,12 +27,6 @@ def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 120) ->
                 return
         time.sleep(0.2)
     raise RuntimeError(f"the web tier did not listen on {port}")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def server_command(options, port: int) -> tuple[list[str], dict]:
@@ -76,13 +71,10 @@ def _resident_mb(pid: int) -> float:
 
 def _cpu_and_rss(pid: int) -> tuple[float, float]:
     """CPU seconds (user + system) and resident MiB (PSS) of the process tree."""
-    tick = os.sysconf("SC_CLK_TCK")
     cpu = rss = 0.0
     for member in _tree(pid):
         with contextlib.suppress(OSError):
-            with open(f"/proc/{member}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            cpu += (int(fields[11]) + int(fields[12])) / tick
+            cpu += process_cpu_seconds(member) or 0.0
             rss += _resident_mb(member)
     return cpu, rss
 
@@ -91,7 +83,7 @@ class Server:
     """The web tier as processes; its peak RSS sampled while it runs."""
 
     def __init__(self, options, log_path: Path):
-        self.port = _free_port()
+        self.port = chain.free_tcp_port()
         self.command, env = server_command(options, self.port)
         self.log = open(log_path, "w")  # noqa: SIM115 - the server writes to it until it stops
         self.process = subprocess.Popen(
