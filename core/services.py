@@ -98,7 +98,7 @@ def organization_set_active(*, organization: Organization, active: bool, by: Use
     """A platform operator deactivates a tenant (its members can no longer act for it, its
     invitation links stop working) or reactivates it. Audited (django-auditlog records the
     change with the operator as actor)."""
-    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    organization = Organization.objects.select_for_update(no_key=True).get(pk=organization.pk)
     if organization.is_active == active:
         raise NotAllowed(
             _("This organization is already active.")
@@ -119,7 +119,7 @@ def platform_operator_create(*, username: str, password: str | None = None) -> U
         username = username_normalize(username)
     except ValidationError as error:
         raise DomainError(_("Not a valid username."), errors={"username": error.messages}) from None
-    user = User.objects.select_for_update().filter(username=username).first()
+    user = User.objects.select_for_update(no_key=True).filter(username=username).first()
     if user is not None and user.memberships.filter(is_active=True).exists():
         raise DomainError(
             _("This login is a member of an organization; an operator needs a login of its own."),
@@ -201,7 +201,9 @@ def _owner_role(organization: Organization) -> str:
 def _check_an_owner_remains(membership: Membership) -> None:
     """An organization always keeps an active owner, or nobody could manage its people. The
     organization's row is locked first, so two owners leaving at once cannot both succeed."""
-    organization = Organization.objects.select_for_update().get(pk=membership.organization_id)
+    organization = Organization.objects.select_for_update(no_key=True).get(
+        pk=membership.organization_id
+    )
     if membership.role != _owner_role(organization) or not membership.is_active:
         return
     others = Membership.objects.filter(
@@ -216,7 +218,7 @@ def _check_an_owner_remains(membership: Membership) -> None:
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str) -> Membership:
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = Membership.objects.select_for_update(no_key=True).get(pk=membership.pk)
     _check_role(membership.organization, role)
     if role != membership.role:
         _check_an_owner_remains(membership)
@@ -228,7 +230,7 @@ def membership_change_role(*, membership: Membership, role: str) -> Membership:
 @transaction.atomic
 def membership_deactivate(*, membership: Membership) -> Membership:
     """Remove a member (kept inactive, never deleted); the last owner cannot be removed."""
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = Membership.objects.select_for_update(no_key=True).get(pk=membership.pk)
     if not membership.is_active:
         raise NotAllowed(_("This membership is already inactive."))
     _check_an_owner_remains(membership)
@@ -241,7 +243,7 @@ def membership_deactivate(*, membership: Membership) -> Membership:
 def membership_leave(*, user: User, organization: Organization) -> Membership:
     """`user` leaves `organization`; the last owner cannot leave."""
     membership = (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(no_key=True)
         .filter(user=user, organization=organization, is_active=True)
         .first()
     )
@@ -315,7 +317,7 @@ def invitation_create(
             _("This person is already a member."), errors={"username": [_("Already a member.")]}
         )
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(no_key=True)
         .filter(organization=organization, username=username, status=Invitation.Status.PENDING)
         .first()
     )
@@ -369,7 +371,9 @@ def _check_open(invitation: Invitation) -> None:
 
 def _open_invitation(invitation: Invitation, user: User) -> Invitation:
     invitation = (
-        Invitation.objects.select_for_update().select_related("organization").get(pk=invitation.pk)
+        Invitation.objects.select_for_update(no_key=True)
+        .select_related("organization")
+        .get(pk=invitation.pk)
     )
     # An open link (no username) is for whoever holds it; a named one only for that login.
     if invitation.username and invitation.username != user.username:
@@ -414,7 +418,9 @@ def invitation_join(
     nothing written: a closed invitation, a username taken (sign in and accept instead), a weak
     password, an unknown language."""
     invitation = (
-        Invitation.objects.select_for_update().select_related("organization").get(pk=invitation.pk)
+        Invitation.objects.select_for_update(no_key=True)
+        .select_related("organization")
+        .get(pk=invitation.pk)
     )
     _check_open(invitation)
     errors: dict[str, list] = {}
@@ -458,7 +464,7 @@ def invitation_decline(*, invitation: Invitation, user: User) -> Invitation:
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, by: User | None = None) -> Invitation:
     """The organization withdraws a pending invitation."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update(no_key=True).get(pk=invitation.pk)
     if invitation.status != Invitation.Status.PENDING:
         raise NotAllowed(_("This invitation was already answered or withdrawn."))
     invitation.status = Invitation.Status.REVOKED

@@ -171,7 +171,7 @@ def synthetic_history_record(*, factory: Factory, first_day: date, last_day: dat
     fill never hides an earlier one. The screens then label the range."""
     if last_day < first_day:
         raise DomainError(_("The synthetic range ends before it begins."))
-    row = SyntheticHistory.objects.select_for_update().filter(factory=factory).first()
+    row = SyntheticHistory.objects.select_for_update(no_key=True).filter(factory=factory).first()
     if row is None:
         SyntheticHistory.objects.create(factory=factory, first_day=first_day, last_day=last_day)
     else:

@@ -124,7 +124,7 @@ def station_handoffs_retry(*, limit: int = 500) -> int:
     for pk in waiting:
         with transaction.atomic():
             handoff = (
-                StationHandoff.objects.select_for_update()
+                StationHandoff.objects.select_for_update(no_key=True)
                 .filter(pk=pk, outcome=StationHandoff.Outcome.WAITING)
                 .first()
             )

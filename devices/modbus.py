@@ -169,7 +169,7 @@ def due_targets(now=None, device_ids=None) -> list[PollTarget]:
     now = now or timezone.now()
     slack = timedelta(seconds=conf.get("MODBUS_DUE_SLACK_SECONDS"))
     devices = (
-        Device.objects.select_for_update(skip_locked=True, of=("self",))
+        Device.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
         .filter(protocol=Protocol.MODBUS_TCP, is_active=True, register_map__isnull=False)
         .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now + slack))
         .select_related("factory__organization", "register_map")
@@ -221,7 +221,7 @@ def record_outcomes(outcomes: list[PollOutcome]) -> dict:
     with transaction.atomic():
         # Locked in one order (by id), so two pollers recording overlapping devices queue
         # instead of deadlocking.
-        locked = Device.objects.select_for_update(of=("self",)).filter(
+        locked = Device.objects.select_for_update(of=("self",), no_key=True).filter(
             pk__in=[outcome.target.device_id for outcome in outcomes]
         )
         devices = {device.pk: device for device in locked.order_by("pk")}

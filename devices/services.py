@@ -147,7 +147,7 @@ def devices_import(*, factory: Factory, rows: list[dict], by: User | None = None
     existing = {
         device.code: device
         # PostgreSQL locks no row of an outer join's nullable side: lock the devices alone.
-        for device in Device.objects.select_for_update(of=("self",))
+        for device in Device.objects.select_for_update(of=("self",), no_key=True)
         .filter(factory=factory)
         .select_related("line", "station", "operator", "gateway", "register_map")
     }
@@ -352,7 +352,7 @@ def register_map_update(
 ) -> RegisterMap:
     """Change a register map; the devices that use it read the new registers at their next
     poll."""
-    register_map = RegisterMap.objects.select_for_update().get(pk=register_map.pk)
+    register_map = RegisterMap.objects.select_for_update(no_key=True).get(pk=register_map.pk)
     vendor, model_name, normalized = register_map_checked(
         factory=register_map.factory,
         vendor=vendor,
@@ -378,7 +378,7 @@ def register_maps_import(*, factory: Factory, rows: list[dict], by=None) -> tupl
         groups.setdefault(key, []).append(index)
     existing = {
         (m.vendor, m.model_name): m
-        for m in RegisterMap.objects.select_for_update().filter(factory=factory)
+        for m in RegisterMap.objects.select_for_update(no_key=True).filter(factory=factory)
     }
     errors: dict = {}
     pending = []
@@ -490,7 +490,7 @@ def alarm_raise(
 def alarm_clear_condition(*, factory_id: int, kind: str, subject: str) -> int:
     """The condition is gone: clear the live alarm of this subject (if any)."""
     live = list(
-        Alarm.objects.select_for_update()
+        Alarm.objects.select_for_update(no_key=True)
         .filter(factory_id=factory_id, kind=kind, subject=subject)
         .exclude(state=A.CLEARED)
     )
@@ -505,7 +505,7 @@ def alarm_clear_condition(*, factory_id: int, kind: str, subject: str) -> int:
 @transaction.atomic
 def alarm_acknowledge(*, alarm: Alarm, by: User) -> Alarm:
     """A person has seen the alarm and is on it."""
-    alarm = Alarm.objects.select_for_update().get(pk=alarm.pk)
+    alarm = Alarm.objects.select_for_update(no_key=True).get(pk=alarm.pk)
     alarms_transition(
         alarms=[alarm],
         to=A.ACKNOWLEDGED,
@@ -518,7 +518,7 @@ def alarm_acknowledge(*, alarm: Alarm, by: User) -> Alarm:
 @transaction.atomic
 def alarm_clear(*, alarm: Alarm, by: User) -> Alarm:
     """A person closes the alarm by hand (e.g. the machine is retired)."""
-    alarm = Alarm.objects.select_for_update().get(pk=alarm.pk)
+    alarm = Alarm.objects.select_for_update(no_key=True).get(pk=alarm.pk)
     alarms_transition(alarms=[alarm], to=A.CLEARED, by=by, values={"cleared_at": timezone.now()})
     return alarm
 
@@ -561,7 +561,7 @@ def publish_refusals_record(refusals: dict[tuple[str, str], int]) -> list[Alarm]
         subject = f"device:{device.pk}:refused"
         with transaction.atomic():
             live = (
-                Alarm.objects.select_for_update()
+                Alarm.objects.select_for_update(no_key=True)
                 .filter(factory_id=device.factory_id, kind=Alarm.Kind.PUBLISH_REFUSED)
                 .filter(subject=subject)
                 .exclude(state=A.CLEARED)

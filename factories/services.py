@@ -117,7 +117,9 @@ def partnership_invite(*, factory: Factory, partner_code: str, by: User) -> Part
             errors={"partner_code": [_("Unknown merchant or supplier.")]},
         )
     partnership = (
-        Partnership.objects.select_for_update().filter(factory=factory, partner=partner).first()
+        Partnership.objects.select_for_update(no_key=True)
+        .filter(factory=factory, partner=partner)
+        .first()
     )
     if partnership is not None:
         if partnership.status in (Partnership.Status.INVITED, Partnership.Status.ACCEPTED):
@@ -136,7 +138,7 @@ def partnership_invite(*, factory: Factory, partner_code: str, by: User) -> Part
 @transaction.atomic
 def partnership_respond(*, partnership: Partnership, accept: bool, by: User) -> Partnership:
     """The invited merchant or supplier accepts or declines."""
-    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    partnership = Partnership.objects.select_for_update(no_key=True).get(pk=partnership.pk)
     if partnership.status != Partnership.Status.INVITED:
         raise NotAllowed(_("Only an open invitation can be answered."))
     partnership.status = Partnership.Status.ACCEPTED if accept else Partnership.Status.DECLINED
@@ -148,7 +150,7 @@ def partnership_respond(*, partnership: Partnership, accept: bool, by: User) -> 
 
 @transaction.atomic
 def partnership_end(*, partnership: Partnership, by: User) -> Partnership:
-    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    partnership = Partnership.objects.select_for_update(no_key=True).get(pk=partnership.pk)
     if partnership.status == Partnership.Status.ENDED:
         raise NotAllowed(_("This partnership has already ended."))
     partnership.status = Partnership.Status.ENDED
@@ -193,7 +195,7 @@ def factory_cost_settings_update(
             values[name] = value
     if errors:
         raise DomainError(_("The cost settings are not valid."), errors=errors)
-    locked = Factory.objects.select_for_update().get(pk=factory.pk)
+    locked = Factory.objects.select_for_update(no_key=True).get(pk=factory.pk)
     for name, value in values.items():
         setattr(locked, name, value)
     locked.save(update_fields=list(values))
@@ -205,7 +207,7 @@ def worker_user_link(*, worker: Worker, user: User, by: User | None) -> Worker:
     """Link an operator's record to their login, so they see their own pieces and pay and scan
     under their own badge. The login must be an active worker member of the factory and linked
     to no other operator of it; an operator already linked to another login keeps it."""
-    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    worker = Worker.objects.select_for_update(no_key=True).get(pk=worker.pk)
     if worker.user_id == user.pk:
         return worker
     errors = {}
@@ -344,7 +346,7 @@ def line_create(*, factory: Factory, data: dict, by: User | None) -> SewingLine:
 
 @transaction.atomic
 def line_update(*, line: SewingLine, data: dict, by: User | None) -> SewingLine:
-    line = SewingLine.objects.select_for_update().get(pk=line.pk)
+    line = SewingLine.objects.select_for_update(no_key=True).get(pk=line.pk)
     _refuse(
         _("The line was not saved."),
         _save_setup_row(line, line.factory, data, LINE_FIELDS, related=("shift",)),
@@ -364,7 +366,7 @@ def station_create(*, factory: Factory, data: dict, by: User | None) -> Station:
 
 @transaction.atomic
 def station_update(*, station: Station, data: dict, by: User | None) -> Station:
-    station = Station.objects.select_for_update().get(pk=station.pk)
+    station = Station.objects.select_for_update(no_key=True).get(pk=station.pk)
     _refuse(
         _("The station was not saved."),
         _save_setup_row(station, station.factory, data, STATION_FIELDS, related=("line",)),
@@ -428,7 +430,7 @@ def worker_create(*, factory: Factory, data: dict, by: User | None) -> Worker:
 
 @transaction.atomic
 def worker_update(*, worker: Worker, data: dict, by: User | None) -> Worker:
-    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    worker = Worker.objects.select_for_update(no_key=True).get(pk=worker.pk)
     _refuse(_("The worker was not saved."), _worker_save(worker, worker.factory, data))
     return worker
 
@@ -452,7 +454,7 @@ def shift_create(*, factory: Factory, data: dict, by: User | None) -> Shift:
 
 @transaction.atomic
 def shift_update(*, shift: Shift, data: dict, by: User | None) -> Shift:
-    shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    shift = Shift.objects.select_for_update(no_key=True).get(pk=shift.pk)
     _refuse(_("The shift was not saved."), _shift_save(shift, shift.factory, data))
     return shift
 
@@ -461,7 +463,9 @@ def _calendar_day_save(factory: Factory, data: dict) -> tuple[CalendarDay | None
     day = data.get("date")
     if day is None:
         return None, {"date": [_("Required.")]}
-    row = CalendarDay.objects.select_for_update().filter(factory=factory, date=day).first()
+    row = (
+        CalendarDay.objects.select_for_update(no_key=True).filter(factory=factory, date=day).first()
+    )
     if not data.get("kind"):
         # No kind: the factory drops its own word and the date follows the statutory
         # calendar and the working week again.
@@ -613,7 +617,7 @@ def calendar_days_import(
 @transaction.atomic
 def factory_calendar_confirm(*, factory: Factory, by: User | None) -> Factory:
     """The owner has looked over the calendar (holidays, 调休, the factory's own days)."""
-    locked = Factory.objects.select_for_update().get(pk=factory.pk)
+    locked = Factory.objects.select_for_update(no_key=True).get(pk=factory.pk)
     locked.calendar_checked_at = timezone.now()
     locked.save(update_fields=["calendar_checked_at"])
     return locked

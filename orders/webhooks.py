@@ -292,7 +292,7 @@ def _claim(delivery_id: int) -> WebhookDelivery | None:
 def _record(delivery_id: int, status_code: int | None, error: str) -> WebhookDelivery:
     """Write the attempt's outcome in a short transaction of its own."""
     with transaction.atomic():
-        delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
+        delivery = WebhookDelivery.objects.select_for_update(no_key=True).get(pk=delivery_id)
         now = timezone.now()
         delivery.last_status_code = status_code
         delivery.attempt_log = [

@@ -32,7 +32,7 @@ def run_idempotently(request, organization, key: str, handler, *args, **kwargs):
         raise IdempotencyKeyReused(_("The Idempotency-Key is longer than 200 characters."))
     request_fingerprint = fingerprint(request)
     with transaction.atomic():
-        record, created = IdempotencyRecord.objects.select_for_update().get_or_create(
+        record, created = IdempotencyRecord.objects.select_for_update(no_key=True).get_or_create(
             organization=organization,
             key=key,
             defaults={

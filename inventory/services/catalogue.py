@@ -124,7 +124,7 @@ def material_update(*, material: Material, by, **changes) -> Material:
     """Change a material's description. Its code stays: BOM lines and material requirements
     name the material by it."""
     _unknown_fields(changes, MATERIAL_FIELDS)
-    material = Material.objects.select_for_update().get(pk=material.pk)
+    material = Material.objects.select_for_update(no_key=True).get(pk=material.pk)
     if "code" in changes and (changes["code"] or "").strip() != material.code:
         raise DomainError(
             _("The code names this material on BOMs and requirements; it cannot change."),
@@ -194,7 +194,7 @@ def supplier_item_update(*, item: SupplierItem, by, **changes) -> SupplierItem:
     a new offer."""
     changes.pop("supplier_code", None)
     _unknown_fields(changes, OFFER_FIELDS)
-    item = SupplierItem.objects.select_for_update().get(pk=item.pk)
+    item = SupplierItem.objects.select_for_update(no_key=True).get(pk=item.pk)
     _offer_set(item, changes)
     _offer_checked(item)
     item.save()
@@ -226,7 +226,7 @@ def materials_import(*, factory, rows: list[dict], by) -> tuple[int, int]:
     (added, updated)."""
     existing = {
         material.code: material
-        for material in Material.objects.select_for_update().filter(factory=factory)
+        for material in Material.objects.select_for_update(no_key=True).filter(factory=factory)
     }
     errors: dict = {}
     pending: list[Material] = []
@@ -296,7 +296,7 @@ def supplier_items_import(*, factory, rows: list[dict], by) -> tuple[int, int]:
     materials = {m.code: m for m in Material.objects.filter(factory=factory)}
     existing = {
         (item.supplier_id, item.material_id): item
-        for item in SupplierItem.objects.select_for_update().filter(factory=factory)
+        for item in SupplierItem.objects.select_for_update(no_key=True).filter(factory=factory)
     }
     errors: dict = {}
     pending: dict[tuple[int, int], SupplierItem] = {}

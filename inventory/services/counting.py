@@ -49,7 +49,7 @@ def lot_from_barcode(*, factory, barcode: str) -> Lot:
 def cycle_count_start(*, factory, barcode: str, by) -> CycleCount:
     """Scan a bin: lock it and note what the ledger says is in it."""
     bin = bin_from_barcode(factory=factory, barcode=barcode)
-    bin = Bin.objects.select_for_update().get(pk=bin.pk)
+    bin = Bin.objects.select_for_update(no_key=True).get(pk=bin.pk)
     if CycleCount.objects.filter(bin=bin, status__in=CycleCount.LOCKING_STATUSES).exists():
         raise Conflict(
             _("Bin %(bin)s is already being counted.") % {"bin": bin.code},
@@ -78,7 +78,7 @@ def cycle_count_start(*, factory, barcode: str, by) -> CycleCount:
 
 
 def _open(count: CycleCount) -> CycleCount:
-    count = CycleCount.objects.select_for_update().get(pk=count.pk)
+    count = CycleCount.objects.select_for_update(no_key=True).get(pk=count.pk)
     if count.status != CycleCount.Status.OPEN:
         raise NotAllowed(_("This count is no longer open."))
     return count
@@ -159,7 +159,7 @@ def _post(count: CycleCount, *, by) -> CycleCount:
 
 @transaction.atomic
 def cycle_count_approve(*, count: CycleCount, by) -> CycleCount:
-    count = CycleCount.objects.select_for_update().get(pk=count.pk)
+    count = CycleCount.objects.select_for_update(no_key=True).get(pk=count.pk)
     if count.status != CycleCount.Status.PENDING_APPROVAL:
         raise NotAllowed(_("Only a count awaiting approval can be approved."))
     count.decided_by = by
@@ -170,7 +170,7 @@ def cycle_count_approve(*, count: CycleCount, by) -> CycleCount:
 @transaction.atomic
 def cycle_count_reject(*, count: CycleCount, by) -> CycleCount:
     """Reject the count (recount instead): nothing is adjusted and the bin is unlocked."""
-    count = CycleCount.objects.select_for_update().get(pk=count.pk)
+    count = CycleCount.objects.select_for_update(no_key=True).get(pk=count.pk)
     if count.status not in CycleCount.LOCKING_STATUSES:
         raise NotAllowed(_("This count is already decided."))
     count.status = CycleCount.Status.REJECTED

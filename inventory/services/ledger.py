@@ -80,7 +80,7 @@ def bin_ensure_unlocked(bin: Bin) -> None:
 
 def lot_lock(lot: Lot) -> Lot:
     """Lock the lot for this transaction: every posting to it waits for the one before."""
-    return Lot.objects.select_for_update().select_related("material").get(pk=lot.pk)
+    return Lot.objects.select_for_update(no_key=True).select_related("material").get(pk=lot.pk)
 
 
 def lot_on_hand(lot: Lot) -> Decimal:
@@ -96,7 +96,7 @@ def lot_reserved(lot: Lot, *, excluding_work_order_id: int | None = None) -> Dec
 
 
 def _balance_change(*, lot: Lot, bin: Bin, delta: Decimal) -> StockBalance:
-    balance = StockBalance.objects.select_for_update().filter(lot=lot, bin=bin).first()
+    balance = StockBalance.objects.select_for_update(no_key=True).filter(lot=lot, bin=bin).first()
     if balance is None:
         if delta < 0:
             raise _not_enough(lot, bin, ZERO)
@@ -110,7 +110,7 @@ def _balance_change(*, lot: Lot, bin: Bin, delta: Decimal) -> StockBalance:
                     quantity=delta,
                 )
         except IntegrityError:  # created meanwhile by another posting to the same lot and bin
-            balance = StockBalance.objects.select_for_update().get(lot=lot, bin=bin)
+            balance = StockBalance.objects.select_for_update(no_key=True).get(lot=lot, bin=bin)
     if balance.quantity + delta < 0:
         raise _not_enough(lot, bin, balance.quantity)
     balance.quantity += delta
@@ -166,7 +166,7 @@ def receipt_post(
     Called inside the caller's transaction (purchase receiving, finished-goods receipt).
     """
     bin_ensure_unlocked(bin)
-    material = Material.objects.select_for_update().get(pk=lot.material_id)
+    material = Material.objects.select_for_update(no_key=True).get(pk=lot.material_id)
     on_hand = _material_on_hand(material)
     if on_hand + quantity > 0:
         material.average_cost = (
@@ -231,7 +231,7 @@ def stock_issue(*, lot: Lot, bin: Bin, quantity, work_order, by, note: str = "")
 
 def _consume_reservations(*, lot: Lot, work_order, quantity: Decimal) -> None:
     remaining = quantity
-    reservations = Reservation.objects.select_for_update().filter(
+    reservations = Reservation.objects.select_for_update(no_key=True).filter(
         lot=lot, work_order=work_order, status=Reservation.Status.ACTIVE
     )
     for reservation in reservations.order_by("created_at", "pk"):
@@ -453,12 +453,14 @@ def finished_goods_ship(
             code="insufficient_stock",
         )
     lots = list(
-        Lot.objects.select_for_update().filter(material=material).order_by("received_at", "pk")
+        Lot.objects.select_for_update(no_key=True)
+        .filter(material=material)
+        .order_by("received_at", "pk")
     )
     remaining = Decimal(quantity)
     moves = []
     balances = (
-        StockBalance.objects.select_for_update()
+        StockBalance.objects.select_for_update(no_key=True)
         .filter(lot__in=lots, quantity__gt=0)
         .select_related("bin", "lot__material")
         .order_by("lot__received_at", "lot_id", "bin__code")

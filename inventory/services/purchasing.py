@@ -143,7 +143,7 @@ def purchase_order_create(
 
 
 def _locked(order: PurchaseOrder) -> PurchaseOrder:
-    return PurchaseOrder.objects.select_for_update().get(pk=order.pk)
+    return PurchaseOrder.objects.select_for_update(no_key=True).get(pk=order.pk)
 
 
 @transaction.atomic
@@ -248,7 +248,11 @@ def purchase_line_receive(
     Fabric sold by the metre waits for inspection before it can be cut.
     """
     order = _locked(line.purchase_order)
-    line = PurchaseOrderLine.objects.select_for_update().select_related("material").get(pk=line.pk)
+    line = (
+        PurchaseOrderLine.objects.select_for_update(no_key=True)
+        .select_related("material")
+        .get(pk=line.pk)
+    )
     same_factory(order.factory_id, bin)
     if order.status not in PurchaseOrder.OPEN_STATUSES or line.is_closed:
         raise NotAllowed(_("This purchase order line is not open for receiving."))
@@ -374,7 +378,7 @@ def fabric_inspection_record(
 
     `defects`: counts of 1-, 2-, 3- and 4-point defects, e.g. {"1": 3, "4": 1}.
     """
-    lot = Lot.objects.select_for_update().select_related("material").get(pk=lot.pk)
+    lot = Lot.objects.select_for_update(no_key=True).select_related("material").get(pk=lot.pk)
     if lot.material.kind != Material.Kind.FABRIC:
         raise DomainError(
             _("Only fabric rolls are inspected by the four-point system."),

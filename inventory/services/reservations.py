@@ -85,7 +85,7 @@ def _release(reservation: Reservation) -> None:
 
 @transaction.atomic
 def reservation_release(*, reservation: Reservation, by) -> Reservation:
-    reservation = Reservation.objects.select_for_update().get(pk=reservation.pk)
+    reservation = Reservation.objects.select_for_update(no_key=True).get(pk=reservation.pk)
     if reservation.status != Reservation.Status.ACTIVE:
         raise NotAllowed(_("Only an active reservation can be released."))
     _release(reservation)
@@ -98,7 +98,7 @@ def work_order_reservations_release(*, work_order, by) -> list[Reservation]:
     open quantities become available to other work orders. What was already issued stays
     issued. Returns the released reservations."""
     reservations = list(
-        Reservation.objects.select_for_update(of=("self",))
+        Reservation.objects.select_for_update(of=("self",), no_key=True)
         .filter(
             factory_id=work_order.factory_id,
             work_order=work_order,

@@ -104,7 +104,7 @@ def record_transitions(
 def _transition(
     order: Order, to: str, *, by: User | None, acting: Organization | None, note: str = ""
 ) -> Order:
-    order = Order.objects.select_for_update().get(pk=order.pk)
+    order = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
     ORDER_TRANSITIONS.check(order, to)
     record_transitions([order], to, by=by, acting=acting, note=note)
     return order
@@ -352,7 +352,7 @@ def order_cancel(
     Production hears `order_cancelling` first and cancels the order's work orders (releasing
     their stock reservations), or refuses once cutting has started; then nothing is written.
     """
-    locked = Order.objects.select_for_update().get(pk=order.pk)
+    locked = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
     if acting is not None and acting.pk == locked.merchant_id:
         if locked.status not in (S.DRAFT, S.PLACED):
             raise NotAllowed(
@@ -382,7 +382,7 @@ def order_shipment_record(
 
     Production's packing and shipment service calls this with pieces per (colour, size).
     """
-    order = Order.objects.select_for_update().get(pk=order.pk)
+    order = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
     _require_side(order, acting, OrgKind.FACTORY)
     ORDER_TRANSITIONS.check(order, S.SHIPPED)
     cells = {(line.colour, line.size): line for line in order.lines.all()}

@@ -202,7 +202,7 @@ def _require_side(quotation: Quotation, acting: Organization | None, kind: str) 
 
 def _locked(quotation: Quotation) -> Quotation:
     return (
-        Quotation.objects.select_for_update()
+        Quotation.objects.select_for_update(no_key=True)
         .select_related("version__style", "factory")
         .get(pk=quotation.pk)
     )
@@ -275,7 +275,7 @@ def quotation_decline(
 def quotations_expire(*, factory: Factory) -> int:
     """Sent quotations whose last valid day is before the factory's today become expired."""
     lapsed = list(
-        Quotation.objects.select_for_update().filter(
+        Quotation.objects.select_for_update(no_key=True).filter(
             factory=factory, status=Q.SENT, valid_until__lt=factory_today(factory)
         )
     )

@@ -99,7 +99,7 @@ def style_version_create(
     errors = _validate_tech_pack(sizes=sizes, colours=colours, bom=bom, operations=operations)
     if errors:
         raise DomainError(_("The tech pack is not valid."), errors=errors)
-    style = Style.objects.select_for_update().get(pk=style.pk)
+    style = Style.objects.select_for_update(no_key=True).get(pk=style.pk)
     last = style.versions.order_by("-version").values_list("version", flat=True).first() or 0
     factory = style.factory
     version = StyleVersion.objects.create(
@@ -210,7 +210,7 @@ def style_version_revise(*, version: StyleVersion, by: User | None = None) -> St
 @transaction.atomic
 def style_version_release(*, version: StyleVersion, by: User) -> StyleVersion:
     """Freeze a draft version so that it can be ordered."""
-    version = StyleVersion.objects.select_for_update().get(pk=version.pk)
+    version = StyleVersion.objects.select_for_update(no_key=True).get(pk=version.pk)
     if version.is_released:
         raise NotAllowed(_("This version is already released."))
     if not version.operations.exists():

@@ -118,7 +118,7 @@ def webhook_endpoint_rotate_secret(
 @transaction.atomic
 def webhook_delivery_replay(*, delivery: WebhookDelivery, by: User | None) -> WebhookDelivery:
     """Send a logged event again: the same body and event id, a fresh timestamp and signature."""
-    delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+    delivery = WebhookDelivery.objects.select_for_update(no_key=True).get(pk=delivery.pk)
     delivery.status = WebhookDelivery.Status.PENDING
     delivery.next_attempt_at = None
     delivery.save(update_fields=["status", "next_attempt_at"])

@@ -66,7 +66,7 @@ def dispute_open(
 
 @transaction.atomic
 def dispute_answer(*, dispute: Dispute, answer: str, by) -> Dispute:
-    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    dispute = Dispute.objects.select_for_update(no_key=True).get(pk=dispute.pk)
     if dispute.status != Dispute.Status.OPEN:
         raise NotAllowed(_("This dispute is already answered."))
     if not answer.strip():

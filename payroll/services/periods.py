@@ -74,7 +74,7 @@ def pay_period_open(
 ) -> PayPeriod:
     """Open a period; its end follows from its kind (the policy's by default) unless given."""
     # One period opening at a time per factory, so two overlapping ones cannot both pass.
-    Factory.objects.select_for_update().filter(pk=factory.pk).first()
+    Factory.objects.select_for_update(no_key=True).filter(pk=factory.pk).first()
     kind = kind or calculation.policy_for(factory).period_kind
     if kind not in PeriodKind.values:
         raise invalid("kind", _("Unknown pay period."))
@@ -90,7 +90,7 @@ def pay_period_open(
 
 
 def _locked_period(period_id: int) -> PayPeriod:
-    return PayPeriod.objects.select_for_update().get(pk=period_id)
+    return PayPeriod.objects.select_for_update(no_key=True).get(pk=period_id)
 
 
 @transaction.atomic

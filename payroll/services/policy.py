@@ -39,7 +39,9 @@ def pay_policy_update(*, factory: Factory, by, **changes) -> PayPolicy:
     unknown = set(changes) - POLICY_FIELDS
     if unknown:
         raise invalid(sorted(unknown)[0], _("Unknown setting."))
-    policy, _created = PayPolicy.objects.select_for_update().get_or_create(factory=factory)
+    policy, _created = PayPolicy.objects.select_for_update(no_key=True).get_or_create(
+        factory=factory
+    )
     for name, value in changes.items():
         setattr(policy, name, value)
     if policy.period_kind not in PeriodKind.values:

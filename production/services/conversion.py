@@ -99,7 +99,7 @@ def orders_convert(
     ids = [order.pk for order in orders]
     locked = {
         order.pk: order
-        for order in Order.objects.select_for_update(of=("self",))
+        for order in Order.objects.select_for_update(of=("self",), no_key=True)
         .filter(pk__in=ids)
         .select_related("version", "version__style", "reorder_of")
         .prefetch_related(

@@ -30,7 +30,7 @@ METRES = Decimal("0.01")
 
 def _lock(lay: Lay) -> Lay:
     return (
-        Lay.objects.select_for_update(of=("self",))
+        Lay.objects.select_for_update(of=("self",), no_key=True)
         .select_related("marker", "cut_plan__work_order__version")
         .get(pk=lay.pk)
     )
@@ -259,7 +259,7 @@ def _bundles_adjust(lay: Lay, size: str, actual: int, by) -> None:
     """
     work_order = lay.cut_plan.work_order
     bundles = list(
-        Bundle.objects.select_for_update()
+        Bundle.objects.select_for_update(no_key=True)
         .filter(factory_id=lay.factory_id, lay=lay, size=size)
         .order_by("number")
     )

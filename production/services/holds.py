@@ -55,7 +55,7 @@ def bundle_hold(*, bundle: Bundle, reason: str, by) -> Bundle:
     nothing written: no reason (`invalid_reason`), already held (`already_on_hold`), packed
     (`bundle_packed`: hold its carton)."""
     reason = _reason(reason)
-    bundle = Bundle.objects.select_for_update().get(pk=bundle.pk)
+    bundle = Bundle.objects.select_for_update(no_key=True).get(pk=bundle.pk)
     if bundle.status == Bundle.Status.PACKED:
         raise NotAllowed(
             _("This bundle is packed: put its carton on hold instead."), code="bundle_packed"
@@ -66,7 +66,7 @@ def bundle_hold(*, bundle: Bundle, reason: str, by) -> Bundle:
 @transaction.atomic
 def bundle_hold_release(*, bundle: Bundle, by, note: str = "") -> Bundle:
     """Release a held bundle (`not_on_hold` if it is not held); `note` goes to the audit."""
-    bundle = Bundle.objects.select_for_update().get(pk=bundle.pk)
+    bundle = Bundle.objects.select_for_update(no_key=True).get(pk=bundle.pk)
     return _move(BUNDLE_HOLDS, bundle, to=Hold.FREE, by=by, reason=(note or "").strip())
 
 
@@ -75,7 +75,7 @@ def carton_hold(*, carton: Carton, reason: str, by) -> Carton:
     """Put a carton on hold (QC): it cannot ship until released. Refused, nothing written:
     no reason, already held, or shipped (`carton_shipped`)."""
     reason = _reason(reason)
-    carton = Carton.objects.select_for_update().get(pk=carton.pk)
+    carton = Carton.objects.select_for_update(no_key=True).get(pk=carton.pk)
     if carton.shipment_id:
         raise NotAllowed(_("This carton has shipped."), code="carton_shipped")
     return _move(CARTON_HOLDS, carton, to=Hold.HELD, by=by, reason=reason)
@@ -84,7 +84,7 @@ def carton_hold(*, carton: Carton, reason: str, by) -> Carton:
 @transaction.atomic
 def carton_hold_release(*, carton: Carton, by, note: str = "") -> Carton:
     """Release a held carton (`not_on_hold` if it is not held); `note` goes to the audit."""
-    carton = Carton.objects.select_for_update().get(pk=carton.pk)
+    carton = Carton.objects.select_for_update(no_key=True).get(pk=carton.pk)
     return _move(CARTON_HOLDS, carton, to=Hold.FREE, by=by, reason=(note or "").strip())
 
 

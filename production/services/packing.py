@@ -99,7 +99,7 @@ def packing_position(work_order: WorkOrder) -> list[dict]:
 
 
 def _lock(work_order: WorkOrder) -> WorkOrder:
-    return WorkOrder.objects.select_for_update().get(pk=work_order.pk)
+    return WorkOrder.objects.select_for_update(no_key=True).get(pk=work_order.pk)
 
 
 @transaction.atomic
@@ -224,7 +224,9 @@ def _advance_bundles(work_order: WorkOrder, cell: Cell, pieces: int, status: str
     covered = bundles.filter(status__in=done).aggregate(n=Sum("quantity"))["n"] or 0
     move = []
     # The work order (locked by the caller) is shared by its bundles' str() in the audit entries.
-    candidates = bundles.filter(status__in=earlier).select_for_update().order_by("number")
+    candidates = (
+        bundles.filter(status__in=earlier).select_for_update(no_key=True).order_by("number")
+    )
     for bundle in candidates:
         if covered + bundle.quantity > pieces:
             break
@@ -253,7 +255,7 @@ def shipment_ship(
         raise _refuse("carrier", _("A carrier is required."))
     ids = [c.pk if isinstance(c, Carton) else int(c) for c in cartons]
     found = list(
-        Carton.objects.select_for_update().filter(
+        Carton.objects.select_for_update(no_key=True).filter(
             factory_id=work_order.factory_id, work_order=work_order, pk__in=ids
         )
     )

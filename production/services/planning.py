@@ -299,7 +299,7 @@ def schedule_move(
             errors={"start": [_("Pick today or a later date.")]},
         )
     # Serialise moves and placements of one factory: each checks the capacity the other books.
-    Factory.objects.select_for_update().filter(pk=factory.pk).first()
+    Factory.objects.select_for_update(no_key=True).filter(pk=factory.pk).first()
     overloads = schedule_move_check(entry=entry, line_id=target.pk, start=start)
     details = [item.describe() for item in overloads]
     if overloads and not confirm:
@@ -345,7 +345,7 @@ def schedule_place(*, factory: Factory, work_orders: Sequence[WorkOrder]) -> lis
     finish earliest, in the capacity the current plan leaves free, without moving anything
     already planned. The same planner as a re-plan; a later re-plan may re-sequence them."""
     # Two conversions placing at once would book the same free minutes: one after the other.
-    Factory.objects.select_for_update().filter(pk=factory.pk).first()
+    Factory.objects.select_for_update(no_key=True).filter(pk=factory.pk).first()
     known = set(
         ScheduleEntry.objects.filter(
             factory=factory, work_order_id__in=[wo.pk for wo in work_orders]

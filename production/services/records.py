@@ -219,7 +219,9 @@ def _resolve_bundle(factory: Factory, bundle, *, work_order=None, source: str = 
         digits_are_ids=source == Source.DEVICE,
     )
     # Locks the bundle: concurrent records of it queue here.
-    return Bundle.objects.select_for_update().select_related("work_order").get(pk=found.pk)
+    return (
+        Bundle.objects.select_for_update(no_key=True).select_related("work_order").get(pk=found.pk)
+    )
 
 
 def operation_resolve(*, work_order: WorkOrder, entry) -> WorkOrderOperation:
@@ -547,14 +549,14 @@ def operation_record_void(*, record: OperationRecord, reason: str, by) -> Operat
     reason = (reason or "").strip()
     if not reason:
         raise _refuse("reason", _("Say why the record is voided."))
-    record = OperationRecord.objects.select_for_update().get(pk=record.pk)
+    record = OperationRecord.objects.select_for_update(no_key=True).get(pk=record.pk)
     if record.voided_at is not None:
         raise NotAllowed(_("This record is already void."), code="already_void")
     record.voided_at = timezone.now()
     record.voided_by = by
     record.void_reason = reason
     record.save(update_fields=["voided_at", "voided_by", "void_reason"])
-    bundle = Bundle.objects.select_for_update().get(pk=record.bundle_id)
+    bundle = Bundle.objects.select_for_update(no_key=True).get(pk=record.bundle_id)
     if bundle.status == Bundle.Status.SEWN and not _scanned_operations_done(bundle):
         bundles_transition(bundles=[bundle], to=Bundle.Status.IN_SEWING, by=by, reason=reason)
     notify(

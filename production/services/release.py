@@ -25,7 +25,7 @@ from production.services.work_orders import WORK_ORDER_TRANSITIONS, work_order_t
 def work_order_release(*, work_order: WorkOrder, by, override_reason: str = "") -> WorkOrder:
     """Planned → cutting. Refused (`materials_short`) while materials are short, unless a
     reason is given. Released after its need date, the work order's material delays close."""
-    work_order = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
+    work_order = WorkOrder.objects.select_for_update(no_key=True).get(pk=work_order.pk)
     # Refuse an illegal move before inventory logs an override for it.
     WORK_ORDER_TRANSITIONS.check(work_order, WorkOrder.Status.CUTTING)
     requirements = material_requirements(work_order)

@@ -65,7 +65,7 @@ def work_order_cancel(*, work_order: WorkOrder, reason: str, by) -> WorkOrder:
     """Cancel a work order before cutting: its stock reservations are released (the lots are
     available again), the move is audited, and live screens hear of it. Refused, nothing
     written: a lay is spread or cut (`cutting_started`), or its state does not allow it."""
-    work_order = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
+    work_order = WorkOrder.objects.select_for_update(no_key=True).get(pk=work_order.pk)
     _refuse_if_cutting_started([work_order])
     work_order_transition(work_order=work_order, to=S.CANCELLED, by=by, reason=reason)
     work_order_reservations_release(work_order=work_order, by=by)
@@ -78,7 +78,7 @@ def order_work_orders_cancel(*, order, reason: str, by) -> list[WorkOrder]:
     """Cancel every open work order of a merchant order that is being cancelled; refused
     (`cutting_started`) before anything is written once a lay of any of them is cut."""
     work_orders = list(
-        WorkOrder.objects.select_for_update()
+        WorkOrder.objects.select_for_update(no_key=True)
         .filter(factory_id=order.factory_id, order=order)
         .order_by("pk")
     )
