@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from django.apps import apps
 from django.conf import settings
 
+from core.audit import acting_as
 from core.models import IdempotencyRecord
 from core.roles import ROLES_BY_KIND, OrgKind, Role
 from core.services import api_token_create, invitation_create
@@ -81,10 +82,12 @@ def build_world(tag: str) -> SimpleNamespace:
             role=sorted(ROLES_BY_KIND[org.kind])[0],
         )
 
-    for app in settings.PROJECT_APPS:
-        module_name = f"tests.worlds.{app}"
-        if util.find_spec(module_name):
-            import_module(module_name).populate(world)
+    # The owner's writes, as a request would attribute them: the factory has audit entries.
+    with acting_as(user=world.owner, organization=world.factory_org):
+        for app in settings.PROJECT_APPS:
+            module_name = f"tests.worlds.{app}"
+            if util.find_spec(module_name):
+                import_module(module_name).populate(world)
     return world
 
 

@@ -1,0 +1,31 @@
+"""core.tenant_rows: every table that holds a tenant's rows, found by its foreign keys."""
+
+import pytest
+
+from core import rls
+from core.rls import factory_owned_models
+from core.tenant_rows import tenant_row_counts, tenant_tables
+from tests.worlds import build_world
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def test_every_factory_owned_table_is_a_tenant_table():
+    labels = {table.label for table in tenant_tables()}
+    assert {model._meta.label_lower for model in factory_owned_models()} <= labels
+    assert {"core.organization", "core.membership", "core.auditentry", "factories.factory"} <= (
+        labels
+    )
+
+
+def test_a_complete_factory_has_rows_in_every_table_but_the_districts():
+    # Given two complete tenant worlds
+    alpha = build_world("alpha")
+    build_world("bravo")
+    # When the factory's rows are counted in every table
+    with rls.platform():
+        counts = tenant_row_counts(alpha.factory.pk)
+    # Then only the district table (keyed to the district's organization) has none of them
+    assert sorted(label for label, count in counts.items() if count == 0) == ["factories.district"]
+    assert counts["core.organization"] == 1
+    assert counts["factories.factory"] == 1
