@@ -235,6 +235,29 @@ class IdempotencyRecord(TenantModel):
         return Q(organization=org)
 
 
+class DocumentSeries(TenantModel):
+    """The last number an organization took in one series of its documents (sales orders of a
+    month, purchase orders of a day): one row per series, so that taking a number locks that row
+    only, and two writers never take the same one (core.numbers)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    series = models.CharField(max_length=40)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("document series")
+        verbose_name_plural = _("document series")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "series"], name="document_series_unique"
+            ),
+        ]
+
+    @classmethod
+    def scope_for(cls, org) -> Q:
+        return Q(organization=org)
+
+
 class AuditEntry(AbstractLogEntry, TenantModel):
     """django-auditlog's log entry, plus the organization the actor was acting for."""
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError, NotAllowed
 from core.models import Organization
+from core.numbers import number_next
 from core.realtime import notify
 from core.roles import OrgKind
 from core.transitions import TransitionTable, transition_apply
@@ -61,9 +62,12 @@ def _as_date(value, field: str) -> date:
 
 def _next_number(factory) -> str:
     today = factory_today(factory)
-    prefix = f"PO{today:%y%m%d}-"
-    taken = PurchaseOrder.objects.filter(factory=factory, number__startswith=prefix).count()
-    return f"{prefix}{taken + 1:03d}"
+    return number_next(
+        organization_id=factory.pk,
+        prefix=f"PO{today:%y%m%d}-",
+        digits=3,
+        taken=lambda number: PurchaseOrder.objects.filter(factory=factory, number=number).exists(),
+    )
 
 
 @transaction.atomic
