@@ -4,17 +4,21 @@ a throwaway cluster (simulation.throwaway_postgres), never on the shared or prod
 1. initdb a cluster that archives its WAL to a pgBackRest repository in the same temporary
    folder; give it the real schema (a schema-only copy of the database `source_url` names);
 2. write a world through the project's services (a factory and its workers), take a full backup;
-3. write more workers, note the time (the recovery target), write more workers after it;
+   write more workers, take a differential backup (the production schedule's two kinds);
+3. write more workers, note the time (the recovery target), write more workers after it, and
+   have pgBackRest check that all of it reached the WAL archive;
 4. stop the cluster and delete its data folder;
-5. restore with `pgbackrest restore --type=time` to the noted time, start, and read back which
-   workers exist.
+5. restore with `pgbackrest restore --type=time` to the noted time (the differential and the WAL
+   after it), start, and read back which workers exist.
 
 The writes run in a child `manage.py restore_drill --write …` whose DATABASE_URL is the
 throwaway cluster's; that child refuses any cluster not named DRILL_CLUSTER_NAME, so it can
 never write into a real database. Used by `manage.py restore_drill` (an operator's drill on a
-real host) and by tests/test_restore_drill.py (CI's run with services); docs/operations.md.
+real host) and by tests/simulation/test_restore_drill.py (CI's run with services); runbook in
+docs/operations.md, "Backup and recovery".
 """
 
+import configparser
 import json
 import os
 import shutil
@@ -40,8 +44,11 @@ DRILL_CLUSTER_NAME = "seamline-restore-drill"
 DRILL_FACTORY_CODE = "restore-drill"
 STANZA = "drill"
 PGBACKREST = "/usr/bin/pgbackrest"
-# The three batches of workers, by employee number prefix.
-WORLD, BEFORE, AFTER = "W", "B", "A"
+# Production options the drill replaces with its own folder's.
+PATHS = {"repo1-path", "log-path", "lock-path", "spool-path"}
+# The batches of workers, by employee number prefix: the world (in the full backup), those in
+# the differential, those after it but before the target, those after the target.
+WORLD, DIFFERENTIAL, BEFORE, AFTER = "W", "D", "B", "A"
 
 
 class DrillError(RuntimeError):
@@ -59,6 +66,7 @@ class DrillResult:
     recovery_seconds: float  # from `pgbackrest restore` to the cluster answering, promoted
     database_bytes: int  # the restored database's size
     backup_bytes: int  # the full backup's size in the repository (compressed)
+    differential_bytes: int  # the differential's own (what it adds to the full)
 
     @property
     def restored_correctly(self) -> bool:
@@ -71,6 +79,7 @@ class DrillResult:
             "recovery_seconds": self.recovery_seconds,
             "database_bytes": self.database_bytes,
             "backup_bytes": self.backup_bytes,
+            "differential_bytes": self.differential_bytes,
             "rows_before_target": len(self.expected),
             "rows_after_target": len(self.unexpected),
             "rows_restored": len(self.restored),
@@ -105,28 +114,35 @@ class ArchivingCluster(ThrowawayPostgres):
         return self
 
     def _pgbackrest_conf_write(self) -> None:
-        """The drill's pgBackRest configuration: the production one's options (deploy/postgres/
-        pgbackrest.conf), with every path inside the throwaway folder."""
-        base = self.directory
-        self.pgbackrest_conf.write_text(
-            "[global]\n"
-            f"repo1-path={base / 'repo'}\n"
-            "repo1-retention-full=2\n"
-            "repo1-retention-diff=6\n"
-            "compress-type=lz4\n"
-            "start-fast=y\n"
-            f"log-path={base / 'pgbackrest-log'}\n"
-            f"lock-path={base / 'pgbackrest-lock'}\n"
-            "log-level-console=warn\n"
-            "log-level-file=info\n"
-            f"\n[{STANZA}]\n"
-            f"pg1-path={self.data}\n"
-            f"pg1-port={self.port}\n"
-            f"pg1-socket-path={base}\n"
-            "pg1-user=postgres\n"
-        )
+        """The production [global] options (deploy/postgres/pgbackrest.conf: retention,
+        compression, bundling, processes), its paths inside the throwaway folder, and the
+        drill's stanza on this cluster."""
+        production = configparser.ConfigParser(interpolation=None)
+        production.optionxform = str  # option names as pgBackRest spells them
+        production.read(settings.BASE_DIR / "deploy" / "postgres" / "pgbackrest.conf")
+        options = {
+            **{name: value for name, value in production["global"].items() if name not in PATHS},
+            "repo1-path": str(self.directory / "repo"),
+            "log-path": str(self.directory / "pgbackrest-log"),
+            "lock-path": str(self.directory / "pgbackrest-lock"),
+            "log-level-console": "warn",
+        }
+        stanza = {
+            "pg1-path": str(self.data),
+            "pg1-port": str(self.port),
+            "pg1-socket-path": str(self.directory),
+            "pg1-user": "postgres",
+        }
+        drill = configparser.ConfigParser(interpolation=None)
+        drill.optionxform = str
+        drill.read_dict({"global": options, STANZA: stanza})
+        with self.pgbackrest_conf.open("w") as conf:
+            drill.write(conf, space_around_delimiters=False)
+        log_path = Path(options["log-path"])
+        log_path.mkdir()  # pgBackRest logs only into a folder that exists
         if self.as_user:
-            shutil.chown(self.pgbackrest_conf, "postgres", "postgres")
+            for path in (self.pgbackrest_conf, log_path):
+                shutil.chown(path, "postgres", "postgres")
 
     def pgbackrest(self, *args: str) -> str:
         """A pgBackRest command on the drill's stanza, as the cluster's owner; its stdout."""
@@ -135,27 +151,50 @@ class ArchivingCluster(ThrowawayPostgres):
         ).decode()
 
 
-def _write(cluster: ThrowawayPostgres, prefix: str, count: int) -> list[str]:
-    """Write `count` workers numbered `prefix`00001… through a child process on the cluster."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": cluster.url(),
-        "DATABASE_APP_ROLE": _app_role(),
-        "CONN_MAX_AGE": "0",
-    }
-    # Nothing of the drill reaches the real broker, queues or cache.
-    for name in ("REDIS_URL", "MQTT_URL", "DEVICES_BROKER_ADMIN_URL", "DJANGO_SETTINGS_MODULE"):
-        env.pop(name, None)
-    child = subprocess.run(
-        [sys.executable, "manage.py", "restore_drill", "--write", prefix, "--count", str(count)],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if child.returncode:
-        raise DrillError(f"writing batch {prefix} failed: {child.stderr[-2000:]}")
-    return [_employee_no(prefix, n) for n in range(1, count + 1)]
+class BatchWriter:
+    """The child process that writes the drill's batches into the throwaway cluster (one Django
+    start-up for all of them): `manage.py restore_drill --writer` reads "PREFIX COUNT" lines and
+    answers "written PREFIX" for each."""
+
+    def __init__(self, cluster: ThrowawayPostgres):
+        env = {
+            **os.environ,
+            "DATABASE_URL": cluster.url(),
+            "DATABASE_APP_ROLE": _app_role(),
+        }
+        # Nothing of the drill reaches the real broker, queues or cache.
+        for name in ("REDIS_URL", "MQTT_URL", "DEVICES_BROKER_ADMIN_URL", "DJANGO_SETTINGS_MODULE"):
+            env.pop(name, None)
+        self.log = cluster.directory / "writer.log"
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "manage.py", "restore_drill", "--writer"],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+            )
+
+    def write(self, prefix: str, count: int) -> list[str]:
+        """`count` workers numbered `prefix`00001…, committed when this returns."""
+        self.process.stdin.write(f"{prefix} {count}\n")
+        self.process.stdin.flush()
+        for line in self.process.stdout:
+            if line.strip() == f"written {prefix}":
+                return [_employee_no(prefix, n) for n in range(1, count + 1)]
+        self.close()
+        raise DrillError(f"writing batch {prefix} failed: {self.log.read_text()[-2000:]}")
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
 
 def _employee_no(prefix: str, n: int) -> str:
@@ -200,13 +239,19 @@ def _drill(cluster: ArchivingCluster, *, source_url: str, workers: int, batch: i
     cluster.start()
     cluster.clone_from(source_url, schema_only=True, app_role=_app_role())
     cluster.pgbackrest("stanza-create")
-    world = _write(cluster, WORLD, workers)
-    cluster.pgbackrest("--type=full", "backup")
-    before = _write(cluster, BEFORE, batch)
-    target = _query(cluster, "SELECT clock_timestamp()::text")[0][0]
-    after = _write(cluster, AFTER, batch)
-    # `check` switches to a new WAL segment and waits for it in the archive: the later
-    # writes are in the archive too, so stopping before them is the target's doing.
+    writer = BatchWriter(cluster)
+    try:
+        world = writer.write(WORLD, workers)
+        cluster.pgbackrest("--type=full", "backup")
+        differential = writer.write(DIFFERENTIAL, batch)
+        cluster.pgbackrest("--type=diff", "backup")
+        before = writer.write(BEFORE, batch)
+        target = _query(cluster, "SELECT clock_timestamp()::text")[0][0]
+        after = writer.write(AFTER, batch)
+    finally:
+        writer.close()
+    # `check` switches to a new WAL segment and waits for it in the archive: the later writes
+    # are in the archive too, so stopping before them is the target's doing.
     cluster.pgbackrest("check")
     cluster.stop()
     shutil.rmtree(cluster.data)
@@ -231,15 +276,16 @@ def _drill(cluster: ArchivingCluster, *, source_url: str, workers: int, batch: i
     ]
     database_bytes = _query(cluster, "SELECT pg_database_size('postgres')")[0][0]
     info = json.loads(cluster.pgbackrest("--output=json", "info"))
-    full = info[0]["backup"][-1]
+    size = {backup["type"]: backup["info"]["repository"]["delta"] for backup in info[0]["backup"]}
     return DrillResult(
-        expected=sorted(world + before),
+        expected=sorted(world + differential + before),
         unexpected=after,
         restored=restored,
         recovery_target=target,
         recovery_seconds=recovery_seconds,
         database_bytes=database_bytes,
-        backup_bytes=full["info"]["repository"]["size"],
+        backup_bytes=size["full"],
+        differential_bytes=size["diff"],
     )
 
 

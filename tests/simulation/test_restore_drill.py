@@ -17,19 +17,19 @@ def _numbers(prefix: str, count: int) -> list[str]:
 def test_a_destroyed_cluster_restored_to_a_time_holds_every_row_before_it_and_none_after(
     django_db_setup, capsys
 ):
-    # given a cluster with 30 workers in a full backup, 5 written after it, the target noted,
-    # and 5 more written after the target (all archived); when the cluster's data folder is
-    # deleted and restored to the target
+    # given a cluster with 30 workers in a full backup, 5 more in a differential, 5 written
+    # after it, the target noted, and 5 more written after the target (all archived); when the
+    # cluster's data folder is deleted and restored to the target
     result = restore_drill.run(source_url=database_url(), workers=30, batch=5)
 
-    # then it holds the 35 workers written before the target and none of the 5 after
+    # then it holds the 40 workers written before the target and none of the 5 after
     with capsys.disabled():
         print(f"\nrestore drill: {result.summary()}")
-    assert result.restored == sorted(_numbers("W", 30) + _numbers("B", 5))
+    assert result.restored == sorted(_numbers("W", 30) + _numbers("D", 5) + _numbers("B", 5))
     assert result.unexpected == _numbers("A", 5)
     assert set(result.unexpected).isdisjoint(result.restored)
     assert result.recovery_seconds > 0
-    assert result.database_bytes > 0 and result.backup_bytes > 0
+    assert result.database_bytes > 0 and result.backup_bytes > result.differential_bytes > 0
 
 
 @pytest.mark.django_db

@@ -3,11 +3,12 @@ docs/operations.md, "Backup and recovery"). It needs pgBackRest and the PostgreS
 binaries, reads only the schema of the database DATABASE_URL names, and writes nothing outside
 its own throwaway cluster. One JSON line last; exit status 1 when the restore was wrong.
 
-`--write PREFIX --count N` is the drill's own child (it writes a batch of workers into the
-throwaway cluster and refuses any other cluster); an operator never needs it.
+`--writer` is the drill's own child (it writes batches of workers into the throwaway cluster
+and refuses any other cluster); an operator never needs it.
 """
 
 import json
+import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -26,14 +27,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch", type=int, default=20, help="workers written before and after the target"
         )
-        parser.add_argument("--write", metavar="PREFIX", help="(the drill's child) write a batch")
-        parser.add_argument("--count", type=int, default=0, help="(with --write) how many")
+        parser.add_argument(
+            "--writer", action="store_true", help="(the drill's own child) write batches"
+        )
 
     def handle(self, *args, **options):
         if connection.vendor != "postgresql":
             raise CommandError("The restore drill needs PostgreSQL: set DATABASE_URL.")
-        if options["write"]:
-            restore_drill.batch_write(prefix=options["write"], count=options["count"])
+        if options["writer"]:
+            # "PREFIX COUNT" per line from the drill (restore_drill.BatchWriter), one answer each.
+            for line in sys.stdin:
+                prefix, count = line.split()
+                restore_drill.batch_write(prefix=prefix, count=int(count))
+                self.stdout.write(f"written {prefix}")
+                self.stdout.flush()
             return
         try:
             result = restore_drill.run(
