@@ -45,6 +45,7 @@ DRILL_FACTORY_CODE = "restore-drill"
 STANZA = "drill"
 PGBACKREST = "/usr/bin/pgbackrest"
 # Production options the drill replaces with its own folder's.
+PRODUCTION_CONF = settings.BASE_DIR / "deploy" / "postgres" / "pgbackrest.conf"
 PATHS = {"repo1-path", "log-path", "lock-path", "spool-path"}
 # The batches of workers, by employee number prefix: the world (in the full backup), those in
 # the differential, those after it but before the target, those after the target.
@@ -90,7 +91,7 @@ class DrillResult:
 class ArchivingCluster(ThrowawayPostgres):
     """A throwaway cluster that archives every WAL segment to its own pgBackRest repository."""
 
-    def __init__(self):
+    def __init__(self, *, options_from: Path = PRODUCTION_CONF):
         if not Path(PGBACKREST).exists():
             raise DrillError(f"{PGBACKREST} is missing: apt-get install pgbackrest")
         super().__init__(
@@ -102,6 +103,7 @@ class ArchivingCluster(ThrowawayPostgres):
             }
         )
         self.pgbackrest_conf = self.directory / "pgbackrest.conf"
+        self.options_from = options_from
 
     def init(self) -> "ArchivingCluster":
         super().init()
@@ -114,12 +116,13 @@ class ArchivingCluster(ThrowawayPostgres):
         return self
 
     def _pgbackrest_conf_write(self) -> None:
-        """The production [global] options (deploy/postgres/pgbackrest.conf: retention,
-        compression, bundling, processes), its paths inside the throwaway folder, and the
-        drill's stanza on this cluster."""
+        """The production [global] options (`options_from`, deploy/postgres/pgbackrest.conf:
+        retention, compression, bundling, processes), its paths inside the throwaway folder,
+        and the drill's stanza on this cluster."""
         production = configparser.ConfigParser(interpolation=None)
         production.optionxform = str  # option names as pgBackRest spells them
-        production.read(settings.BASE_DIR / "deploy" / "postgres" / "pgbackrest.conf")
+        with Path(self.options_from).open() as production_conf:
+            production.read_file(production_conf)
         options = {
             **{name: value for name, value in production["global"].items() if name not in PATHS},
             "repo1-path": str(self.directory / "repo"),
@@ -145,10 +148,18 @@ class ArchivingCluster(ThrowawayPostgres):
                 shutil.chown(path, "postgres", "postgres")
 
     def pgbackrest(self, *args: str) -> str:
-        """A pgBackRest command on the drill's stanza, as the cluster's owner; its stdout."""
-        return self.run(
-            PGBACKREST, f"--config={self.pgbackrest_conf}", f"--stanza={STANZA}", *args
-        ).decode()
+        """A pgBackRest command on the drill's stanza, as the cluster's owner; its stdout. A
+        warning fails it too: pgBackRest only warns about an option it does not know, and a
+        misspelt option in the production configuration must not pass the drill."""
+        done = subprocess.run(
+            [*self.as_user, PGBACKREST, f"--config={self.pgbackrest_conf}",
+             f"--stanza={STANZA}", *args],
+            capture_output=True,
+            text=True,
+        )  # fmt: skip
+        if done.returncode or "WARN:" in done.stderr:
+            raise DrillError(f"pgbackrest {args[-1]}: {done.stderr.strip()[-2000:]}")
+        return done.stdout
 
 
 class BatchWriter:

@@ -41,3 +41,20 @@ def test_the_drill_writer_refuses_a_cluster_that_is_not_the_drills():
     with pytest.raises(restore_drill.DrillError, match="refusing to write drill rows"):
         restore_drill.batch_write(prefix="W", count=3)
     assert Worker.objects.count() == before
+
+
+def test_a_misspelt_option_in_the_production_pgbackrest_conf_fails_the_drill(tmp_path):
+    # given deploy/postgres/pgbackrest.conf with one option misspelt
+    production = restore_drill.PRODUCTION_CONF.read_text()
+    misspelt = tmp_path / "pgbackrest.conf"
+    misspelt.write_text(production.replace("repo1-retention-full=", "repo1-retention-ful=", 1))
+    cluster = restore_drill.ArchivingCluster(options_from=misspelt)
+    try:
+        cluster.init()
+        cluster.start()
+
+        # when the drill creates its stanza, then pgBackRest's warning fails it
+        with pytest.raises(restore_drill.DrillError, match="invalid option 'repo1-retention-ful'"):
+            cluster.pgbackrest("stanza-create")
+    finally:
+        cluster.remove()
