@@ -44,8 +44,8 @@ DRILL_CLUSTER_NAME = "seamline-restore-drill"
 DRILL_FACTORY_CODE = "restore-drill"
 STANZA = "drill"
 PGBACKREST = "/usr/bin/pgbackrest"
-# Production options the drill replaces with its own folder's.
 PRODUCTION_CONF = settings.BASE_DIR / "deploy" / "postgres" / "pgbackrest.conf"
+# Production options the drill replaces with its own folder's.
 PATHS = {"repo1-path", "log-path", "lock-path", "spool-path"}
 # The batches of workers, by employee number prefix: the world (in the full backup), those in
 # the differential, those after it but before the target, those after the target.
@@ -272,19 +272,19 @@ def _drill(cluster: ArchivingCluster, *, source_url: str, workers: int, batch: i
         "--type=time", f"--target={target}",
         "--target-action=promote", "restore",
     )  # fmt: skip
-    cluster.start()
+    cluster.start(durable=True)
     _wait_promoted(cluster)
     recovery_seconds = round(time.monotonic() - started, 2)
 
-    restored = [
+    restored = sorted(
         row[0]
         for row in _query(
             cluster,
             "SELECT w.employee_no FROM factories_worker w "
             "JOIN core_organization o ON o.id = w.factory_id "
-            f"WHERE o.code = '{DRILL_FACTORY_CODE}' ORDER BY w.employee_no",
+            f"WHERE o.code = '{DRILL_FACTORY_CODE}'",
         )
-    ]
+    )
     database_bytes = _query(cluster, "SELECT pg_database_size('postgres')")[0][0]
     info = json.loads(cluster.pgbackrest("--output=json", "info"))
     size = {backup["type"]: backup["info"]["repository"]["delta"] for backup in info[0]["backup"]}

@@ -51,12 +51,14 @@ class ThrowawayPostgres:
                 conf.write("\n# seamline throwaway cluster\n" + lines)
         return self
 
-    def start(self) -> None:
+    def start(self, *, durable: bool = False) -> None:
+        """Start it; without fsync unless `durable` (a throwaway cluster needs no durability,
+        but a timed restore should pay what a real one pays)."""
+        options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1"
+        options += "" if durable else " -c fsync=off"
         self.run(
             str(self.bin / "pg_ctl"), "-D", str(self.data), "-w", "-l",
-            str(self.directory / "log"), "-o",
-            f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off",
-            "start",
+            str(self.directory / "log"), "-o", options, "start",
         )  # fmt: skip
 
     def stop(self) -> None:
