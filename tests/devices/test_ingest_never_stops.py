@@ -22,11 +22,11 @@ from paho.mqtt import client as mqtt
 
 from devices.models import DeadLetter, IngestSession, TelemetryRecord
 from devices.mqtt import IngestLoop
+from simulation.throwaway_postgres import ThrowawayPostgres
 from tests.devices import test_zero_loss
 from tests.devices.mqtt_support import (
     INGEST_PASSWORD,
     INGEST_USER,
-    ThrowawayPostgres,
     database_url,
     row_counts,
     start_ingest,

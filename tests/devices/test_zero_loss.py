@@ -22,10 +22,10 @@ from devices.mqtt import IngestLoop
 from devices.services import device_credentials_issue
 from simulation.device_publisher import DeviceLogin, DevicePublisher, publish_samples, sample
 from simulation.local_broker import LocalBroker, free_port
+from simulation.throwaway_postgres import ThrowawayPostgres
 from tests.devices.mqtt_support import (
     INGEST_PASSWORD,
     INGEST_USER,
-    ThrowawayPostgres,
     database_url,
     row_counts,
     start_ingest,
