@@ -15,6 +15,7 @@ from auditlog.cid import get_cid
 from auditlog.context import auditlog_disabled, set_extra_data
 from auditlog.diff import model_instance_diff
 from auditlog.registry import auditlog
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
@@ -185,3 +186,24 @@ def entry_subject(entry) -> str:
 
 def action_label(entry) -> str:
     return str(ACTION_LABELS.get(entry.action, entry.get_action_display()))
+
+
+def audit_mask_encrypted_fields() -> None:
+    """Keep the plain text of encrypted fields (core.crypto) out of the audit log's diffs, which
+    would otherwise copy it in clear into core.AuditEntry: a change is recorded masked
+    ("****5678", core.privacy.audit_mask), and the keyed search hash not at all. Run once
+    auditlog has registered the models."""
+    from core.crypto import EncryptedTextField, KeyedHashField
+
+    for model in apps.get_models():
+        if not auditlog.contains(model):
+            continue
+        fields = model._meta.concrete_fields
+        masked = [f.name for f in fields if isinstance(f, EncryptedTextField)]
+        hashes = [f.name for f in fields if isinstance(f, KeyedHashField)]
+        if not masked and not hashes:
+            continue
+        options = auditlog._registry[model]  # no public way to amend a registration
+        options["mask_fields"] = sorted({*options["mask_fields"], *masked})
+        options["mask_callable"] = "core.privacy.audit_mask"
+        options["exclude_fields"] = sorted({*options["exclude_fields"], *hashes})

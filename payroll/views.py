@@ -206,7 +206,7 @@ period_wage_sheet.model = PayPeriod
 def period_bank_file(request, pk):
     period = _period(request, pk)
     return _download(
-        outputs.bank_transfer_csv(period),
+        outputs.bank_transfer_csv(period, by=request.user),
         "text/csv; charset=utf-8",
         f"bank-{period.starts_on:%Y%m%d}.csv",
     )

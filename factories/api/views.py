@@ -2,7 +2,9 @@
 
 from zoneinfo import available_timezones
 
+import django_filters
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -34,6 +36,7 @@ from factories.models import (
     Worker,
     WorkerSkill,
 )
+from factories.selectors import workers_with_account
 
 PARTNERS = MERCHANTS | SUPPLIERS
 
@@ -252,6 +255,22 @@ class WorkerSerializer(TenantModelSerializer):
         return badge
 
 
+class WorkerFilter(django_filters.FilterSet):
+    """The list's filters, and `bank_account`: a worker by their whole account number, matched
+    by its keyed hash (the number is stored encrypted and never compared)."""
+
+    bank_account = django_filters.CharFilter(
+        method="filter_bank_account", label=gettext_lazy("Bank account (whole number)")
+    )
+
+    class Meta:
+        model = Worker
+        fields = ["line", "department", "is_active"]
+
+    def filter_bank_account(self, queryset, name, value):
+        return workers_with_account(queryset, value)
+
+
 class WorkerViewSet(ValuesListMixin, SetupServiceWrites, TenantModelViewSet):
     queryset = Worker.objects.all()
     create_service = services.worker_create
@@ -261,7 +280,7 @@ class WorkerViewSet(ValuesListMixin, SetupServiceWrites, TenantModelViewSet):
     serializer_class = WorkerSerializer
     read_roles = FLOOR | PAYROLL
     write_roles = MANAGERS
-    filterset_fields = ["line", "department", "is_active"]
+    filterset_class = WorkerFilter
     search_fields = ["employee_no", "name", "badge_id"]
 
 

@@ -191,7 +191,7 @@ def _store(period: PayPeriod, result: calculation.WageResult) -> None:
     workers = {
         w["pk"]: w
         for w in Worker.objects.filter(pk__in=result.slips).values(
-            "pk", "employee_no", "name", "line__name", "department", "bank_account"
+            "pk", "employee_no", "name", "line__name", "department"
         )
     }
     insert_rows(
@@ -290,7 +290,6 @@ def _store(period: PayPeriod, result: calculation.WageResult) -> None:
             "worker_name",
             "line_name",
             "department",
-            "bank_account",
             "days_worked",
             "good_pieces",
             "earned_minutes",
@@ -314,7 +313,6 @@ def _store(period: PayPeriod, result: calculation.WageResult) -> None:
                 workers[s.worker_id]["name"],
                 workers[s.worker_id]["line__name"] or "",
                 workers[s.worker_id]["department"],
-                workers[s.worker_id]["bank_account"],
                 s.days_worked,
                 s.good_pieces,
                 s.earned_minutes,
