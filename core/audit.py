@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from auditlog import get_logentry_model
 from auditlog.cid import get_cid
-from auditlog.context import auditlog_disabled, set_extra_data
+from auditlog.context import auditlog_disabled, disable_auditlog, set_extra_data
 from auditlog.diff import model_instance_diff
 from auditlog.registry import auditlog
 from django.apps import apps
@@ -122,6 +122,64 @@ def audit_updates_record(
         entries.append(entry)
     LogEntry.objects.using(using).bulk_create(entries)
     return len(entries)
+
+
+ERASED = "(erased)"
+
+
+def audit_personal_data_erase(
+    *,
+    instance: models.Model,
+    fields: Sequence[str],
+    replacement: str,
+    save,
+    by=None,
+    organization=None,
+    reason: str = "retention period ended",
+) -> None:
+    """Erase personal data of `instance` with `save()` and audit it without keeping what was
+    erased: the save runs with auditlog's own diff off (it would copy the old values into the
+    log), one UPDATE entry records which fields were erased and why, and the instance's earlier
+    entries have those fields' values and their description replaced (`replacement`, e.g. the
+    pseudonym). The amounts and every other field's history stay."""
+    with disable_auditlog():
+        save()
+    LogEntry = get_logentry_model()
+    content_type = ContentType.objects.get_for_model(type(instance))
+    earlier = LogEntry.objects.filter(content_type=content_type, object_pk=smart_str(instance.pk))
+    for entry in earlier.iterator():
+        changes = entry.changes if isinstance(entry.changes, dict) else {}
+        for name in set(fields) & set(changes):
+            changes[name] = [ERASED, ERASED]
+        # An update, not save(): save() would run the audit context's receivers on the entry.
+        earlier.filter(pk=entry.pk).update(
+            changes=changes or entry.changes, object_repr=replacement, serialized_data=None
+        )
+    entry = LogEntry(
+        content_type=content_type,
+        object_pk=smart_str(instance.pk),
+        object_id=instance.pk if isinstance(instance.pk, int) else None,
+        object_repr=replacement,
+        action=LogEntry.Action.UPDATE,
+        changes={name: [ERASED, ERASED] for name in fields},
+        cid=get_cid(),
+        additional_data={"reason": reason, "erased": list(fields)},
+    )
+    audit_entry_save(entry, by=by, organization=organization)
+
+
+def audit_entry_save(entry, *, by=None, organization=None) -> None:
+    """Save an entry written by hand with the audit context's actor and acting organization
+    (save() sends pre_save too; sent first so the context is on the entry before the
+    stand-ins), `by` / `organization` standing in where the context has none (a task or a
+    service called directly)."""
+    using = router.db_for_write(type(entry))
+    pre_save.send(sender=type(entry), instance=entry, raw=False, using=using, update_fields=None)
+    if entry.actor_id is None and by is not None:
+        entry.actor_id = by.pk
+    if getattr(entry, "organization_id", None) is None and organization is not None:
+        entry.organization_id = organization.pk
+    entry.save(using=using)
 
 
 # --- the audit log page: an entry in the reader's words -------------------------------------

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from auditlog import get_logentry_model
 from auditlog.cid import get_cid
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, router
-from django.db.models.signals import pre_save
+from django.db import models
+
+from core.audit import audit_entry_save
 
 SHOWN = 4
 
@@ -66,12 +67,5 @@ def sensitive_read_record(
             "objects": [obj.pk for obj in objects],
         },
     )
-    using = router.db_for_write(LogEntry)
-    # save() sends pre_save too; sent first so the audit context fills actor and organization.
-    pre_save.send(sender=LogEntry, instance=entry, raw=False, using=using, update_fields=None)
-    if entry.actor_id is None and by is not None:
-        entry.actor_id = by.pk
-    if getattr(entry, "organization_id", None) is None and organization is not None:
-        entry.organization_id = organization.pk
-    entry.save(using=using)
+    audit_entry_save(entry, by=by, organization=organization)
     return entry

@@ -57,3 +57,36 @@ def worker_accounts_full(
         organization=factory.organization,
     )
     return {worker.pk: worker.bank_account for worker in workers}
+
+
+def worker_profile(worker: Worker, *, full_account: bool = False, by=None) -> dict:
+    """What the platform holds about a worker in factories/, for the worker themself ("my
+    data"): the account masked, or in full as one audited read by `by` (their own copy)."""
+    if full_account:
+        account = worker_accounts_full(
+            factory=worker.factory,
+            worker_ids=[worker.pk],
+            reason="worker's own data copy",
+            subject=f"Own data copy {worker.employee_no}",
+            by=by,
+        ).get(worker.pk, "")
+    else:
+        account = mask_account(worker.bank_account)
+    return {
+        "factory": worker.factory.organization.name,
+        "employee_no": worker.employee_no,
+        "badge_id": worker.badge_id,
+        "name": worker.name,
+        "line": worker.line.name if worker.line_id else "",
+        "department": worker.department,
+        "grade": worker.grade,
+        "skills": sorted(
+            {skill.machine_type or skill.operation for skill in worker.skills.all()} - {""}
+        ),
+        "hired_on": worker.hired_on,
+        "left_on": worker.left_on,
+        "bank_account": account,
+        "has_photo": bool(worker.photo),
+        "login": worker.user.username if worker.user_id else "",
+        "login_phone": worker.user.phone if worker.user_id else "",
+    }

@@ -250,6 +250,7 @@ WORKER_FIELDS = (
     "grade",
     "bank_account",
     "hired_on",
+    "left_on",
     "is_active",
 )
 SHIFT_FIELDS = ("code", "name", "starts_at", "ends_at", "break_minutes", "is_default")

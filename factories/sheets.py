@@ -129,6 +129,7 @@ WORKERS = SheetList(
             help=_("Comma-separated, e.g. lockstitch, overlock."),
         ),
         Column("hired_on", _("Hired on"), parse=iso_date, aliases=("入职日期",)),
+        Column("left_on", _("Left on"), parse=iso_date, aliases=("离职日期",)),
         Column(
             "bank_account",
             _("Bank account"),
@@ -241,6 +242,7 @@ def worker_records(factory) -> list[dict]:
             "grade": worker.grade,
             "skills": skills.get(worker.pk, []),
             "hired_on": worker.hired_on,
+            "left_on": worker.left_on,
             # Masked: a worker list is not a bank file (docs/privacy.md). Imported back
             # unchanged, the service keeps the stored number.
             "bank_account": mask_account(worker.bank_account),

@@ -84,6 +84,7 @@ class FactorySerializer(TenantModelSerializer):
             "working_weekdays",
             "statutory_calendar",
             "shares_with_district",
+            "personal_data_retention_days",
         ]
         read_only_fields = ["district"]
 
@@ -91,7 +92,13 @@ class FactorySerializer(TenantModelSerializer):
 
     # The factory's own wage and cost figures: what its piece rates and costs are priced from.
     # Merchants and suppliers read the profile of a partner factory without them.
-    OWN_FIGURES = ("rate_per_minute", "overhead_pct", "machine_hour_rate")
+    # Its retention of leavers' personal data is its own business too (docs/privacy.md).
+    OWN_FIGURES = (
+        "rate_per_minute",
+        "overhead_pct",
+        "machine_hour_rate",
+        "personal_data_retention_days",
+    )
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -243,6 +250,7 @@ class WorkerSerializer(TenantModelSerializer):
             "department",
             "grade",
             "hired_on",
+            "left_on",
             "is_active",
         ]
 

@@ -401,3 +401,13 @@ def pay_adjustment_add(
         _clear_results(period)
         pay_period_transition(period=period, to=S.OPEN, by=by, reason=adjustment.reason)
     return adjustment
+
+
+@transaction.atomic
+def payslips_pseudonymise(*, worker: Worker, pseudonym: str) -> int:
+    """The worker's payslips name the pseudonym instead of the person (their anonymisation,
+    factories.anonymisation); every amount stays. Locked periods too: the name is not a
+    figure. Returns the payslips renamed."""
+    return Payslip.objects.filter(factory_id=worker.factory_id, worker=worker).update(
+        worker_name=pseudonym
+    )
