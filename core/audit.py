@@ -25,6 +25,8 @@ from django.utils.encoding import smart_str
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.crypto import EncryptedTextField, KeyedHashField
+
 
 @contextlib.contextmanager
 def acting_as(*, user=None, organization=None, via_token: str = ""):
@@ -251,8 +253,6 @@ def audit_mask_encrypted_fields() -> None:
     would otherwise copy it in clear into core.AuditEntry: a change is recorded masked
     ("****5678", core.privacy.audit_mask), and the keyed search hash not at all. Run once
     auditlog has registered the models."""
-    from core.crypto import EncryptedTextField, KeyedHashField
-
     for model in apps.get_models():
         if not auditlog.contains(model):
             continue

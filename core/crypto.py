@@ -23,10 +23,15 @@ import os
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models.functions import Cast
+
+from core import rls
 
 
 class Ciphertext(str):
@@ -34,8 +39,14 @@ class Ciphertext(str):
 
 
 def _key_file() -> dict:
-    """The embedded default's keys, created (once, atomically) in var/ on first use."""
-    path = Path(settings.FIELD_KEY_FILE)
+    return _key_file_at(str(settings.FIELD_KEY_FILE))
+
+
+@functools.cache
+def _key_file_at(name: str) -> dict:
+    """The embedded default's keys, created (once, atomically) in var/ on first use; read once
+    per process."""
+    path = Path(name)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         keys = {
@@ -146,8 +157,6 @@ class EncryptedTextField(models.TextField):
 
     def formfield(self, **kwargs):
         # A one-line input, as the plain CharField it replaces had.
-        from django import forms
-
         return models.Field.formfield(
             self, **{"form_class": forms.CharField, "max_length": self.plain_max_length, **kwargs}
         )
@@ -179,8 +188,6 @@ class KeyedHashField(models.CharField):
 
 def encrypted_fields() -> list[tuple[type[models.Model], str]]:
     """Every (model, field name) stored encrypted, for the key rotation."""
-    from django.apps import apps
-
     return [
         (model, field.name)
         for model in apps.get_models()
@@ -194,12 +201,6 @@ def field_keys_rotate(*, batch_size: int = 500) -> dict[str, int]:
     of `batch_size` rows, each batch in its own transaction. Idempotent: a second run finds
     nothing to do. Returns {"app.Model.field": values re-encrypted}. Runs for the platform
     (every tenant's rows): a command's job, never a request's."""
-    from django.db import transaction
-    from django.db.models import TextField
-    from django.db.models.functions import Cast
-
-    from core import rls
-
     rotated: dict[str, int] = {}
     with rls.platform():
         for model, name in encrypted_fields():
@@ -208,7 +209,7 @@ def field_keys_rotate(*, batch_size: int = 500) -> dict[str, int]:
             # The raw tokens (Cast skips the field's decryption), in primary-key order.
             tokens = (
                 model._base_manager.exclude(**{name: ""})
-                .annotate(token=Cast(name, TextField()))
+                .annotate(token=Cast(name, models.TextField()))
                 .values_list("pk", "token")
                 .order_by("pk")
             )

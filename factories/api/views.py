@@ -9,6 +9,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.filters import TenantFilterSet
 from core.api.serializers import TenantModelSerializer
 from core.api.values import ValuesListMixin
 from core.api.viewsets import TenantModelViewSet, TenantReadOnlyViewSet, TenantViewSet
@@ -263,7 +264,7 @@ class WorkerSerializer(TenantModelSerializer):
         return badge
 
 
-class WorkerFilter(django_filters.FilterSet):
+class WorkerFilter(TenantFilterSet):
     """The list's filters, and `bank_account`: a worker by their whole account number, matched
     by its keyed hash (the number is stored encrypted and never compared)."""
 
