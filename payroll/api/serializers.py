@@ -99,18 +99,16 @@ class PayAdjustmentSerializer(TenantModelSerializer):
 
 
 class PayslipSerializer(TenantModelSerializer):
+    # The worker's account, last four only, read from the worker (the payslip keeps no copy;
+    # the bank file alone has the number).
+    bank_account = serializers.SerializerMethodField()
+
     class Meta:
         model = Payslip
         exclude = ["factory"]
 
-    def to_representation(self, instance):
-        # The worker's account, last four only (read from the worker; the bank file alone has
-        # the number).
-        data = super().to_representation(instance)
-        data["bank_account"] = worker_accounts_masked([instance.worker_id]).get(
-            instance.worker_id, ""
-        )
-        return data
+    def get_bank_account(self, instance) -> str:
+        return worker_accounts_masked([instance.worker_id]).get(instance.worker_id, "")
 
 
 class WageDaySerializer(TenantModelSerializer):
