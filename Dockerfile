@@ -18,6 +18,8 @@ RUN npm ci --no-audit --no-fund --loglevel=error
 COPY . .
 # Production settings refuse a weak key even at build time: a throwaway random one, not kept.
 RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    FIELD_ENCRYPTION_KEYS="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+    FIELD_HASH_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(32))')" \
     python manage.py collectstatic --noinput --verbosity 0
 
 RUN useradd --system --home /app seamline && mkdir -p /app/var && chown -R seamline /app/var

@@ -296,6 +296,13 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Personal fields at rest (core.crypto, docs/privacy.md): Fernet keys, newest first (the first
+# encrypts, every one decrypts), and the key of the searchable keyed hash. Never in the database.
+# Unset (the embedded default), core.crypto writes a key file under var/ on first use.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+FIELD_HASH_KEY = env.str("FIELD_HASH_KEY", default="")
+FIELD_KEY_FILE = env.path("FIELD_KEY_FILE", default=VAR_DIR / "field-keys.json")
+
 # Seamline-specific knobs
 SEAMLINE = {
     "IDEMPOTENCY_TTL_HOURS": env.int("IDEMPOTENCY_TTL_HOURS", default=48),

@@ -47,6 +47,14 @@ if any(
         "ORDERS_WEBHOOK_ALLOWED_NETWORKS names loopback, which only the demo's receiver may use."
     )
 SECRET_KEY = production_secret_key(env("SECRET_KEY", default=""))
+if not FIELD_ENCRYPTION_KEYS or not FIELD_HASH_KEY:  # noqa: F405
+    # A key file next to the database would be copied by every backup of the server: in
+    # production the personal fields' keys come from the environment only (docs/privacy.md).
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS (Fernet keys, newest first, comma-separated) and FIELD_HASH_KEY "
+        "must be set: personal fields are encrypted at rest. Make a key with `python -c "
+        "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`."
+    )
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

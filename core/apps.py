@@ -10,7 +10,11 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from core import checks  # noqa: F401  (registers the system checks)
         from core.api import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        from core.audit import audit_mask_encrypted_fields
         from core.rls import install_after_migrate
+
+        # auditlog registered every model in its own ready(), before this one.
+        audit_mask_encrypted_fields()
 
         # Row-level security: grants and policies follow the models after every migrate.
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="core.rls.install")

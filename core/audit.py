@@ -12,9 +12,10 @@ from collections.abc import Sequence
 
 from auditlog import get_logentry_model
 from auditlog.cid import get_cid
-from auditlog.context import auditlog_disabled, set_extra_data
+from auditlog.context import auditlog_disabled, disable_auditlog, set_extra_data
 from auditlog.diff import model_instance_diff
 from auditlog.registry import auditlog
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
@@ -23,6 +24,8 @@ from django.db.models.signals import pre_save
 from django.utils.encoding import smart_str
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from core.crypto import EncryptedTextField, KeyedHashField
 
 
 @contextlib.contextmanager
@@ -123,6 +126,64 @@ def audit_updates_record(
     return len(entries)
 
 
+ERASED = "(erased)"
+
+
+def audit_personal_data_erase(
+    *,
+    instance: models.Model,
+    fields: Sequence[str],
+    replacement: str,
+    save,
+    by=None,
+    organization=None,
+    reason: str = "retention period ended",
+) -> None:
+    """Erase personal data of `instance` with `save()` and audit it without keeping what was
+    erased: the save runs with auditlog's own diff off (it would copy the old values into the
+    log), one UPDATE entry records which fields were erased and why, and the instance's earlier
+    entries have those fields' values and their description replaced (`replacement`, e.g. the
+    pseudonym). The amounts and every other field's history stay."""
+    with disable_auditlog():
+        save()
+    LogEntry = get_logentry_model()
+    content_type = ContentType.objects.get_for_model(type(instance))
+    earlier = LogEntry.objects.filter(content_type=content_type, object_pk=smart_str(instance.pk))
+    for entry in earlier.iterator():
+        changes = entry.changes if isinstance(entry.changes, dict) else {}
+        for name in set(fields) & set(changes):
+            changes[name] = [ERASED, ERASED]
+        # An update, not save(): save() would run the audit context's receivers on the entry.
+        earlier.filter(pk=entry.pk).update(
+            changes=changes or entry.changes, object_repr=replacement, serialized_data=None
+        )
+    entry = LogEntry(
+        content_type=content_type,
+        object_pk=smart_str(instance.pk),
+        object_id=instance.pk if isinstance(instance.pk, int) else None,
+        object_repr=replacement,
+        action=LogEntry.Action.UPDATE,
+        changes={name: [ERASED, ERASED] for name in fields},
+        cid=get_cid(),
+        additional_data={"reason": reason, "erased": list(fields)},
+    )
+    audit_entry_save(entry, by=by, organization=organization)
+
+
+def audit_entry_save(entry, *, by=None, organization=None) -> None:
+    """Save an entry written by hand with the audit context's actor and acting organization
+    (save() sends pre_save too; sent first so the context is on the entry before the
+    stand-ins), `by` / `organization` standing in where the context has none (a task or a
+    service called directly)."""
+    using = router.db_for_write(type(entry))
+    pre_save.send(sender=type(entry), instance=entry, raw=False, using=using, update_fields=None)
+    if entry.actor_id is None and by is not None:
+        entry.actor_id = by.pk
+    if getattr(entry, "organization_id", None) is None and organization is not None:
+        entry.organization_id = organization.pk
+    entry.save(using=using)
+
+
 # --- the audit log page: an entry in the reader's words -------------------------------------
 ACTION_LABELS = {
     0: _("Created"),
@@ -185,3 +246,22 @@ def entry_subject(entry) -> str:
 
 def action_label(entry) -> str:
     return str(ACTION_LABELS.get(entry.action, entry.get_action_display()))
+
+
+def audit_mask_encrypted_fields() -> None:
+    """Keep the plain text of encrypted fields (core.crypto) out of the audit log's diffs, which
+    would otherwise copy it in clear into core.AuditEntry: a change is recorded masked
+    ("****5678", core.privacy.audit_mask), and the keyed search hash not at all. Run once
+    auditlog has registered the models."""
+    for model in apps.get_models():
+        if not auditlog.contains(model):
+            continue
+        fields = model._meta.concrete_fields
+        masked = [f.name for f in fields if isinstance(f, EncryptedTextField)]
+        hashes = [f.name for f in fields if isinstance(f, KeyedHashField)]
+        if not masked and not hashes:
+            continue
+        options = auditlog._registry[model]  # no public way to amend a registration
+        options["mask_fields"] = sorted({*options["mask_fields"], *masked})
+        options["mask_callable"] = "core.privacy.audit_mask"
+        options["exclude_fields"] = sorted({*options["exclude_fields"], *hashes})

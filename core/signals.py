@@ -18,3 +18,8 @@ order_placed = Signal()
 # production refuses (NotAllowed) once cutting has started, else cancels the order's work orders
 # through its own transition service, which frees their stock reservations and audits each.
 order_cancelling = Signal()
+
+# factories.anonymisation.worker_anonymise, after the worker's personal data was erased.
+# kwargs: worker, pseudonym. payroll renames the worker's payslips to the pseudonym (their
+# amounts stay).
+worker_anonymised = Signal()

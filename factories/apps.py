@@ -1,4 +1,6 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.navigation import navigation_register
@@ -28,3 +30,12 @@ class FactoriesConfig(AppConfig):
         from factories.checklist import ITEMS as CHECKLIST
 
         checklist_register(CHECKLIST)
+
+        # Leavers past their factory's retention period lose their personal data (PIPL).
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "factories-leavers-anonymise",
+            {
+                "task": "factories.tasks.leavers_anonymise_all",
+                "schedule": crontab(hour=3, minute=15),
+            },
+        )

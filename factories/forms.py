@@ -50,10 +50,14 @@ class WorkerForm(
             "department",
             "grade",
             "hired_on",
+            "left_on",
             "bank_account",
             "is_active",
         ],
-        widgets={"hired_on": forms.DateInput(attrs={"type": "date"})},
+        widgets={
+            "hired_on": forms.DateInput(attrs={"type": "date"}),
+            "left_on": forms.DateInput(attrs={"type": "date"}),
+        },
     )
 ):
     skills = forms.CharField(

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.crypto import EncryptedTextField, KeyedHashField
 from core.models import Organization, User
 from core.roles import OrgKind
 from core.tenancy import NOTHING, TenantModel
@@ -132,6 +133,18 @@ class Factory(TenantModel):
     # When the owner last looked over the calendar (holidays, 调休, the factory's own days) and
     # confirmed it: one of the set-up checklist's items.
     calendar_checked_at = models.DateTimeField(_("calendar checked at"), null=True, blank=True)
+    # How long a worker's personal data is kept after they leave (PIPL: deleted when the purpose
+    # ends). Two years by default: China's labour-contract and wage-payment rules ask employers
+    # to keep contracts and wage records at least that long.
+    personal_data_retention_days = models.PositiveIntegerField(
+        _("keep leavers' personal data for (days)"),
+        default=730,
+        validators=[MinValueValidator(30), MaxValueValidator(3650)],
+        help_text=_(
+            "After this many days from their leaving date, a worker's name is replaced by a "
+            "pseudonym and their bank account erased; pay amounts are kept."
+        ),
+    )
 
     class Meta:
         verbose_name = _("factory")
@@ -304,14 +317,24 @@ class Worker(FactoryOwned):
     department = models.CharField(_("department"), max_length=60, default="sewing")
     grade = models.PositiveSmallIntegerField(_("skill grade"), default=2)
     photo = models.ImageField(_("photo"), upload_to="workers/", blank=True)
-    bank_account = models.CharField(_("bank account"), max_length=40, blank=True)
+    # Sensitive personal information (PIPL): encrypted at rest, searched by its keyed hash,
+    # read in full only through factories.selectors (audited). docs/privacy.md.
+    bank_account = EncryptedTextField(_("bank account"), plain_max_length=40, blank=True)
+    bank_account_hash = KeyedHashField(_("bank account search key"), source="bank_account")
     hired_on = models.DateField(_("hired on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # When the personal data was erased after the factory's retention period (the name is then
+    # a pseudonym): factories.anonymisation.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("worker")
         verbose_name_plural = _("workers")
         ordering = ["employee_no"]
+        indexes = [
+            models.Index(fields=["factory", "bank_account_hash"], name="worker_account_search"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["factory", "employee_no"], name="worker_no_unique"),
             models.UniqueConstraint(fields=["factory", "badge_id"], name="worker_badge_unique"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError, NotAllowed
 from core.models import Invitation, Membership, Organization, User
+from core.privacy import mask_account
 from core.roles import OWNER_ROLE_BY_KIND, OrgKind, Role
 from core.services import invitation_create, organization_create
 from factories.badges import badge_normalise, workers_with_badge
@@ -251,6 +252,7 @@ WORKER_FIELDS = (
     "grade",
     "bank_account",
     "hired_on",
+    "left_on",
     "is_active",
 )
 SHIFT_FIELDS = ("code", "name", "starts_at", "ends_at", "break_minutes", "is_default")
@@ -402,6 +404,9 @@ def worker_skills(worker: Worker) -> list[str]:
 
 
 def _worker_save(worker: Worker, factory: Factory, data: dict) -> dict:
+    if worker.bank_account and data.get("bank_account") == mask_account(worker.bank_account):
+        # The masked number the edit form and the Excel export show, given back: unchanged.
+        data = {key: value for key, value in data.items() if key != "bank_account"}
     if data.get("badge_id") is not None:
         # Stored in the one badge format, whichever door it came through (factories.badges);
         # a badge another worker holds in an older written form ("B0041") is taken too.

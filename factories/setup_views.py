@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 from core.forms import apply_domain_error, submit_form
 from core.pdf import pdf_response
+from core.privacy import mask_account
 from core.roles import FACTORY_STAFF, FLOOR, MANAGERS, PAYROLL, PLANNING, OrgKind, Role
 from core.services import invitation_create
 from core.setup_checklist import checklist_for
@@ -39,6 +40,7 @@ from factories.forms import (
     WorkerLinkForm,
 )
 from factories.models import CalendarDay, SewingLine, Shift, Station, Worker
+from factories.selectors import account_is
 
 SETUP_ROLES = MANAGERS | PLANNING
 
@@ -165,6 +167,8 @@ LISTS = {
         initial=lambda obj: {
             **_model_initial(obj, [n for n in WorkerForm.base_fields if n != "skills"]),
             "skills": ", ".join(services.worker_skills(obj)),
+            # The form shows the account masked; given back unchanged, it is kept.
+            "bank_account": mask_account(obj.bank_account),
         },
     ),
     "shifts": SetupList(
@@ -197,12 +201,15 @@ LISTS = {
 
 
 def _search(spec: SetupList, query: str) -> Q:
-    """Rows whose searchable fields contain the text; a badge in any written form ("B41")."""
+    """Rows whose searchable fields contain the text; a badge in any written form ("B41");
+    a worker by their whole bank account (its keyed hash: the number is stored encrypted)."""
     condition = Q()
     for field in spec.search_fields:
         condition |= Q(**{f"{field}__icontains": query})
     if "badge_id" in spec.search_fields:
         condition |= Q(badge_id=badge_normalise(query))
+    if spec.model is Worker:
+        condition |= account_is(query)
     return condition
 
 

@@ -4,6 +4,7 @@ related row (a station's line, a line's shift, a worker's line) is written as it
 
 from django.utils.translation import gettext_lazy as _
 
+from core.privacy import mask_account
 from core.sheet_lists import (
     Column,
     SheetList,
@@ -128,7 +129,17 @@ WORKERS = SheetList(
             help=_("Comma-separated, e.g. lockstitch, overlock."),
         ),
         Column("hired_on", _("Hired on"), parse=iso_date, aliases=("入职日期",)),
-        Column("bank_account", _("Bank account"), parse=text(max_length=40), aliases=("银行账号",)),
+        Column("left_on", _("Left on"), parse=iso_date, aliases=("离职日期",)),
+        Column(
+            "bank_account",
+            _("Bank account"),
+            parse=text(max_length=40),
+            aliases=("银行账号",),
+            help=_(
+                "Exported masked (last four digits); a masked value imported back keeps the "
+                "stored account. Type the full number to change it."
+            ),
+        ),
         Column("is_active", _("Active"), parse=boolean, default=True, aliases=("在职",)),
     ],
 )
@@ -231,7 +242,10 @@ def worker_records(factory) -> list[dict]:
             "grade": worker.grade,
             "skills": skills.get(worker.pk, []),
             "hired_on": worker.hired_on,
-            "bank_account": worker.bank_account,
+            "left_on": worker.left_on,
+            # Masked: a worker list is not a bank file (docs/privacy.md). Imported back
+            # unchanged, the service keeps the stored number.
+            "bank_account": mask_account(worker.bank_account),
             "is_active": worker.is_active,
         }
         for worker in Worker.objects.filter(factory=factory).select_related("line")

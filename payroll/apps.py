@@ -11,7 +11,14 @@ class PayrollConfig(AppConfig):
     verbose_name = _("Payroll")
 
     def ready(self) -> None:
+        from core.signals import worker_anonymised
         from payroll.navigation import HOME_CARDS, ITEMS
+        from payroll.receivers import worker_anonymised_received
+
+        # A leaver's payslips keep their amounts under the worker's pseudonym (docs/privacy.md).
+        worker_anonymised.connect(
+            worker_anonymised_received, dispatch_uid="payroll.worker_anonymised"
+        )
 
         navigation_register(ITEMS)
         home_cards_register(HOME_CARDS)

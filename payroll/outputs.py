@@ -1,6 +1,8 @@
 """Documents of a calculated period: payslips (PDF, Chinese), wage sheet (Excel), bank file (CSV).
 
-A bank account is masked (payroll.privacy.mask_account) everywhere but the bank file.
+The bank account is read from the worker through factories.selectors: masked on the payslip
+and the wage sheet (no audit entry), in full in the bank file only, whose download is one read
+recorded in the audit log (who, why, which workers), however many lines it has.
 
 The bank file and the wage sheet list exactly the period's payslips with a positive total, so
 the period total, the sum of the payslips and the sum of the bank-file lines always agree.
@@ -16,8 +18,8 @@ from reportlab.lib.units import mm
 from core.pdf import PdfCanvas
 from core.tabular import Sheet, rows_to_csv, rows_to_xlsx
 from factories.models import department_label
+from factories.selectors import worker_accounts_full, worker_accounts_masked
 from payroll.models import PayPeriod, Payslip
-from payroll.privacy import mask_account
 
 CENT = Decimal("0.01")
 SLIP_PARTS = [
@@ -46,6 +48,8 @@ def payslips_pdf(period: PayPeriod, payslips) -> bytes:
     pdf = PdfCanvas(pagesize=A5, title=f"工资条 {period.starts_on:%Y-%m-%d}")
     width, height = A5
     factory_name = period.factory.organization.name
+    payslips = list(payslips)
+    accounts = worker_accounts_masked(slip.worker_id for slip in payslips)
     for slip in payslips:
         y = height - 18 * mm
         pdf.font(14)
@@ -82,7 +86,7 @@ def payslips_pdf(period: PayPeriod, payslips) -> bytes:
         pdf.drawString(18 * mm, y - 2 * mm, "实发工资（元）")
         pdf.drawRightString(width - 18 * mm, y - 2 * mm, f"{slip.gross:,.2f}")
         pdf.font(8)
-        pdf.drawString(14 * mm, 12 * mm, f"银行账号：{mask_account(slip.bank_account) or '—'}")
+        pdf.drawString(14 * mm, 12 * mm, f"银行账号：{accounts.get(slip.worker_id) or '—'}")
         pdf.drawString(14 * mm, 8 * mm, "如有疑问，请在手机“我的工资”页面对相应明细提出异议。")
         pdf.showPage()
     return pdf.finish()
@@ -110,13 +114,16 @@ def wage_sheet_xlsx(period: PayPeriod) -> bytes:
         [label for _field, label in SHEET_COLUMNS],
     ]
     totals: dict[str, Decimal] = {}
-    for slip in Payslip.objects.filter(period=period).order_by("employee_no"):
+    payslips = list(Payslip.objects.filter(period=period).order_by("employee_no"))
+    accounts = worker_accounts_masked(slip.worker_id for slip in payslips)
+    for slip in payslips:
         row = []
         for field, _label in SHEET_COLUMNS:
-            value = getattr(slip, field)
             if field == "bank_account":
-                value = mask_account(value)
-            elif field == "department":
+                value = accounts.get(slip.worker_id, "")
+            else:
+                value = getattr(slip, field)
+            if field == "department":
                 value = _in_chinese(department_label, value)
             if isinstance(value, Decimal):
                 totals[field] = totals.get(field, Decimal("0")) + value
@@ -144,8 +151,9 @@ def wage_sheet_xlsx(period: PayPeriod) -> bytes:
 BANK_HEADER = ["employee_no", "name", "bank_account", "amount", "reference"]
 
 
-def bank_transfer_csv(period: PayPeriod) -> str:
-    """One transfer per payslip with pay; UTF-8 with BOM for Excel.
+def bank_transfer_csv(period: PayPeriod, *, by) -> str:
+    """One transfer per payslip with pay; UTF-8 with BOM for Excel. The full accounts are read
+    once, as one audited read by `by` (the bank needs the numbers).
 
     The amount is a number written exactly with two decimals (never escaped); the text cells
     (employee number, name, account, reference) go through core's safe writer, so a name that
@@ -156,12 +164,20 @@ def bank_transfer_csv(period: PayPeriod) -> str:
         "end": f"{period.ends_on:%Y-%m-%d}",
     }
     rows = [BANK_HEADER]
-    for slip in payable_payslips(period):
+    payslips = list(payable_payslips(period))
+    accounts = worker_accounts_full(
+        factory=period.factory,
+        worker_ids=[slip.worker_id for slip in payslips],
+        reason="bank transfer file",
+        subject=f"Bank file {period.starts_on:%Y-%m-%d}–{period.ends_on:%Y-%m-%d}",
+        by=by,
+    )
+    for slip in payslips:
         rows.append(
             [
                 slip.employee_no,
                 slip.worker_name,
-                slip.bank_account,
+                accounts.get(slip.worker_id, ""),
                 slip.gross.quantize(CENT),
                 reference,
             ]

@@ -16,6 +16,7 @@ from core.errors import DomainError
 from factories.calendar import days_between
 from factories.clock import days_bounds, factory_today
 from factories.models import Worker, department_label
+from factories.selectors import worker_profile
 from payroll import calculation
 from payroll.models import Dispute, PayPeriod, Payslip, PeriodKind, WageDay, WageLine
 from payroll.services import period_end
@@ -271,3 +272,50 @@ def period_summary(period: PayPeriod) -> dict:
     summary = {key: money(value) for key, value in aggregates.items()}
     summary["topped_up"] = Payslip.objects.filter(period=period, minimum_top_up__gt=0).count()
     return summary
+
+
+# The payslip fields a worker's own data copy lists (its amounts, in yuan).
+MY_PAYSLIP_FIELDS = (
+    "days_worked",
+    "good_pieces",
+    "attended_minutes",
+    "piece_pay",
+    "rework_deduction",
+    "time_pay",
+    "bonus",
+    "overtime_premium",
+    "adjustments",
+    "minimum_top_up",
+    "gross",
+)
+
+
+def my_data(worker: Worker, *, full_account: bool = False, by=None) -> dict:
+    """Everything the platform holds about the worker: their profile (factories), their
+    payslips of locked periods and their questions about their pay. `full_account`: the
+    download, which reads their full bank account (one audited read by `by`); the page
+    shows it masked and reads nothing in full."""
+    payslips = Payslip.objects.filter(
+        worker=worker, period__status__in=PayPeriod.LOCKED
+    ).select_related("period")
+    return {
+        "profile": worker_profile(worker, full_account=full_account, by=by),
+        "payslips": [
+            {
+                "period_starts_on": slip.period.starts_on,
+                "period_ends_on": slip.period.ends_on,
+                **{name: getattr(slip, name) for name in MY_PAYSLIP_FIELDS},
+            }
+            for slip in payslips.order_by("period__starts_on")
+        ],
+        "questions": [
+            {
+                "day": dispute.day,
+                "subject": dispute.subject,
+                "message": dispute.message,
+                "status": dispute.status,
+                "answer": dispute.answer,
+            }
+            for dispute in my_disputes(worker).order_by("created_at")
+        ],
+    }

@@ -13,7 +13,7 @@ from core.errors import DomainError
 from core.forms import submit_form
 from core.roles import FLOOR, PAYROLL, Role
 from core.views import role_required
-from payroll import forms, outputs, selectors, services
+from payroll import forms, my_data, outputs, selectors, services
 from payroll.calculation import policy_for
 from payroll.models import (
     AttendanceDay,
@@ -206,7 +206,7 @@ period_wage_sheet.model = PayPeriod
 def period_bank_file(request, pk):
     period = _period(request, pk)
     return _download(
-        outputs.bank_transfer_csv(period),
+        outputs.bank_transfer_csv(period, by=request.user),
         "text/csv; charset=utf-8",
         f"bank-{period.starts_on:%Y%m%d}.csv",
     )
@@ -416,5 +416,26 @@ def me(request):
             "disputes": selectors.my_disputes(worker, status=request.GET.get("disputes", ""))[:20],
             "payslips": payslips,
             "form": form,
+            # What the platform holds about them, the account masked (no read is logged).
+            "my_profile": my_data.profile_rows(selectors.my_data(worker)["profile"]),
         },
+    )
+
+
+@role_required(frozenset({Role.WORKER}))
+def me_data(request, fmt: str):
+    """The worker's own data copy (JSON or Excel), with their full bank account: one read of
+    it, audited as theirs."""
+    worker = selectors.worker_of(request.user, request.organization)
+    if worker is None:
+        raise Http404
+    data = selectors.my_data(worker, full_account=True, by=request.user)
+    if fmt == "json":
+        return _download(
+            my_data.my_data_json(data), "application/json", f"my-data-{worker.employee_no}.json"
+        )
+    return _download(
+        my_data.my_data_xlsx(data),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"my-data-{worker.employee_no}.xlsx",
     )

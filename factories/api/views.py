@@ -2,11 +2,14 @@
 
 from zoneinfo import available_timezones
 
+import django_filters
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.filters import TenantFilterSet
 from core.api.serializers import TenantModelSerializer
 from core.api.values import ValuesListMixin
 from core.api.viewsets import TenantModelViewSet, TenantReadOnlyViewSet, TenantViewSet
@@ -34,6 +37,7 @@ from factories.models import (
     Worker,
     WorkerSkill,
 )
+from factories.selectors import workers_with_account
 
 PARTNERS = MERCHANTS | SUPPLIERS
 
@@ -81,6 +85,7 @@ class FactorySerializer(TenantModelSerializer):
             "working_weekdays",
             "statutory_calendar",
             "shares_with_district",
+            "personal_data_retention_days",
         ]
         read_only_fields = ["district"]
 
@@ -88,7 +93,13 @@ class FactorySerializer(TenantModelSerializer):
 
     # The factory's own wage and cost figures: what its piece rates and costs are priced from.
     # Merchants and suppliers read the profile of a partner factory without them.
-    OWN_FIGURES = ("rate_per_minute", "overhead_pct", "machine_hour_rate")
+    # Its retention of leavers' personal data is its own business too (docs/privacy.md).
+    OWN_FIGURES = (
+        "rate_per_minute",
+        "overhead_pct",
+        "machine_hour_rate",
+        "personal_data_retention_days",
+    )
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -240,6 +251,7 @@ class WorkerSerializer(TenantModelSerializer):
             "department",
             "grade",
             "hired_on",
+            "left_on",
             "is_active",
         ]
 
@@ -252,6 +264,22 @@ class WorkerSerializer(TenantModelSerializer):
         return badge
 
 
+class WorkerFilter(TenantFilterSet):
+    """The list's filters, and `bank_account`: a worker by their whole account number, matched
+    by its keyed hash (the number is stored encrypted and never compared)."""
+
+    bank_account = django_filters.CharFilter(
+        method="filter_bank_account", label=gettext_lazy("Bank account (whole number)")
+    )
+
+    class Meta:
+        model = Worker
+        fields = ["line", "department", "is_active"]
+
+    def filter_bank_account(self, queryset, name, value):
+        return workers_with_account(queryset, value)
+
+
 class WorkerViewSet(ValuesListMixin, SetupServiceWrites, TenantModelViewSet):
     queryset = Worker.objects.all()
     create_service = services.worker_create
@@ -261,7 +289,7 @@ class WorkerViewSet(ValuesListMixin, SetupServiceWrites, TenantModelViewSet):
     serializer_class = WorkerSerializer
     read_roles = FLOOR | PAYROLL
     write_roles = MANAGERS
-    filterset_fields = ["line", "department", "is_active"]
+    filterset_class = WorkerFilter
     search_fields = ["employee_no", "name", "badge_id"]
 
 

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from core.api.serializers import TenantModelSerializer
+from factories.selectors import worker_accounts_masked
 from payroll.models import (
     AttendanceDay,
     AttendanceEvent,
@@ -17,7 +18,6 @@ from payroll.models import (
     WageDay,
     WageLine,
 )
-from payroll.privacy import mask_account
 
 
 class PayPolicySerializer(TenantModelSerializer):
@@ -99,15 +99,16 @@ class PayAdjustmentSerializer(TenantModelSerializer):
 
 
 class PayslipSerializer(TenantModelSerializer):
+    # The worker's account, last four only, read from the worker (the payslip keeps no copy;
+    # the bank file alone has the number).
+    bank_account = serializers.SerializerMethodField()
+
     class Meta:
         model = Payslip
         exclude = ["factory"]
 
-    def to_representation(self, instance):
-        # A payslip shows the account's last four only; the bank file keeps the number.
-        data = super().to_representation(instance)
-        data["bank_account"] = mask_account(instance.bank_account)
-        return data
+    def get_bank_account(self, instance) -> str:
+        return worker_accounts_masked([instance.worker_id]).get(instance.worker_id, "")
 
 
 class WageDaySerializer(TenantModelSerializer):

@@ -240,7 +240,7 @@ class PayPeriodViewSet(TenantReadOnlyViewSet, mixins.CreateModelMixin, mixins.Up
     def bank_file(self, request, pk=None):
         period = self.get_object()
         return _download(
-            outputs.bank_transfer_csv(period),
+            outputs.bank_transfer_csv(period, by=request.user),
             "text/csv; charset=utf-8",
             f"bank-{period.starts_on:%Y%m%d}.csv",
         )

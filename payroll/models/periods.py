@@ -189,7 +189,8 @@ class WageDay(FactoryOwned):
 
 
 class Payslip(FactoryOwned):
-    """A worker's pay for a period, with a snapshot of who and where they were paid to."""
+    """A worker's pay for a period, with a snapshot of who they were (the bank account is read
+    from the worker, never copied: factories.selectors)."""
 
     period = models.ForeignKey(PayPeriod, on_delete=models.CASCADE, related_name="payslips")
     worker = models.ForeignKey("factories.Worker", on_delete=models.PROTECT, related_name="+")
@@ -197,7 +198,6 @@ class Payslip(FactoryOwned):
     worker_name = models.CharField(_("name"), max_length=100)
     line_name = models.CharField(_("line"), max_length=100, blank=True)
     department = models.CharField(_("department"), max_length=60, blank=True)
-    bank_account = models.CharField(_("bank account"), max_length=40, blank=True)
     days_worked = models.PositiveIntegerField(_("days worked"), default=0)
     good_pieces = models.PositiveIntegerField(_("good pieces"), default=0)
     earned_minutes = models.DecimalField(

@@ -23,6 +23,7 @@ from payroll.services.periods import (
     pay_period_open,
     pay_period_transition,
     pay_period_update,
+    payslips_pseudonymise,
     period_end,
 )
 from payroll.services.policy import (
@@ -51,6 +52,7 @@ __all__ = [
     "pay_period_transition",
     "pay_period_update",
     "pay_policy_update",
+    "payslips_pseudonymise",
     "period_end",
     "rate_adjustment_set",
     "time_entry_record",

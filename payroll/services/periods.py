@@ -191,7 +191,7 @@ def _store(period: PayPeriod, result: calculation.WageResult) -> None:
     workers = {
         w["pk"]: w
         for w in Worker.objects.filter(pk__in=result.slips).values(
-            "pk", "employee_no", "name", "line__name", "department", "bank_account"
+            "pk", "employee_no", "name", "line__name", "department"
         )
     }
     insert_rows(
@@ -290,7 +290,6 @@ def _store(period: PayPeriod, result: calculation.WageResult) -> None:
             "worker_name",
             "line_name",
             "department",
-            "bank_account",
             "days_worked",
             "good_pieces",
             "earned_minutes",
@@ -314,7 +313,6 @@ def _store(period: PayPeriod, result: calculation.WageResult) -> None:
                 workers[s.worker_id]["name"],
                 workers[s.worker_id]["line__name"] or "",
                 workers[s.worker_id]["department"],
-                workers[s.worker_id]["bank_account"],
                 s.days_worked,
                 s.good_pieces,
                 s.earned_minutes,
@@ -403,3 +401,13 @@ def pay_adjustment_add(
         _clear_results(period)
         pay_period_transition(period=period, to=S.OPEN, by=by, reason=adjustment.reason)
     return adjustment
+
+
+@transaction.atomic
+def payslips_pseudonymise(*, worker: Worker, pseudonym: str) -> int:
+    """The worker's payslips name the pseudonym instead of the person (their anonymisation,
+    factories.anonymisation); every amount stays. Locked periods too: the name is not a
+    figure. Returns the payslips renamed."""
+    return Payslip.objects.filter(factory_id=worker.factory_id, worker=worker).update(
+        worker_name=pseudonym
+    )

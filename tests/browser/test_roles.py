@@ -205,7 +205,9 @@ def test_payroll_clerk_approves_the_period_and_prints_masked_payslips(
     browser, server, world, width, tmp_path
 ):
     period = world.pay_period
-    Payslip.objects.filter(period=period).update(bank_account="6222 0202 0000 5678")
+    for slip in Payslip.objects.filter(period=period).select_related("worker"):
+        slip.worker.bank_account = "6222 0202 0000 5678"
+        slip.worker.save()
     visit = visit_as(browser, server, world, Role.PAYROLL_CLERK, width)
     visit.go("/payroll/")
     click_through(visit, f"a[href$='/payroll/periods/{period.pk}/']")

@@ -12,14 +12,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = secrets.token_urlsafe(50)
+# The personal fields' keys production requires (docs/privacy.md): valid throwaway ones.
+FIELD_KEYS = {
+    "FIELD_ENCRYPTION_KEYS": "cw_0x689RpI-jtRR7oB-5CMFqRe-HvF3Dc_S6rLqYOM=",
+    "FIELD_HASH_KEY": secrets.token_urlsafe(32),
+}
 
 
 def import_production_settings(**env: str) -> subprocess.CompletedProcess:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+        if key not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", *FIELD_KEYS}
     }
+    environment.update(FIELD_KEYS)
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import config.settings_production as s; print('DEBUG', s.DEBUG)"],
@@ -58,6 +64,16 @@ def test_a_default_secret_key_is_refused(key):
     assert line.startswith("django.core.exceptions.ImproperlyConfigured: SECRET_KEY is a default")
 
 
+@pytest.mark.parametrize("missing", sorted(FIELD_KEYS))
+def test_production_refuses_to_start_without_the_personal_field_keys(missing):
+    line = refusal(import_production_settings(SECRET_KEY=STRONG_KEY, **{missing: ""}))
+
+    assert line.startswith(
+        "django.core.exceptions.ImproperlyConfigured: FIELD_ENCRYPTION_KEYS (Fernet keys, newest "
+        "first, comma-separated) and FIELD_HASH_KEY must be set"
+    )
+
+
 @pytest.mark.parametrize("key", ["short-but-random-Q7x", "a" * 80, ""])
 def test_a_weak_or_missing_secret_key_is_refused(key):
     line = refusal(import_production_settings(SECRET_KEY=key))
@@ -81,7 +97,7 @@ def compose_config(**env: str) -> subprocess.CompletedProcess:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "POSTGRES_PASSWORD"}
+        if key not in {"SECRET_KEY", "POSTGRES_PASSWORD", *FIELD_KEYS}
     }
     environment.update(env)
     return subprocess.run(
@@ -94,7 +110,11 @@ def compose_config(**env: str) -> subprocess.CompletedProcess:
     )
 
 
-BROKER_SECRETS = {"MQTT_INGEST_PASSWORD": "ingest-pw", "MQTT_ADMIN_PASSWORD": "admin-pw"}
+BROKER_SECRETS = {
+    "MQTT_INGEST_PASSWORD": "ingest-pw",
+    "MQTT_ADMIN_PASSWORD": "admin-pw",
+    **FIELD_KEYS,
+}
 
 
 def test_compose_refuses_to_run_without_a_secret_key():

@@ -221,7 +221,7 @@ def _fill(factory):
         badge_id="B000041",
         name="李娜",
         hired_on=dt.date(2025, 3, 1),
-        bank_account="6222",
+        bank_account="6222 0202 0000 1234",  # exported masked; imported back, kept
     )
     WorkerSkillFactory(worker=worker, machine_type="overlock")
     CalendarDayFactory(
@@ -268,6 +268,7 @@ def test_the_template_has_the_headers_and_no_rows(owner):
         "Skill grade",
         "Machine types",
         "Hired on",
+        "Left on",
         "Bank account",
         "Active",
     ]

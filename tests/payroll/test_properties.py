@@ -58,7 +58,9 @@ def build_month(shop, clerk, records, attendance, adjustments):
 
 
 def bank_total(period) -> Decimal:
-    rows = list(csv.DictReader(io.StringIO(outputs.bank_transfer_csv(period).lstrip("\ufeff"))))
+    rows = list(
+        csv.DictReader(io.StringIO(outputs.bank_transfer_csv(period, by=None).lstrip("\ufeff")))
+    )
     return sum((Decimal(row["amount"]) for row in rows), Decimal("0.00"))
 
 
@@ -68,7 +70,7 @@ def frozen_figures(period):
         list(Payslip.objects.filter(period=period).order_by("pk").values()),
         list(WageDay.objects.filter(period=period).order_by("pk").values()),
         list(WageLine.objects.filter(period=period).order_by("pk").values()),
-        outputs.bank_transfer_csv(period),
+        outputs.bank_transfer_csv(period, by=None),
     )
 
 

@@ -1,0 +1,28 @@
+"""Celery tasks of factories/: they take ids and are idempotent. The daily anonymisation of
+leavers is scheduled in FactoriesConfig.ready()."""
+
+from celery import shared_task
+
+from core.audit import acting_as
+from factories.anonymisation import leavers_anonymise
+from factories.models import Factory
+
+
+@shared_task(acks_late=True, ignore_result=True, max_retries=3)
+def leavers_anonymise_task(factory_id: int) -> int:
+    """Anonymise one factory's leavers past its retention period (idempotent)."""
+    factory = Factory.objects.select_related("organization").get(pk=factory_id)
+    with acting_as(organization=factory.organization):
+        return leavers_anonymise(factory=factory)
+
+
+@shared_task(
+    acks_late=True, ignore_result=True, rls="platform"
+)  # every factory (row-level security)
+def leavers_anonymise_all() -> int:
+    """Queue each factory's anonymisation (beat, daily); the number of factories queued."""
+    queued = 0
+    for factory_id in Factory.objects.order_by("pk").values_list("pk", flat=True):
+        leavers_anonymise_task.delay(factory_id)
+        queued += 1
+    return queued
