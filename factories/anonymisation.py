@@ -50,7 +50,7 @@ def leavers_due(factory: Factory, today: date | None = None):
 def worker_anonymise(*, worker: Worker, by=None) -> Worker:
     """Replace the worker's name by their pseudonym and erase their bank account, photo and
     login link; idempotent (an anonymised worker is left as it is)."""
-    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    worker = Worker.objects.select_for_update(no_key=True).get(pk=worker.pk)
     if worker.anonymised_at is not None:
         return worker
     pseudonym = worker_pseudonym(worker)
