@@ -98,17 +98,31 @@ class PayAdjustmentSerializer(TenantModelSerializer):
         read_only_fields = ["created_by", "created_at"]
 
 
+class PayslipListSerializer(serializers.ListSerializer):
+    """A page of payslips reads its workers' masked accounts in one query, not one per row."""
+
+    def to_representation(self, data):
+        slips = list(data.all() if hasattr(data, "all") else data)
+        self.child.masked_accounts = worker_accounts_masked({s.worker_id for s in slips})
+        return super().to_representation(slips)
+
+
 class PayslipSerializer(TenantModelSerializer):
     # The worker's account, last four only, read from the worker (the payslip keeps no copy;
     # the bank file alone has the number).
     bank_account = serializers.SerializerMethodField()
+    masked_accounts: dict[int, str] | None = None
 
     class Meta:
         model = Payslip
         exclude = ["factory"]
+        list_serializer_class = PayslipListSerializer
 
     def get_bank_account(self, instance) -> str:
-        return worker_accounts_masked([instance.worker_id]).get(instance.worker_id, "")
+        accounts = self.masked_accounts
+        if accounts is None or instance.worker_id not in accounts:
+            accounts = worker_accounts_masked([instance.worker_id])
+        return accounts.get(instance.worker_id, "")
 
 
 class WageDaySerializer(TenantModelSerializer):

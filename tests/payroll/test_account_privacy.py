@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 from auditlog.models import LogEntry
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from core.models import AuditEntry
@@ -101,3 +103,12 @@ def test_the_period_page_logs_no_read(period, signed_in):
 
 def test_a_payslip_keeps_no_copy_of_the_account(period):
     assert "bank_account" not in {f.name for f in period.payslips.model._meta.fields}
+
+
+def test_a_page_of_payslips_reads_its_workers_accounts_in_one_query(period, signed_in):
+    with CaptureQueriesContext(connection) as queries:
+        listed = signed_in.get(f"/api/v1/payroll/payslips/?period={period.pk}").json()
+
+    accounts = [q["sql"] for q in queries if '"bank_account"' in q["sql"]]
+    assert len(listed["results"]) == 2
+    assert len(accounts) == 1
