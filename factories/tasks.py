@@ -1,0 +1,8 @@
+"""Celery tasks of factories/: take ids, call a service, safe to run twice.
+
+`data_export_run` lives next to the service that queues it (factories/data_exports.py).
+"""
+
+from factories.data_exports import data_export_run
+
+__all__ = ["data_export_run"]
