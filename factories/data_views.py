@@ -46,10 +46,10 @@ data_export_progress.model = DataExport
 
 
 @role_required(OWNERS)
-def data_export_download(request, pk, secret):
-    export = get_object_or_404(_exports(request), pk=pk)
+def data_export_download(request, token):
+    export = get_object_or_404(_exports(request).exclude(link_secret=""), link_secret=token)
     try:
-        archive = data_export_file(export=export, secret=secret)
+        archive = data_export_file(export=export, secret=token)
     except LinkExpired as expired:
         return render(
             request,

@@ -24,8 +24,9 @@ urlpatterns = [
     path("data/", data_views.data_page, name="data"),
     path("data/exports/", data_views.data_export_new, name="data-export-new"),
     path("data/exports/<int:pk>/", data_views.data_export_progress, name="data-export"),
+    # The expiring link: its secret alone names the export (and only its factory's owner).
     path(
-        "data/exports/<int:pk>/download/<str:secret>/",
+        "data/download/<str:token>/",
         data_views.data_export_download,
         name="data-export-download",
     ),

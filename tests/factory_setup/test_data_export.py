@@ -38,7 +38,7 @@ def test_the_owner_starts_an_export_and_its_job_runs_every_table(finished, facto
     assert finished.percent == 100
     assert finished.expires_at == finished.finished_at + timedelta(hours=24)
     page = owner.get(reverse("factories:data")).content.decode()
-    link = reverse("factories:data-export-download", args=[finished.pk, finished.link_secret])
+    link = reverse("factories:data-export-download", args=[finished.link_secret])
     assert link in page
     assert "100%" in page
 
@@ -60,9 +60,7 @@ def test_a_queued_export_shows_its_progress_and_keeps_polling(owner, factory):
 
 def test_the_download_is_the_factorys_archive(finished, owner, factory):
     # When the owner follows the link
-    response = owner.get(
-        reverse("factories:data-export-download", args=[finished.pk, finished.link_secret])
-    )
+    response = owner.get(reverse("factories:data-export-download", args=[finished.link_secret]))
     # Then the archive of the factory arrives
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
@@ -75,7 +73,7 @@ def test_the_download_is_the_factorys_archive(finished, owner, factory):
 
 
 def test_the_link_expires_after_a_day(finished, owner):
-    link = reverse("factories:data-export-download", args=[finished.pk, finished.link_secret])
+    link = reverse("factories:data-export-download", args=[finished.link_secret])
     # When the link is followed a second after it expires
     with time_machine.travel(finished.expires_at + timedelta(seconds=1), tick=False):
         response = owner.get(link)
@@ -87,9 +85,7 @@ def test_the_link_expires_after_a_day(finished, owner):
 
 
 def test_a_wrong_secret_is_a_404(finished, owner):
-    response = owner.get(
-        reverse("factories:data-export-download", args=[finished.pk, "not-the-secret"])
-    )
+    response = owner.get(reverse("factories:data-export-download", args=["not-the-secret"]))
     assert response.status_code == 404
 
 
@@ -97,7 +93,7 @@ def test_a_wrong_secret_is_a_404(finished, owner):
 def test_other_roles_of_the_factory_may_not_start_or_download(finished, factory, role):
     # Given a member of the factory who is not its owner
     member = client_as(factory, role=role)
-    link = reverse("factories:data-export-download", args=[finished.pk, finished.link_secret])
+    link = reverse("factories:data-export-download", args=[finished.link_secret])
     # When they open the page, start an export or follow the link
     # Then each is refused and no export was added
     assert member.get(reverse("factories:data")).status_code == 403
@@ -109,7 +105,7 @@ def test_other_roles_of_the_factory_may_not_start_or_download(finished, factory,
 def test_another_factorys_owner_gets_404(finished, other_factory):
     # Given the owner of another factory
     stranger = client_as(other_factory)
-    link = reverse("factories:data-export-download", args=[finished.pk, finished.link_secret])
+    link = reverse("factories:data-export-download", args=[finished.link_secret])
     # When they ask for the export's progress or follow its link
     # Then both answer 404, as for an export that does not exist
     assert stranger.get(reverse("factories:data-export", args=[finished.pk])).status_code == 404
