@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from core import rls
 from core.errors import DomainError
+from core.models import Organization
 from core.tenant_archive import FORMAT_VERSION, schema_version
 from core.tenant_rows import tenant_tables_in_load_order
 
@@ -57,6 +58,12 @@ class RestoreResult:
     rows: dict[str, int]
     references_added: dict[str, int]
     media: int
+
+
+def models_by_label() -> dict[str, type[models.Model]]:
+    """{app_label.model: model} of every installed model, to read an archive's labels (the
+    registry walked, as core.tenant_rows does, rather than a lookup by name)."""
+    return {m._meta.label_lower: m for m in apps.get_models(include_auto_created=True)}
 
 
 def _refuse(message: str, code: str = "archive_refused") -> DomainError:
@@ -190,9 +197,7 @@ def _content_types(archive: zipfile.ZipFile, manifest: dict) -> dict[int, int]:
         return {}
     mapping = {}
     for row in _json_rows(archive, entry["json"]):
-        local = ContentType.objects.get_for_model(
-            apps.get_model(row["app_label"], row["model"]), for_concrete_model=False
-        )
+        local = ContentType.objects.get_by_natural_key(row["app_label"], row["model"])
         mapping[row["id"]] = local.pk
     return mapping
 
@@ -244,7 +249,6 @@ def archive_restore(path) -> RestoreResult:
     with zipfile.ZipFile(path) as archive, rls.platform():
         manifest = archive_check(archive)
         tenant_id = manifest["tenant"]["id"]
-        Organization = apps.get_model("core", "Organization")  # noqa: N806 - a model class
         if Organization.objects.filter(pk=tenant_id).exists():
             raise _refuse(
                 _("Organization %(id)s is already on this platform; import into an empty one.")
@@ -259,7 +263,7 @@ def archive_restore(path) -> RestoreResult:
             for label, entry in _references_in_order(manifest):
                 if label == "contenttypes.contenttype":
                     continue
-                model = apps.get_model(label)
+                model = models_by_label()[label]
                 added[label] = _load(archive, entry, model, loader, skip_existing=True)
             for table in tables:
                 entry = manifest["tables"].get(table.label)
@@ -267,14 +271,14 @@ def archive_restore(path) -> RestoreResult:
                     continue
                 rows[table.label] = _load(archive, entry, table.model, loader, skip_existing=False)
             media = _restore_media(archive, manifest)
-        _reset_sequences([table.model for table in tables] + [apps.get_model(x) for x in added])
+        _reset_sequences([table.model for table in tables] + [models_by_label()[x] for x in added])
     return RestoreResult(tenant_id=tenant_id, rows=rows, references_added=added, media=media)
 
 
 def _references_in_order(manifest: dict) -> list[tuple[str, dict]]:
     """References that others point to first: people and organizations before districts."""
     labels = list(manifest["references"])
-    model_of = {label: apps.get_model(label) for label in labels}
+    model_of = {label: models_by_label()[label] for label in labels}
 
     def depth(label, seen=()):
         model = model_of[label]
