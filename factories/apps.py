@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.navigation import navigation_register
@@ -28,3 +29,9 @@ class FactoriesConfig(AppConfig):
         from factories.checklist import ITEMS as CHECKLIST
 
         checklist_register(CHECKLIST)
+
+        # Archives whose download link expired are deleted (factories.data_exports).
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "factories-data-exports-purge",
+            {"task": "factories.tasks.data_exports_purge", "schedule": 3600.0},
+        )

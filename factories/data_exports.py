@@ -145,6 +145,27 @@ def data_export_run(export_id: int) -> str:
     return data_export_execute(export_id=export_id)
 
 
+def data_exports_purge(*, now=None) -> int:
+    """Delete the stored archives of exports whose link has expired: the owner keeps the copy
+    they downloaded, and the platform no spare copy of the factory's personal data. Returns
+    how many archives were deleted."""
+    expired = DataExport.objects.filter(expires_at__lte=now or timezone.now()).exclude(archive="")
+    purged = 0
+    for export in expired:
+        export.archive.storage.delete(export.archive.name)
+        DataExport.objects.filter(pk=export.pk).update(archive="", size=0)
+        purged += 1
+    return purged
+
+
+@shared_task(
+    name="factories.tasks.data_exports_purge", rls="platform", acks_late=True, ignore_result=True
+)
+def data_exports_purge_task() -> int:
+    """Hourly (beat): delete the archives of expired export links, every factory's."""
+    return data_exports_purge()
+
+
 class LinkExpired(DomainError):
     """The download link of a finished export is past its time."""
 

@@ -3,6 +3,6 @@
 `data_export_run` lives next to the service that queues it (factories/data_exports.py).
 """
 
-from factories.data_exports import data_export_run
+from factories.data_exports import data_export_run, data_exports_purge_task
 
-__all__ = ["data_export_run"]
+__all__ = ["data_export_run", "data_exports_purge_task"]

@@ -14,7 +14,12 @@ from django.utils import timezone
 from core.errors import DomainError
 from core.roles import Role
 from core.tenant_rows import tenant_tables
-from factories.data_exports import LinkExpired, data_export_file, data_export_start
+from factories.data_exports import (
+    LinkExpired,
+    data_export_file,
+    data_export_start,
+    data_exports_purge_task,
+)
 from factories.models import DataExport
 from tests.factory_setup.conftest import client_as
 
@@ -22,8 +27,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def finished(owner, factory, django_capture_on_commit_callbacks):
+def finished(owner, factory, django_capture_on_commit_callbacks, settings, tmp_path):
     """An export the owner started from the data page, run by its (eager) task."""
+    settings.MEDIA_ROOT = tmp_path
     with django_capture_on_commit_callbacks(execute=True):
         response = owner.post(reverse("factories:data-export-new"))
     assert response.status_code == 302
@@ -128,3 +134,17 @@ def test_the_expiry_is_checked_against_the_clock(finished):
         data_export_file(
             export=finished, secret=finished.link_secret, now=timezone.now() + timedelta(days=2)
         )
+
+
+def test_the_hourly_purge_deletes_archives_whose_link_expired(finished):
+    # Given a finished export whose archive is stored
+    storage, name = finished.archive.storage, finished.archive.name
+    # When the purge runs before the link expires, and again after
+    before = data_exports_purge_task.delay().get()
+    with time_machine.travel(finished.expires_at, tick=False):
+        after = data_exports_purge_task.delay().get()
+    # Then the first deletes nothing, the second deletes the archive and clears it on the job
+    finished.refresh_from_db()
+    assert (before, after) == (0, 1)
+    assert not storage.exists(name)
+    assert (finished.archive.name, finished.size, finished.status) == ("", 0, "done")
