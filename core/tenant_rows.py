@@ -80,3 +80,32 @@ def tenant_row_counts(tenant_id: int) -> dict[str, int]:
     """{table label: the tenant's rows in it} for every table of `tenant_tables()`, zeros
     included — what a closure's verification and an export's manifest compare against."""
     return {table.label: table.rows(tenant_id).count() for table in tenant_tables()}
+
+
+def tenant_tables_in_load_order() -> list[TenantTable]:
+    """`tenant_tables()` ordered so that a table comes after the tenant tables its foreign keys
+    point to (what an import loads first). Self-references are ignored, and a cycle keeps the
+    cycle's tables in their registry order: foreign keys are checked at commit (Django creates
+    them DEFERRABLE INITIALLY DEFERRED), so a cycle loads in one transaction all the same."""
+    tables = tenant_tables()
+    by_model = {table.model: table for table in tables}
+    depends = {
+        table: {
+            by_model[field.related_model]
+            for field in table.model._meta.concrete_fields
+            if field.is_relation
+            and field.related_model in by_model
+            and field.related_model is not table.model
+        }
+        for table in tables
+    }
+    ordered: list[TenantTable] = []
+    placed: set[TenantTable] = set()
+    while len(ordered) < len(tables):
+        ready = [t for t in tables if t not in placed and depends[t] <= placed]
+        if not ready:  # a cycle: take the first table left, its other tables follow
+            ready = [next(t for t in tables if t not in placed)]
+        for table in ready:
+            ordered.append(table)
+            placed.add(table)
+    return ordered

@@ -42,3 +42,13 @@ class DevicesConfig(AppConfig):
         for model in (TelemetryRecord, DeadLetter, MinuteRollup, StationHandoff):
             if auditlog.contains(model):
                 auditlog.unregister(model)
+
+        # A restored tenant's telemetry needs the daily partitions of its rows' days.
+        from core.tenant_restore import restore_prepare_register
+        from devices.partitions import partition_ensure
+
+        def telemetry_partitions(model, rows):
+            for day in sorted({row.time.date() for row in rows}):
+                partition_ensure(day)
+
+        restore_prepare_register(TelemetryRecord._meta.label_lower, telemetry_partitions)

@@ -39,3 +39,9 @@ class FactoriesConfig(AppConfig):
                 "schedule": crontab(hour=3, minute=15),
             },
         )
+
+        # Archives whose download link expired are deleted (factories.data_exports).
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "factories-data-exports-purge",
+            {"task": "factories.tasks.data_exports_purge", "schedule": 3600.0},
+        )

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -458,3 +459,57 @@ class LineDayPlan(FactoryOwned):
 
     def __str__(self) -> str:
         return f"{self.line} {self.date}: {self.headcount}"
+
+
+class DataExport(FactoryOwned):
+    """An export of all the factory's data as one archive (core.tenant_archive), made by a
+    Celery task; the owner's page reads its progress, and its download link expires."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    tables_done = models.PositiveIntegerField(_("tables done"), default=0)
+    tables_total = models.PositiveIntegerField(_("tables"), default=0)
+    # Stored under exports/, a folder core.media serves to nobody: the archive is downloaded
+    # only through the job's expiring link.
+    archive = models.FileField(_("archive"), upload_to="exports/", blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    # The download link's secret (a "_secret" column: never itself in an archive).
+    link_secret = models.CharField(max_length=64, blank=True, editable=False)
+    expires_at = models.DateTimeField(_("link expires at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    started_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["factory", "-created_at"], name="data_export_factory_created")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.status} {self.tables_done}/{self.tables_total}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return round(100 * self.tables_done / self.tables_total) if self.tables_total else 0
+
+    @property
+    def link_open(self) -> bool:
+        """The archive is ready and its download link has not expired."""
+        return (
+            self.status == self.Status.DONE
+            and self.expires_at is not None
+            and timezone.now() < self.expires_at
+        )

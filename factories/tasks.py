@@ -1,11 +1,21 @@
 """Celery tasks of factories/: they take ids and are idempotent. The daily anonymisation of
-leavers is scheduled in FactoriesConfig.ready()."""
+leavers and the hourly purge of expired export archives are scheduled in
+FactoriesConfig.ready(); `data_export_run` lives next to the service that queues it
+(factories/data_exports.py)."""
 
 from celery import shared_task
 
 from core.audit import acting_as
 from factories.anonymisation import leavers_anonymise
+from factories.data_exports import data_export_run, data_exports_purge_task
 from factories.models import Factory
+
+__all__ = [
+    "data_export_run",
+    "data_exports_purge_task",
+    "leavers_anonymise_all",
+    "leavers_anonymise_task",
+]
 
 
 @shared_task(acks_late=True, ignore_result=True, max_retries=3)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from factories import setup_views, views
+from factories import data_views, setup_views, views
 
 app_name = "factories"
 
@@ -20,4 +20,14 @@ urlpatterns = [
     path("setup/calendar/import/", setup_views.calendar_import, name="calendar-import"),
     path("setup/calendar/export.xlsx", setup_views.calendar_export, name="calendar-export"),
     path("setup/calendar/template.xlsx", setup_views.calendar_template, name="calendar-template"),
+    # The factory's data: export all of it (factories/data_views.py)
+    path("data/", data_views.data_page, name="data"),
+    path("data/exports/", data_views.data_export_new, name="data-export-new"),
+    path("data/exports/<int:pk>/", data_views.data_export_progress, name="data-export"),
+    # The expiring link: its secret alone names the export (and only its factory's owner).
+    path(
+        "data/download/<str:token>/",
+        data_views.data_export_download,
+        name="data-export-download",
+    ),
 ]

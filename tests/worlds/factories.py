@@ -1,3 +1,9 @@
+import secrets
+from datetime import timedelta
+
+from django.utils import timezone
+
+from factories.models import DataExport
 from tests.factories import (
     CalendarDayFactory,
     LineDayPlanFactory,
@@ -17,3 +23,16 @@ def populate(world) -> None:
     WorkerSkillFactory(factory=world.factory, worker=world.worker)
     CalendarDayFactory(factory=world.factory)
     LineDayPlanFactory(factory=world.factory, line=world.line)
+    # A finished export of all the factory's data (its archive is not stored in the world).
+    finished = timezone.now()
+    DataExport.objects.create(
+        factory=world.factory,
+        started_by=world.owner,
+        status=DataExport.Status.DONE,
+        tables_done=1,
+        tables_total=1,
+        archive=f"exports/{world.factory.pk}/{world.tag}.zip",
+        link_secret=secrets.token_urlsafe(32),
+        finished_at=finished,
+        expires_at=finished + timedelta(hours=24),
+    )
