@@ -39,7 +39,10 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
 
+from core.crypto import EncryptedTextField
 from core.media import media_owners
+from core.models import Organization
+from core.privacy import sensitive_read_record
 from core.tabular import rows_to_csv
 from core.tenant_rows import TenantTable, tenant_tables
 
@@ -307,6 +310,7 @@ def archive_write(
             entry["withheld"] = sorted(withheld_fields(model))
             manifest["references"][label] = entry
         manifest["media"] = _write_media(archive, tables, tenant_id)
+        _sensitive_reads_record(tables, tenant_id)
         archive.writestr(
             "README.txt",
             README.format(
@@ -319,6 +323,23 @@ def archive_write(
             "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True)
         )
     return manifest
+
+
+def _sensitive_reads_record(tables: list[TenantTable], tenant_id: int) -> None:
+    """The archive holds encrypted fields in full (it is the tenant's own copy): one audited
+    read per table that has them, naming its rows (core.privacy; actor from the audit context)."""
+    for table in tables:
+        encrypted = [
+            f.name for f in table.model._meta.concrete_fields if isinstance(f, EncryptedTextField)
+        ]
+        if encrypted:
+            sensitive_read_record(
+                objects=list(table.rows(tenant_id).only("pk").order_by("pk")),
+                fields=encrypted,
+                reason="tenant data export",
+                subject=f"Data export: {table.model._meta.verbose_name_plural}",
+                organization=Organization._base_manager.get(pk=tenant_id),
+            )
 
 
 def _label_of(item) -> str:

@@ -13,9 +13,11 @@ from django.db import connection
 
 from core import rls
 from core.errors import DomainError
+from core.models import AuditEntry
 from core.tenant_archive import USER_FIELDS, archive_bytes, withheld_fields
 from core.tenant_restore import archive_restore
 from core.tenant_rows import tenant_tables, tenant_tables_in_load_order
+from factories.models import Worker
 from tests.worlds import build_world, project_models
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +144,22 @@ def test_secrets_are_not_in_the_archive():
     assert {key for user in users for key in user} == set(USER_FIELDS)
     assert all("key_hash" not in token and token["prefix"] for token in tokens)
     assert all("token" not in invitation for invitation in invitations)
+
+
+def test_an_archive_is_one_audited_read_of_the_workers_full_accounts():
+    # Given a complete factory with workers
+    world = build_world("alpha")
+    with rls.platform():
+        workers = list(
+            Worker.objects.filter(factory=world.factory).order_by("pk").values_list("pk", flat=True)
+        )
+    # When its archive is written
+    archive_of(world)
+    # Then one "Viewed" entry records the read of every worker's account, for the factory
+    with rls.platform():
+        reads = AuditEntry.objects.filter(
+            action=AuditEntry.Action.ACCESS, additional_data__reason="tenant data export"
+        )
+        assert [(e.organization_id, e.additional_data["objects"]) for e in reads] == [
+            (world.factory.pk, workers)
+        ]
