@@ -4,7 +4,7 @@ import pytest
 
 from core import rls
 from core.rls import factory_owned_models
-from core.tenant_rows import tenant_row_counts, tenant_tables
+from core.tenant_rows import tenant_row_counts, tenant_tables, tenant_tables_children_first
 from tests.worlds import build_world
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -29,3 +29,22 @@ def test_a_complete_factory_has_rows_in_every_table_but_the_districts():
     assert sorted(label for label, count in counts.items() if count == 0) == ["factories.district"]
     assert counts["core.organization"] == 1
     assert counts["factories.factory"] == 1
+
+
+def test_children_first_puts_every_table_before_the_tables_it_points_at():
+    # Given the tenant tables in deletion order
+    ordered = tenant_tables_children_first()
+    position = {table.model: index for index, table in enumerate(ordered)}
+    # When each foreign key between two different tenant tables is looked at
+    late = [
+        f"{table.label}.{field.name}"
+        for table in ordered
+        for field in table.model._meta.concrete_fields
+        if field.is_relation
+        and field.related_model in position
+        and field.related_model is not table.model
+        and position[field.related_model] < position[table.model]
+    ]
+    # Then none points at a table deleted earlier, and every table is there once
+    assert late == []
+    assert sorted(t.label for t in ordered) == sorted(t.label for t in tenant_tables())
