@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.navigation import navigation_register
@@ -23,6 +24,16 @@ class FactoriesConfig(AppConfig):
         from factories.reach import reach_of
 
         register_reach(reach_of)
+
+        from core.read_only import register_read_only
+        from factories.closure import factory_read_only_reason
+
+        register_read_only(factory_read_only_reason)
+
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "factories-closures-erase-due",
+            {"task": "factories.tasks.closures_erase_due", "schedule": 3600.0},
+        )
 
         from core.setup_checklist import checklist_register
         from factories.checklist import ITEMS as CHECKLIST
