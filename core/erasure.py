@@ -15,12 +15,14 @@ from __future__ import annotations
 import logging
 
 from auditlog.context import disable_auditlog
+from auditlog.registry import auditlog
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import Count, ProtectedError, RestrictedError
+from django.db.models.functions import Cast
 
 from core import rls
 from core.models import AuditEntry, Membership, Organization, TenantErasure, User
@@ -81,6 +83,11 @@ def _users_erase(user_ids: list[int]) -> tuple[int, int]:
     users = User.objects.filter(pk__in=user_ids)
     usernames = list(users.values_list("username", flat=True))
     _sessions_delete({str(pk) for pk in user_ids})
+    # Their own audit trail (the login's creation and changes: username, names, e-mail).
+    AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User),
+        object_pk__in=[str(pk) for pk in user_ids],
+    )._raw_delete(AuditEntry.objects.db)
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username__in=usernames).delete()
     try:
@@ -97,12 +104,21 @@ def _users_erase(user_ids: list[int]) -> tuple[int, int]:
         return 0, len(user_ids)
 
 
-def _tenant_audit_trail_delete(tenant_id: int) -> None:
-    """Audit entries about the tenant's organization kept outside its scope (a platform
-    operator's change to it: acting for no organization)."""
-    AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Organization), object_pk=str(tenant_id)
-    ).delete()
+def _audit_entries_about_delete(tenant_id: int) -> None:
+    """Audit entries about the tenant's rows written outside its scope: a platform operator's
+    change (acting for no organization), a partner's (a merchant placing an order at the
+    factory). The tenant's own entries go with its rows (their `organization`)."""
+    for table in tenant_tables():
+        # Models auditlog does not track (telemetry, rollups) have no entries to look for.
+        if table.model is AuditEntry or not auditlog.contains(table.model):
+            continue
+        pks = (
+            table.rows(tenant_id).annotate(pk_text=Cast("pk", models.CharField())).values("pk_text")
+        )
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(table.model, for_concrete_model=False),
+            object_pk__in=pks,
+        )._raw_delete(AuditEntry.objects.db)
 
 
 def tenant_erase(*, tenant_id: int) -> TenantErasure:
@@ -113,7 +129,7 @@ def tenant_erase(*, tenant_id: int) -> TenantErasure:
         before = tenant_row_counts(tenant_id)
         files = _file_names(tenant_id)
         users = _members_alone(tenant_id)
-        _tenant_audit_trail_delete(tenant_id)
+        _audit_entries_about_delete(tenant_id)
         for table in tenant_tables_children_first():
             rows = table.rows(tenant_id)
             rows._raw_delete(rows.db)

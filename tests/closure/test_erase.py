@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -13,7 +14,7 @@ from django.db import connection
 
 from core import rls
 from core.errors import NotAllowed
-from core.models import TenantErasure, User
+from core.models import AuditEntry, TenantErasure, User
 from core.roles import ROLES_BY_KIND, OrgKind, Role
 from core.tenant_rows import tenant_row_counts
 from devices import partitions
@@ -99,10 +100,14 @@ def test_erasure_on_postgres_empties_the_factorys_telemetry_partitions(worlds):
 
 
 @pytest.fixture
-def closing(db):
+def owner(db):
+    return UserFactory(username="gamma-owner")
+
+
+@pytest.fixture
+def closing(owner):
     """A small factory with its owner, closing since 2 March (grace ends 1 April)."""
     factory = FactoryFactory(organization__code="gamma")
-    owner = UserFactory(username="gamma-owner")
     MembershipFactory(user=owner, organization=factory.organization, role=Role.FACTORY_OWNER)
     factory_closure_request(factory=factory, by=owner, now=REQUESTED)
     return Factory.objects.get(pk=factory.pk)
@@ -121,7 +126,7 @@ def test_erasure_is_refused_on_the_grace_periods_last_day(closing):
 
 
 def test_the_command_erases_only_the_factories_past_their_grace(
-    closing, settings, tmp_path, django_capture_on_commit_callbacks
+    closing, owner, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     # given a closing factory past its grace, with a worker's photo on storage, and an active one
     settings.MEDIA_ROOT = str(tmp_path)
@@ -129,6 +134,15 @@ def test_the_command_erases_only_the_factories_past_their_grace(
     WorkerFactory(line__factory=closing, photo=photo)
     active = FactoryFactory(organization__code="delta")
     active_before = _counts(active.pk)
+    # (the closure's audit entry names no organization: it is not counted among the rows)
+    about_factory = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Factory), object_pk=str(closing.pk)
+    )
+    about_owner = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_pk=str(owner.pk)
+    )
+    assert about_factory.filter(organization=None).exists()
+    assert about_owner.exists()
     # when the command runs after the grace period
     after_grace = datetime(2026, 4, 2, 1, 0, tzinfo=UTC)
     with (
@@ -142,3 +156,6 @@ def test_the_command_erases_only_the_factories_past_their_grace(
     assert not any(_counts(closing.pk).values())
     assert not default_storage.exists(photo)
     assert _counts(active.pk) == active_before
+    # and so are the closure's audit entry (outside its rows) and the owner's login's
+    assert not about_factory.exists()
+    assert not about_owner.exists()
