@@ -125,7 +125,7 @@ def tenant_erase(*, tenant_id: int) -> TenantErasure:
     """Delete every row of the tenant, its files and its own logins; write and return the
     report. All or nothing: the files go once the rows' deletion has committed."""
     with rls.platform(), disable_auditlog(), transaction.atomic():
-        tenant = Organization.objects.select_for_update().get(pk=tenant_id)
+        tenant = Organization.objects.select_for_update(no_key=True).get(pk=tenant_id)
         before = tenant_row_counts(tenant_id)
         files = _file_names(tenant_id)
         users = _members_alone(tenant_id)

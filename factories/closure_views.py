@@ -54,22 +54,36 @@ def closure_cancel(request):
 @platform_operator_required
 @require_POST
 def console_closure(request, pk):
-    """A platform operator closes a factory, or cancels its closure (`cancel=1`)."""
+    """A platform operator closes a factory (read-only for the grace period, then erased)."""
     factory = get_object_or_404(Factory, pk=pk)
     try:
-        if request.POST.get("cancel") == "1":
-            closure.factory_closure_cancel(factory=factory, by=request.user)
-            messages.success(request, _("The closure is cancelled."))
-        else:
-            factory = closure.factory_closure_request(factory=factory, by=request.user)
-            messages.success(
-                request,
-                _("The factory is read-only until %(date)s, then erased.")
-                % {"date": factory.closing_grace_ends_on.isoformat()},
-            )
+        factory = closure.factory_closure_request(factory=factory, by=request.user)
     except DomainError as error:
         messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("The factory is read-only until %(date)s, then erased.")
+            % {"date": factory.closing_grace_ends_on.isoformat()},
+        )
     return redirect("platform:tenant", pk=pk)
 
 
 console_closure.model = Factory
+
+
+@platform_operator_required
+@require_POST
+def console_closure_cancel(request, pk):
+    """A platform operator cancels a factory's closure during its grace period."""
+    factory = get_object_or_404(Factory, pk=pk)
+    try:
+        closure.factory_closure_cancel(factory=factory, by=request.user)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The closure is cancelled."))
+    return redirect("platform:tenant", pk=pk)
+
+
+console_closure_cancel.model = Factory

@@ -12,5 +12,10 @@ urlpatterns = [
     path("<int:pk>/", console.tenant, name="tenant"),
     path("<int:pk>/active/", console.tenant_active, name="tenant-active"),
     path("<int:pk>/closure/", closure_views.console_closure, name="tenant-closure"),
+    path(
+        "<int:pk>/closure/cancel/",
+        closure_views.console_closure_cancel,
+        name="tenant-closure-cancel",
+    ),
     path("<int:pk>/invite/", console.tenant_invite_owner, name="tenant-invite"),
 ]

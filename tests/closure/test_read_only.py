@@ -214,3 +214,10 @@ def test_cancelling_an_active_factory_is_refused(factory, owner):
     with pytest.raises(NotAllowed) as refused:
         factory_closure_cancel(factory=factory, by=owner)
     assert refused.value.code == "invalid_transition"
+
+
+def test_a_platform_operator_cancels_a_closure_from_the_console(closing):
+    operator = UserFactory(username="operator", is_platform_operator=True)
+    response = page_as(operator).post(reverse("platform:tenant-closure-cancel", args=[closing.pk]))
+    assert response.status_code == 302
+    assert Factory.objects.get(pk=closing.pk).status == "active"
