@@ -13,7 +13,6 @@ from collections.abc import Callable
 
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
-from django.urls import resolve
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
@@ -80,7 +79,7 @@ class ReadOnlyTenantMiddleware:
             return None
         if getattr(view_func, "writes_while_read_only", False):
             return None
-        if resolve(request.path_info).view_name in SESSION_URL_NAMES:
+        if request.resolver_match.view_name in SESSION_URL_NAMES:
             return None
         reason = read_only_reason(getattr(request, "organization", None))
         if reason is None:

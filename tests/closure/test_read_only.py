@@ -221,3 +221,8 @@ def test_a_platform_operator_cancels_a_closure_from_the_console(closing):
     response = page_as(operator).post(reverse("platform:tenant-closure-cancel", args=[closing.pk]))
     assert response.status_code == 302
     assert Factory.objects.get(pk=closing.pk).status == "active"
+
+
+def test_signing_out_still_works_while_closing(closing, owner):
+    response = page_as(owner).post(reverse("core:logout"))
+    assert response.status_code == 302
