@@ -6,11 +6,14 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt, AccessLog
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 
 from core import rls
 from core.errors import NotAllowed
@@ -21,7 +24,13 @@ from devices import partitions
 from devices.models import TelemetryRecord
 from factories.closure import factory_closure_request, factory_erase
 from factories.models import Factory
-from tests.factories import FactoryFactory, MembershipFactory, UserFactory, WorkerFactory
+from tests.factories import (
+    FactoryFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+    WorkerFactory,
+)
 from tests.worlds import build_world
 
 FACTORY_ROLES = ROLES_BY_KIND[OrgKind.FACTORY]
@@ -159,3 +168,32 @@ def test_the_command_erases_only_the_factories_past_their_grace(
     # and so are the closure's audit entry (outside its rows) and the owner's login's
     assert not about_factory.exists()
     assert not about_owner.exists()
+
+
+def test_erasure_deletes_the_logins_sessions_and_lockout_records_but_keeps_a_shared_login(
+    closing, owner
+):
+    # given the owner's session and failed log-ins, and a manager who also works for a merchant
+    client = Client()
+    client.force_login(owner)
+    AccessAttempt.objects.create(
+        username="gamma-owner", ip_address="10.0.0.1", failures_since_start=2
+    )
+    AccessLog.objects.create(username="gamma-owner", ip_address="10.0.0.1")
+    shared = UserFactory(username="shared-manager")
+    MembershipFactory(user=shared, organization=closing.organization, role=Role.FACTORY_MANAGER)
+    MembershipFactory(
+        user=shared,
+        organization=OrganizationFactory(kind=OrgKind.MERCHANT),
+        role=Role.MERCHANT_BUYER,
+    )
+    # when the factory is erased after its grace period
+    report = factory_erase(factory=closing, now=datetime(2026, 4, 2, 1, 0, tzinfo=UTC))
+    # then the owner's login, session and lockout records are gone; the shared login stays with
+    # its merchant membership only
+    assert (report.users_deleted, report.users_anonymised) == (1, 0)
+    assert not User.objects.filter(pk=owner.pk).exists()
+    assert not Session.objects.exists()
+    assert not AccessAttempt.objects.exists()
+    assert not AccessLog.objects.exists()
+    assert list(shared.memberships.values_list("role", flat=True)) == [Role.MERCHANT_BUYER]
