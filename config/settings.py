@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "core.middleware.UserLanguageMiddleware",
     "core.middleware.ActingOrganizationMiddleware",
     "factories.middleware.FactoryTimeZoneMiddleware",
+    "core.read_only.ReadOnlyTenantMiddleware",
     "core.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -290,6 +291,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "auth.Permission",
     "core.IdempotencyRecord",
     "core.AuditEntry",
+    "core.TenantErasure",
 )
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
@@ -307,6 +309,9 @@ FIELD_KEY_FILE = env.path("FIELD_KEY_FILE", default=VAR_DIR / "field-keys.json")
 SEAMLINE = {
     "IDEMPOTENCY_TTL_HOURS": env.int("IDEMPOTENCY_TTL_HOURS", default=48),
     "DEFAULT_FACTORY_TIME_ZONE": TIME_ZONE,
+    # A closing factory is read-only for this many days (its owner exports its data, or
+    # cancels), then erased (factories/closure.py).
+    "FACTORY_CLOSURE_GRACE_DAYS": env.int("FACTORY_CLOSURE_GRACE_DAYS", default=30),
 }
 
 LOGGING = {

@@ -281,3 +281,30 @@ class AuditEntry(AbstractLogEntry, TenantModel):
     @classmethod
     def scope_for(cls, org) -> Q:
         return Q(organization=org)
+
+
+class TenantErasure(models.Model):
+    """The report of a closed tenant's erasure, kept by the platform after every row of the
+    tenant is gone: which tenant (its id and code, no foreign key: the row it named is deleted),
+    when, and each table's rows before and after (all zeros after, or the erasure failed)."""
+
+    tenant_id = models.BigIntegerField(_("tenant id"), db_index=True)
+    tenant_code = models.CharField(_("tenant code"), max_length=40)
+    erased_at = models.DateTimeField(_("erased at"), default=timezone.now)
+    rows_before = models.JSONField(_("rows before"), default=dict)
+    rows_after = models.JSONField(_("rows after"), default=dict)
+    users_deleted = models.PositiveIntegerField(_("users deleted"), default=0)
+    users_anonymised = models.PositiveIntegerField(_("users anonymised"), default=0)
+    files_deleted = models.PositiveIntegerField(_("files deleted"), default=0)
+
+    class Meta:
+        verbose_name = _("tenant erasure")
+        verbose_name_plural = _("tenant erasures")
+        ordering = ["-erased_at"]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_code} ({self.erased_at:%Y-%m-%d})"
+
+    @property
+    def verified(self) -> bool:
+        return not any(self.rows_after.values())

@@ -109,3 +109,10 @@ def tenant_tables_in_load_order() -> list[TenantTable]:
             ordered.append(table)
             placed.add(table)
     return ordered
+
+
+def tenant_tables_children_first() -> list[TenantTable]:
+    """The load order backwards: a table before every table it points at, the order a tenant's
+    rows are deleted in (each table in one bulk statement, no foreign key naming a row already
+    gone; a cycle's keys are deferred to the commit)."""
+    return list(reversed(tenant_tables_in_load_order()))

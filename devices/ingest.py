@@ -122,6 +122,7 @@ class DeviceDirectory:
     def __init__(self):
         self._loaded_at = clock.monotonic()
         self._factories: dict[str, int] = {}
+        self._closing: set[str] = set()  # codes of factories closing: read-only (factories.closure)
         self._devices: dict[tuple[str, str], DeviceInfo] = {}
         self._by_id: dict[int, DeviceInfo] = {}
         self._codes: dict[tuple[int, str], DeviceInfo] = {}
@@ -135,6 +136,10 @@ class DeviceDirectory:
         if factory_code not in self._factories:
             self._load(factory_code)
         return self._factories.get(factory_code)
+
+    def is_closing(self, factory_code: str) -> bool:
+        """The factory is closing: read-only, its devices' messages are refused."""
+        return factory_code in self._closing
 
     def device(self, factory_code: str, device_code: str) -> DeviceInfo | None:
         if clock.monotonic() - self._loaded_at > self.REFRESH_SECONDS:
@@ -179,14 +184,15 @@ class DeviceDirectory:
             self._devices[(factory_code, code)] = info
             self._codes[(factory_id, code)] = info
             self._by_id[device_id] = info
-        if factory_code not in self._factories:
-            factory_id = (
-                Factory.objects.filter(organization__code=factory_code)
-                .values_list("pk", flat=True)
-                .first()
-            )
-            if factory_id is not None:
-                self._factories[factory_code] = factory_id
+        factory = (
+            Factory.objects.filter(organization__code=factory_code)
+            .values_list("pk", "status")
+            .first()
+        )
+        if factory is not None:
+            self._factories[factory_code] = factory[0]
+            if factory[1] == Factory.Status.CLOSING:
+                self._closing.add(factory_code)
 
 
 directory = DeviceDirectory()
@@ -469,6 +475,11 @@ def _route(message: Incoming, received_at: datetime, dead: list):
                 DeadLetter.Reason.WRONG_FACTORY,
                 f"no factory {factory_code!r}",
             )
+        )
+        return None
+    if directory.is_closing(factory_code):
+        dead.append(
+            _dead(message, received_at, DeadLetter.Reason.FACTORY_CLOSING, factory_id=factory_id)
         )
         return None
     info = directory.device(factory_code, device_code)

@@ -40,6 +40,7 @@ from core import rls
 from devices import conf, services
 from devices.ingest import Incoming, ingest_messages, topic_for
 from devices.models import Alarm, Device, PollStatus, Protocol
+from factories.models import Factory
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +172,8 @@ def due_targets(now=None, device_ids=None) -> list[PollTarget]:
     devices = (
         Device.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
         .filter(protocol=Protocol.MODBUS_TCP, is_active=True, register_map__isnull=False)
+        # A closing factory is read-only (factories.closure): its machines are not polled.
+        .filter(factory__status=Factory.Status.ACTIVE)
         .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now + slack))
         .select_related("factory__organization", "register_map")
         .order_by("pk")

@@ -233,6 +233,7 @@ class DeadLetter(TenantModel):
         OUT_OF_RANGE = "out_of_range", _("Value out of range")
         UNDECODABLE = "undecodable", _("Could not be decoded")
         REFUSED = "refused", _("Refused by the database")
+        FACTORY_CLOSING = "factory_closing", _("Factory closing (read-only)")
 
     factory = models.ForeignKey(
         "factories.Factory",

@@ -26,6 +26,16 @@ class FactoriesConfig(AppConfig):
 
         register_reach(reach_of)
 
+        from core.read_only import register_read_only
+        from factories.closure import factory_read_only_reason
+
+        register_read_only(factory_read_only_reason)
+
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "factories-closures-erase-due",
+            {"task": "factories.tasks.closures_erase_due", "schedule": 3600.0},
+        )
+
         from core.setup_checklist import checklist_register
         from factories.checklist import ITEMS as CHECKLIST
 

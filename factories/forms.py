@@ -175,3 +175,20 @@ class OwnerInviteForm(PageForm):
     username = forms.CharField(max_length=150, required=False)
     phone = forms.CharField(max_length=40, required=False)
     email = forms.CharField(max_length=254, required=False)
+
+
+class ClosureConfirmForm(PageForm):
+    """The owner types the factory's code to confirm its closure (it cannot be undone after
+    the grace period)."""
+
+    code = forms.CharField(label=_("Type the factory's code to confirm"), max_length=40)
+
+    def __init__(self, *args, factory_code: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.factory_code = factory_code
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        if code != self.factory_code:
+            raise forms.ValidationError(_("This is not the factory's code."))
+        return code

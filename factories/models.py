@@ -147,6 +147,20 @@ class Factory(TenantModel):
         ),
     )
 
+    class Status(models.TextChoices):
+        """Active, or closing: read-only until the grace period ends, then erased
+        (factories/closure.py; docs/operations.md, "Closing a tenant")."""
+
+        ACTIVE = "active", _("Active")
+        CLOSING = "closing", _("Closing")
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    closing_requested_at = models.DateTimeField(_("closure requested at"), null=True, blank=True)
+    # The last day (factory's calendar) of the grace period; the factory is erased after it.
+    closing_grace_ends_on = models.DateField(_("read-only until"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("factory")
         verbose_name_plural = _("factories")

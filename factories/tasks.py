@@ -1,16 +1,18 @@
-"""Celery tasks of factories/: they take ids and are idempotent. The daily anonymisation of
-leavers and the hourly purge of expired export archives are scheduled in
-FactoriesConfig.ready(); `data_export_run` lives next to the service that queues it
-(factories/data_exports.py)."""
+"""Celery tasks of factories/: doors into its services, taking ids, idempotent. The daily
+anonymisation of leavers, the hourly purge of expired export archives and the hourly erasure
+of closures past their grace are scheduled in FactoriesConfig.ready(); `data_export_run`
+lives next to the service that queues it (factories/data_exports.py)."""
 
 from celery import shared_task
 
 from core.audit import acting_as
 from factories.anonymisation import leavers_anonymise
+from factories.closure import factory_closures_erase_due
 from factories.data_exports import data_export_run, data_exports_purge_task
 from factories.models import Factory
 
 __all__ = [
+    "closures_erase_due",
     "data_export_run",
     "data_exports_purge_task",
     "leavers_anonymise_all",
@@ -36,3 +38,10 @@ def leavers_anonymise_all() -> int:
         leavers_anonymise_task.delay(factory_id)
         queued += 1
     return queued
+
+
+@shared_task(acks_late=True, name="factories.tasks.closures_erase_due", rls="platform")
+def closures_erase_due() -> list[int]:
+    """Erase the closing factories whose grace period is over (beat, hourly: a factory's day
+    ends at its own midnight). Returns the erased tenants' ids."""
+    return [report.tenant_id for report in factory_closures_erase_due()]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from factories import data_views, setup_views, views
+from factories import closure_views, data_views, setup_views, views
 
 app_name = "factories"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("setup/calendar/confirm/", setup_views.calendar_confirm, name="calendar-confirm"),
     path("setup/calendar/import/", setup_views.calendar_import, name="calendar-import"),
     path("setup/calendar/export.xlsx", setup_views.calendar_export, name="calendar-export"),
+    path("setup/closure/", closure_views.closure_page, name="closure"),
+    path("setup/closure/cancel/", closure_views.closure_cancel, name="closure-cancel"),
     path("setup/calendar/template.xlsx", setup_views.calendar_template, name="calendar-template"),
     # The factory's data: export all of it (factories/data_views.py)
     path("data/", data_views.data_page, name="data"),

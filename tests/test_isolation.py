@@ -28,7 +28,7 @@ from rest_framework.test import APIClient
 
 from core import rls
 from core.media import media_owners
-from core.models import User
+from core.models import TenantErasure, User
 from core.roles import ROLES_BY_KIND, OrgKind
 from core.tenancy import TenantModel
 from core.tenant_archive import archive_bytes
@@ -42,8 +42,9 @@ pytestmark = pytest.mark.django_db
 REFUSED = {401, 403, 404, 405}
 NOT_ROUTES = ("admin/", "i18n/", "jsi18n/", "api/schema/", "api/docs/", "static/")
 GLOBAL_MODELS = {User}  # people may act for several organizations; reached via Membership
-# The ingest processes' MQTT sessions are the platform's own: no tenant's data, no route.
-PLATFORM_MODELS = {IngestSession}
+# The ingest processes' MQTT sessions are the platform's own: no tenant's data, no route. So are
+# the reports of erased tenants (counts only, kept after the tenant's rows are gone).
+PLATFORM_MODELS = {IngestSession, TenantErasure}
 
 
 def project_models():

@@ -8,6 +8,7 @@ from core.acting import set_acting
 from core.api.idempotency import HEADER, run_idempotently
 from core.errors import Conflict
 from core.models import ApiToken
+from core.read_only import SAFE_METHODS, read_only_refusal
 from core.roles import MANAGERS, NOBODY, OrgKind
 
 READ_ACTIONS = frozenset({"list", "retrieve", "metadata"})
@@ -24,6 +25,9 @@ class TenantViewSet(viewsets.GenericViewSet):
     read_roles: frozenset = NOBODY
     write_roles: frozenset = MANAGERS
     action_roles: dict[str, frozenset] = {}
+    # Actions that still write while the tenant is read-only (core.read_only): the owner's
+    # export and the closure's cancellation.
+    writes_while_read_only: frozenset[str] = frozenset()
 
     def roles_for_action(self) -> frozenset:
         if self.action in self.action_roles:
@@ -43,6 +47,10 @@ class TenantViewSet(viewsets.GenericViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if request.method not in SAFE_METHODS and self.action not in self.writes_while_read_only:
+            refusal = read_only_refusal(getattr(request, "organization", None))
+            if refusal is not None:
+                raise refusal
         key = request.headers.get(HEADER)
         if request.method == "POST" and key:
             handler = self.post

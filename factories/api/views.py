@@ -5,6 +5,7 @@ from zoneinfo import available_timezones
 import django_filters
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -24,7 +25,7 @@ from core.roles import (
     PLANNING,
     SUPPLIERS,
 )
-from factories import services
+from factories import closure, services
 from factories.badges import badge_normalise
 from factories.models import (
     CalendarDay,
@@ -86,8 +87,10 @@ class FactorySerializer(TenantModelSerializer):
             "statutory_calendar",
             "shares_with_district",
             "personal_data_retention_days",
+            "status",
+            "closing_grace_ends_on",
         ]
-        read_only_fields = ["district"]
+        read_only_fields = ["district", "status", "closing_grace_ends_on"]
 
     id = serializers.IntegerField(source="pk", read_only=True)
 
@@ -129,6 +132,20 @@ class FactoryViewSet(TenantReadOnlyViewSet, mixins.UpdateModelMixin):
     serializer_class = FactorySerializer
     read_roles = FACTORY_ALL | PARTNERS
     write_roles = OWNERS
+    action_roles = {"closure": OWNERS}
+    writes_while_read_only = frozenset({"closure"})
+
+    @extend_schema(request=None, responses=FactorySerializer)
+    @action(detail=True, methods=["post", "delete"])
+    def closure(self, request, pk=None):
+        """POST closes the factory: read-only for the grace period, then erased (its owner's
+        or a platform operator's call). DELETE cancels the closure during the grace period."""
+        factory = self.get_object()
+        if request.method == "DELETE":
+            factory = closure.factory_closure_cancel(factory=factory, by=request.user)
+        else:
+            factory = closure.factory_closure_request(factory=factory, by=request.user)
+        return Response(self.get_serializer(factory).data)
 
 
 class PartnershipSerializer(TenantModelSerializer):

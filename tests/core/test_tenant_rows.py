@@ -4,7 +4,12 @@ import pytest
 
 from core import rls
 from core.rls import factory_owned_models
-from core.tenant_rows import tenant_row_counts, tenant_tables, tenant_tables_in_load_order
+from core.tenant_rows import (
+    tenant_row_counts,
+    tenant_tables,
+    tenant_tables_children_first,
+    tenant_tables_in_load_order,
+)
 from tests.worlds import build_world
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -47,3 +52,7 @@ def test_load_order_puts_every_table_after_the_tenant_tables_it_points_to():
         and position[field.related_model] > position[table.model]
     ]
     assert forward == []
+
+
+def test_children_first_is_the_load_order_backwards():
+    assert tenant_tables_children_first() == list(reversed(tenant_tables_in_load_order()))
