@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.read_only import writes_while_read_only
 from core.roles import OWNERS
 from core.views import role_required
 from factories.data_exports import LinkExpired, data_export_file, data_export_start
@@ -26,6 +27,7 @@ def data_page(request):
     return render(request, "factories/data/page.html", {"exports": exports})
 
 
+@writes_while_read_only  # the owner takes the data away during a closure's grace
 @require_POST
 @role_required(OWNERS)
 def data_export_new(request):

@@ -16,7 +16,7 @@ from devices.ingest import directory, ingest_messages
 from devices.modbus import due_targets
 from devices.models import DeadLetter, TelemetryRecord
 from factories.closure import factory_closure_cancel, factory_closure_request
-from factories.models import Factory, SewingLine
+from factories.models import DataExport, Factory, SewingLine
 from tests.devices.conftest import message
 from tests.factories import (
     DeviceFactory,
@@ -226,3 +226,18 @@ def test_a_platform_operator_cancels_a_closure_from_the_console(closing):
 def test_signing_out_still_works_while_closing(closing, owner):
     response = page_as(owner).post(reverse("core:logout"))
     assert response.status_code == 302
+
+
+def test_the_owner_still_exports_the_data_while_closing(
+    closing, owner, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    # Given a closing factory (read-only)
+    settings.MEDIA_ROOT = tmp_path
+    # When its owner starts the export of all its data from the data page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = page_as(owner).post(reverse("factories:data-export-new"))
+    # Then it is accepted and the archive is written, for the owner to take away
+    assert response.status_code == 302
+    assert list(DataExport.objects.filter(factory=closing).values_list("status", flat=True)) == [
+        DataExport.Status.DONE
+    ]
