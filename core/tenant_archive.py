@@ -47,6 +47,18 @@ from core.tabular import rows_to_csv
 from core.tenant_rows import TenantTable, tenant_tables
 
 FORMAT_VERSION = 1
+
+# Documents an app renders from the tenant's rows (payroll's payslips), registered from its
+# AppConfig.ready() (core imports no domain app): `source(tenant_id)` yields (name, PDF bytes).
+_document_sources: list[Callable[[int], Iterable[tuple[str, bytes]]]] = []
+
+
+def archive_documents_register(source: Callable[[int], Iterable[tuple[str, bytes]]]) -> None:
+    """Add a source of rendered documents to every tenant archive (under documents/)."""
+    if source not in _document_sources:
+        _document_sources.append(source)
+
+
 CHUNK = 2000
 # Columns that hold a secret, by name: never exported (tokens keep their name and prefix).
 SECRET_NAMES = ("password", "secret", "token")
@@ -287,6 +299,7 @@ def archive_write(
         "tables": {},
         "references": {},
         "media": [],
+        "documents": [],
     }
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         total = len(tables)
@@ -310,6 +323,7 @@ def archive_write(
             entry["withheld"] = sorted(withheld_fields(model))
             manifest["references"][label] = entry
         manifest["media"] = _write_media(archive, tables, tenant_id)
+        manifest["documents"] = _write_documents(archive, tenant_id)
         _sensitive_reads_record(tables, tenant_id)
         archive.writestr(
             "README.txt",
@@ -370,6 +384,17 @@ def _write_media(archive: zipfile.ZipFile, tables: list[TenantTable], tenant_id:
             while block := source.read(1024 * 1024):
                 out.write(block)
         written.append({"name": name, "file": f"media/{name}", "sha256": out.close()})
+    return written
+
+
+def _write_documents(archive: zipfile.ZipFile, tenant_id: int) -> list:
+    """The registered apps' documents of the tenant, rendered as the platform shows them."""
+    written = []
+    for source in _document_sources:
+        for name, content in source(tenant_id):
+            out = _HashingWriter(archive, f"documents/{name}")
+            out.write(content)
+            written.append({"file": f"documents/{name}", "sha256": out.close()})
     return written
 
 

@@ -23,6 +23,12 @@ class PayrollConfig(AppConfig):
         navigation_register(ITEMS)
         home_cards_register(HOME_CARDS)
 
+        # A factory's data export carries the payslips of its approved periods as PDFs.
+        from core.tenant_archive import archive_documents_register
+        from payroll.outputs import payslip_documents
+
+        archive_documents_register(payslip_documents)
+
         # Our choice sets share field names (kind, source) with other apps': name them.
         overrides = settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
         overrides.update(

@@ -43,6 +43,21 @@ def payable_payslips(period: PayPeriod):
     return Payslip.objects.filter(period=period, gross__gt=0).order_by("employee_no")
 
 
+def payslip_documents(factory_id: int):
+    """The payslips of the factory's approved and paid periods, a PDF per period, for its data
+    export (core.tenant_archive): the pay records the factory keeps after it leaves."""
+    periods = PayPeriod.objects.filter(
+        factory_id=factory_id, status__in=PayPeriod.LOCKED
+    ).select_related("factory__organization")
+    for period in periods.order_by("starts_on", "pk"):
+        slips = payable_payslips(period)
+        if slips.exists():
+            yield (
+                f"payslips/{period.starts_on:%Y%m%d}-{period.ends_on:%Y%m%d}-{period.pk}.pdf",
+                payslips_pdf(period, slips),
+            )
+
+
 def payslips_pdf(period: PayPeriod, payslips) -> bytes:
     """One A5 page per payslip, in Chinese (payslips are read by the operators themselves)."""
     pdf = PdfCanvas(pagesize=A5, title=f"工资条 {period.starts_on:%Y-%m-%d}")

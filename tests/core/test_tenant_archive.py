@@ -18,6 +18,8 @@ from core.tenant_archive import USER_FIELDS, archive_bytes, withheld_fields
 from core.tenant_restore import archive_restore
 from core.tenant_rows import tenant_tables, tenant_tables_in_load_order
 from factories.models import Worker
+from payroll.models import PayPeriod
+from tests.pdfs import pdf_text
 from tests.worlds import build_world, project_models
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +165,24 @@ def test_an_archive_is_one_audited_read_of_the_workers_full_accounts():
         assert [(e.organization_id, e.additional_data["objects"]) for e in reads] == [
             (world.factory.pk, workers)
         ]
+
+
+def test_the_archive_carries_the_payslips_of_approved_periods_as_pdfs(tmp_path):
+    # Given a factory whose pay period was approved
+    world = build_world("alpha")
+    with rls.platform():
+        PayPeriod.objects.filter(pk=world.pay_period.pk).update(status=PayPeriod.Status.APPROVED)
+        slip = world.pay_period.payslips.get()
+    # When its archive is written
+    data = archive_of(world)
+    # Then it holds that period's payslips as one PDF, listed with its checksum
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        [document] = manifest["documents"]
+        pdf = archive.read(document["file"])
+    period = world.pay_period
+    assert document["file"] == (
+        f"documents/payslips/{period.starts_on:%Y%m%d}-{period.ends_on:%Y%m%d}-{period.pk}.pdf"
+    )
+    assert document["sha256"] == hashlib.sha256(pdf).hexdigest()
+    assert slip.worker_name in pdf_text(pdf, tmp_path)
