@@ -14,7 +14,16 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
-from core.models import ApiToken, IdempotencyRecord, Invitation, Membership, Organization, User
+from core.models import (
+    ApiToken,
+    DocumentSeries,
+    IdempotencyRecord,
+    Invitation,
+    Membership,
+    Organization,
+    TenantErasure,
+    User,
+)
 
 # Foreign keys that name a tenant, in the order a list shows and filters them.
 TENANT_FIELDS = ("factory", "organization", "merchant", "supplier", "partner")
@@ -127,7 +136,7 @@ class MembershipAdmin(SupportAdmin):
 @admin.register(Invitation)
 class InvitationAdmin(SupportAdmin):
     list_display = ["organization", "username", "role", "status", "expires_at", "created_at"]
-    search_fields = ["username", "phone", "email", "organization__code"]
+    search_fields = ["username", "email", "organization__code"]
     # The token is a live credential: support never reads it off the admin.
     exclude = ["token"]
 
@@ -144,4 +153,4 @@ class ApiTokenAdmin(SupportAdmin):
         return obj.is_usable
 
 
-admin.site.register(IdempotencyRecord, SupportAdmin)
+admin.site.register([DocumentSeries, IdempotencyRecord, TenantErasure], SupportAdmin)

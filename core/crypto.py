@@ -209,8 +209,8 @@ def field_keys_rotate(*, batch_size: int = 500) -> dict[str, int]:
             # The raw tokens (Cast skips the field's decryption), in primary-key order.
             tokens = (
                 model._base_manager.exclude(**{name: ""})
-                .annotate(token=Cast(name, models.TextField()))
-                .values_list("pk", "token")
+                .annotate(stored_token=Cast(name, models.TextField()))
+                .values_list("pk", "stored_token")
                 .order_by("pk")
             )
             last = None

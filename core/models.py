@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.crypto import EncryptedTextField
 from core.roles import ROLES_BY_KIND, OrgKind, Role
 from core.tenancy import TenantModel, TenantQuerySet
 
@@ -46,7 +47,8 @@ class User(AbstractUser):
         ZH_HANS = "zh-hans", "简体中文"
         EN = "en", "English"
 
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Personal: encrypted at rest (core.crypto, docs/privacy.md).
+    phone = EncryptedTextField(_("phone"), blank=True, plain_max_length=40)
     language = models.CharField(
         _("language"), max_length=10, choices=Language.choices, blank=True, default=""
     )
@@ -117,7 +119,7 @@ class Invitation(TenantModel):
     )
     username = models.CharField(_("username"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
-    phone = models.CharField(_("sent to phone"), max_length=40, blank=True)
+    phone = EncryptedTextField(_("sent to phone"), blank=True, plain_max_length=40)
     email = models.EmailField(_("sent to email"), blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING

@@ -6,6 +6,7 @@ from django.contrib import admin
 from core.admin import SupportAdmin
 from factories.models import (
     CalendarDay,
+    DataExport,
     District,
     Factory,
     LineDayPlan,
@@ -32,3 +33,9 @@ admin.site.register(
     ],
     SupportAdmin,
 )
+
+
+@admin.register(DataExport)
+class DataExportAdmin(SupportAdmin):
+    # The download link's secret is a live credential: support never reads it off the admin.
+    exclude = ["link_secret"]

@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from core import rls
@@ -160,7 +161,9 @@ def test_an_archive_is_one_audited_read_of_the_workers_full_accounts():
     # Then one "Viewed" entry records the read of every worker's account, for the factory
     with rls.platform():
         reads = AuditEntry.objects.filter(
-            action=AuditEntry.Action.ACCESS, additional_data__reason="tenant data export"
+            action=AuditEntry.Action.ACCESS,
+            additional_data__reason="tenant data export",
+            content_type=ContentType.objects.get_for_model(Worker),
         )
         assert [(e.organization_id, e.additional_data["objects"]) for e in reads] == [
             (world.factory.pk, workers)

@@ -9,10 +9,13 @@ from django.core.management import call_command
 from django.db import connection
 
 from core.crypto import decrypt, keyed_hash
+from core.models import Invitation, User
 from core.privacy import mask_account
+from core.roles import Role
+from core.services import invitation_create
 from factories.models import Worker
 from factories.selectors import workers_with_account
-from tests.factories import WorkerFactory
+from tests.factories import FactoryFactory, UserFactory, WorkerFactory
 
 ACCOUNT = "6217 0000 1234 5678"
 OLD_KEY, NEW_KEY = Fernet.generate_key().decode(), Fernet.generate_key().decode()
@@ -129,3 +132,23 @@ def test_a_change_of_account_is_audited_masked(db, keys):
 
     entry = AuditEntry.objects.filter(object_pk=str(worker.pk), action=1).get()
     assert entry.changes == {"bank_account": ["", "****5678"]}
+
+
+def test_a_logins_and_an_invitations_phone_are_stored_encrypted(db, keys):
+    # Given a worker's login and an invitation sent to a phone
+    user = UserFactory(phone="13812345678")
+    factory = FactoryFactory()
+    invitation = invitation_create(
+        organization=factory.organization, role=Role.WORKER, phone="13912345678"
+    )
+
+    # Then neither column holds the number, and both read back as it
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT phone FROM core_user WHERE id = %s", [user.pk])
+        user_raw = cursor.fetchone()[0]
+        cursor.execute("SELECT phone FROM core_invitation WHERE id = %s", [invitation.pk])
+        invitation_raw = cursor.fetchone()[0]
+    assert "1234" not in user_raw and decrypt(user_raw) == "13812345678"
+    assert "1234" not in invitation_raw and decrypt(invitation_raw) == "13912345678"
+    assert User.objects.get(pk=user.pk).phone == "13812345678"
+    assert Invitation.objects.get(pk=invitation.pk).phone == "13912345678"
